@@ -1,0 +1,5 @@
+import sys
+
+from daas.cli import main
+
+sys.exit(main())

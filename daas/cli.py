@@ -1,0 +1,138 @@
+"""The `daas` command line. Thin: it parses arguments and calls the modules that do the work.
+
+Exit status: 0 success, 1 a check failed, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from daas.city import DEFAULT_CITY
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _book_build(args: argparse.Namespace) -> int:
+    from daas import book
+
+    book.build(args.city, force_all=args.all)
+    return 0
+
+
+def _city_list(args: argparse.Namespace) -> int:
+    from daas.city import list_cities, load_city
+
+    for slug in list_cities():
+        c = load_city(slug)
+        print(f"{slug:24} {c.name} ({c.language}){'  [fictional]' if c.fictional else ''}")
+    return 0
+
+
+def _city_validate(args: argparse.Namespace) -> int:
+    from daas.city import list_cities, load_city, load_city_file
+
+    if args.files:
+        cities = [load_city_file(Path(f)) for f in args.files]
+    else:
+        cities = [load_city(s) for s in ([args.city] if args.city else list_cities())]
+    for c in cities:
+        print(f"ok: cities/{c.slug}.yml ({c.name})")
+    return 0
+
+
+def _notebooks_normalize(args: argparse.Namespace) -> int:
+    from daas import notebooks as nbs
+
+    paths = [Path(p) for p in args.paths] or nbs.committed_notebooks()
+    if args.check:
+        bad = [p for p in paths if not nbs.is_normal(p)]
+        for p in bad:
+            print(f"not normalised: {nbs.shown(p)}  (fix: make normalize)")
+        return 1 if bad else 0
+    for p in paths:
+        changed = nbs.normalize_file(p, execute=args.execute)
+        print(f"{'normalised' if changed else 'unchanged '}: {nbs.shown(p)}")
+    return 0
+
+
+def _assets_vendor(args: argparse.Namespace) -> int:
+    from daas import assets
+
+    manifest = assets.vendor()
+    print("vendored:", ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items()))
+    return 0
+
+
+def _assets_check(args: argparse.Namespace) -> int:
+    from daas import assets
+
+    manifest = assets.check()
+    print("vendored assets match altair", manifest["altair"], manifest["preset"])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="daas", description="Data Service Toolkit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    book = sub.add_parser("book", help="build the toolkit website").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    b = book.add_parser("build", help="build the site into _build/html (strict, cached)")
+    b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    b.add_argument("--all", action="store_true", help="rebuild every page")
+    b.set_defaults(func=_book_build)
+
+    city = sub.add_parser("city", help="city parameter files").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    city.add_parser("list", help="list the city files").set_defaults(func=_city_list)
+    v = city.add_parser("validate", help="check city files, reporting every problem at once")
+    v.add_argument("--city", help="one city slug (default: every city)")
+    v.add_argument("files", nargs="*", help="city files to check instead")
+    v.set_defaults(func=_city_validate)
+
+    nbs = sub.add_parser("notebooks", help="notebook hygiene").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    n = nbs.add_parser("normalize", help="normalise notebooks (ids, metadata, outputs)")
+    n.add_argument("paths", nargs="*", help="notebooks (default: notebooks/ and exercises/)")
+    n.add_argument("--check", action="store_true", help="only report; exit 1 if any would change")
+    n.add_argument(
+        "--execute",
+        action="store_true",
+        help="run each notebook first, to refresh the outputs nbval checks",
+    )
+    n.set_defaults(func=_notebooks_normalize)
+
+    ast = sub.add_parser("assets", help="vendored JavaScript").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    ast.add_parser("vendor", help="re-vendor from npm at altair's versions").set_defaults(
+        func=_assets_vendor
+    )
+    ast.add_parser("check", help="check the vendored bundle matches altair").set_defaults(
+        func=_assets_check
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from daas.errors import DaasError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DaasError as exc:
+        print(f"daas: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("daas: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

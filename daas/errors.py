@@ -1,0 +1,37 @@
+"""User-facing errors: each names the file, the field and the fix, and maps to an exit status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, and how to fix it."""
+
+    file: str
+    field: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}\n    fix: {self.fix}"
+
+
+@dataclass
+class DaasError(Exception):
+    """An error the user can act on. The CLI prints it without a traceback."""
+
+    problems: list[Problem] = field(default_factory=list)
+    exit_code: int = 2
+
+    @classmethod
+    def one(cls, file: str | Path, field: str, message: str, fix: str, exit_code: int = 2):
+        return cls([Problem(str(file), field, message, fix)], exit_code)
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = "1 problem" if n == 1 else f"{n} problems"
+        return f"{head} found:\n" + "\n".join(f"  - {p}" for p in self.problems)

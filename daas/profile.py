@@ -1,0 +1,96 @@
+"""The city profile: a first look at a city's neighbourhoods, used by the book and workshop 00."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from daas.charts import describe, use_theme
+from daas.city import City
+from daas.errors import DaasError
+
+NEIGHBOURHOOD_COLUMNS = {
+    "neighbourhood_id": "string",
+    "neighbourhood": "string",
+    "population": "int64",
+    "households": "int64",
+    "median_household_income": "float64",
+    "renter_share": "float64",
+}
+
+
+def read_neighbourhoods(city: City) -> pd.DataFrame:
+    """Read the city's `neighbourhoods` dataset, checking every expected column is there."""
+    path = city.dataset_path("neighbourhoods")
+    shown = city.datasets["neighbourhoods"].path
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DaasError.one(
+            shown,
+            "",
+            "file not found",
+            f"fix datasets.neighbourhoods.path in cities/{city.slug}.yml",
+        ) from None
+    missing = [c for c in NEIGHBOURHOOD_COLUMNS if c not in df.columns]
+    if missing:
+        raise DaasError.one(
+            shown,
+            ", ".join(missing),
+            "missing column(s)",
+            "add the column(s) to the file, spelled as in data/README.md",
+        )
+    try:
+        return df[list(NEIGHBOURHOOD_COLUMNS)].astype(NEIGHBOURHOOD_COLUMNS)
+    except (ValueError, TypeError) as exc:
+        raise DaasError.one(
+            shown,
+            "",
+            f"a number column holds text ({exc})",
+            "check population, households, income and renter_share",
+        ) from None
+
+
+def summary(df: pd.DataFrame) -> dict[str, float]:
+    """Headline figures for the whole city."""
+    households = int(df["households"].sum())
+    renters = float((df["households"] * df["renter_share"]).sum())
+    return {
+        "neighbourhoods": len(df),
+        "population": int(df["population"].sum()),
+        "households": households,
+        "renter_share": round(renters / households, 3) if households else 0.0,
+    }
+
+
+def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:
+    """Neighbourhoods whose median household income is under `income`, poorest first."""
+    cols = ["neighbourhood", "households", "median_household_income", "renter_share"]
+    return (
+        df.loc[df["median_household_income"] < income, cols]
+        .sort_values("median_household_income")
+        .reset_index(drop=True)
+    )
+
+
+def renters_chart(df: pd.DataFrame, city: City) -> alt.Chart:
+    """Bar chart of renting households by neighbourhood, the Beacon's first question."""
+    use_theme()
+    data = df.assign(renting_households=(df["households"] * df["renter_share"]).round())
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("renting_households:Q", title="Renting households"),
+            y=alt.Y("neighbourhood:N", sort="-x", title=None),
+            tooltip=["neighbourhood", "households", alt.Tooltip("renter_share", format=".0%")],
+        )
+    )
+    return describe(
+        chart,
+        title=f"Renting households by neighbourhood, {city.name}",
+        description=(
+            f"Horizontal bar chart of the number of renting households in each of "
+            f"{city.name}'s {len(df)} neighbourhoods, largest first."
+        ),
+    )

@@ -1,0 +1,48 @@
+"""Shared fixtures: the repository, the example city and the built site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from daas.city import DEFAULT_CITY, City, load_city
+from daas.paths import repo_root
+
+ROOT = repo_root()
+SITE = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def example_city() -> City:
+    return load_city(DEFAULT_CITY)
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site; built here (cached) when `make test` has not built it already."""
+    if not (SITE / "index.html").exists():
+        from daas import book
+
+        book.build(DEFAULT_CITY)
+    return SITE
+
+
+@pytest.fixture
+def city_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch copy of the cities/ and data/ folders, with DAAS_ROOT pointing at it."""
+    for name in ("cities", "data", "_config.yml"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, tmp_path / name)
+        else:
+            shutil.copy2(src, tmp_path / name)
+    (tmp_path / "daas").mkdir()
+    monkeypatch.setenv("DAAS_ROOT", str(tmp_path))
+    return tmp_path

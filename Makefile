@@ -14,6 +14,7 @@ book: setup
 test: setup browser
 	$(BIN)/daas book build --city $(CITY)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 

@@ -6,6 +6,7 @@ the schema below, and every problem is reported at once with the field and the f
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -158,6 +159,11 @@ def load_city(slug: str = DEFAULT_CITY) -> City:
             "use lower-case letters, digits and hyphens; see `daas city list`",
         )
     return load_city_file(cities_dir() / f"{slug}.yml")
+
+
+def current_city() -> City:
+    """The city a book build is for: $DAAS_CITY (set by `daas book build`), else the example."""
+    return load_city(os.environ.get("DAAS_CITY") or DEFAULT_CITY)
 
 
 def list_cities() -> list[str]:

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 a check failed, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,11 +15,15 @@ from daas.city import DEFAULT_CITY
 
 Handler = Callable[[argparse.Namespace], int]
 
+# Feature modules that add their own sub-commands. Each defines `register(subparsers)`, which adds
+# parsers only and imports nothing heavy (import inside the handlers instead).
+COMMAND_MODULES: tuple[str, ...] = ()
+
 
 def _book_build(args: argparse.Namespace) -> int:
     from daas import book
 
-    book.build(args.city, force_all=args.all)
+    book.build(args.city, output_root=args.output, force_all=args.all)
     return 0
 
 
@@ -84,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = book.add_parser("build", help="build the site into _build/html (strict, cached)")
     b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
     b.add_argument("--all", action="store_true", help="rebuild every page")
+    b.add_argument("--output", type=Path, help="folder to hold _build/ (default: the repository)")
     b.set_defaults(func=_book_build)
 
     city = sub.add_parser("city", help="city parameter files").add_subparsers(
@@ -117,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     ast.add_parser("check", help="check the vendored bundle matches altair").set_defaults(
         func=_assets_check
     )
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -39,3 +39,16 @@ def assets_dir() -> Path:
 def notebook_dirs() -> list[Path]:
     root = repo_root()
     return [root / "notebooks", root / "exercises"]
+
+
+def city_build_dir(slug: str) -> Path:
+    """Where a city's outputs go: `_build/cities/<slug>/`."""
+    return build_dir() / "cities" / slug
+
+
+def shared_real_data() -> Path:
+    """Real city exports beside the repository (`../shared/data/real/`), used only by tests that
+    skip cleanly when the folder is absent. Override with $DAAS_REAL_DATA."""
+    if env := os.environ.get("DAAS_REAL_DATA"):
+        return Path(env)
+    return repo_root().parent / "shared" / "data" / "real"

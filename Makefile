@@ -3,16 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CITY   ?= port-mallory
+# Languages to build: empty means the published ones (daas/i18n.py PUBLISHED); en,es,pt for review.
+LANGUAGES ?=
 
 .PHONY: book test setup browser lint format normalize lock vendor clean
 
-## Set up .venv (re-used while requirements.txt is unchanged) and build the site.
+## Set up .venv (re-used while requirements.txt is unchanged) and build the site, one folder per
+## language (_build/html/<lang>/) and a root page that picks the reader's language.
 book: setup
-	$(BIN)/daas book build --city $(CITY)
+	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
 
 ## Set up .venv and Chromium, build the site, then run every test.
 test: setup browser
-	$(BIN)/daas book build --city $(CITY)
+	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile \

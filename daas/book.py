@@ -6,6 +6,10 @@ Two layers of caching keep re-builds fast and correct:
   data, city files, pinned requirements, the city being built). When that digest changes, the
   execution cache is dropped, since jupyter-cache alone would serve stale outputs; when neither
   it nor the pages changed, the build is skipped.
+
+`build_site` builds the site in each language (`daas.i18n.PUBLISHED` by default), each with its
+own execution cache in `_build/lang/<lang>/`, then assembles `_build/html/<lang>/` and a root
+`_build/html/index.html` that picks the reader's language.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from pathlib import Path
 from daas import assets
 from daas.city import load_city
 from daas.errors import DaasError
-from daas.io import atomic_write_text
+from daas.io import atomic_dir, atomic_write_text
 from daas.paths import repo_root
+from daas.site_assets import slim_icons
 
 STRICT_FLAGS = ["-W", "-n", "--keep-going"]
 EXECUTION_INPUTS = ("daas", "data", "cities", "requirements.txt")
@@ -49,12 +54,41 @@ def digest(source: Path, names: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-def _state(source: Path, city: str) -> dict[str, str]:
+def _state(source: Path, city: str, lang: str, site_languages: tuple[str, ...]) -> dict[str, str]:
+    from daas.i18n import locales_dir
+
     return {
         "city": city,
-        "execution": digest(source, EXECUTION_INPUTS),
+        "execution": digest(repo_root(), EXECUTION_INPUTS),
         "pages": digest(source, PAGE_INPUTS),
+        "toc": digest(source, ("_toc.yml",)),
+        "language": lang,
+        "site_languages": ",".join(site_languages),
+        "locales": digest(locales_dir().parent, (f"locales/{lang}",)),
     }
+
+
+def language_config(source: Path, lang: str | None, site_languages: tuple[str, ...]) -> dict:
+    """The source's `_config.yml` for one language: its catalogues, theme strings and the
+    languages the language switcher links to."""
+    import yaml
+
+    from daas.i18n import LANGUAGES, _, locales_dir
+
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    lang = lang or sphinx.get("language") or "en"
+    if lang not in LANGUAGES:
+        raise DaasError.one(source / "_config.yml", "sphinx.config.language",
+                            f"'{lang}' is not a kit language",
+                            f"use one of {', '.join(LANGUAGES)}")  # fmt: skip
+    if config.get("title") == "Data Service Toolkit":
+        config["title"] = _("Data Service Toolkit", lang)
+    sphinx.update(language=lang, locale_dirs=[str(locales_dir())], gettext_compact=False,
+                  daas_site_languages=list(site_languages or (lang,)))  # fmt: skip
+    theme = sphinx.setdefault("html_theme_options", {})
+    theme["search_bar_text"] = _("Search the toolkit...", lang)
+    return config
 
 
 def _read_stamp(build: Path) -> dict[str, str]:
@@ -64,38 +98,66 @@ def _read_stamp(build: Path) -> dict[str, str]:
         return {}
 
 
+def _log_tail(log: str, lines: int = 80) -> str:
+    """The part of a failed build's log that names the page, the cell and the error."""
+    kept = [ln for ln in log.splitlines() if "Config(" not in ln]
+    start = next((i for i, ln in enumerate(kept) if "WARNING" in ln or "ERROR" in ln), 0)
+    return "\n".join(kept[start : start + lines]) + "\n"
+
+
 def build(
     city: str,
     output_root: Path | None = None,
     force_all: bool = False,
     source_root: Path | None = None,
+    quiet: bool = False,
+    language: str | None = None,
+    site_languages: tuple[str, ...] = (),
 ) -> Path:
-    """Build the site for `city` into `<output_root>/_build/html`; return its index page.
+    """Build the site for `city` in one language into `<output_root>/_build/html`; return its
+    index page. `language` defaults to the one in the source's `_config.yml` (a city's edition
+    sets the city's); `site_languages` are the languages the switcher links to.
 
     Sphinx warnings are errors; a failing cell stops the build with its cell and traceback in
     the log, and the next build starts from a clean Sphinx environment.
     """
+    import yaml
+
     load_city(city)
     assets.check()
     source = source_root or repo_root()
     out = (output_root or source) / "_build"
     index = out / "html" / "index.html"
-    state, stamp = _state(source, city), _read_stamp(out)
+    config = language_config(source, language, site_languages)
+    lang = config["sphinx"]["config"]["language"]
+    state, stamp = _state(source, city, lang, site_languages), _read_stamp(out)
     if not force_all and stamp == state and index.exists():
-        print(f"Site up to date (nothing changed since the last build): {index}")
+        if not quiet:
+            print(f"Site up to date (nothing changed since the last build): {index}")
         return index
     if stamp.get("execution") != state["execution"] or stamp.get("city") != city:
         shutil.rmtree(out / ".jupyter_cache", ignore_errors=True)
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
+    if stamp.get("toc") != state["toc"]:  # removed pages would otherwise linger in html/
+        shutil.rmtree(out / "html", ignore_errors=True)
+        shutil.rmtree(out / ".doctrees", ignore_errors=True)
+    if any(stamp.get(k) != state[k] for k in ("locales", "site_languages", "language")):
+        shutil.rmtree(out / ".doctrees", ignore_errors=True)  # re-read every page, cache kept
     (out / STAMP).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = out / f".config-{lang}.yml"
+    atomic_write_text(cfg, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
     cmd = [jupyter_book(), "build", str(source), "--path-output", str(out.parent),
-           "--builder", "html", *STRICT_FLAGS]  # fmt: skip
+           "--config", str(cfg), "--builder", "html", *STRICT_FLAGS]  # fmt: skip
     if force_all:
         cmd.append("--all")
     started = time.perf_counter()
-    proc = subprocess.run(cmd, env={**os.environ, "DAAS_CITY": city}, cwd=source)
+    env = {**os.environ, "DAAS_CITY": city, "DAAS_LANG": lang}
+    proc = subprocess.run(cmd, env=env, cwd=source, capture_output=quiet, text=True)
     if proc.returncode != 0:
+        if quiet:
+            sys.stderr.write(_log_tail(proc.stdout + proc.stderr))
         # Sphinx pickled the environment of the failed run: without this, the next build would
         # find "no targets are out of date" and pass.
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
@@ -106,6 +168,96 @@ def build(
             "fix that page or notebook, then run `make book` again",
             exit_code=1,
         )  # fmt: skip
+    slim_icons(out / "html")
     atomic_write_text(out / STAMP, json.dumps(state, indent=1) + "\n")
-    print(f"Site built in {time.perf_counter() - started:.1f} s. Open {index}")
+    if not quiet:
+        print(f"Site ({lang}) built in {time.perf_counter() - started:.1f} s. Open {index}")
     return index
+
+
+def root_page(languages: tuple[str, ...], start: str) -> str:
+    """The site's front door: sends the reader to the book in their browser's language (plain
+    JavaScript, offline); without JavaScript it is a list of links."""
+    from daas.i18n import NAMES, _
+
+    items = "\n".join(
+        f'      <li><a href="{lang}/{start}" lang="{lang}" hreflang="{lang}">{NAMES[lang]}</a>'
+        f" ({_('Data Service Toolkit', lang)})</li>"
+        for lang in languages
+    )
+    langs = json.dumps(list(languages))
+    return f"""<!DOCTYPE html>
+<html lang="{languages[0]}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Data Service Toolkit</title>
+  <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
+  color:#1a1a1a;background:#fff}} a{{color:#0b5394}}</style>
+  <script>
+  (function () {{
+    var available = {langs};
+    var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) {{
+      return String(l).slice(0, 2).toLowerCase(); }});
+    var stored = null;
+    try {{ stored = window.localStorage.getItem("daas-language"); }} catch (e) {{}}
+    if (stored) wanted.unshift(stored);
+    for (var i = 0; i < wanted.length; i++) {{
+      if (available.indexOf(wanted[i]) >= 0) {{
+        window.location.replace(wanted[i] + "/{start}"); return;
+      }}
+    }}
+    window.location.replace(available[0] + "/{start}");
+  }})();
+  </script>
+</head>
+<body>
+  <main>
+    <h1>Data Service Toolkit</h1>
+    <ul>
+{items}
+    </ul>
+  </main>
+</body>
+</html>
+"""
+
+
+def build_site(
+    city: str,
+    languages: tuple[str, ...] | None = None,
+    output_root: Path | None = None,
+    force_all: bool = False,
+    quiet: bool = False,
+) -> tuple[Path, dict[str, float]]:
+    """Build the site in each language (its own execution cache in `_build/lang/<lang>/`), then
+    assemble `_build/html/<lang>/` and the root page; return the root page and seconds per
+    language."""
+    import yaml
+
+    from daas.i18n import LANGUAGES, PUBLISHED
+
+    languages = tuple(languages or PUBLISHED)
+    unknown = [x for x in languages if x not in LANGUAGES]
+    if unknown:
+        raise DaasError.one("--languages", "", f"unknown language(s): {', '.join(unknown)}",
+                            f"use some of {', '.join(LANGUAGES)}")  # fmt: skip
+    out = (output_root or repo_root()) / "_build"
+    seconds: dict[str, float] = {}
+    built: dict[str, Path] = {}
+    for lang in languages:
+        started = time.perf_counter()
+        built[lang] = build(city, output_root=out / "lang" / lang, force_all=force_all,
+                            quiet=quiet, language=lang, site_languages=languages)  # fmt: skip
+        seconds[lang] = time.perf_counter() - started
+    toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
+    start = f"{toc['root']}.html"
+    with atomic_dir(out / "html") as tmp:
+        for lang, index in built.items():
+            shutil.copytree(index.parent, tmp / lang)
+        (tmp / "index.html").write_text(root_page(languages, start), encoding="utf-8")
+    index = out / "html" / "index.html"
+    if not quiet:
+        times = ", ".join(f"{lang} {s:.1f} s" for lang, s in seconds.items())
+        print(f"Site built ({times}). Open {index}")
+    return index, seconds

@@ -7,6 +7,9 @@ title and a description; the description becomes the SVG's text alternative (`ar
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import altair as alt
 
 THEME = "daas"
@@ -56,9 +59,63 @@ def daas_theme() -> alt.theme.ThemeConfig:
     }
 
 
+VEGA_BUNDLE_URL = "files/vendor/vega-offline.js"  # JupyterLab serves the pack's files here
+EMBED_OPTIONS = {"mode": "vega-lite", "actions": False, "renderer": "svg"}
+_TEMPLATE = """<div id="altair-viz-{uid}" class="daas-chart"></div>
+<script type="text/javascript">
+(function (spec, opt) {{
+  var el = document.getElementById("altair-viz-{uid}");
+  function show() {{
+    vegaEmbed(el, spec, opt).catch(function (e) {{ el.textContent = "Chart error: " + e; }});
+  }}
+  if (typeof vegaEmbed === "function") {{ show(); return; }}
+  if (!window.daasVega) {{
+    window.daasVega = new Promise(function (resolve, reject) {{
+      var cfg = document.getElementById("jupyter-config-data");
+      var base = cfg ? JSON.parse(cfg.textContent).baseUrl : "/";
+      var s = document.createElement("script");
+      s.src = base + "{bundle}";
+      s.onload = resolve;
+      s.onerror = function () {{ reject(new Error("vega bundle not found at " + s.src)); }};
+      document.head.appendChild(s);
+    }});
+  }}
+  window.daasVega.then(show, function (e) {{ el.textContent = "Chart error: " + e.message; }});
+}})({spec}, {options});
+</script>"""
+
+
+def _script_safe_json(value: object) -> str:
+    """JSON with `<`, `>` and `&` escaped, so no string in it can close the `<script>`."""
+    raw = json.dumps(value, sort_keys=True)
+    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def offline_html_renderer(spec: dict, **metadata: object) -> dict:
+    """The kit's chart output: HTML that renders with the vendored vega, never a CDN.
+
+    On the website the vendored bundle is already on the page; in JupyterLab the script loads it
+    from the city pack's `vendor/` folder. Every string in the spec (titles, data values, a
+    hostile city name) is escaped so it cannot end the script. The plain-text form is the chart's
+    description, its text alternative.
+    """
+    html = _TEMPLATE.format(
+        uid=uuid.uuid4().hex,
+        bundle=VEGA_BUNDLE_URL,
+        spec=_script_safe_json(spec),
+        options=_script_safe_json(EMBED_OPTIONS),
+    )
+    text = spec.get("description") or "Chart"
+    return {"text/html": html, "text/plain": f"<Chart: {text}>"}
+
+
+alt.renderers.register(THEME, offline_html_renderer)
+
+
 def use_theme() -> None:
-    """Enable the kit's theme (idempotent). Call once at the top of a notebook."""
+    """Enable the kit's theme and safe renderer (idempotent). Call before making charts."""
     alt.theme.enable(THEME)
+    alt.renderers.enable(THEME)
 
 
 def describe(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -56,6 +57,88 @@ class Privacy(_Strict):
     min_cell_size: int = Field(default=10, ge=3, le=1000)
 
 
+class AddedPoint(_Strict):
+    """A point a city adds to its fork of the Data Service Standard."""
+
+    id: str = Field(pattern=SLUG_RE, max_length=60)
+    title: PlainText
+    toolkit: list[str] = Field(min_length=1, max_length=10)
+
+
+class StandardFork(_Strict):
+    """How a city adapts the Data Service Standard: rename, drop or add points (by point id)."""
+
+    rename: dict[str, PlainText] = Field(default_factory=dict)
+    drop: list[str] = Field(default_factory=list)
+    add: list[AddedPoint] = Field(default_factory=list)
+
+
+class BeaconUnpivot(_Strict):
+    """Turn wide count columns (one per income band, say) into one row per column."""
+
+    columns: dict[str, str] = Field(min_length=1)  # export column -> value of `into`
+    into: str = Field(min_length=1, max_length=60)  # schema field that receives the value
+    value: str = Field(default="units", min_length=1, max_length=60)  # schema field for counts
+
+
+class BeaconMapping(_Strict):
+    """How one export's columns map onto a Beacon table schema, declared without code."""
+
+    table: Literal["inventory", "income_limits", "listings"]
+    columns: dict[str, str | list[str]] = Field(default_factory=dict)  # field -> column(s)
+    constants: dict[str, str] = Field(default_factory=dict)  # field -> fixed value
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # field -> {export: schema}
+    unpivot: BeaconUnpivot | None = None
+    encoding: str | None = Field(default=None, max_length=40)  # detected when omitted
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # detected too
+    # export columns that hold contact details public by design (a housing office's phone)
+    allowed_columns: list[str] = Field(default_factory=list)
+
+
+class BeaconSource(BeaconMapping):
+    """One export the Beacon reads: public data, or partner data that is never published raw."""
+
+    path: str = Field(min_length=1, max_length=300)
+    role: Literal["public", "partner"] = "public"
+    as_of: date | None = None  # the day the export was taken
+    description: PlainText | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _inside_repo(cls, v: str) -> str:
+        return Dataset._inside_repo(v)
+
+
+class ContactPoint(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+
+
+class Beacon(_Strict):
+    """The Beacon Data Service: its sources, their mappings and the publishing metadata."""
+
+    title: str = Field(default="Affordable homes", min_length=1, max_length=200)
+    sources: dict[str, BeaconSource] = Field(min_length=1)
+    publisher: str = Field(min_length=1, max_length=200)
+    contact_point: ContactPoint
+    licence: Literal["CC-BY-4.0", "CC0-1.0", "ODC-BY-1.0", "ODC-PDDL-1.0", "OGL-UK-3.0"] = (
+        "CC-BY-4.0"
+    )
+    update_frequency: Literal["daily", "weekly", "monthly", "quarterly", "annually"] = "monthly"
+    area_median_income: float | None = Field(default=None, gt=0)  # for sample income limits
+
+
+class Launch(_Strict):
+    """Where participants open the city's notebooks online: launch buttons on notebook pages."""
+
+    repository_url: str = Field(pattern=r"^https://[^\s<>\"']+$", max_length=300)
+    branch: str = Field(default="main", pattern=r"^[\w./-]+$", max_length=100)
+    binderhub_url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"']+$",
+                                      max_length=300)  # fmt: skip
+    jupyterhub_url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"']+$",
+                                       max_length=300)  # fmt: skip
+
+
 class City(_Strict):
     """Everything the kit needs to know about one city."""
 
@@ -69,6 +152,18 @@ class City(_Strict):
     datasets: dict[str, Dataset] = Field(default_factory=dict)
     privacy: Privacy = Privacy()
     team: list[TeamMember] = Field(default_factory=list)
+    standard: StandardFork = StandardFork()
+    beacon: Beacon | None = None
+    launch: Launch | None = None
+    # the ethics assessment answers (daas.ethics), relative to the repository root
+    ethics_answers: str | None = Field(
+        default=None, max_length=300, pattern=r"^[\w-][\w./-]*\.ya?ml$"
+    )
+
+    @field_validator("ethics_answers")
+    @classmethod
+    def _ethics_inside_repo(cls, v: str | None) -> str | None:
+        return None if v is None else Dataset._inside_repo(v)
 
     def dataset_path(self, key: str) -> Path:
         """Absolute path of a declared dataset; a clear error names the missing key."""
@@ -164,6 +259,53 @@ def load_city(slug: str = DEFAULT_CITY) -> City:
 def current_city() -> City:
     """The city a book build is for: $DAAS_CITY (set by `daas book build`), else the example."""
     return load_city(os.environ.get("DAAS_CITY") or DEFAULT_CITY)
+
+
+NEW_CITY_TEMPLATE = """\
+# {name}: parameters for the Data Service Toolkit. Every field is documented in cities/README.md.
+slug: {slug}
+name: {name_yaml}
+fictional: false
+country: {country}
+language: {language}
+currency: {currency}
+priority_problem: >-
+  Describe, in one or two sentences, the problem the Beacon Data Service will tackle.
+datasets: {{}}
+privacy:
+  min_cell_size: 10
+team:
+  - role: programme-lead
+  - role: standard-lead
+  - role: beacon-lead
+  - role: community-co-lead
+  - role: community-co-lead
+"""
+
+
+def new_city_file(slug: str, name: str, language: str = "en", country: str = "US",
+                  currency: str = "USD") -> Path:  # fmt: skip
+    """Write `cities/<slug>.yml` from the template, validated first; never overwrite a city."""
+    import json
+
+    from daas.io import atomic_write_text
+
+    q = json.dumps  # JSON strings are YAML strings: no value can add a field or break the file
+    text = NEW_CITY_TEMPLATE.format(
+        slug=q(slug),
+        name=name.replace("\n", " "),
+        name_yaml=q(name),
+        country=q(country),
+        language=q(language),
+        currency=q(currency),
+    )
+    path = cities_dir() / f"{slug}.yml"
+    parse_city(yaml.safe_load(text), f"cities/{slug}.yml")
+    if path.exists():
+        raise DaasError.one(f"cities/{slug}.yml", "", "a city file with this slug already exists",
+                            "choose another slug, or edit the existing file")  # fmt: skip
+    atomic_write_text(path, text)
+    return path
 
 
 def list_cities() -> list[str]:

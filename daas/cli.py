@@ -17,13 +17,22 @@ Handler = Callable[[argparse.Namespace], int]
 
 # Feature modules that add their own sub-commands. Each defines `register(subparsers)`, which adds
 # parsers only and imports nothing heavy (import inside the handlers instead).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "daas.workshop_cli",
+    "daas.standard.cli",
+    "daas.needs.cli",
+    "daas.privacy.cli",
+    "daas.beacon.cli",
+    "daas.i18n_cli",
+    "daas.exercises_cli",
+)
 
 
 def _book_build(args: argparse.Namespace) -> int:
     from daas import book
 
-    book.build(args.city, output_root=args.output, force_all=args.all)
+    langs = tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
+    book.build_site(args.city, languages=langs, output_root=args.output, force_all=args.all)
     return 0
 
 
@@ -36,6 +45,15 @@ def _city_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _city_new(args: argparse.Namespace) -> int:
+    from daas.city import new_city_file
+
+    path = new_city_file(args.slug, args.name, args.language, args.country, args.currency)
+    print(f"created {path.name}: fill in priority_problem, datasets and team, then run "
+          f"`daas city validate --city {args.slug}`")  # fmt: skip
+    return 0
+
+
 def _city_validate(args: argparse.Namespace) -> int:
     from daas.city import list_cities, load_city, load_city_file
 
@@ -43,8 +61,10 @@ def _city_validate(args: argparse.Namespace) -> int:
         cities = [load_city_file(Path(f)) for f in args.files]
     else:
         cities = [load_city(s) for s in ([args.city] if args.city else list_cities())]
-    for c in cities:
-        print(f"ok: cities/{c.slug}.yml ({c.name})")
+    from daas.i18n import _
+
+    for c in cities:  # each city's line in its own language
+        print(_("ok: cities/{slug}.yml ({name})", c.language).format(slug=c.slug, name=c.name))
     return 0
 
 
@@ -90,12 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
     b.add_argument("--all", action="store_true", help="rebuild every page")
     b.add_argument("--output", type=Path, help="folder to hold _build/ (default: the repository)")
+    b.add_argument(
+        "--languages",
+        default="",
+        help="comma-separated, e.g. en,es,pt (default: the published languages)",
+    )
     b.set_defaults(func=_book_build)
 
     city = sub.add_parser("city", help="city parameter files").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     city.add_parser("list", help="list the city files").set_defaults(func=_city_list)
+    new = city.add_parser("new", help="start a city file from the template")
+    new.add_argument("slug", help="lower-case letters, digits and hyphens, e.g. puerto-azul")
+    new.add_argument("--name", required=True, help="the city's name as readers see it")
+    new.add_argument("--language", default="en", help="en, es or pt (default: en)")
+    new.add_argument("--country", default="US", help="country code, e.g. US, MX, BR")
+    new.add_argument("--currency", default="USD", help="ISO 4217 code, e.g. USD, MXN, BRL")
+    new.set_defaults(func=_city_new)
     v = city.add_parser("validate", help="check city files, reporting every problem at once")
     v.add_argument("--city", help="one city slug (default: every city)")
     v.add_argument("files", nargs="*", help="city files to check instead")

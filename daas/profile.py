@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from IPython.display import Markdown
 
 from daas.charts import describe, use_theme
 from daas.city import City
 from daas.errors import DaasError
+from daas.i18n import _
+from daas.templating import escape_markdown
 
 NEIGHBOURHOOD_COLUMNS = {
     "neighbourhood_id": "string",
@@ -73,6 +76,21 @@ def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:
     )
 
 
+def renters_headline(df: pd.DataFrame) -> Markdown:
+    """One sentence on where renters concentrate, for the page under the chart."""
+    renting = (df["households"] * df["renter_share"]).round()
+    top = df.assign(renting=renting).nlargest(3, "renting")
+    share = top["renting"].sum() / renting.sum() if renting.sum() else 0.0
+    names = [escape_markdown(n) for n in top["neighbourhood"]]
+    last = _("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    listed = last if len(names) > 1 else "".join(names)
+    return Markdown(
+        _("The {n} neighbourhoods with the most renting households, {listed}, hold {share} of "
+          "them. A housing service that works well there reaches most of its users.").format(
+            n=len(names), listed=listed, share=f"{share:.0%}")
+    )  # fmt: skip
+
+
 def renters_chart(df: pd.DataFrame, city: City) -> alt.Chart:
     """Bar chart of renting households by neighbourhood, the Beacon's first question."""
     use_theme()
@@ -81,16 +99,20 @@ def renters_chart(df: pd.DataFrame, city: City) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("renting_households:Q", title="Renting households"),
+            x=alt.X("renting_households:Q", title=_("Renting households")),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            tooltip=["neighbourhood", "households", alt.Tooltip("renter_share", format=".0%")],
+            tooltip=[
+                alt.Tooltip("neighbourhood", title=_("Neighbourhood")),
+                alt.Tooltip("households", title=_("Households")),
+                alt.Tooltip("renter_share", format=".0%", title=_("Renter share")),
+            ],
         )
     )
     return describe(
         chart,
-        title=f"Renting households by neighbourhood, {city.name}",
-        description=(
-            f"Horizontal bar chart of the number of renting households in each of "
-            f"{city.name}'s {len(df)} neighbourhoods, largest first."
-        ),
+        title=_("Renting households by neighbourhood, {city}").format(city=city.name),
+        description=_(
+            "Horizontal bar chart of the number of renting households in each of "
+            "{city}'s {n} neighbourhoods, largest first."
+        ).format(city=city.name, n=len(df)),
     )

@@ -1,6 +1,9 @@
 """Sphinx extension for the book: keep every page offline and fail fast on stale assets.
 
 - Stops the build when the vendored vega bundle and the installed altair disagree.
+- Fills the city's `{{ placeholders }}` and sets `{only}` tags for the city and its language.
+- Adds a language switcher to every page (`daas-languages.html` in the article header), linking
+  to the same page in the other languages of the site (`daas_site_languages`).
 - Removes sphinx-thebe's page scripts at their source. JB1 always loads sphinx-thebe, which
   registers `const THEBE_JS_URL = ...` (declared twice per page, a console error) and points at a
   CDN; the kit does not use thebe (it needs a live Binder), so its listeners are disconnected.
@@ -8,7 +11,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from daas import assets
@@ -31,9 +37,62 @@ def _disconnect_thebe(app: Sphinx) -> None:
                 app.disconnect(listener.id)
 
 
+def _city_context(app: Sphinx, config: Config) -> None:
+    """Fill `{{ city_name }}`-style substitutions (escaped) and set `city_<slug>`/`lang_<xx>` tags
+    for `{only}` blocks, from the city this build is for ($DAAS_CITY)."""
+    from daas.city import current_city
+    from daas.templating import sphinx_tags, substitutions
+
+    try:
+        city = current_city()
+    except DaasError as exc:
+        raise ExtensionError(f"city file: {exc}") from None
+    config.myst_substitutions = {**config.myst_substitutions, **substitutions(city)}
+    for tag in sphinx_tags(city):
+        app.tags.add(tag)
+
+
+TEMPLATES = Path(__file__).resolve().parent / "sphinx_templates"
+SWITCHER = "daas-languages.html"
+
+
+def _add_switcher(app: Sphinx, config: Config) -> None:
+    """Put the switcher template in the article header, after the theme's buttons."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    theme = dict(config.html_theme_options or {})
+    end = theme.get("article_header_end", "article-header-buttons.html")
+    end = [e.strip() for e in end.split(",")] if isinstance(end, str) else list(end)
+    if SWITCHER not in end:
+        theme["article_header_end"] = [*end, SWITCHER]
+    config.html_theme_options = theme
+
+
+def language_links(pagename: str, current: str, languages: list[str]) -> list[dict]:
+    """Links from `pagename` in `current` to the same page in each of `languages` (relative, so
+    the site works from any folder and offline)."""
+    from daas.i18n import NAMES
+
+    up = "../" * (pagename.count("/") + 1)
+    return [{"code": lang, "name": NAMES[lang], "current": lang == current,
+             "url": f"{up}{lang}/{pagename}.html"} for lang in languages]  # fmt: skip
+
+
+def _page_languages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    from daas.i18n import _
+
+    lang = app.config.language or "en"
+    context["daas_languages"] = language_links(pagename, lang, list(app.config.daas_site_languages))
+    context["daas_languages_label"] = _("Language", lang)
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)
     app.connect("builder-inited", _check_assets)
+    app.connect("config-inited", _city_context)
+    app.add_config_value("daas_site_languages", [], "html", types=[list])
+    app.connect("config-inited", _add_switcher)
+    app.connect("html-page-context", _page_languages)
     app.add_css_file("daas.css")
+    app.add_js_file("daas-a11y.js", loading_method="defer")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

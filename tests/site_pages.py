@@ -1,9 +1,15 @@
-"""The pages the site should contain, from `_toc.yml` (the source of truth), and a local server."""
+"""The pages the site should contain, from `_toc.yml` (the source of truth), the languages it is
+built in, and a local server.
+
+The site is `_build/html/` (`<lang>/` per language plus a root page); set $DAAS_TEST_SITE to test
+another build, e.g. one made with `daas book build --languages en,es,pt --output /tmp/x`.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from daas.i18n import LANGUAGES, PUBLISHED
 from daas.paths import repo_root
 
 SPECIAL_PAGES = ["index.html", "genindex.html", "search.html"]
@@ -36,7 +43,25 @@ def toc_files() -> list[str]:
 
 
 def expected_pages() -> list[str]:
+    """The pages of one language's site."""
     return SPECIAL_PAGES + [f"{f}.html" for f in toc_files()]
+
+
+def site_root() -> Path:
+    """The built site under test."""
+    env = os.environ.get("DAAS_TEST_SITE")
+    return Path(env) if env else repo_root() / "_build" / "html"
+
+
+def site_languages() -> list[str]:
+    """The languages the site under test is built in (the published ones when not built yet)."""
+    built = [lang for lang in LANGUAGES if (site_root() / lang / "index.html").exists()]
+    return built or list(PUBLISHED)
+
+
+def language_pages() -> list[tuple[str, str]]:
+    """(language, page) for every page of every built language."""
+    return [(lang, page) for lang in site_languages() for page in expected_pages()]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -56,3 +81,17 @@ def serve(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def ensure_built_site() -> Path:
+    """The built site: built here (cached) when `make test` has not built it already."""
+    root = site_root()
+    if "DAAS_TEST_SITE" not in os.environ and not all(
+        (root / lang / "index.html").exists() for lang in PUBLISHED
+    ):
+        from daas import book
+        from daas.city import DEFAULT_CITY
+
+        book.build_site(DEFAULT_CITY)
+    assert (root / "index.html").exists(), f"no built site in {root}"
+    return root

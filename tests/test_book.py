@@ -63,8 +63,9 @@ def _fake_source(tmp: Path) -> Path:
     src = tmp / "kit"
     for name in ("book", "daas", "data", "cities"):
         (src / name).mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
+    for name in ("_toc.yml", "requirements.txt"):
         (src / name).write_text(name)
+    (src / "_config.yml").write_text("title: Data Service Toolkit\nsphinx:\n  config: {}\n")
     (src / "book" / "page.md").write_text("# Page")
     (src / "daas" / "mod.py").write_text("X = 1")
     return src
@@ -100,6 +101,7 @@ def test_package_change_drops_the_execution_cache(tmp_path: Path, monkeypatch) -
     src = _fake_source(tmp_path)
     runs = _Runs()
     monkeypatch.setattr(book.subprocess, "run", runs)
+    monkeypatch.setattr(book, "repo_root", lambda: src)  # the package lives in the fake kit
     book.build("port-mallory", source_root=src)
     (src / "_build" / ".jupyter_cache").mkdir()
     (src / "daas" / "mod.py").write_text("X = 2")
@@ -117,3 +119,75 @@ def test_digest_sees_content_and_names(tmp_path: Path) -> None:
     assert book.digest(src, ("daas",)) == before
     (src / "daas" / "mod.py").rename(src / "daas" / "other.py")
     assert book.digest(src, ("daas",)) != before
+
+
+def test_toc_change_clears_stale_pages(tmp_path: Path, monkeypatch) -> None:
+    src = _fake_source(tmp_path)
+    runs = _Runs()
+    monkeypatch.setattr(book.subprocess, "run", runs)
+    book.build("port-mallory", source_root=src)
+    stale = src / "_build" / "html" / "book" / "removed-page.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
+    book.build("port-mallory", source_root=src)
+    assert not stale.exists()
+
+
+def _site_source(tmp: Path, monkeypatch) -> Path:
+    from daas import i18n
+
+    src = _fake_source(tmp)
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
+    (src / "locales" / "es" / "LC_MESSAGES" / "book").mkdir(parents=True)
+    (src / "locales" / "es" / "LC_MESSAGES" / "book" / "page.po").write_text('msgid ""\n')
+    monkeypatch.setattr(book, "repo_root", lambda: src)
+    monkeypatch.setattr(i18n, "repo_root", lambda: src)
+    return src
+
+
+class _RunsWithEnv(_Runs):
+    def __init__(self) -> None:
+        super().__init__()
+        self.envs: list[dict] = []
+
+    def __call__(self, cmd: list[str], **kwargs: object):
+        self.envs.append(kwargs.get("env") or {})
+        return super().__call__(cmd, **kwargs)
+
+
+def test_each_language_builds_with_its_own_cache_and_config(tmp_path: Path, monkeypatch) -> None:
+    import yaml
+
+    src = _site_source(tmp_path, monkeypatch)
+    runs = _RunsWithEnv()
+    monkeypatch.setattr(book.subprocess, "run", runs)
+    index, seconds = book.build_site("port-mallory", ("en", "es"))
+    assert set(seconds) == {"en", "es"}
+    outputs = [c[c.index("--path-output") + 1] for c in runs.calls]
+    assert len(set(outputs)) == 2  # a separate execution cache per language
+    configs = [yaml.safe_load(Path(c[c.index("--config") + 1]).read_text()) for c in runs.calls]
+    es = configs[1]["sphinx"]["config"]
+    assert es["language"] == "es" and es["daas_site_languages"] == ["en", "es"]
+    assert es["locale_dirs"] == [str(src / "locales")]
+    assert es["html_theme_options"]["search_bar_text"] == "Buscar en el conjunto de herramientas..."
+    assert configs[1]["title"] == "Conjunto de herramientas de servicios de datos"
+    assert [e["DAAS_LANG"] for e in runs.envs] == ["en", "es"]
+    site = src / "_build" / "html"
+    assert (site / "en" / "index.html").exists() and (site / "es" / "index.html").exists()
+    root = index.read_text()
+    assert 'href="en/book/page.html"' in root and 'href="es/book/page.html"' in root
+    # nothing changed: no Sphinx run; a translation changed: only that language runs again
+    book.build_site("port-mallory", ("en", "es"))
+    assert len(runs.calls) == 2
+    (src / "locales" / "es" / "LC_MESSAGES" / "book" / "page.po").write_text('msgid ""\n# x\n')
+    (src / "_build" / "lang" / "es" / "_build" / ".jupyter_cache").mkdir()
+    book.build_site("port-mallory", ("en", "es"))
+    assert len(runs.calls) == 3 and "es" in runs.calls[-1][runs.calls[-1].index("--config") + 1]
+    assert (src / "_build" / "lang" / "es" / "_build" / ".jupyter_cache").exists()
+
+
+def test_unknown_language_is_refused(tmp_path: Path, monkeypatch) -> None:
+    _site_source(tmp_path, monkeypatch)
+    with pytest.raises(DaasError, match="fr"):
+        book.build_site("port-mallory", ("en", "fr"))

@@ -1,5 +1,6 @@
-"""Every built page in headless Chromium with the network blocked: charts and widgets render,
-no request leaves the machine and the console stays free of errors."""
+"""Every built page of every language in headless Chromium with the network blocked: charts and
+widgets render (charts within the 2 s budget), no request leaves the machine, the console stays
+free of errors, and axe-core finds no serious or critical accessibility violation."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from tests.site_pages import expected_pages, serve
+from tests.site_pages import (
+    ensure_built_site,
+    language_pages,
+    serve,
+    site_languages,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -22,13 +28,53 @@ ARGS = [
     "--disable-sync",
 ]
 RENDER_TIMEOUT_MS = 10_000
+CHART_BUDGET_MS = 2_000  # every chart drawn within 2 s of the load event
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+RENDER_TIMES: dict[str, float] = {}
+PAGE_BUDGET = 1.5 * 1024 * 1024  # bytes fetched on a cold load, beyond the shared bundles
+SHARED_BUNDLES = ("/_static/vendor/vega-offline.js", "/_static/vendor/widgets/embed.js")
+WEIGHTS: dict[str, tuple[int, int]] = {}  # page: (bytes beyond the shared bundles, all bytes)
+WEIGHT_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const all = [nav, ...performance.getEntriesByType('resource')];
+  const size = e => e.decodedBodySize || e.encodedBodySize || 0;
+  const shared = SHARED;
+  const own = all.filter(e => !shared.some(s => new URL(e.name).pathname.endsWith(s)));
+  return [own.reduce((t, e) => t + size(e), 0), all.reduce((t, e) => t + size(e), 0)];
+}""".replace("SHARED", str(list(SHARED_BUNDLES)))
 
 pytestmark = pytest.mark.browser
 
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.impact} ${v.id}: `
+      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chart_render_report() -> Iterator[None]:
+    """After the page tests: print the slowest page's chart render time."""
+    yield
+    if WEIGHTS:
+        page, (own, total) = max(WEIGHTS.items(), key=lambda kv: kv[1][0])
+        print(f"\nheaviest page (fetched by the browser): {page} {own / 2**20:.2f} MB beyond the "
+              f"shared bundles, {total / 2**20:.2f} MB in all; {len(WEIGHTS)} pages")  # fmt: skip
+    if RENDER_TIMES:
+        page, ms = max(RENDER_TIMES.items(), key=lambda kv: kv[1])
+        print(f"\nslowest charts: {page} {ms:.0f} ms after load (budget {CHART_BUDGET_MS} ms); "
+              f"{len(RENDER_TIMES)} pages with charts")  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    return ensure_built_site()
+
 
 @pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve(site) as url:
+def base_url(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as url:
         yield url
 
 
@@ -45,11 +91,10 @@ def _is_local(url: str, base_url: str) -> bool:
     return url.startswith((base_url, "data:", "blob:", "about:"))
 
 
-@pytest.mark.parametrize("page", expected_pages())
-def test_page_renders_offline(browser: Browser, base_url: str, page: str) -> None:
+def _offline_page(browser: Browser, base_url: str, locale: str = "en-US"):
     blocked: list[str] = []
     errors: list[str] = []
-    ctx = browser.new_context()
+    ctx = browser.new_context(locale=locale)
 
     def route(r: Route) -> None:
         if _is_local(r.request.url, base_url):
@@ -65,17 +110,38 @@ def test_page_renders_offline(browser: Browser, base_url: str, page: str) -> Non
     pg.on(
         "response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None
     )
-    pg.goto(base_url + page, wait_until="load")
-    if page == "index.html":  # the root page sends readers on to the book's first page
-        pg.wait_for_url("**/book/index.html")
+    return ctx, pg, blocked, errors
+
+
+def _charts_render_ms(pg: Page) -> tuple[int, float]:
+    """How many charts the page has, and ms from the load event until all are drawn."""
+    n = pg.evaluate("document.querySelectorAll('div[id^=\"altair-viz\"]').length")
+    if not n:
+        return 0, 0.0
+    pg.wait_for_function(
+        """() => [...document.querySelectorAll('div[id^="altair-viz"]')]
+               .every(d => d.querySelector('svg, canvas'))""",
+        timeout=RENDER_TIMEOUT_MS,
+        polling=20,
+    )
+    ms = pg.evaluate(
+        "performance.now() - performance.getEntriesByType('navigation')[0].loadEventEnd"
+    )
+    return n, max(ms, 0.0)
+
+
+@pytest.mark.parametrize(("lang", "page"), language_pages())
+def test_page_renders_offline_and_accessibly(
+    browser: Browser, base_url: str, lang: str, page: str
+) -> None:
+    ctx, pg, blocked, errors = _offline_page(browser, base_url)
+    pg.goto(f"{base_url}{lang}/{page}", wait_until="load")
+    if page == "index.html":  # the language's root sends readers on to the book's first page
+        pg.wait_for_url(f"**/{lang}/book/index.html")
         pg.wait_for_load_state("load")
-    n_charts = pg.evaluate("document.querySelectorAll('div[id^=\"altair-viz\"]').length")
+    n_charts, ms = _charts_render_ms(pg)
     if n_charts:
-        pg.wait_for_function(
-            """() => [...document.querySelectorAll('div[id^="altair-viz"]')]
-                   .every(d => d.querySelector('svg, canvas'))""",
-            timeout=RENDER_TIMEOUT_MS,
-        )
+        RENDER_TIMES[f"{lang}/{page}"] = ms
         labels = pg.evaluate("""() => [...document.querySelectorAll('div[id^="altair-viz"]')]
             .map(d => (d.querySelector('[aria-label]') || d).getAttribute('aria-label'))""")
         assert all(labels), f"a chart has no text alternative: {labels}"
@@ -85,9 +151,38 @@ def test_page_renders_offline(browser: Browser, base_url: str, page: str) -> Non
     )
     if n_views:
         pg.wait_for_selector(".jupyter-widgets", timeout=RENDER_TIMEOUT_MS)
-    pg.wait_for_timeout(300)
+    assert pg.evaluate("document.documentElement.lang") == lang
+    own, total = pg.evaluate(WEIGHT_JS)
+    WEIGHTS[f"{lang}/{page}"] = (own, total)
+    pg.add_script_tag(path=str(AXE))  # injected from disk: no request leaves the machine
+    violations = pg.evaluate(AXE_RUN)
+    pg.wait_for_timeout(100)
     ctx.close()
     assert blocked == []
     assert errors == []
-    if page == "book/example-city.html":
+    assert violations == [], f"{lang}/{page}: " + "\n".join(violations)
+    assert ms <= CHART_BUDGET_MS, f"charts on {lang}/{page} took {ms:.0f} ms after load"
+    assert own <= PAGE_BUDGET, f"{lang}/{page} fetched {own / 2**20:.2f} MB beyond the bundles"
+    if page == "book/city-profile.html":
         assert n_charts >= 1 and n_views >= 1, "the example page lost its chart or widget"
+
+
+@pytest.mark.parametrize("locale", ["es-MX", "pt-BR", "en-GB", "fr-FR"])
+def test_root_page_picks_the_browser_language(browser: Browser, base_url: str, locale: str) -> None:
+    built = site_languages()
+    want = locale[:2] if locale[:2] in built else built[0]
+    ctx, pg, blocked, errors = _offline_page(browser, base_url, locale)
+    pg.goto(base_url, wait_until="load")
+    pg.wait_for_url(f"**/{want}/book/index.html")
+    pg.add_script_tag(path=str(AXE))
+    ctx.close()
+    assert blocked == [] and errors == []
+
+
+def test_root_page_is_accessible_without_javascript(browser: Browser, base_url: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(base_url, wait_until="load")
+    links = pg.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('hreflang'))")
+    assert links == site_languages()
+    ctx.close()

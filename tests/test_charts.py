@@ -44,3 +44,22 @@ def test_describe_requires_title_and_description() -> None:
     spec = charts.describe(chart, "A title", "What it shows", subtitle="Sub").to_dict()
     assert spec["title"] == {"text": "A title", "subtitle": "Sub"}
     assert spec["description"] == "What it shows"
+
+
+def test_renderer_escapes_markup_inside_the_chart_script() -> None:
+    import json
+    import re
+
+    charts.use_theme()
+    hostile = "Port </script><script>alert('x')</script> & co"
+    chart = charts.describe(
+        alt.Chart(pd.DataFrame({"name": [hostile]})).mark_bar().encode(y="name"), hostile, hostile
+    )
+    spec = chart.to_dict()
+    html = alt.renderers.get()(spec)["text/html"]
+    assert "<script>alert" not in html
+    assert html.count("</script>") == html.count("<script")  # only the template's own tags
+    embedded = re.search(r"^\}\)\((\{.*\}), \{", html, re.S | re.M)
+    assert embedded, "could not find the spec in altair's HTML"
+    assert json.loads(embedded.group(1)) == spec  # the escapes decode to the same text
+    assert "cdn" not in html and "http" not in html.replace(spec["$schema"], "")

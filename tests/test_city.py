@@ -110,3 +110,37 @@ def test_cli_lists_and_validates(capsys) -> None:
     assert main(["city", "validate", "--city", "port-mallory"]) == 0
     assert main(["city", "validate", "--city", "no-such-city"]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_city_new_writes_a_valid_file_and_never_overwrites(city_tree: Path, capsys) -> None:
+    assert main(["city", "new", "puerto-azul", "--name", 'Puerto "Azul" <b>', "--language", "es",
+                 "--country", "MX", "--currency", "MXN"]) == 0  # fmt: skip
+    city = load_city("puerto-azul")
+    assert city.name == 'Puerto "Azul" <b>' and city.language == "es"
+    assert len(city.team) == 5
+    assert main(["city", "new", "puerto-azul", "--name", "Other"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert load_city("puerto-azul").name == 'Puerto "Azul" <b>'
+
+
+def test_city_new_rejects_bad_values_without_writing(city_tree: Path, capsys) -> None:
+    assert main(["city", "new", "Bad Slug", "--name", "X"]) == 2
+    assert main(["city", "new", "ok-slug", "--name", "X", "--language", "fr"]) == 2
+    assert "language" in capsys.readouterr().err
+    assert not (city_tree / "cities" / "ok-slug.yml").exists()
+
+
+def test_launch_urls_must_be_https_without_markup(tmp_path: Path) -> None:
+    text = (Path(__file__).parent.parent / "cities" / "port-mallory.yml").read_text()
+    text += "launch:\n  repository_url: 'javascript:alert(1)'\n"
+    with pytest.raises(DaasError) as exc:
+        load_city_file(_write(tmp_path, "port-mallory.yml", text))
+    assert exc.value.problems[0].field == "launch.repository_url"
+
+
+def test_city_new_values_cannot_inject_fields(city_tree: Path) -> None:
+    assert main(["city", "new", "safe-town", "--name", "Safe\nfictional: true",
+                 "--country", "US\nlanguage: pt"]) == 0  # fmt: skip
+    city = load_city("safe-town")
+    assert city.name == "Safe\nfictional: true"
+    assert city.fictional is False and city.language == "en"

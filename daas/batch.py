@@ -1,0 +1,76 @@
+"""Running many notebooks for one or many cities: in this process, on a local process pool, or on
+an existing Dask cluster. Shows a progress bar and ends with a summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from daas.workshop import Result, Task, run_task
+
+
+def _local(tasks: list[Task], workers: int) -> Iterator[Result]:
+    if workers <= 1:
+        for i, t in enumerate(tasks):
+            yield run_task(t, prefetch=i < len(tasks) - 1)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_task, t) for t in tasks]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def _dask(tasks: list[Task], scheduler: str) -> Iterator[Result]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        futures = [client.submit(run_task, t, pure=False) for t in tasks]
+        for fut in dask_completed(futures):
+            yield fut.result()
+
+
+def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
+            console: Console | None = None) -> list[Result]:  # fmt: skip
+    """Run `tasks`, showing progress; return one Result per task."""
+    console = console or Console(stderr=True)
+    runner: Iterable[Result] = _dask(tasks, scheduler) if scheduler else _local(tasks, workers)
+    results: list[Result] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("notebooks", total=len(tasks))
+        for r in runner:
+            results.append(r)
+            progress.update(bar, advance=1, description=f"{r.city}: {r.notebook}")
+    return results
+
+
+def run_batch(tasks: list[Task], skipped: list[Result], workers: int, scheduler: str | None,
+              console: Console, after: Callable[[list[Result]], None] | None = None,
+              ) -> list[Result]:  # fmt: skip
+    """Execute the tasks, then call `after` with every result (skipped ones included)."""
+    results = execute(tasks, workers, scheduler, console) if tasks else []
+    everything = sorted(skipped + results, key=lambda r: (r.city, r.notebook))
+    if after:
+        after(everything)
+    return everything
+
+
+def summary_table(results: list[Result]) -> Table:
+    from daas.i18n import N_, _
+
+    table = Table(title=_("Workshop pack"))
+    for col in (N_("city"), N_("notebook"), N_("status"), N_("seconds"), N_("problem")):
+        table.add_column(_(col), justify="right" if col == "seconds" else "left")
+    N_("ok"), N_("failed"), N_("skipped")  # the statuses, translated below
+    style = {"ok": "green", "skipped": "dim", "failed": "bold red"}
+    for r in results:
+        problem = _("cell {n}: {error}").format(n=r.cell, error=r.error) if r.error else ""
+        table.add_row(r.city, r.notebook, f"[{style[r.status]}]{_(r.status)}[/]",
+                      f"{r.seconds:.1f}" if r.status != "skipped" else "", problem)  # fmt: skip
+    return table

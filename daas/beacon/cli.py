@@ -1,0 +1,54 @@
+"""`daas beacon generate|build|serve`: the Beacon Data Service from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from daas.city import DEFAULT_CITY
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from daas.beacon.generate import generate
+    from daas.city import load_city
+    from daas.paths import repo_root
+
+    for path in generate(load_city(args.city), seed=args.seed).values():
+        print(f"wrote {path.relative_to(repo_root())}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from daas.beacon.pipeline import build
+    from daas.beacon.records import output_dir
+
+    rec = build(args.city, progress=not args.quiet)
+    q = ", ".join(f"{k} {v:.0%}" for k, v in rec["quality"].items())
+    print(f"published {output_dir(args.city)}")
+    print(f"rows published {rec['rows_published']}, cells suppressed {rec['rows_suppressed']}")
+    print(f"quality: {q}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from daas.beacon.serve import serve
+
+    return serve(args.city, port=args.port, host=args.host)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    beacon = sub.add_parser("beacon", help="the Beacon Data Service").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    g = beacon.add_parser("generate", help="write the city's fictional sample Beacon data")
+    g.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    g.add_argument("--seed", type=int, default=20250630, help="random seed (default: %(default)s)")
+    g.set_defaults(func=_generate)
+    b = beacon.add_parser("build", help="load, check, protect and publish the Beacon data")
+    b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    b.add_argument("--quiet", action="store_true", help="no progress display")
+    b.set_defaults(func=_build)
+    s = beacon.add_parser("serve", help="serve the published database with Datasette, read-only")
+    s.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    s.add_argument("--port", type=int, default=8001, help="port (default: %(default)s)")
+    s.add_argument("--host", default="127.0.0.1", help="loopback address (default: %(default)s)")
+    s.set_defaults(func=_serve)

@@ -1,0 +1,387 @@
+"""The whole Beacon build: load -> quality -> privacy gate -> aggregate -> gate -> publish.
+
+`build(slug)` writes `_build/cities/<slug>/beacon/` atomically (a failed run leaves the previous
+output untouched), records every run in `beacon-runs.jsonl`, and shows a `rich` progress display.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from daas.beacon import publish, quality, records, schema
+from daas.beacon.load import load_source
+from daas.city import City, load_city
+from daas.errors import DaasError
+from daas.io import atomic_dir
+from daas.paths import data_dir, repo_root
+
+# Columns that are public by design (a building's address is not about a person).
+ALLOWED_COLUMNS = {
+    "inventory": ["building_id", "project_name", "address", "latitude", "longitude"],
+    "listings": ["listing_id", "address", "latitude", "longitude"],
+    "quality_issues": ["value", "field", "reason"],
+}
+STAGES = ("load", "quality", "privacy", "aggregate", "publish")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def city_file(city: City) -> str:
+    return f"cities/{city.slug}.yml"
+
+
+def load_tables(city: City) -> dict[str, pd.DataFrame]:
+    """Read every source of the city through its mapping; sources of one table are stacked."""
+    if city.beacon is None:
+        raise DaasError.one(
+            city_file(city),
+            "beacon",
+            "the city has no beacon section",
+            "add one: see cities/port-mallory.yml and cities/README.md",
+        )
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for name, src in city.beacon.sources.items():
+        where = f"{city_file(city)}: beacon.sources.{name}"
+        if (src.role == "partner") != schema.is_restricted(src.table):
+            raise DaasError.one(
+                city_file(city),
+                f"beacon.sources.{name}.role",
+                f"a {src.role} source cannot feed the {src.table} table",
+                "partner data may only feed `listings`; public data the other tables",
+            )
+        raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
+        _gate_export(city, name, src, raw)
+        frames.setdefault(src.table, []).append(mapped)
+    if "inventory" not in frames:
+        raise DaasError.one(
+            city_file(city),
+            "beacon.sources",
+            "no source feeds the inventory table",
+            "add a source with `table: inventory`",
+        )
+    return {t: pd.concat(f, ignore_index=True) for t, f in frames.items()}
+
+
+def context(city: City) -> quality.Context:
+    as_ofs = [s.as_of for s in city.beacon.sources.values() if s.as_of]
+    names, bbox = None, None
+    if "neighbourhoods" in city.datasets:
+        from daas.profile import read_neighbourhoods
+
+        names = list(read_neighbourhoods(city)["neighbourhood"])
+    gj = geojson_path(city)
+    if gj.exists():
+        coords = [
+            pt
+            for f in json.loads(gj.read_text(encoding="utf-8"))["features"]
+            for ring in f["geometry"]["coordinates"]
+            for pt in ring
+        ]
+        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+        bbox = (min(xs), min(ys), max(xs), max(ys))
+    return quality.Context(
+        as_of=min(as_ofs) if as_ofs else date.today(), neighbourhoods=names, bbox=bbox
+    )
+
+
+def geojson_path(city: City) -> Path:
+    return data_dir() / city.slug / "neighbourhoods.geojson"
+
+
+def neighbourhood_supply(inv: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    soon = pd.Timestamp(as_of) + pd.DateOffset(years=5)
+    end = inv["affordability_end"]
+    d = inv.assign(
+        income_band=inv["income_band"].fillna("unknown"),
+        units=inv["units"].fillna(0),
+        expiring_5y=inv["units"].fillna(0).where((end <= soon).fillna(False), 0),
+    )
+    g = d.groupby(["neighbourhood", "income_band"], observed=True, sort=True)
+    out = g.agg(
+        units=("units", "sum"),
+        expiring_5y=("expiring_5y", "sum"),
+        buildings=("building_id", "nunique"),
+    ).reset_index()
+    return out.astype({"units": "int64", "expiring_5y": "int64", "buildings": "int64"})
+
+
+def listings_summary(lst: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Listings count and median asking rent by neighbourhood x bedrooms, small cells hidden."""
+    from daas.privacy import suppress_counts
+
+    d = lst.dropna(subset=["bedrooms"])
+    g = d.groupby(["neighbourhood", "bedrooms"], sort=True)
+    agg = g.agg(listings=("asking_rent", "size"), median_asking_rent=("asking_rent", "median"))
+    agg = agg.reset_index()
+    out = suppress_counts(
+        agg, "listings", "neighbourhood", "bedrooms", threshold=min_cell, where="listings_summary"
+    )
+    out["median_asking_rent"] = out["median_asking_rent"].where(~out["suppressed"]).round(0)
+    return out[list(schema.fields("listings_summary"))]
+
+
+def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
+    """The privacy gate on an export as received, every column included: a city should not
+    receive (or keep) personal data the service does not need, even in a column it drops."""
+    allowed = list(src.allowed_columns)
+    for fld in ALLOWED_COLUMNS.get(src.table, []):
+        cols = src.columns.get(fld, [])
+        allowed += [cols] if isinstance(cols, str) else cols
+    label = f"{name} ({src.path})"
+    _gate({label: raw}, city, f"export {src.path}", {label: allowed})
+
+
+def _gate(
+    tables: dict[str, pd.DataFrame],
+    city: City,
+    what: str,
+    allowed: dict[str, list[str]] | None = None,
+):
+    from daas.privacy import gate
+
+    result = gate(
+        tables,
+        min_cell_size=city.privacy.min_cell_size,
+        allowed_columns=allowed if allowed is not None else ALLOWED_COLUMNS,
+    )
+    if not result.passed:
+        raise DaasError.one(
+            city_file(city),
+            "privacy",
+            f"the privacy gate stopped the {what}: " + "; ".join(result.reasons),
+            "remove or aggregate the columns named above",
+            exit_code=1,
+        )
+    return result
+
+
+def build(
+    city: str | City,
+    *,
+    progress: bool = True,
+    on_stage: Callable[[str, float], None] | None = None,
+) -> dict:
+    """Run the whole pipeline for a city (a slug, or a `City` with workshop overrides); return
+    the run record. Failed runs raise DaasError after recording themselves in the history; the
+    published output stays as it was."""
+    started = _now()
+    slug = city if isinstance(city, str) else city.slug
+    record = records.empty_record(slug, started)
+    try:
+        record = _build(
+            load_city(city) if isinstance(city, str) else city, record, progress, on_stage
+        )
+    except DaasError as exc:
+        record.update(finished=_now(), status="failed", error=str(exc))
+        records.append_history(slug, record)
+        raise
+    records.append_history(slug, record)
+    return record
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return nullcontext(None)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), transient=False
+    )
+
+
+def _build(city: City, record: dict, show: bool, on_stage) -> dict:
+    with _progress(show) as bar:
+        task = bar.add_task("Beacon: load", total=len(STAGES)) if bar else None
+        clock = [time.perf_counter()]
+
+        def done(stage: str, nxt: str | None) -> None:
+            now = time.perf_counter()
+            if on_stage:
+                on_stage(stage, now - clock[0])
+            clock[0] = now
+            if bar:
+                bar.update(task, advance=1, description=f"Beacon: {nxt or 'done'}")
+
+        raw = load_tables(city)
+        ctx = context(city)
+        done("load", "quality")
+        results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
+        done("quality", "privacy")
+        clean = {t: r.clean for t, r in results.items()}
+        _gate(clean, city, "input data")
+        done("privacy", "aggregate")
+        public = {
+            "inventory": clean["inventory"],
+            "neighbourhood_supply": neighbourhood_supply(clean["inventory"], ctx.as_of),
+        }
+        if "income_limits" in clean:
+            public["income_limits"] = clean["income_limits"]
+        if "listings" in clean:
+            public["listings_summary"] = listings_summary(
+                clean["listings"], city.privacy.min_cell_size
+            )
+        issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
+        public["quality_issues"] = pd.concat(issues, ignore_index=True)
+        public = {t: public[t] for t in schema.PUBLIC_TABLES if t in public}
+        extra = _neighbourhoods(city)
+        gate = _gate({**public, **extra}, city, "publication")
+        done("aggregate", "publish")
+        record = _publish(city, ctx, results, public, extra, gate, record)
+        done("publish", None)
+    return record
+
+
+def _neighbourhoods(city: City) -> dict[str, pd.DataFrame]:
+    if "neighbourhoods" not in city.datasets:
+        return {}
+    from daas.profile import read_neighbourhoods
+
+    n = read_neighbourhoods(city)
+    renting = (n["households"] * n["renter_share"]).round().astype("int64")
+    return {"neighbourhoods": n.assign(renting_households=renting)}
+
+
+def _publish(city, ctx, results, public, extra, gate, record) -> dict:
+    from daas.beacon import pages
+
+    srcs = city.beacon.sources
+    inv = public["inventory"]
+    starts = inv["affordability_start"].dropna()
+    meta = {
+        "as_of": ctx.as_of.isoformat(),
+        "spatial": ",".join(f"{v:g}" for v in ctx.bbox) if ctx.bbox else city.name,
+        "temporal": f"{starts.min():%Y-%m-%d}/{ctx.as_of.isoformat()}" if len(starts) else "",
+        "sources": [
+            {"title": s.description or n, "path": s.path}
+            for n, s in srcs.items()
+            if s.role == "public"
+        ]
+        + [{"title": "Rental listings from a private partner (restricted; aggregates only)"}]
+        * any(s.role == "partner" for s in srcs.values()),
+        "has_neighbourhoods": bool(extra),
+    }
+    suppressed = (
+        int(public["listings_summary"]["suppressed"].sum()) if ("listings_summary" in public) else 0
+    )
+    published = sum(len(df) for df in public.values())
+    with atomic_dir(records.output_dir(city.slug)) as stage:
+        (stage / "data").mkdir()
+        for t, df in public.items():
+            (stage / "data" / f"{t}.csv").write_text(publish.csv_text(df, t), encoding="utf-8")
+        publish.write_schemas(stage, list(public))
+        desc = publish.descriptor(city, public, meta)
+        publish.write_json(stage / "datapackage.json", desc)
+        publish.write_database(stage / "beacon.db", public, extra)
+        publish.write_json(stage / "metadata.json", publish.datasette_metadata(city, meta))
+        if geojson_path(city).exists():
+            shutil.copyfile(geojson_path(city), stage / "neighbourhoods.geojson")
+        valid, errors = publish.validate_package(stage)
+        if not valid:
+            raise DaasError.one(
+                "datapackage.json",
+                "",
+                "the data package is not valid: " + "; ".join(errors),
+                "report this: the pipeline wrote a package its schemas reject",
+                exit_code=1,
+            )
+        all_results = list(results.values())
+        statement = quality.statement(all_results, city.name)
+        pages_done = pages.write_page_data(stage, city, public, all_results, statement, meta)
+        record.update(
+            finished=_now(),
+            status="published",
+            package_valid=valid,
+            quality=quality.overall(all_results),
+            privacy_gate={"passed": gate.passed, "reasons": list(gate.reasons)},
+            metadata_complete=publish.metadata_completeness(desc),
+            freshness_days=(date.today() - ctx.as_of).days,
+            rows_published=published,
+            rows_suppressed=suppressed,
+            pages=pages_done,
+            rows_read={t: r.rows for t, r in results.items()},
+            rows_excluded={t: r.excluded for t, r in results.items()},
+        )
+        publish.write_json(stage / "run.json", record)
+    return record
+
+
+def with_sample_beacon(city: City) -> City:
+    """A city without a `beacon:` section gets the kit's fictional sample Beacon: data generated
+    from its neighbourhoods (`daas beacon generate`) read through the sample export mapping."""
+    if city.beacon is not None:
+        return city
+    import yaml
+
+    from daas.beacon.generate import generate
+
+    folder = data_dir() / city.slug / "beacon"
+    if not (folder / "inventory.csv").exists():
+        generate(city)
+    sample = yaml.safe_load((repo_root() / "cities" / "mappings" / "sample-beacon.yml").read_text())
+    for src in sample["sources"].values():
+        src["path"] = src["path"].replace("{slug}", city.slug)
+    sample["publisher"] = f"{city.name} (fictional sample data)"
+    data = city.model_dump(mode="json", exclude_none=True)
+    from daas.city import parse_city
+
+    return parse_city({**data, "beacon": sample}, city_file(city))
+
+
+def ensure_built(city: City) -> dict:
+    """The published run record, building first when the output is missing or older than the
+    city file or any source (used by the book pages)."""
+    city = with_sample_beacon(city)
+    rec = records.latest_run(city.slug)
+    out = records.output_dir(city.slug) / "run.json"
+    inputs = [repo_root() / city_file(city)] + [
+        repo_root() / s.path for s in (city.beacon.sources.values() if city.beacon else [])
+    ]
+    newest = max((p.stat().st_mtime for p in inputs if p.exists()), default=0)
+    if rec is None or out.stat().st_mtime < newest:
+        rec = build(city, progress=False)
+    return rec
+
+
+def with_overrides(
+    city: City,
+    paths: dict[str, str] | None = None,
+    mappings: dict[str, str] | None = None,
+    min_cell_size: int | None = None,
+) -> City:
+    """The city with workshop parameters applied (validated like the city file): `paths` and
+    `mappings` (a YAML file in cities/mappings/) by source name, and the minimum cell size."""
+    import yaml
+
+    city = with_sample_beacon(city)
+    data = city.model_dump(mode="json", exclude_none=True)
+    sources = data["beacon"]["sources"]
+    for name in {**(paths or {}), **(mappings or {})}:
+        if name not in sources:
+            raise DaasError.one(
+                city_file(city),
+                f"beacon.sources.{name}",
+                "no such source",
+                f"use one of: {', '.join(sources)}",
+            )
+    for name, path in (paths or {}).items():
+        sources[name]["path"] = path
+    for name, file in (mappings or {}).items():
+        m = yaml.safe_load((repo_root() / file).read_text(encoding="utf-8"))
+        for key in ("columns", "constants", "values", "unpivot", "encoding", "delimiter"):
+            sources[name].pop(key, None)
+        sources[name].update(m)
+    if min_cell_size is not None:
+        data["privacy"]["min_cell_size"] = min_cell_size
+    from daas.city import parse_city
+
+    return parse_city(data, city_file(city))

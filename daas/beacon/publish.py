@@ -1,0 +1,277 @@
+"""Publishing: the Frictionless data package with DCAT-style metadata, the SQLite database with
+Datasette metadata and canned queries, and the small JSON files the book pages read.
+
+Everything here writes into a staging folder given by the pipeline (`daas.io.atomic_dir`), and
+writes nothing that changes between runs on the same inputs: the run record holds the times.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon import schema
+
+LICENCES = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "CC0-1.0": (
+        "CC0 1.0 Public Domain Dedication",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    "ODC-BY-1.0": (
+        "Open Data Commons Attribution 1.0",
+        "https://opendatacommons.org/licenses/by/1-0/",
+    ),
+    "ODC-PDDL-1.0": (
+        "Open Data Commons PDDL 1.0",
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+    ),
+    "OGL-UK-3.0": (
+        "Open Government Licence v3.0",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
+}
+# DCAT-US (Project Open Data v1.1) fields a catalogue expects; metadata_complete is their share.
+DCAT_FIELDS = (
+    "title",
+    "description",
+    "keywords",
+    "modified",
+    "publisher",
+    "contactPoint",
+    "identifier",
+    "accessLevel",
+    "licenses",
+    "spatial",
+    "temporal",
+    "resources",
+    "accrualPeriodicity",
+    "describedBy",
+)
+SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
+ROW_LIMIT = 1000
+TIME_LIMIT_MS = 1000
+
+
+def csv_text(df: pd.DataFrame, table: str) -> str:
+    """CSV in schema order: ISO dates, `true`/`false`, empty for missing, stable number text."""
+    out = pd.DataFrame(index=df.index)
+    for name, spec in schema.fields(table).items():
+        col = df[name]
+        if spec["type"] == "date":
+            out[name] = iso_dates(col)
+        elif spec["type"] == "boolean":
+            out[name] = col.map({True: "true", False: "false"})
+        elif spec["type"] == "number":
+            out[name] = pd.to_numeric(col).round(2).map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        else:
+            out[name] = col.astype("string")
+    return out.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
+def iso_dates(col: pd.Series) -> pd.Series:
+    """YYYY-MM-DD text ('' when missing), vectorised: strftime is slow on a million rows."""
+    arr = pd.to_datetime(col).to_numpy().astype("datetime64[D]")
+    text = np.datetime_as_string(arr)
+    return pd.Series(np.where(np.isnat(arr), "", text), index=col.index, dtype=object)
+
+
+def write_schemas(stage: Path, tables: list[str]) -> None:
+    (stage / "schemas").mkdir(exist_ok=True)
+    for t in tables:
+        d = schema.schema_dict(t)
+        keep = {k: d[k] for k in ("title", "description", "fields", "primaryKey") if k in d}
+        (stage / "schemas" / f"{t}.json").write_text(_json(keep), encoding="utf-8")
+
+
+def descriptor(city, tables: dict[str, pd.DataFrame], meta: dict) -> dict:
+    """The datapackage.json: Frictionless Data Package plus DCAT-style catalogue fields."""
+    b = city.beacon
+    title, url = LICENCES[b.licence]
+    return {
+        "name": f"{city.slug}-beacon",
+        "identifier": f"{city.slug}-beacon",
+        "title": f"{b.title}: {city.name}",
+        "description": (
+            f"Affordable homes in {city.name}: the inventory of affordable homes, income limits, "
+            "supply by neighbourhood, rental listings summarised with small cells suppressed, "
+            "and the rows that failed quality checks."
+        ),
+        "keywords": ["affordable housing", "income limits", "rental listings", city.name],
+        "modified": meta["as_of"],
+        "publisher": {"name": b.publisher},
+        "contactPoint": {"fn": b.contact_point.name, "hasEmail": f"mailto:{b.contact_point.email}"},
+        "accessLevel": "public",
+        "accrualPeriodicity": b.update_frequency,
+        "spatial": meta["spatial"],
+        "temporal": meta["temporal"],
+        "describedBy": "schemas/",
+        "licenses": [{"name": b.licence, "title": title, "path": url}],
+        "sources": meta["sources"],
+        "resources": [
+            {
+                "name": t,
+                "path": f"data/{t}.csv",
+                "title": schema.schema_dict(t)["title"],
+                "description": schema.schema_dict(t)["description"],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": f"schemas/{t}.json",
+            }
+            for t in tables
+        ],
+    }
+
+
+def metadata_completeness(desc: dict) -> float:
+    return round(sum(1 for f in DCAT_FIELDS if desc.get(f)) / len(DCAT_FIELDS), 4)
+
+
+def write_database(path: Path, tables: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]):
+    """A SQLite database of the public tables (typed from the schemas) plus `extra` tables."""
+    con = sqlite3.connect(path)
+    # The file is written inside a staging folder that is discarded on any failure, so SQLite's
+    # own crash protection (journal, fsync) only costs time here.
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    try:
+        for t, df in tables.items():
+            spec = schema.fields(t)
+            cols = ", ".join(f'"{n}" {SQL_TYPES.get(f["type"], "TEXT")}' for n, f in spec.items())
+            con.execute(f'CREATE TABLE "{t}" ({cols})')
+            rows = _sql_rows(df[list(spec)], spec)
+            marks = ", ".join("?" * len(spec))
+            con.executemany(f'INSERT INTO "{t}" VALUES ({marks})', rows)
+            if "neighbourhood" in spec:
+                con.execute(f'CREATE INDEX "{t}_neighbourhood" ON "{t}" (neighbourhood)')
+        for t, df in extra.items():
+            df.to_sql(t, con, index=False)
+        con.commit()
+    finally:
+        con.close()
+
+
+def _sql_rows(df: pd.DataFrame, spec: dict) -> list[tuple]:
+    cols = []
+    for n, f in spec.items():
+        s = df[n]
+        if f["type"] == "date":
+            s = iso_dates(s).replace("", None)
+        elif f["type"] == "boolean":
+            s = s.astype("Int64")
+        values = s.astype(object).where(s.notna(), None).tolist()
+        cols.append(
+            [v.item() if hasattr(v, "item") else v for v in values]
+            if values and any(hasattr(v, "item") for v in values[:50])
+            else values
+        )
+    return list(zip(*cols, strict=True))
+
+
+def datasette_metadata(city, meta: dict) -> dict:
+    """Datasette metadata: titles, licence, source, and canned queries for residents and staff."""
+    b = city.beacon
+    title, url = LICENCES[b.licence]
+    queries = {
+        "homes_i_may_qualify_for": {
+            "title": "Homes I may qualify for",
+            "description": (
+                "Affordable homes with the number of bedrooms you need, in income bands your "
+                "household's yearly income qualifies for, by neighbourhood."
+            ),
+            "sql": (
+                "select i.neighbourhood, i.income_band, sum(i.units) as homes, "
+                "count(distinct i.building_id) as buildings\n"
+                "from inventory i join income_limits l\n"
+                "  on l.income_band = i.income_band and l.household_size = :household_size\n"
+                "where i.bedrooms = :bedrooms and cast(:income as real) <= l.max_income\n"
+                "  and i.tenure = 'rental'\n"
+                "group by i.neighbourhood, i.income_band order by homes desc"
+            ),
+        },
+        "homes_by_neighbourhood": {
+            "title": "Affordable homes by neighbourhood",
+            "sql": (
+                "select neighbourhood, sum(units) as homes, sum(expiring_5y) as expiring_5y "
+                "from neighbourhood_supply group by neighbourhood order by homes desc"
+            ),
+        },
+        "expiring_affordability": {
+            "title": "Staff: affordability ending within N years",
+            "description": "Buildings whose affordability requirement ends soon, soonest first.",
+            "sql": (
+                "select building_id, project_name, address, neighbourhood, "
+                "sum(units) as homes, affordability_end\n"
+                "from inventory where affordability_end is not null\n"
+                "  and affordability_end <= date(:as_of, '+' || cast(:years as integer) || "
+                "' years')\n"
+                "group by building_id, affordability_end order by affordability_end"
+            ),
+        },
+        "supply_gaps": {
+            "title": "Staff: affordable homes per 100 renting households",
+            "sql": (
+                "select n.neighbourhood, n.renting_households, coalesce(sum(s.units), 0) as homes,"
+                "\n  round(100.0 * coalesce(sum(s.units), 0) / n.renting_households, 1)"
+                " as homes_per_100_renters\n"
+                "from neighbourhoods n left join neighbourhood_supply s "
+                "on s.neighbourhood = n.neighbourhood\n"
+                "group by n.neighbourhood order by homes_per_100_renters"
+            ),
+        },
+        "quality_issues_by_reason": {
+            "title": "Staff: quality problems by reason",
+            "sql": (
+                "select dimension, reason, count(*) as rows_affected, sum(excluded) as left_out "
+                "from quality_issues group by dimension, reason order by rows_affected desc"
+            ),
+        },
+    }
+    if not meta.get("has_neighbourhoods"):
+        queries.pop("supply_gaps")
+    return {
+        "title": f"{b.title}: {city.name}",
+        "description": "Read-only. Partner data appears only as suppressed aggregates.",
+        "license": title,
+        "license_url": url,
+        "source": b.publisher,
+        "databases": {
+            "beacon": {
+                "tables": {
+                    t: {"description": schema.schema_dict(t)["description"]}
+                    for t in schema.PUBLIC_TABLES
+                },
+                "queries": queries,
+            }
+        },
+    }
+
+
+def _json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def write_json(path: Path, obj: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_json(obj), encoding="utf-8")
+
+
+def validate_package(folder: Path, full_limit: int = 50_000) -> tuple[bool, list[str]]:
+    """Run Frictionless validation on `folder/datapackage.json`. Tables up to `full_limit` rows
+    are validated whole; bigger ones on their first `full_limit` rows (their CSVs come from the
+    same typed writer, so the sample checks the writer and the schema agree)."""
+    from frictionless import Checklist, Package
+
+    package = Package(str(folder / "datapackage.json"), basepath=str(folder))
+    report = package.validate(checklist=Checklist(), limit_rows=full_limit)
+    errors = [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors]
+    errors += [f"{e.type}: {e.message}" for e in report.errors]
+    return report.valid, errors[:20]

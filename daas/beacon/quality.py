@@ -1,0 +1,293 @@
+"""Quality checks over the six dimensions of the UK Government Data Quality Framework.
+
+Every failing row is kept with its dimension, field, value and a plain-language reason, and
+whether it was left out of the published data. Scores are the share of rows with no problem in
+that dimension (1.0 = no problems).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon import schema
+from daas.beacon.load import ROW
+
+DIMENSIONS = ("accuracy", "completeness", "uniqueness", "consistency", "timeliness", "validity")
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%d.%m.%Y", "%Y/%m/%d")
+KEYS = {
+    "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
+    "income_limits": ["household_size", "income_band"],
+    "listings": ["listing_id"],
+}
+STALE_LISTING_DAYS = 90
+ISSUE_COLUMNS = ["table", "row", "dimension", "field", "value", "reason", "excluded"]
+
+
+@dataclass
+class Context:
+    """What the checks compare against."""
+
+    as_of: date
+    neighbourhoods: list[str] | None = None  # the city's names; None skips the check
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    date_formats: tuple[str, ...] = DATE_FORMATS
+
+
+@dataclass
+class TableQuality:
+    table: str
+    rows: int
+    clean: pd.DataFrame
+    issues: pd.DataFrame
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def excluded(self) -> int:
+        return self.rows - len(self.clean)
+
+
+class _Issues:
+    def __init__(self, table: str, df: pd.DataFrame):
+        self.table, self.df, self.parts = table, df, []
+        self.drop = np.zeros(len(df), dtype=bool)
+        self.failed = {d: np.zeros(len(df), dtype=bool) for d in DIMENSIONS}
+
+    def add(self, mask, dimension: str, fld: str, reason: str, values=None, exclude=False):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        self.failed[dimension] |= mask
+        if exclude:
+            self.drop |= mask
+        vals = values if values is not None else self.df.get(fld, "")
+        vals = pd.Series(vals, index=self.df.index)[mask].astype(str)
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "table": self.table,
+                    "row": self.df.loc[mask, ROW].to_numpy(),
+                    "dimension": dimension,
+                    "field": fld,
+                    "value": vals.to_numpy(),
+                    "reason": reason,
+                    "excluded": bool(exclude),
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=ISSUE_COLUMNS)
+        return pd.concat(self.parts, ignore_index=True).sort_values(
+            ["row", "dimension", "field"], kind="stable", ignore_index=True
+        )
+
+
+def parse_dates(text: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """Parse mixed-format dates; return (dates, sentinel mask). Sentinels such as 12-30-3799
+    mean "never" and become empty without a problem; unparseable text stays NaT. Each distinct
+    text is parsed once (exports repeat dates a lot)."""
+    codes, uniq = pd.factorize(text, sort=False)
+    u = pd.Series(uniq, dtype=object)
+    out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[s]")
+    todo = u.ne("")
+    for fmt in formats:
+        if not todo.any():
+            break
+        got = pd.to_datetime(u[todo], format=fmt, errors="coerce").astype("datetime64[s]")
+        ok = got.notna()
+        out.loc[ok[ok].index] = got[ok]
+        todo.loc[ok[ok].index] = False
+    sentinel = out.dt.strftime("%Y-%m-%d").isin(schema.SENTINEL_DATES)
+    out[sentinel] = pd.NaT
+    # years past 2262 do not fit pandas' default range: match sentinel text directly too
+    sentinel |= todo & u.str.contains("3799|9999", regex=True)
+    dates = pd.Series(out.to_numpy()[codes], index=text.index)
+    return dates, pd.Series(sentinel.to_numpy()[codes], index=text.index)
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """Numbers from text, allowing `$1,250`-style values; each distinct text parsed once."""
+    codes, uniq = pd.factorize(text, sort=False)
+    u = pd.Series(uniq, dtype=object)
+    num = pd.to_numeric(u, errors="coerce")
+    retry = num.isna() & u.ne("")
+    if retry.any():
+        cleaned = u[retry].str.replace(r"[$€£\s,]", "", regex=True)
+        num[retry] = pd.to_numeric(cleaned, errors="coerce")
+    return pd.Series(num.to_numpy(dtype=float)[codes], index=text.index)
+
+
+def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
+    """Type, check and clean one mapped table (text columns plus `_row`)."""
+    fields = schema.fields(table)
+    issues = _Issues(table, df)
+    typed = pd.DataFrame({ROW: df[ROW].to_numpy()}, index=df.index)
+    for name, spec in fields.items():
+        text = df[name].astype(str)  # already stripped by the mapping
+        blank = text.eq("")
+        cons = spec.get("constraints", {})
+        if spec["type"] in ("number", "integer"):
+            num = _numbers(text)
+            bad = num.isna() & ~blank
+            if spec["type"] == "integer":
+                bad |= num.notna() & (num % 1 != 0)
+            issues.add(bad, "validity", name, f"{name} is not a number", text, cons.get("required"))
+            num = num.where(~bad)
+            for key, op, word in (("minimum", np.less, "below"), ("maximum", np.greater, "above")):
+                if key in cons:
+                    out = op(num, cons[key]).fillna(False).to_numpy()
+                    issues.add(
+                        out,
+                        "validity",
+                        name,
+                        f"{name} is {word} {cons[key]}",
+                        text,
+                        cons.get("required"),
+                    )
+                    num = num.where(~out)
+            typed[name] = num.astype("Int64") if spec["type"] == "integer" else num
+        elif spec["type"] == "date":
+            parsed, sentinel = parse_dates(text, ctx.date_formats)
+            bad = parsed.isna() & ~blank & ~sentinel
+            issues.add(bad, "validity", name, f"{name} is not a date we can read", text)
+            typed[name] = parsed
+        else:
+            value = text.where(~blank, pd.NA).astype("string")
+            if "enum" in cons:
+                bad = value.notna() & ~value.isin(cons["enum"])
+                issues.add(
+                    bad,
+                    "validity",
+                    name,
+                    f"{name} must be one of: {', '.join(cons['enum'])}",
+                    text,
+                    cons.get("required"),
+                )
+                value = value.where(~bad, pd.NA)
+            typed[name] = value
+        if cons.get("required"):
+            missing = typed[name].isna().to_numpy() & blank.to_numpy()
+            issues.add(missing, "completeness", name, f"{name} is empty", text, True)
+    _table_checks(table, typed, issues, ctx)
+    clean = typed[~issues.drop].drop(columns=[ROW]).reset_index(drop=True)
+    n = max(len(df), 1)
+    scores = {d: round(float(1 - issues.failed[d].sum() / n), 4) for d in DIMENSIONS}
+    return TableQuality(table, len(df), clean, issues.frame(), scores)
+
+
+def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) -> None:
+    if table in ("inventory", "listings"):
+        if ctx.neighbourhoods is not None:
+            unknown = t["neighbourhood"].notna() & ~t["neighbourhood"].isin(ctx.neighbourhoods)
+            issues.add(
+                unknown,
+                "consistency",
+                "neighbourhood",
+                "not one of the city's neighbourhoods (a typo?)",
+                exclude=True,
+            )
+        lat, lon = t["latitude"], t["longitude"]
+        zero = (lat == 0) & (lon == 0)
+        outside = zero.fillna(False)
+        if ctx.bbox:
+            w, s, e, n = ctx.bbox
+            outside |= (
+                lat.notna() & lon.notna() & ~(lat.between(s, n) & lon.between(w, e))
+            ).fillna(False)
+        issues.add(outside, "accuracy", "latitude", "the location is outside the city", lat)
+        t.loc[outside, ["latitude", "longitude"]] = np.nan
+        no_coords = (t["latitude"].isna() | t["longitude"].isna()) & ~outside
+        issues.add(no_coords, "completeness", "latitude", "no location: not shown on the map", "")
+    if table == "inventory":
+        start, end = t["affordability_start"], t["affordability_end"]
+        backwards = (end < start).fillna(False)
+        issues.add(
+            backwards,
+            "consistency",
+            "affordability_end",
+            "affordability ends before it starts",
+            end.dt.strftime("%Y-%m-%d"),
+        )
+        expired = (end < pd.Timestamp(ctx.as_of)).fillna(False) & ~backwards
+        issues.add(
+            expired,
+            "timeliness",
+            "affordability_end",
+            "affordability has already ended: no longer an affordable home",
+            end.dt.strftime("%Y-%m-%d"),
+            exclude=True,
+        )
+        zero = (t["units"] == 0).fillna(False)
+        issues.add(zero, "accuracy", "units", "zero homes recorded: check the export", "0")
+    if table == "listings":
+        old = t["listed_date"] < pd.Timestamp(ctx.as_of) - pd.Timedelta(days=STALE_LISTING_DAYS)
+        issues.add(
+            old.fillna(False),
+            "timeliness",
+            "listed_date",
+            f"listed more than {STALE_LISTING_DAYS} days before the data date",
+            exclude=True,
+        )
+        rent = t["asking_rent"]
+        med = rent.median()
+        wild = ((rent < med / 5) | (rent > med * 5)).fillna(False)
+        issues.add(wild, "accuracy", "asking_rent", "asking rent is implausible", exclude=True)
+    _duplicates(table, t, issues)
+
+
+def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
+    cols = [c for c in t.columns if c != ROW]
+    alive = ~issues.drop
+    exact = t[cols].duplicated(keep="first").to_numpy() & alive
+    issues.add(exact, "uniqueness", "", "an exact copy of an earlier row", "", exclude=True)
+    alive &= ~exact
+    keys = KEYS[table]
+    if t[keys].isna().all(axis=None):
+        return
+    dup_key = np.zeros(len(t), dtype=bool)
+    sub = t[alive]
+    dup_key[np.flatnonzero(alive)[sub.duplicated(keys, keep="first").to_numpy()]] = True
+    issues.add(
+        dup_key,
+        "uniqueness",
+        "+".join(keys),
+        "the same key as an earlier row, with different values",
+        "",
+        exclude=True,
+    )
+
+
+def overall(results: list[TableQuality]) -> dict[str, float]:
+    """Row-weighted scores over every table."""
+    total = sum(r.rows for r in results) or 1
+    return {d: round(sum(r.scores[d] * r.rows for r in results) / total, 4) for d in DIMENSIONS}
+
+
+def statement(results: list[TableQuality], city_name: str) -> str:
+    """A plain-language quality statement for the service page."""
+    scores = overall(results)
+    rows = sum(r.rows for r in results)
+    left_out = sum(r.excluded for r in results)
+    weakest = min(scores, key=scores.get)
+    parts = [
+        f"We checked {rows:,} rows from {len(results)} sources for {city_name} against six "
+        "quality dimensions.",
+        f"{left_out:,} rows were left out of the published data because they were duplicates, "
+        "incomplete, unreadable, out of date or named a neighbourhood the city does not have.",
+    ]
+    if scores[weakest] < 1:
+        parts.append(
+            f"The weakest dimension is {weakest}: {scores[weakest]:.1%} of rows passed its checks."
+        )
+    else:
+        parts.append("Every row passed every check.")
+    parts.append(
+        "Every public row that failed a check is listed, with the reason, in the quality_issues "
+        "table; partner rows are only counted."
+    )
+    return " ".join(parts)

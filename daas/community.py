@@ -1,0 +1,284 @@
+"""The data community of practice tracker: attendance and feedback CSVs → participation and
+satisfaction over time and by department (workshop notebook 05 and the community kit pages).
+
+Attendance: one row per person per session (`session_date`, `session`, `person_id`,
+`department`). Feedback: one row per returned form (`session_date`, `department`, `rating` 1-5,
+`comment`). Forms are anonymous, so satisfaction is joined to sessions by date only.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from daas.charts import describe, use_theme
+from daas.city import City
+from daas.errors import DaasError, Problem
+from daas.io import atomic_write_text
+from daas.paths import city_build_dir
+from daas.tables import read_table, shown
+
+ATTENDANCE_COLUMNS = ["session_date", "session", "person_id", "department"]
+FEEDBACK_COLUMNS = ["session_date", "department", "rating", "comment"]
+SESSIONS = [
+    "Launch: why a data community?",
+    "Show and tell: the Beacon's first month",
+    "Clinic: cleaning spreadsheet exports",
+    "Show and tell: 311 requests by neighbourhood",
+    "Data ethics in practice",
+    "Show and tell: charts people can read",
+    "Clinic: publishing without identifying people",
+    "Retrospective and plan for next year",
+]
+DEPARTMENTS = ["Housing", "Planning", "Finance", "Public Works", "Health", "IT", "Mayor's Office"]
+
+
+def _dates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd.Series:
+    parsed = pd.to_datetime(df["session_date"], format="%Y-%m-%d", errors="coerce")
+    for row in df.loc[parsed.isna(), "row"]:
+        problems.append(
+            Problem(
+                name,
+                f"line {row}: session_date",
+                "not a date like 2025-01-31",
+                "write dates as YYYY-MM-DD",
+            )
+        )
+    return parsed
+
+
+def _blank(df: pd.DataFrame, cols: list[str], name: str, problems: list[Problem]) -> None:
+    for col in cols:
+        for row in df.loc[df[col].str.strip() == "", "row"]:
+            problems.append(
+                Problem(name, f"line {row}: {col}", "is empty", f"fill in {col} or delete the row")
+            )
+
+
+def read_attendance(path: Path) -> pd.DataFrame:
+    """Read and check an attendance CSV; every problem is reported at once."""
+    df, problems = read_table(path, ATTENDANCE_COLUMNS)
+    name = shown(path)
+    problems = [p for p in problems if "Latin-1" not in p.message]
+    _blank(df, ATTENDANCE_COLUMNS[1:], name, problems)
+    df["session_date"] = _dates(df, name, problems)
+    dup = df.duplicated(["session_date", "person_id"], keep="first")
+    for row in df.loc[dup, "row"]:
+        problems.append(
+            Problem(
+                name,
+                f"line {row}: person_id",
+                "this person is already listed for this session",
+                "delete the repeated row",
+            )
+        )
+    if problems:
+        raise DaasError(problems)
+    return df.drop(columns="row").reset_index(drop=True)
+
+
+def read_feedback(path: Path) -> pd.DataFrame:
+    """Read and check a feedback CSV (ratings are whole numbers from 1 to 5)."""
+    df, problems = read_table(path, FEEDBACK_COLUMNS)
+    name = shown(path)
+    problems = [p for p in problems if "Latin-1" not in p.message]
+    _blank(df, ["department"], name, problems)
+    df["session_date"] = _dates(df, name, problems)
+    rating = pd.to_numeric(df["rating"], errors="coerce")
+    for row, value in df.loc[~rating.isin([1, 2, 3, 4, 5]), ["row", "rating"]].itertuples(
+        index=False
+    ):
+        problems.append(
+            Problem(
+                name,
+                f"line {row}: rating",
+                f"'{value}' is not 1, 2, 3, 4 or 5",
+                "use the form's 1 (poor) to 5 (excellent) scale",
+            )
+        )
+    if problems:
+        raise DaasError(problems)
+    df["rating"] = rating.astype(int)
+    return df.drop(columns="row").reset_index(drop=True)
+
+
+def has_records(city: City) -> bool:
+    return {"community_attendance", "community_feedback"} <= set(city.datasets)
+
+
+def source_note(city: City) -> str:
+    """Where the tracker's figures come from, in a sentence."""
+    if has_records(city):
+        return (
+            f"{city.name}'s records: {city.datasets['community_attendance'].path} and "
+            f"{city.datasets['community_feedback'].path}."
+        )
+    return (
+        f"{city.name} has not declared its community records yet (datasets "
+        "community_attendance and community_feedback in its city file): these figures are a "
+        "fictional sample."
+    )
+
+
+def load(city: City) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The city's attendance and feedback tables (datasets `community_attendance`/`_feedback`).
+
+    A city that has not declared them yet gets the seeded fictional sample, written under
+    `_build/cities/<slug>/community/`, so the tracker can be tried before the first session.
+    """
+    if has_records(city):
+        att, fb = city.dataset_path("community_attendance"), city.dataset_path("community_feedback")
+    else:
+        att, fb = sample(city, city_build_dir(city.slug) / "community")
+    return read_attendance(att), read_feedback(fb)
+
+
+def participation(att: pd.DataFrame) -> pd.DataFrame:
+    """Per session: attendees, departments represented, first-timers and returners."""
+    att = att.sort_values("session_date")
+    first = att.groupby("person_id")["session_date"].transform("min")
+    att = att.assign(new=att["session_date"] == first)
+    out = att.groupby(["session_date", "session"]).agg(
+        attendees=("person_id", "nunique"),
+        departments=("department", "nunique"),
+        first_timers=("new", "sum"),
+    )
+    out["returning"] = out["attendees"] - out["first_timers"]
+    return out.reset_index()
+
+
+def satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
+    """Per session: forms returned, response rate, mean rating and the share rating 4 or 5."""
+    per = fb.groupby("session_date").agg(
+        forms=("rating", "size"),
+        mean_rating=("rating", "mean"),
+        satisfied=("rating", lambda r: (r >= 4).mean() * 100),
+    )
+    people = att.groupby("session_date")["person_id"].nunique()
+    per["response_rate"] = (per["forms"] / people.reindex(per.index) * 100).round(0)
+    return per.round({"mean_rating": 2, "satisfied": 0}).reset_index()
+
+
+def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
+    """Per department: people, attendances, sessions attended per person, mean rating."""
+    out = att.groupby("department").agg(
+        people=("person_id", "nunique"), attendances=("person_id", "size")
+    )
+    out["per_person"] = (out["attendances"] / out["people"]).round(1)
+    out["mean_rating"] = fb.groupby("department")["rating"].mean().round(2)
+    return out.sort_values("attendances", ascending=False)
+
+
+def participation_chart(att: pd.DataFrame) -> alt.Chart:
+    use_theme()
+    p = participation(att).melt(
+        id_vars=["session_date", "session"],
+        value_vars=["first_timers", "returning"],
+        var_name="who",
+        value_name="people",
+    )
+    p["who"] = p["who"].map({"first_timers": "first time", "returning": "came before"})
+    chart = (
+        alt.Chart(p)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(session_date):O", title="Session"),
+            y=alt.Y("people:Q", title="People attending"),
+            color=alt.Color("who:N", title="Attendee"),
+            tooltip=["session", "who", "people"],
+        )
+    )
+    totals = participation(att)
+    return describe(
+        chart,
+        "Who came to each session",
+        f"Stacked bars for {len(totals)} sessions, split into first-timers and returning members; "
+        f"attendance went from {totals['attendees'].iloc[0]} to {totals['attendees'].iloc[-1]}.",
+    )
+
+
+def satisfaction_chart(fb: pd.DataFrame, att: pd.DataFrame) -> alt.Chart:
+    use_theme()
+    s = satisfaction(fb, att)
+    chart = (
+        alt.Chart(s)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("yearmonthdate(session_date):O", title="Session"),
+            y=alt.Y("satisfied:Q", title="Rated it 4 or 5 (%)", scale=alt.Scale(domain=[0, 100])),
+            tooltip=["session_date", "forms", "mean_rating", "satisfied", "response_rate"],
+        )
+    )
+    return describe(
+        chart,
+        "How satisfied members were, session by session",
+        f"Line chart of the share of feedback forms rating each session 4 or 5 out of 5, from "
+        f"{s['satisfied'].iloc[0]:.0f}% at the first session to {s['satisfied'].iloc[-1]:.0f}% "
+        "at the latest.",
+    )
+
+
+def department_chart(att: pd.DataFrame, fb: pd.DataFrame) -> alt.Chart:
+    use_theme()
+    d = by_department(att, fb).reset_index()
+    chart = (
+        alt.Chart(d)
+        .mark_bar()
+        .encode(
+            y=alt.Y("department:N", sort="-x", title=None),
+            x=alt.X("attendances:Q", title="Attendances over all sessions"),
+            color=alt.Color("mean_rating:Q", title="Mean rating (1-5)"),
+            tooltip=["department", "people", "attendances", "per_person", "mean_rating"],
+        )
+    )
+    top = d.iloc[0]
+    return describe(
+        chart,
+        "Participation and satisfaction by department",
+        f"Bar chart of attendances by department, coloured by mean rating. {top['department']} "
+        f"attended most ({top['attendances']} attendances by {top['people']} people).",
+    )
+
+
+def sample(city: City, out_dir: Path, seed: int = 7) -> tuple[Path, Path]:
+    """Write fictional attendance and feedback CSVs for eight monthly sessions (seeded)."""
+    rng = np.random.default_rng(seed ^ zlib.crc32(city.slug.encode()))
+    people = [
+        (
+            f"P{i:03d}",
+            DEPARTMENTS[rng.choice(len(DEPARTMENTS), p=[0.25, 0.2, 0.1, 0.15, 0.1, 0.15, 0.05])],
+        )
+        for i in range(1, 61)
+    ]
+    keen = rng.uniform(0.15, 0.8, size=len(people))
+    att_rows, fb_rows = [], []
+    comments = [
+        "",
+        "",
+        "Useful",
+        "More examples please",
+        "Too short",
+        "Great show and tell",
+        "Would like a clinic on SQL",
+        "Hard to follow",
+    ]
+    for s, title in enumerate(SESSIONS):
+        date = (pd.Timestamp("2025-01-15") + pd.DateOffset(months=s)).date().isoformat()
+        grow = 0.6 + 0.06 * s
+        for (pid, dept), k in zip(people, keen, strict=True):
+            if rng.random() < k * grow:
+                att_rows.append((date, title, pid, dept))
+                if rng.random() < 0.55:
+                    base = 3.4 + 0.12 * s + (0.3 if "Show and tell" in title else 0)
+                    rating = int(np.clip(round(rng.normal(base, 0.8)), 1, 5))
+                    fb_rows.append((date, dept, rating, comments[rng.integers(len(comments))]))
+    att = pd.DataFrame(att_rows, columns=ATTENDANCE_COLUMNS)
+    fb = pd.DataFrame(fb_rows, columns=FEEDBACK_COLUMNS)
+    a_path, f_path = out_dir / "community_attendance.csv", out_dir / "community_feedback.csv"
+    atomic_write_text(a_path, att.to_csv(index=False))
+    atomic_write_text(f_path, fb.to_csv(index=False))
+    return a_path, f_path

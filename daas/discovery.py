@@ -1,0 +1,612 @@
+"""Capability discovery (Appreciative Inquiry): from a staff survey to strengths, gaps and a short
+list of areas to invest in.
+
+The survey is a CSV with one row per respondent: `respondent_id`, `role`, `department`, one
+column per rated capability, and `best_experience` (a free-text story). A rating column is named
+`<area>__<theme>` (for example `open_data__skills`) or just `<area>`; it holds a maturity level
+from 1 (beginning) to 5 (mastering). Areas are named after the What Works Cities Certification
+practices; themes are the lenses of the UK government Data Maturity Assessment. The descriptions
+are the kit's own words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from daas.charts import describe, use_theme
+from daas.city import City
+from daas.errors import Problem
+from daas.io import atomic_write_text
+from daas.tables import problems_table, read_table, shown
+from daas.text import words
+
+WWC_LINK = "https://whatworkscities.bloomberg.org/assessment/"
+MATURITY_LINK = (
+    "https://www.gov.uk/government/publications/data-maturity-assessment-for-government-framework"
+)
+REQUIRED = ["respondent_id", "role", "department"]
+STORY = "best_experience"
+LEVELS = {1: "Beginning", 2: "Emerging", 3: "Learning", 4: "Developing", 5: "Mastering"}
+OVERALL = "overall"
+MIN_GROUP = 3  # never show a group average for fewer respondents than this
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    name: str  # the What Works Cities practice name
+    description: str  # our own words
+    maturity_topics: tuple[str, ...]  # related Data Maturity Assessment topics
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        "data_management",
+        "Data Management",
+        "Knowing which data the city holds, looking after its quality, sharing it safely and "
+        "protecting residents' privacy.",
+        ("knowing the data you have", "managing your data", "protecting your data"),
+    ),
+    Area(
+        "leadership_capacity",
+        "Leadership & Capacity",
+        "Leaders who ask for evidence, name who is responsible for data, and give staff time "
+        "and training to use it.",
+        (
+            "setting your data direction",
+            "taking responsibility for data",
+            "having the right data skills and knowledge",
+        ),
+    ),
+    Area(
+        "open_data",
+        "Open Data",
+        "Publishing data people can find and use, with guidance, and learning from the people "
+        "who use it.",
+        ("engaging with others",),
+    ),
+    Area(
+        "performance_analytics",
+        "Performance & Analytics",
+        "Setting measurable goals, reviewing progress regularly and using analysis when "
+        "decisions are made.",
+        ("making decisions with data",),
+    ),
+    Area(
+        "budget_finance",
+        "Data-Driven Budget & Finance",
+        "Letting evidence about results shape what the city funds and how much.",
+        ("making decisions with data",),
+    ),
+    Area(
+        "contracting",
+        "Results-Driven Contracting",
+        "Buying services by the results they should achieve and tracking suppliers against them.",
+        ("managing and using data ethically",),
+    ),
+    Area(
+        "community_impact",
+        "Community Impact",
+        "Working with residents and partners on data, and running data services that answer "
+        "their questions.",
+        ("engaging with others",),
+    ),
+    Area(
+        "evaluations",
+        "Evaluations",
+        "Testing whether programmes work, and changing them when the evidence says so.",
+        ("making decisions with data",),
+    ),
+)
+AREA_BY_KEY = {a.key: a for a in AREAS}
+
+THEMES: dict[str, str] = {
+    "uses": "how the data is put to work",
+    "data": "the data itself: coverage, quality, documentation",
+    "leadership": "who leads, decides and is accountable",
+    "culture": "habits and attitudes across the team",
+    "tools": "systems and software",
+    "skills": "people's knowledge and confidence",
+    OVERALL: "the area as a whole",
+}
+
+
+@dataclass
+class Survey:
+    """A staff survey after cleaning: `ratings` in long form, `people`, and what was wrong."""
+
+    file: str
+    people: pd.DataFrame  # respondent_id, role, department, best_experience, row
+    ratings: pd.DataFrame  # respondent_id, role, department, area, theme, level
+    problems: list[Problem] = field(default_factory=list)
+
+    def problems_table(self) -> pd.DataFrame:
+        return problems_table(self.problems)
+
+    @property
+    def respondents(self) -> int:
+        return len(self.people)
+
+
+def rating_column(name: str) -> tuple[str, str] | None:
+    """(area, theme) of a normalised rating column name ("open_data_skills", "open_data"), or
+    None when it is not one."""
+    for area in sorted(AREA_BY_KEY, key=len, reverse=True):
+        if name == area:
+            return area, OVERALL
+        if name.startswith(area + "_"):
+            theme = name[len(area) :].strip("_")
+            return (area, theme) if theme in THEMES else None
+    return None
+
+
+def read_survey(path: Path) -> Survey:
+    """Read and clean a staff survey, reporting (not failing on) missing answers, duplicate
+    respondents and levels outside 1 to 5."""
+    name = shown(path)
+    df, problems = read_table(path, REQUIRED)
+    columns = {c: rating_column(c) for c in df.columns if c not in {"row", STORY, *REQUIRED}}
+    ratings_cols = {c: at for c, at in columns.items() if at}
+    for c in (c for c, at in columns.items() if not at):
+        problems.append(
+            Problem(
+                name,
+                c,
+                "not a known capability column; ignored",
+                "name rating columns <area>__<theme>, e.g. open_data__skills",
+            )
+        )
+    if not ratings_cols:
+        problems.append(Problem(name, "", "no rating columns found", "see data/README.md"))
+    if STORY not in df.columns:
+        problems.append(
+            Problem(name, STORY, "no stories column", "add best_experience to collect stories")
+        )
+        df[STORY] = ""
+
+    df = _drop_duplicates(df, name, problems)
+    for col in ("role", "department"):
+        for row in df.loc[df[col] == "", "row"]:
+            problems.append(
+                Problem(
+                    name,
+                    f"row {row}, {col}",
+                    "no answer; counted as 'Not given'",
+                    "ask the respondent, or leave it: averages still use their ratings",
+                )
+            )
+        df.loc[df[col] == "", col] = "Not given"
+
+    long = []
+    for col, (area, theme) in ratings_cols.items():
+        for row, rid, role, dept, raw in df[
+            ["row", "respondent_id", "role", "department", col]
+        ].itertuples(index=False):
+            level = _level(raw)
+            if level is None:
+                what = "no answer" if raw == "" else f"'{raw}' is not a level from 1 to 5"
+                problems.append(
+                    Problem(
+                        name,
+                        f"row {row}, {col}",
+                        f"{what}; left out of the averages",
+                        "leave it blank if unknown; levels are whole numbers 1 to 5",
+                    )
+                )
+                continue
+            long.append((rid, role, dept, area, theme, level))
+    ratings = pd.DataFrame(
+        long, columns=["respondent_id", "role", "department", "area", "theme", "level"]
+    ).astype({"level": "int64"})
+    people = df[["row", "respondent_id", "role", "department", STORY]].reset_index(drop=True)
+    return Survey(name, people, ratings, problems)
+
+
+def _level(raw: str) -> int | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and 1 <= value <= 5 else None
+
+
+def _drop_duplicates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """Keep the last answer of each respondent; respondents without an id are numbered."""
+    for row in df.loc[df["respondent_id"] == "", "row"]:
+        df.loc[df["row"] == row, "respondent_id"] = f"row-{row}"
+        problems.append(
+            Problem(
+                name,
+                f"row {row}, respondent_id",
+                "no respondent id; kept as 'row-" + f"{row}'",
+                "give every respondent an id so duplicates can be found",
+            )
+        )
+    dup = df["respondent_id"].duplicated(keep="last")
+    for rid, group in df[df["respondent_id"].duplicated(keep=False)].groupby(
+        "respondent_id", sort=True
+    ):
+        rows = group["row"].tolist()
+        problems.append(
+            Problem(
+                name,
+                f"rows {', '.join(map(str, rows))}, respondent_id",
+                f"respondent '{rid}' answered {len(rows)} times; kept row {rows[-1]}",
+                "remove the older answers from the export",
+            )
+        )
+    return df[~dup].reset_index(drop=True)
+
+
+def survey_for(city: City, path: str | Path | None = None) -> Survey:
+    """The file at `path`, else the city's declared `staff_survey` dataset (a DaasError naming
+    the city file and `datasets.staff_survey` when the city has not declared one)."""
+    return read_survey(Path(path) if path else city.dataset_path("staff_survey"))
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def _area_order(ratings: pd.DataFrame) -> list[str]:
+    present = set(ratings["area"])
+    return [a.name for a in AREAS if a.key in present]
+
+
+def heatmap_data(survey: Survey) -> pd.DataFrame:
+    """Average level per area (rows, named) and theme (columns), rounded to 0.1."""
+    r = survey.ratings
+    if r.empty:
+        return pd.DataFrame()
+    table = r.pivot_table(index="area", columns="theme", values="level", aggfunc="mean")
+    table.index = [AREA_BY_KEY[k].name for k in table.index]
+    themes = [t for t in THEMES if t in table.columns]
+    table = table.reindex(index=_area_order(r), columns=themes).round(1)
+    table.index.name, table.columns.name = "area", "theme"
+    return table
+
+
+def heatmap_chart(survey: Survey, city: City) -> alt.Chart:
+    """Heatmap of average maturity level, areas × themes, with the value in each cell."""
+    use_theme()
+    data = heatmap_data(survey).stack().rename("level").reset_index()
+    base = alt.Chart(data).encode(
+        x=alt.X("theme:N", sort=list(THEMES), title="Theme"),
+        y=alt.Y("area:N", sort=_area_order(survey.ratings), title=None),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("level:Q", scale=alt.Scale(domain=[1, 5]), title="Average level"),
+        tooltip=["area", "theme", alt.Tooltip("level:Q", format=".1f")],
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text=alt.Text("level:Q", format=".1f"),
+        color=alt.condition("datum.level >= 3.5", alt.value("#ffffff"), alt.value("#1a1a1a")),
+    )
+    strongest = data.sort_values(["level", "area"], ascending=[False, True]).iloc[0]
+    return describe(
+        cells + labels,
+        title=f"Data capability by area and theme, {city.name}",
+        description=(
+            f"Heatmap of the average maturity level (1 beginning to 5 mastering) given by "
+            f"{survey.respondents} staff for {data['area'].nunique()} capability areas and "
+            f"{data['theme'].nunique()} themes. Highest: {strongest['area']}, "
+            f"{strongest['theme']}, {strongest['level']:.1f}."
+        ),
+    )
+
+
+def _cells(survey: Survey) -> pd.DataFrame:
+    return heatmap_data(survey).stack().rename("average").reset_index()
+
+
+def strengths(survey: Survey, n: int = 5) -> pd.DataFrame:
+    """The positive core: the highest-rated area and theme pairs."""
+    return (
+        _cells(survey)
+        .sort_values(["average", "area", "theme"], ascending=[False, True, True])
+        .head(n)
+        .reset_index(drop=True)
+    )
+
+
+def gaps(survey: Survey, n: int = 5) -> pd.DataFrame:
+    """The lowest-rated area and theme pairs."""
+    return _cells(survey).sort_values(["average", "area", "theme"]).head(n).reset_index(drop=True)
+
+
+def story_words(survey: Survey, n: int = 10) -> pd.DataFrame:
+    """The words staff use most in their best-experience stories: the raw material of the
+    positive core. Counts each word once per story."""
+    counts: Counter[str] = Counter()
+    for story in survey.people[STORY]:
+        counts.update(set(words(story)))
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return pd.DataFrame(top, columns=["word", "stories"])
+
+
+def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """Average level per area for each role (or department). Groups with fewer than `min_group`
+    respondents are pooled as "Other (small groups)" so no one's answers can be singled out."""
+    if by not in {"role", "department"}:
+        raise ValueError("by must be 'role' or 'department'")
+    r = survey.ratings.copy()
+    sizes = survey.people[by].value_counts()
+    small = set(sizes[sizes < min_group].index)
+    r.loc[r[by].isin(small), by] = "Other (small groups)"
+    table = r.pivot_table(index=by, columns="area", values="level", aggfunc="mean").round(1)
+    table.columns = [AREA_BY_KEY[k].name for k in table.columns]
+    table = table[[c for c in _area_order(r) if c in table.columns]]
+    people = survey.people.assign(
+        **{by: survey.people[by].where(~survey.people[by].isin(small), "Other (small groups)")}
+    )
+    table.insert(0, "respondents", people[by].value_counts())
+    pooled = table.loc[table["respondents"] < min_group]
+    table = table.drop(index=pooled.index)  # a pool can itself be too small
+    table.index.name = by
+    return table.sort_index()
+
+
+def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
+    """The short list of areas to invest in during the track: lowest average first, ties broken
+    by the share of low (1-2) ratings, then by name. Each comes with its weakest theme and its
+    strongest theme, the strength to build on."""
+    r = survey.ratings
+    rows = []
+    for key, g in r.groupby("area", sort=True):
+        by_theme = g.groupby("theme")["level"].mean().round(1)
+        rows.append(
+            {
+                "area": AREA_BY_KEY[key].name,
+                "average": round(float(g["level"].mean()), 1),
+                "low_share": round(float((g["level"] <= 2).mean()), 2),
+                "weakest_theme": by_theme.sort_values(kind="stable").index[0],
+                "build_on": by_theme.sort_values(ascending=False, kind="stable").index[0],
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["area", "average", "low_share", "weakest_theme", "build_on"]
+    )
+    table = table.sort_values(["average", "low_share", "area"], ascending=[True, False, True])
+    table = table.head(n).reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def level_name(level: float) -> str:
+    """The maturity level's name for an average: 2.6 → "Learning" (rounded)."""
+    return LEVELS[int(min(5, max(1, round(level))))]
+
+
+# --- sample data ---------------------------------------------------------------------------
+
+SAMPLE_THEMES = ("data", "tools", "skills", "culture")
+# Each language's sample: roles (in the order of _ROLE_SHIFTS), departments and best-experience
+# stories. "{3}" in a story is the city's fourth neighbourhood (from its own neighbourhoods file).
+SAMPLE_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "roles": ("Analyst", "Manager", "Front-line staff", "IT and systems", "Leadership"),
+        "departments": (
+            "Housing",
+            "Planning",
+            "Finance",
+            "Information Technology",
+            "311 Customer Service",
+            "Mayor's Office",
+        ),
+        "stories": (
+            "When the housing team and IT cleaned the waitlist data together, we found 300 "
+            "duplicate applications in a week and families got answers faster.",
+            "Our 311 dashboard let supervisors see the backlog every morning; we cut the time to "
+            "close pothole requests by a third.",
+            "A resident group asked for rent data; we published it with a plain guide and they "
+            "used it at a council hearing.",
+            "The budget office used the evaluation of the job programme to keep funding what "
+            "worked.",
+            "Planning and housing shared one map of affordable units for the first time; the "
+            "mayor quoted it the next day.",
+            "A new analyst ran a short training on spreadsheets and half the team now builds its "
+            "own reports.",
+            "We wrote the contract for the shelter provider around outcomes and checked them "
+            "monthly together with the provider.",
+            "During the storm, the open data portal had the cooling-centre list online within an "
+            "hour.",
+            "Front-line staff told us which form fields were never filled in; we removed them and "
+            "data quality went up.",
+            "Our weekly performance meeting with the deputy mayor made everyone look at the same "
+            "numbers.",
+            "",
+        ),
+    },
+    "es": {
+        "roles": (
+            "Analista",
+            "Jefatura de área",
+            "Atención directa",
+            "Sistemas y TI",
+            "Dirección",
+        ),
+        "departments": (
+            "Vivienda",
+            "Desarrollo Urbano",
+            "Tesorería",
+            "Tecnologías de la Información",
+            "Atención Ciudadana",
+            "Presidencia Municipal",
+        ),
+        "stories": (
+            "Cuando Vivienda y Sistemas depuramos juntos el padrón de solicitantes, encontramos "
+            "240 solicitudes duplicadas en una semana y las familias recibieron respuesta antes.",
+            "El tablero de Atención Ciudadana dejó que las jefaturas vieran cada mañana los "
+            "reportes pendientes; redujimos en un tercio el tiempo para tapar baches.",
+            "Una asociación de vecinos del barrio {7} pidió datos de rentas; los publicamos con "
+            "una guía sencilla y los presentaron en una sesión de cabildo.",
+            "Tesorería usó la evaluación del programa de empleo para seguir financiando lo que sí "
+            "funcionaba.",
+            "Desarrollo Urbano y Vivienda compartieron por primera vez un solo mapa de vivienda "
+            "asequible; la presidenta municipal lo citó al día siguiente.",
+            "Una analista nueva dio un taller corto de hojas de cálculo y ahora la mitad del "
+            "equipo arma sus propios reportes.",
+            "Redactamos el contrato del albergue en torno a resultados y los revisamos cada mes "
+            "junto con la organización que lo opera.",
+            "Durante las inundaciones en el barrio {1}, la lista de refugios temporales estuvo en "
+            "el portal de datos abiertos en menos de una hora.",
+            "El personal de ventanilla nos dijo qué campos del formulario nadie llenaba; los "
+            "quitamos y mejoró la calidad de los datos.",
+            "La reunión semanal de indicadores con el secretario del ayuntamiento hizo que todos "
+            "miráramos las mismas cifras.",
+            "",
+        ),
+    },
+    "pt": {
+        "roles": (
+            "Analista",
+            "Chefia de setor",
+            "Atendimento ao público",
+            "TI e sistemas",
+            "Direção",
+        ),
+        "departments": (
+            "Habitação",
+            "Planejamento Urbano",
+            "Fazenda",
+            "Tecnologia da Informação",
+            "Central de Atendimento 156",
+            "Gabinete da Prefeita",
+        ),
+        "stories": (
+            "Quando a Habitação e a TI limparam juntas o cadastro de inscritos, achamos 280 "
+            "inscrições duplicadas em uma semana e as famílias tiveram resposta mais rápido.",
+            "O painel da Central 156 deixou as chefias verem a fila de pedidos toda manhã; "
+            "reduzimos em um terço o prazo para tapar buracos.",
+            "A associação de moradores do bairro {2} pediu dados de aluguel; publicamos com um "
+            "guia simples e eles usaram numa audiência pública da Câmara Municipal.",
+            "A Fazenda usou a avaliação do programa de emprego para continuar financiando o que "
+            "dava resultado.",
+            "Planejamento e Habitação compartilharam pela primeira vez um único mapa de moradias "
+            "acessíveis; a prefeita citou o mapa no dia seguinte.",
+            "Uma analista nova deu uma oficina curta de planilhas e agora metade da equipe monta "
+            "os próprios relatórios.",
+            "Escrevemos o contrato do abrigo com base em resultados e acompanhamos todo mês junto "
+            "com a entidade parceira.",
+            "Na enchente do bairro {4}, a lista de abrigos estava no portal de dados abertos em "
+            "menos de uma hora.",
+            "Os atendentes contaram quais campos do formulário ninguém preenchia; tiramos esses "
+            "campos e a qualidade dos dados melhorou.",
+            "A reunião semanal de indicadores com o vice-prefeito fez todo mundo olhar para os "
+            "mesmos números.",
+            "",
+        ),
+    },
+}
+SAMPLE_ROLES = SAMPLE_TEXT["en"]["roles"]
+SAMPLE_DEPARTMENTS = SAMPLE_TEXT["en"]["departments"]
+SAMPLE_STORIES = SAMPLE_TEXT["en"]["stories"]
+# one seed per language, so the three example cities' surveys differ
+SAMPLE_SEEDS = {"en": 7, "es": 19, "pt": 23}
+_SAMPLE_BASE = {  # a plausible city: strong on performance routines, weak on evaluation
+    "data_management": 2.4,
+    "leadership_capacity": 3.0,
+    "open_data": 3.3,
+    "performance_analytics": 3.6,
+    "budget_finance": 2.7,
+    "contracting": 2.0,
+    "community_impact": 2.6,
+    "evaluations": 1.8,
+}
+_THEME_SHIFT = {"data": -0.2, "tools": -0.4, "skills": 0.1, "culture": 0.4}
+# analyst, manager, front-line staff, IT and systems, leadership (the order of "roles")
+_ROLE_SHIFTS = (0.3, 0.1, -0.4, 0.2, 0.5)
+
+
+def sample_survey(
+    respondents: int = 36,
+    seed: int = 7,
+    language: str = "en",
+    places: list[str] | tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """A fictional, seeded staff survey in `language` (en, es or pt). `places` are the city's
+    own neighbourhood names, used in some best-experience stories."""
+    if language not in SAMPLE_TEXT:
+        raise ValueError(f"language must be one of {', '.join(SAMPLE_TEXT)}")
+    text = SAMPLE_TEXT[language]
+    roles, departments = text["roles"], text["departments"]
+    names = list(places) * (8 // max(len(places), 1) + 1) if places else ["?"] * 8
+    stories = tuple(s.format(*names) for s in text["stories"])
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(1, respondents + 1):
+        r = int(rng.integers(len(roles)))
+        row = {
+            "respondent_id": f"S{i:03d}",
+            "role": roles[r],
+            "department": departments[int(rng.integers(len(departments)))],
+        }
+        for area, base in _SAMPLE_BASE.items():
+            for theme in SAMPLE_THEMES:
+                mean = base + _THEME_SHIFT[theme] + _ROLE_SHIFTS[r]
+                row[f"{area}__{theme}"] = int(np.clip(round(rng.normal(mean, 0.8)), 1, 5))
+        row[STORY] = stories[int(rng.integers(len(stories)))]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sample_survey_for(city: City) -> pd.DataFrame:
+    """The seeded sample survey for a city: in its language, naming only its neighbourhoods."""
+    from daas.profile import read_neighbourhoods
+
+    places = read_neighbourhoods(city)["neighbourhood"].tolist()
+    return sample_survey(seed=SAMPLE_SEEDS[city.language], language=city.language, places=places)
+
+
+def write_sample_survey(city: City) -> Path:
+    """Regenerate the city's committed sample survey (its `datasets.staff_survey` file)."""
+    path = city.dataset_path("staff_survey")
+    atomic_write_text(path, sample_survey_for(city).to_csv(index=False, lineterminator="\n"))
+    return path
+
+
+def areas_table() -> pd.DataFrame:
+    """The capability areas: What Works Cities practice names, our description, and the related
+    Data Maturity Assessment topics."""
+    return pd.DataFrame(
+        [(a.name, a.description, "; ".join(a.maturity_topics)) for a in AREAS],
+        columns=["area", "what it covers", "related data maturity topics"],
+    ).set_index("area")
+
+
+INTERVIEW = {
+    "en": (
+        "Tell me about a time when data really helped you or your team do something for "
+        "residents. What happened, and who was involved?",
+        "What do you value most about that experience, and about your own part in it?",
+        "What made it possible: people, habits, tools, leadership?",
+        "If you had one wish for how this city uses data three years from now, what would it be?",
+    ),
+    "es": (
+        "Cuénteme una ocasión en que los datos le ayudaron de verdad, a usted o a su equipo, a "
+        "hacer algo por los vecinos. ¿Qué pasó y quién participó?",
+        "¿Qué es lo que más valora de esa experiencia y de su propio aporte?",
+        "¿Qué lo hizo posible: personas, costumbres, herramientas, liderazgo?",
+        "Si pudiera pedir un deseo sobre cómo esta ciudad usará los datos dentro de tres años, "
+        "¿cuál sería?",
+    ),
+    "pt": (
+        "Conte uma ocasião em que os dados ajudaram de verdade você ou sua equipe a fazer algo "
+        "pelos moradores. O que aconteceu e quem participou?",
+        "O que você mais valoriza nessa experiência e na sua própria contribuição?",
+        "O que tornou isso possível: pessoas, hábitos, ferramentas, liderança?",
+        "Se pudesse fazer um pedido sobre como esta cidade usará dados daqui a três anos, qual "
+        "seria?",
+    ),
+}
+
+
+def interview_questions(language: str = "en") -> list[str]:
+    """The four appreciative interview questions (best experience, value, what made it possible,
+    one wish), in English, Spanish or Portuguese."""
+    return list(INTERVIEW.get(language, INTERVIEW["en"]))

@@ -1,0 +1,1 @@
+"""One module per masterclass topic; each check takes (answer, city) and returns Feedback."""

@@ -1,0 +1,55 @@
+"""Masterclass 1, user needs: write a user story and its acceptance criteria."""
+
+from __future__ import annotations
+
+from daas.city import City
+from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.needs.stories import TEMPLATES, check_story, criteria
+
+
+@kindly
+def user_story(answer: object, city: City) -> Feedback:
+    """A user story for the Beacon. Example: answer = "As a renter, I need ... so that ..." """
+    if not isinstance(answer, str):
+        return not_yet(
+            f"write the story as text in quotes, not a {type(answer).__name__}.",
+            TEMPLATES[city.language],
+        )
+    story = check_story(answer, city.language)
+    if not story.ok:
+        return not_yet(story.explain() + ".", f"follow the pattern: {TEMPLATES[city.language]}")
+    if story.need.casefold().strip() == story.goal.casefold().strip():
+        return not_yet(
+            "the goal repeats the need.", "say why the user needs it: what it lets them do."
+        )
+    if len(story.goal.split()) < 3:
+        return not_yet(
+            f"the goal '{story.goal}' is too short to test against.",
+            "describe the outcome the user wants in a few words.",
+        )
+    return right(f"role: {story.role}; need: {story.need}; goal: {story.goal}.")
+
+
+@kindly
+def acceptance_criteria(answer: object, city: City) -> Feedback:
+    """Two or more acceptance criteria. Example: answer = ["Done when ...", "Done when ..."]"""
+    if isinstance(answer, str):
+        answer = criteria(answer)
+    if not isinstance(answer, list | tuple):
+        return not_yet(
+            f"give a list of criteria, not a {type(answer).__name__}.",
+            'write ["Done when ...", "Done when ..."]',
+        )
+    items = [c for a in answer for c in criteria(str(a))]
+    if len(items) < 2:
+        return not_yet(
+            "a story needs at least two acceptance criteria to be testable.",
+            "add another 'Done when ...' line.",
+        )
+    vague = [c for c in items if len(c.split()) < 4]
+    if vague:
+        return not_yet(
+            f"'{vague[0]}' is too vague for a tester to check.",
+            "say what someone can see or do, e.g. 'the page lists homes by rent'.",
+        )
+    return right(f"{len(items)} criteria, each specific enough to test.")

@@ -1,0 +1,61 @@
+"""`daas exercises build|check`: generate the learner notebooks from the solution notebooks, and
+check that every solution passes and every blank learner notebook does not."""
+
+from __future__ import annotations
+
+import argparse
+
+from daas.city import DEFAULT_CITY
+
+
+def _build(args: argparse.Namespace) -> int:
+    from daas.exercises import build
+    from daas.notebooks import shown
+
+    if args.check:
+        stale = [s for s in build.solution_notebooks() if build.stale(s)]
+        for s in stale:
+            print(f"stale: {shown(build.learner_path(s))}  (fix: daas exercises build)")
+        return 1 if stale else 0
+    for path, changed in build.build(execute=args.execute):
+        print(f"{'written' if changed else 'unchanged'}: {shown(path)}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from daas.errors import DaasError
+    from daas.exercises import build
+    from daas.notebooks import shown
+
+    failed = 0
+    for sol in build.solution_notebooks():
+        for label, path, want in (
+            ("solution", sol, True),
+            ("learner", build.learner_path(sol), False),
+        ):
+            try:
+                results = build.run_inline(path, args.city)
+            except DaasError as exc:
+                failed += 1
+                print(f"FAIL: {shown(path)} cannot run for {args.city}:\n{exc}")
+                continue
+            ok = bool(results) and all(r.correct is want for r in results)
+            failed += not ok
+            print(f"{'ok' if ok else 'FAIL'}: {shown(path)} ({label}, {len(results)} checks)")
+            if not ok:
+                for r in results:
+                    print(f"    {r}")
+    return 1 if failed else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ex = sub.add_parser("exercises", help="self-checking exercises").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    b = ex.add_parser("build", help="generate exercises/NN-*.ipynb from exercises/solutions/")
+    b.add_argument("--check", action="store_true", help="only report stale learner notebooks")
+    b.add_argument("--execute", action="store_true", help="run them to store checked outputs")
+    b.set_defaults(func=_build)
+    c = ex.add_parser("check", help="every solution passes its checks; every blank fails them")
+    c.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    c.set_defaults(func=_check)

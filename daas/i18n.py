@@ -1,0 +1,415 @@
+"""Languages: English is the source, Spanish (Latin American) and Portuguese (Brazilian) are
+translations kept in gettext catalogues, one source of truth per text.
+
+- The book: `sphinx-build -b gettext` extracts every page's strings into `.pot` templates;
+  `locales/<lang>/LC_MESSAGES/<page>.po` hold the translations (Sphinx reads them at build time).
+- The package: `_()` marks `daas` messages (CLI output, reports, chart text);
+  `daas/messages/<lang>.po` hold their translations.
+
+A changed English string keeps its old translation marked *fuzzy* (stale) until a translator
+checks it; stale strings are shown in English. `PUBLISHED` lists the languages the site ships: a
+language joins it only when every book string is translated and none is stale.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from daas.errors import DaasError
+from daas.paths import repo_root
+
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt")
+SOURCE_LANGUAGE = "en"
+# The languages the site publishes. Add one only when `daas i18n status` shows it complete.
+PUBLISHED: tuple[str, ...] = ("en",)
+NAMES = {"en": "English", "es": "Español", "pt": "Português"}
+PACKAGE_DOMAIN = "daas"
+
+
+def locales_dir(root: Path | None = None) -> Path:
+    """The book's catalogues: `locales/<lang>/LC_MESSAGES/<page>.po`."""
+    return (root or repo_root()) / "locales"
+
+
+def messages_dir() -> Path:
+    """The package's catalogues: `daas/messages/<lang>.po`."""
+    return Path(__file__).resolve().parent / "messages"
+
+
+# ---------------------------------------------------------------- package strings
+
+
+def language() -> str:
+    """The language for `daas` messages: $DAAS_LANG, else the locale ($LANGUAGE, $LC_ALL,
+    $LANG), else English."""
+    for var in ("DAAS_LANG", "LANGUAGE", "LC_ALL", "LANG"):
+        code = os.environ.get(var, "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return SOURCE_LANGUAGE
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Speak `lang` inside the block (for a city's report or pack summary)."""
+    if lang not in LANGUAGES:
+        raise DaasError.one(
+            "language", "", f"'{lang}' is not a kit language", f"use one of {', '.join(LANGUAGES)}"
+        )
+    old = os.environ.get("DAAS_LANG")
+    os.environ["DAAS_LANG"] = lang
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("DAAS_LANG", None)
+        else:
+            os.environ["DAAS_LANG"] = old
+
+
+@cache
+def _package_catalogue(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = messages_dir() / f"{lang}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        cat = read_po(f)
+    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def _(message: str, lang: str | None = None) -> str:
+    """`message` in the current language (English when it has no current translation)."""
+    lang = lang or language()
+    if lang == SOURCE_LANGUAGE:
+        return message
+    return _package_catalogue(lang).get(message, message)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue without translating it now (translate later with `_`)."""
+    return message
+
+
+def package_msgids(package: Path | None = None) -> dict[str, list[str]]:
+    """Every literal `_("...")` or `N_("...")` in the package, with where it is (`daas/x.py:12`)."""
+    package = package or Path(__file__).resolve().parent
+    found: dict[str, list[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "N_"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                where = f"{package.name}/{path.relative_to(package)}:{node.lineno}"
+                found.setdefault(node.args[0].value, []).append(where)
+    return found
+
+
+# ---------------------------------------------------------------- catalogues and status
+
+
+@dataclass
+class Coverage:
+    """One language's state: counts, and the strings that need a translator."""
+
+    language: str
+    total: int = 0
+    translated: int = 0
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (catalogue, msgid)
+    untranslated: list[tuple[str, str]] = field(default_factory=list)
+    obsolete: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.translated == self.total
+
+
+def _pot_catalogue(path: Path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _repo_relative(cat, source: Path) -> None:
+    """Locations as `book/page.md:12`, the same on every machine."""
+    for m in cat:
+        locs = []
+        for file, line in m.locations:
+            text = str(file).replace("\\", "/")
+            marker = text.find("book/")
+            locs.append((text[marker:] if marker >= 0 else Path(text).name, line))
+        m.locations = locs
+
+
+def extract(source: Path | None = None, dest: Path | None = None) -> Path:
+    """Extract the book's strings into `.pot` templates (no execution); return their folder."""
+    import yaml
+
+    from daas.book import jupyter_book
+
+    source = source or repo_root()
+    dest = dest or Path(tempfile.mkdtemp(prefix="daas-gettext-"))
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    config.setdefault("sphinx", {}).setdefault("config", {}).update(gettext_compact=False)
+    cfg = dest / "_config.gettext.yml"
+    dest.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cmd = [
+        jupyter_book(),
+        "build",
+        str(source),
+        "--config",
+        str(cfg),
+        "--path-output",
+        str(dest),
+        "--builder",
+        "custom",
+        "--custom-builder",
+        "gettext",
+        "-W",
+        "-n",
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=source,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DAAS_CITY": os.environ.get("DAAS_CITY", "")},
+    )
+    if proc.returncode != 0:
+        raise DaasError.one(
+            "book/",
+            "",
+            "extracting the book's strings failed:\n" + (proc.stdout + proc.stderr)[-3000:],
+            "fix the page the log names, then run `daas i18n update` again",
+            exit_code=1,
+        )
+    pots = dest / "_build" / "gettext"
+    for pot in pots.rglob("*.pot"):
+        cat = _pot_catalogue(pot)
+        _repo_relative(cat, source)
+        _write_po(pot, cat)
+    return pots
+
+
+def _write_po(path: Path, cat) -> None:
+    from babel.messages.pofile import write_po
+
+    from daas.io import atomic_write_bytes
+
+    buf = io.BytesIO()
+    write_po(buf, cat, width=100, include_previous=True, sort_output=False)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _merged(template, po_path: Path, lang: str):
+    """The catalogue at `po_path` brought up to date with `template` (in memory)."""
+    from babel.messages.catalog import Catalog
+
+    if po_path.exists():
+        cat = _pot_catalogue(po_path)
+    else:
+        cat = Catalog(locale=lang, project=template.project, fuzzy=False)
+    cat.locale = lang
+    cat.update(template, update_creation_date=False)
+    return cat
+
+
+def _templates(pots: Path) -> dict[str, object]:
+    return {
+        p.relative_to(pots).with_suffix("").as_posix(): _pot_catalogue(p)
+        for p in sorted(pots.rglob("*.pot"))
+    }
+
+
+def _count(cov: Coverage, name: str, cat) -> None:
+    for m in cat:
+        if not m.id:
+            continue
+        cov.total += 1
+        msgid = m.id if isinstance(m.id, str) else m.id[0]
+        if m.fuzzy:
+            cov.stale.append((name, msgid))
+        elif not m.string:
+            cov.untranslated.append((name, msgid))
+        else:
+            cov.translated += 1
+    cov.obsolete += len(cat.obsolete)
+
+
+def book_status(
+    source: Path | None = None, languages: tuple[str, ...] | None = None, pots: Path | None = None
+) -> dict[str, Coverage]:
+    """Each language's coverage of the book as it is *now* (fresh extraction; nothing written)."""
+    source = source or repo_root()
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    owned = pots is None
+    pots = pots or extract(source)
+    try:
+        templates = _templates(pots)
+        result = {}
+        for lang in languages:
+            cov = Coverage(lang)
+            for name, template in templates.items():
+                po = locales_dir(source) / lang / "LC_MESSAGES" / f"{name}.po"
+                _count(cov, name, _merged(template, po, lang))
+            result[lang] = cov
+        return result
+    finally:
+        if owned:
+            shutil.rmtree(pots.parent.parent, ignore_errors=True)
+
+
+def update_book(source: Path | None = None, languages: tuple[str, ...] | None = None) -> list[Path]:
+    """Bring every language's book catalogues up to date with the English pages; return the
+    catalogues written. Changed strings are kept as fuzzy (stale); removed ones become obsolete."""
+    source = source or repo_root()
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    pots = extract(source)
+    written = []
+    try:
+        for name, template in _templates(pots).items():
+            for lang in languages:
+                po = locales_dir(source) / lang / "LC_MESSAGES" / f"{name}.po"
+                _write_po(po, _merged(template, po, lang))
+                written.append(po)
+    finally:
+        shutil.rmtree(pots.parent.parent, ignore_errors=True)
+    return written
+
+
+def _package_template():
+    from babel.messages.catalog import Catalog
+
+    cat = Catalog(project="daas", fuzzy=False)
+    for msgid, where in package_msgids().items():
+        cat.add(msgid, locations=[(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where])
+    return cat
+
+
+def package_status(languages: tuple[str, ...] | None = None) -> dict[str, Coverage]:
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    template = _package_template()
+    result = {}
+    for lang in languages:
+        cov = Coverage(lang)
+        _count(
+            cov, f"daas/messages/{lang}.po", _merged(template, messages_dir() / f"{lang}.po", lang)
+        )
+        result[lang] = cov
+    return result
+
+
+def update_package(languages: tuple[str, ...] | None = None) -> list[Path]:
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    template = _package_template()
+    written = []
+    for lang in languages:
+        po = messages_dir() / f"{lang}.po"
+        _write_po(po, _merged(template, po, lang))
+        written.append(po)
+    _package_catalogue.cache_clear()
+    return written
+
+
+# ---------------------------------------------------------------- workshop notebooks
+
+NOTEBOOK_FOLDERS = ("notebooks", "exercises")
+
+
+def notebook_templates(root: Path | None = None) -> dict[str, object]:
+    """One template per workshop notebook (`notebooks/00-city-profile`): each markdown cell is one
+    string. Cells tagged `only-lang-<xx>` are already in one language and are left out."""
+    import nbformat
+    from babel.messages.catalog import Catalog
+
+    root = root or repo_root()
+    templates = {}
+    for folder in NOTEBOOK_FOLDERS:
+        for path in sorted((root / folder).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            cat = Catalog(project="Data Service Toolkit", fuzzy=False)
+            for i, cell in enumerate(nb.cells, start=1):
+                tags = cell.metadata.get("tags", [])
+                if (
+                    cell.cell_type == "markdown"
+                    and cell.source.strip()
+                    and not any(t.startswith("only-lang-") for t in tags)
+                ):
+                    cat.add(cell.source, locations=[(f"{folder}/{path.name}", i)])
+            templates[f"{folder}/{path.stem}"] = cat
+    return templates
+
+
+def _notebook_po(root: Path, name: str, lang: str) -> Path:
+    return locales_dir(root) / lang / "LC_MESSAGES" / f"{name}.po"
+
+
+def notebook_status(
+    root: Path | None = None, languages: tuple[str, ...] | None = None
+) -> dict[str, Coverage]:
+    """Each language's coverage of the workshop notebooks' markdown cells."""
+    root = root or repo_root()
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    templates = notebook_templates(root)
+    result = {}
+    for lang in languages:
+        cov = Coverage(lang)
+        for name, template in templates.items():
+            _count(cov, name, _merged(template, _notebook_po(root, name, lang), lang))
+        result[lang] = cov
+    return result
+
+
+def update_notebooks(
+    root: Path | None = None, languages: tuple[str, ...] | None = None
+) -> list[Path]:
+    root = root or repo_root()
+    languages = languages or tuple(x for x in LANGUAGES if x != SOURCE_LANGUAGE)
+    written = []
+    for name, template in notebook_templates(root).items():
+        for lang in languages:
+            po = _notebook_po(root, name, lang)
+            _write_po(po, _merged(template, po, lang))
+            written.append(po)
+    return written
+
+
+def translate_notebook(nb, name: str, lang: str, root: Path | None = None) -> int:
+    """Put each markdown cell of `nb` (`notebooks/00-city-profile`) in `lang` where a current
+    translation exists (stale or missing ones stay in English); return how many changed."""
+    if lang == SOURCE_LANGUAGE:
+        return 0
+    po = _notebook_po(root or repo_root(), name, lang)
+    if not po.exists():
+        return 0
+    table = {m.id: m.string for m in _pot_catalogue(po) if m.id and m.string and not m.fuzzy}
+    changed = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source in table:
+            cell.source = table[cell.source]
+            changed += 1
+    return changed

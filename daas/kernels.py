@@ -1,0 +1,91 @@
+"""Warm Jupyter kernels: start the next notebook's kernel (and its heavy imports) while the
+current notebook runs, so a batch pays kernel start-up and import time off the critical path.
+
+Each notebook still gets a fresh kernel process of its own; only modules are pre-imported, and
+nothing is bound in the notebook's namespace.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from jupyter_client.manager import KernelManager
+
+KERNEL = "python3"
+PRELOAD = ("pandas", "altair", "ipywidgets", "daas.city", "daas.charts", "daas.profile")
+_PRELOAD_CODE = "\n".join(f"__import__({m!r})" for m in PRELOAD)
+
+
+def start_kernel(cwd: Path) -> KernelManager:
+    """Start a kernel in `cwd` and pre-import the kit's heavy modules (silently)."""
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    kc = km.blocking_client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive(_PRELOAD_CODE, silent=True, store_history=False, timeout=120)
+    finally:
+        kc.stop_channels()
+    return km
+
+
+def chdir(km: KernelManager, cwd: Path) -> None:
+    """Move a warm kernel to the notebook's folder before it runs."""
+    kc = km.blocking_client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive(f"__import__('os').chdir({str(cwd)!r})", silent=True,
+                               store_history=False, timeout=60)  # fmt: skip
+    finally:
+        kc.stop_channels()
+
+
+def shutdown(km: KernelManager) -> None:
+    with contextlib.suppress(Exception):
+        km.shutdown_kernel(now=True)
+    with contextlib.suppress(Exception):
+        km.cleanup_resources()
+
+
+class KernelPool:
+    """Keeps one warm kernel ready in the background; `take()` hands it over and warms the next."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self._next: Future[KernelManager] | None = None
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def _warm(self) -> Future[KernelManager]:
+        fut: Future[KernelManager] = Future()
+
+        def run() -> None:
+            try:
+                fut.set_result(start_kernel(self.cwd))
+            except BaseException as exc:  # reported to the caller of take()
+                fut.set_exception(exc)
+
+        threading.Thread(target=run, daemon=True).start()
+        return fut
+
+    def take(self, cwd: Path, prefetch: bool = True) -> KernelManager:
+        """A warm kernel moved to `cwd`; starts warming the next one when `prefetch`."""
+        with self._lock:
+            fut = self._next or self._warm()
+            self._next = self._warm() if prefetch else None
+        km = fut.result()
+        chdir(km, cwd)
+        return km
+
+    def close(self) -> None:
+        with self._lock:
+            fut, self._next = self._next, None
+        if fut is not None:
+            with contextlib.suppress(Exception):
+                shutdown(fut.result(timeout=120))

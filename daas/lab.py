@@ -1,0 +1,37 @@
+"""`daas lab`: JupyterLab on a city's workshop pack, with widgets working."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from daas.city import load_city
+from daas.errors import DaasError
+from daas.paths import city_build_dir, repo_root
+
+
+def lab_command(pack: Path, port: int, open_browser: bool, token: str | None = None) -> list[str]:
+    """The JupyterLab command line serving `pack` on loopback only."""
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={pack}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+           "--ServerApp.port_retries=0", f"--ServerApp.open_browser={open_browser}"]  # fmt: skip
+    if os.geteuid() == 0:  # containers and CI machines often run as root
+        cmd.append("--ServerApp.allow_root=True")
+    if token is not None:
+        cmd.append(f"--IdentityProvider.token={token}")
+    return cmd
+
+
+def open_lab(
+    slug: str, port: int = 8888, open_browser: bool = True, token: str | None = None
+) -> int:
+    """Run JupyterLab on `_build/cities/<slug>/` until interrupted."""
+    city = load_city(slug)
+    pack = city_build_dir(city.slug)
+    if not any((pack / f).glob("*.ipynb") for f in ("notebooks", "exercises")):
+        raise DaasError.one(f"_build/cities/{city.slug}/", "", "the workshop pack is not built",
+                            f"run `daas workshop run --city {city.slug}` first")  # fmt: skip
+    env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug}
+    return subprocess.call(lab_command(pack, port, open_browser, token), env=env)

@@ -1,0 +1,177 @@
+"""Masterclasses: timed agendas, and the learner and coach editions of the book.
+
+Each masterclass's agenda is data here, so the table on its page always adds up: a session whose
+teaching and exercise minutes do not match its length fails the build with the fix.
+`build_edition("coach")` builds the whole book with coach notes and solutions shown;
+`build_edition("learner")` builds it without them (see `daas.coach`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from daas.city import DEFAULT_CITY
+from daas.errors import DaasError
+from daas.io import atomic_write_text
+from daas.paths import build_dir, repo_root
+
+EDITIONS = ("learner", "coach")
+
+
+@dataclass(frozen=True)
+class Item:
+    activity: str
+    teaching: int  # minutes
+    exercise: int  # minutes
+
+
+@dataclass(frozen=True)
+class Masterclass:
+    title: str
+    minutes: int
+    agenda: tuple[Item, ...]
+
+
+MASTERCLASSES: dict[str, Masterclass] = {
+    "user-needs": Masterclass(
+        "User needs",
+        120,
+        (
+            Item("Welcome; why start from users, not data", 10, 0),
+            Item("User groups for the Beacon, and who is missing", 10, 10),
+            Item("Worked example: research notes to themes", 15, 0),
+            Item("Exercise 01, task 1: write a user story", 5, 15),
+            Item("Exercise 01, task 2: acceptance criteria", 5, 10),
+            Item("Prioritising with MoSCoW and RICE", 15, 10),
+            Item("Share back, key points, what to do this week", 10, 5),
+        ),
+    ),
+    "engagement": Masterclass(
+        "Community engagement and partnerships",
+        120,
+        (
+            Item("Welcome; data services beyond the city's own data", 10, 0),
+            Item("Stakeholder and partner mapping", 10, 15),
+            Item("Tactical Data Engagement: find, refine, design, implement", 15, 5),
+            Item("Worked example: the Beacon's partner listings", 10, 0),
+            Item("Exercise 02: draft a data-sharing agreement", 5, 25),
+            Item("Feedback channels and keeping partners involved", 10, 5),
+            Item("Key points and next steps", 10, 0),
+        ),
+    ),
+    "governance": Masterclass(
+        "Data governance and ethics",
+        120,
+        (
+            Item("Welcome; governance as enabling, not blocking", 10, 0),
+            Item("Who decides: owners, stewards, the service owner", 10, 10),
+            Item("The ethics assessment: principles and actions", 15, 10),
+            Item("Worked example: who could be singled out?", 10, 0),
+            Item("Exercise 03: count the applicants at risk", 5, 15),
+            Item("Suppression, banding and the publish gate", 15, 10),
+            Item("Key points and next steps", 10, 0),
+        ),
+    ),
+    "live-service": Masterclass(
+        "Running a live data and analytics service",
+        120,
+        (
+            Item("Welcome; what 'live' promises users", 10, 0),
+            Item("Worked example: freshness and the run history", 10, 5),
+            Item("Quality over time and what it tells you", 10, 5),
+            Item("Usage: who uses the service, and how", 10, 10),
+            Item("The incident log: learning without blame", 10, 10),
+            Item("Exercise 04: read the performance page, set service levels", 5, 25),
+            Item("Key points and next steps", 10, 0),
+        ),
+    ),
+}
+
+
+def agenda_table(key: str) -> pd.DataFrame:
+    """The timed agenda: start time, activity, teaching and exercise minutes, and a total row."""
+    if key not in MASTERCLASSES:
+        raise DaasError.one(
+            "daas/masterclass.py",
+            "MASTERCLASSES",
+            f"no masterclass '{key}'",
+            f"use one of: {', '.join(MASTERCLASSES)}",
+        )
+    mc = MASTERCLASSES[key]
+    rows, clock = [], 0
+    for item in mc.agenda:
+        rows.append(
+            {
+                "starts at": f"{clock // 60}:{clock % 60:02d}",
+                "activity": item.activity,
+                "teaching (min)": item.teaching,
+                "exercise (min)": item.exercise,
+            }
+        )
+        clock += item.teaching + item.exercise
+    if clock != mc.minutes:
+        raise DaasError.one(
+            "daas/masterclass.py",
+            f"MASTERCLASSES['{key}'].agenda",
+            f"the items add up to {clock} minutes, not {mc.minutes}",
+            "shorten or lengthen an item so the total matches",
+        )
+    df = pd.DataFrame(rows)
+    teach, ex = df["teaching (min)"].sum(), df["exercise (min)"].sum()
+    total = {
+        "starts at": f"{clock // 60}:{clock % 60:02d}",
+        "activity": "Total",
+        "teaching (min)": teach,
+        "exercise (min)": ex,
+    }
+    return pd.concat([df, pd.DataFrame([total])], ignore_index=True).set_index("starts at")
+
+
+def _toc(parts: tuple[str, ...] | None) -> dict:
+    toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
+    if parts:
+        toc["parts"] = [p for p in toc["parts"] if p.get("caption") in parts]
+        if not toc["parts"]:
+            raise DaasError.one(
+                "_toc.yml",
+                "parts",
+                f"no part is called {', '.join(parts)}",
+                "use a caption from _toc.yml",
+            )
+    return toc
+
+
+def stage(kind: str, source: Path, parts: tuple[str, ...] | None = None) -> None:
+    """Lay out a book source for one edition: the pages, and config and toc for the edition."""
+    if kind not in EDITIONS:
+        raise DaasError.one("--edition", "", f"'{kind}' is not an edition", "use learner or coach")
+    shutil.rmtree(source / "book", ignore_errors=True)
+    shutil.copytree(repo_root() / "book", source / "book")
+    config = yaml.safe_load((repo_root() / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config.setdefault("sphinx", {})
+    extensions = sphinx.setdefault("extra_extensions", [])
+    if "daas.coach" not in extensions:
+        extensions.append("daas.coach")
+    sphinx.setdefault("config", {})["daas_edition"] = kind
+    dump = {"sort_keys": False, "allow_unicode": True}
+    atomic_write_text(source / "_config.yml", yaml.safe_dump(config, **dump))
+    atomic_write_text(source / "_toc.yml", yaml.safe_dump(_toc(parts), **dump))
+
+
+def build_edition(
+    kind: str,
+    city: str = DEFAULT_CITY,
+    output_root: Path | None = None,
+    parts: tuple[str, ...] | None = None,
+) -> Path:
+    """Build the learner or coach edition (optionally only some parts); return its index page."""
+    from daas import book
+
+    work = output_root or build_dir() / "editions" / kind
+    stage(kind, work / "source", parts)
+    return book.build(city, output_root=work, source_root=work / "source", quiet=True)

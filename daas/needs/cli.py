@@ -1,0 +1,44 @@
+"""`daas needs check FILE`: check a stories file (CSV or markdown) and say what each failing
+story lacks. Exit 0 when every story is complete, 1 when any lacks a role, need or goal, 2 on
+bad input."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def _check(args: argparse.Namespace) -> int:
+    from daas.needs.stories import check_table, read_stories
+    from daas.tables import shown
+
+    table, problems = read_stories(args.file)
+    for p in problems:
+        print(f"note: {p}")
+    result = check_table(table, args.language)
+    failing = result[~result["ok"]]
+    for rec in failing.itertuples(index=False):
+        label = rec.id if rec.id.startswith(("line ", "row ")) else f"{rec.id} (line {rec.row})"
+        print(f"{shown(args.file)}: {label}: {rec.explanation}")
+    total = len(result)
+    if failing.empty:
+        print(f"ok: all {total} stories have a role, a need and a goal")
+        return 0
+    print(f"{len(failing)} of {total} stories are incomplete")
+    return 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    needs = sub.add_parser("needs", help="user needs and user stories").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = needs.add_parser(
+        "check", help="check user stories (CSV or markdown); exit 1 if any is incomplete"
+    )
+    c.add_argument("file", type=Path, help="stories file: CSV with a 'story' column, or .md")
+    c.add_argument(
+        "--language",
+        choices=["en", "es", "pt"],
+        help="story form to expect (default: detected per story)",
+    )
+    c.set_defaults(func=_check)

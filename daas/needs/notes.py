@@ -1,0 +1,88 @@
+"""Research notes: one observation per row, labelled with the participant and their user group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from daas.city import City
+from daas.errors import Problem
+from daas.tables import problems_table, read_table, shown
+from daas.text import fold
+
+REQUIRED = ["participant", "user_group", "observation"]
+COLUMNS = ["note_id", "participant", "user_group", "observation"]
+
+
+@dataclass
+class Notes:
+    """Cleaned research notes and the problems found while reading them."""
+
+    file: str
+    table: pd.DataFrame  # note_id, participant, user_group, observation
+    problems: list[Problem] = field(default_factory=list)
+
+    def problems_table(self) -> pd.DataFrame:
+        return problems_table(self.problems)
+
+
+def read_notes(path: Path) -> Notes:
+    """Read research notes. Empty observations and exact repeats are left out and reported;
+    a missing participant or user group is kept as "Not given" and reported."""
+    name = shown(path)
+    df, problems = read_table(Path(path), REQUIRED)
+    keep = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, participant, group, observation in df[["row", *REQUIRED]].itertuples(index=False):
+        if not observation:
+            problems.append(
+                Problem(
+                    name,
+                    f"row {row}, observation",
+                    "empty observation; left out",
+                    "write what was seen or heard, or delete the row",
+                )
+            )
+            continue
+        key = (fold(participant), " ".join(fold(observation).split()))
+        if key in seen:
+            problems.append(
+                Problem(
+                    name,
+                    f"row {row}, observation",
+                    f"same observation as row {seen[key]} for the same participant; left out",
+                    "delete the repeated row",
+                )
+            )
+            continue
+        seen[key] = row
+        for col, value in (("participant", participant), ("user_group", group)):
+            if not value:
+                problems.append(
+                    Problem(
+                        name,
+                        f"row {row}, {col}",
+                        "no answer; kept as 'Not given'",
+                        "label every note so findings can say who raised them",
+                    )
+                )
+        keep.append((f"n{row:03d}", participant or "Not given", group or "Not given", observation))
+    return Notes(name, pd.DataFrame(keep, columns=COLUMNS), problems)
+
+
+def notes_for(city: City, path: str | Path | None = None) -> Notes:
+    """The file at `path`, else the city's declared `research_notes` dataset (a DaasError naming
+    the city file and `datasets.research_notes` when the city has not declared one)."""
+    return read_notes(Path(path) if path else city.dataset_path("research_notes"))
+
+
+def participants_by_group(notes: Notes) -> pd.DataFrame:
+    """How many participants and notes each user group has (discovery guidance suggests about
+    6 to 8 people per group)."""
+    t = notes.table
+    out = t.groupby("user_group").agg(
+        participants=("participant", "nunique"), notes=("note_id", "count")
+    )
+    return out.sort_index()

@@ -1,0 +1,247 @@
+"""User stories: "As a … I need … so that …", in English, Spanish and Portuguese, with a checker
+that says what is missing, and acceptance criteria ("done when").
+
+The checker is tolerant: "As an", "I want", "we need", "quiero", "quero", missing accents, any
+capitalisation and punctuation are all fine. What it insists on are the three parts every story
+needs: who the user is (role), what they need (need) and why (goal).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from daas.errors import DaasError, Problem
+from daas.tables import read_table, shown
+from daas.text import fold
+
+PARTS = ("role", "need", "goal")
+LANGUAGES = ("en", "es", "pt")
+
+ROLE_RE = re.compile(r"^\W*(?:as|como)\b\s*(?:(?:an?|the|un|una|o|a|um|uma)\b\s*)?")
+NEED_RE = {
+    "en": r"\b(?:i|we)\s+(?:really\s+)?(?:need|want|expect|would\s+like|must\s+be\s+able)"
+    r"(?:\s+to)?\b",
+    "es": r"\b(?:(?:yo|nosotros)\s+)?(?:necesito|necesitamos|quiero|queremos|me\s+gustaria"
+    r"|debo\s+poder|espero)\b",
+    "pt": r"\b(?:(?:eu|nos)\s+)?(?:preciso|precisamos|quero|queremos|gostaria|espero)(?:\s+de)?\b",
+}
+GOAL_RE = {
+    "en": r"(?:\bso\s+that\b|\bso\s+(?:i|we|they)\s+can\b|\bin\s+order\s+to\b)",
+    "es": r"(?:\bpara\s+que\b|\bpara\b|\ba\s+fin\s+de\b|\bcon\s+el\s+fin\s+de\b)",
+    "pt": r"(?:\bpara\s+que\b|\bpara\b|\ba\s+fim\s+de\b|\bde\s+modo\s+que\b)",
+}
+EXPLAIN = {
+    "en": {
+        "role": "who the user is (start with 'As a …')",
+        "need": "what they need (add 'I need …')",
+        "goal": "why they need it (add 'so that …')",
+        "head": "Missing",
+        "ok": "OK",
+    },
+    "es": {
+        "role": "quién es la persona usuaria (empiece con 'Como …')",
+        "need": "qué necesita (añada 'necesito …')",
+        "goal": "para qué lo necesita (añada 'para …')",
+        "head": "Falta",
+        "ok": "Correcta",
+    },
+    "pt": {
+        "role": "quem é o usuário (comece com 'Como …')",
+        "need": "do que precisa (acrescente 'preciso …')",
+        "goal": "para que precisa (acrescente 'para …')",
+        "head": "Falta",
+        "ok": "Correta",
+    },
+}
+CRITERIA_RE = re.compile(
+    r"^\W*(?:it'?s\s+)?(?:done\s+when|hecho\s+cuando|listo\s+cuando|pronto\s+quando"
+    r"|concluido\s+quando|feito\s+quando)\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+TEMPLATES = {
+    "en": "As a [user], I need [something] so that [goal].",
+    "es": "Como [persona usuaria], necesito [algo] para [objetivo].",
+    "pt": "Como [usuário], preciso [algo] para [objetivo].",
+}
+
+
+@dataclass(frozen=True)
+class StoryCheck:
+    """What the checker found in one story."""
+
+    text: str
+    language: str
+    role: str
+    need: str
+    goal: str
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(p for p in PARTS if not getattr(self, p))
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def explain(self) -> str:
+        """What is missing, in the story's language."""
+        words = EXPLAIN[self.language]
+        if self.ok:
+            return words["ok"]
+        return f"{words['head']}: " + "; ".join(words[p] for p in self.missing)
+
+
+def _folded(text: str) -> str:
+    """Lower-case, accent-free copy of `text` with the same length (so indexes match)."""
+    out = []
+    for ch in text:
+        f = fold(ch)
+        out.append(f if len(f) == 1 else ch.lower()[:1] or ch)
+    return "".join(out)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Which of the three story forms `text` uses, from its key words; else `default`."""
+    f = _folded(text)
+    scores = {lang: bool(re.search(NEED_RE[lang], f)) * 2 for lang in LANGUAGES}
+    scores["en"] += bool(re.search(r"^\W*as\b", f)) + bool(re.search(GOAL_RE["en"], f))
+    if re.search(r"^\W*como\b", f):
+        scores["es"] += 1
+        scores["pt"] += 1
+    scores["es"] += bool(re.search(r"\b(?:el|los|las|una|del|mi|puedo|pueda)\b", f))
+    scores["pt"] += bool(re.search(r"\b(?:um|uma|do|da|dos|meu|minha|posso|possa|nao)\b", f))
+    best = max(scores.values())
+    if best == 0:
+        return default
+    tied = [lang for lang in LANGUAGES if scores[lang] == best]
+    return default if default in tied else tied[0]
+
+
+def _clean(part: str) -> str:
+    part = part.strip(" \t\n,;:.!-–—")
+    return part if re.search(r"\w{2,}", part) else ""
+
+
+def check_story(text: str, language: str | None = None) -> StoryCheck:
+    """Split a story into role, need and goal; a part that cannot be found is left empty.
+
+    `language` fixes the form to look for; None detects it (English when unclear)."""
+    text = " ".join(str(text).split())
+    lang = language if language in LANGUAGES else detect_language(text)
+    f = _folded(text)
+    role_m = ROLE_RE.match(f)
+    need_m = re.search(NEED_RE[lang], f)
+    start = need_m.end() if need_m else (role_m.end() if role_m else 0)
+    goal_m = re.compile(GOAL_RE[lang]).search(f, start)
+    role_end = min(m.start() for m in (need_m, goal_m, None) if m) if (need_m or goal_m) else len(f)
+    if need_m and need_m.start() < (role_m.end() if role_m else 0):
+        need_m = None  # the "need" words sat inside the role marker
+    role = _clean(text[role_m.end() : role_end]) if role_m else ""
+    need = _clean(text[need_m.end() : goal_m.start() if goal_m else len(text)]) if need_m else ""
+    goal = _clean(text[goal_m.end() :]) if goal_m else ""
+    return StoryCheck(text, lang, role, need, goal)
+
+
+def criteria(text: str) -> list[str]:
+    """Acceptance criteria from a `done_when` cell: one per line or separated by ';'. A leading
+    "Done when:" (or "Hecho cuando:", "Pronto quando:") is dropped."""
+    out = []
+    for item in re.split(r"[;\n]", str(text or "")):
+        m = CRITERIA_RE.match(_folded(item))
+        item = item[m.end() :] if m else item
+        if item := item.strip(" -*•\t"):
+            out.append(item)
+    return out
+
+
+# --- files ---------------------------------------------------------------------------------
+
+STORY_COLUMNS = ["id", "row", "story", "done_when"]
+
+
+def read_stories(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a stories file: CSV (a `story` column; optional `id`, `done_when` and the
+    prioritisation columns) or markdown (`.md`). Raises DaasError if there are no stories."""
+    path = Path(path)
+    if path.suffix.lower() in {".md", ".markdown", ".txt"}:
+        table, problems = _read_markdown(path), []
+    else:
+        table, problems = read_table(path, ["story"])
+        table = table[table["story"] != ""].copy()
+        if "id" not in table.columns:
+            table.insert(0, "id", "")
+        table["id"] = [i or f"row {r}" for i, r in zip(table["id"], table["row"], strict=True)]
+        if "done_when" not in table.columns:
+            table["done_when"] = ""
+    if table.empty:
+        raise DaasError.one(
+            shown(path),
+            "story",
+            "no stories found",
+            "write one story per row (CSV) or per list item (markdown)",
+        )
+    rest = [c for c in table.columns if c not in STORY_COLUMNS]
+    return table[STORY_COLUMNS + rest].reset_index(drop=True), problems
+
+
+def stories_for(city, path: str | Path | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file at `path`, else the city's declared `stories` dataset (a DaasError naming the
+    city file and `datasets.stories` when the city has not declared one)."""
+    return read_stories(Path(path) if path else city.dataset_path("stories"))
+
+
+def _read_markdown(path: Path) -> pd.DataFrame:
+    """Stories are list items or lines starting with As/Como; indented or following lines that
+    start with "Done when" (or the Spanish or Portuguese form) are their acceptance criteria."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DaasError.one(shown(path), "", "file not found", "check the file name") from None
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252", errors="replace")
+    rows: list[dict] = []
+    in_code = False
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith("```"):
+            in_code = not in_code
+            continue
+        body = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip()
+        if in_code or not body or body.startswith(("#", "|", ">")):
+            continue
+        if CRITERIA_RE.match(_folded(body)) and rows:
+            rows[-1]["done_when"] += ("; " if rows[-1]["done_when"] else "") + "; ".join(
+                criteria(body)
+            )
+            continue
+        is_item = bool(re.match(r"^\s*(?:[-*+]|\d+[.)])\s+", line)) and not line.startswith("  ")
+        if is_item or re.match(r"^\W*(?:as|como)\b", _folded(body)):
+            m = re.match(r"^\*{0,2}\[?([A-Za-z]{1,4}-?\d{1,4})\]?\*{0,2}[:.]?\s+(.*)$", body)
+            ident, story = (m.group(1), m.group(2)) if m else (f"line {line_no}", body)
+            rows.append({"id": ident, "row": line_no, "story": story.strip("* "), "done_when": ""})
+    return pd.DataFrame(rows, columns=STORY_COLUMNS)
+
+
+def check_table(stories: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """Check every story: one row each with its parts, what is missing and the explanation."""
+    rows = []
+    for ident, row, story, done_when in stories[STORY_COLUMNS].itertuples(index=False):
+        c = check_story(story, language)
+        rows.append(
+            {
+                "id": ident,
+                "row": row,
+                "language": c.language,
+                "ok": c.ok,
+                "role": c.role,
+                "need": c.need,
+                "goal": c.goal,
+                "missing": ", ".join(c.missing),
+                "explanation": c.explain(),
+                "criteria": len(criteria(done_when)),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,273 @@
+"""Running a live service: the Beacon's operations data for the "running a live service"
+masterclass. Pipeline-run history (freshness, status, quality), usage from the Datasette request
+log, and the incident log, with the service-level maths and charts the exercises use.
+
+Masterclasses need the same figures every time, so the year of monthly runs and the request log
+are fictional and seeded per city (`sample_runs`, `sample_requests`); the run history a city
+records itself (`daas.beacon.records.run_history`) has the same columns and can replace them.
+The incident log is the city's own CSV (`datasets.incidents` in its city file).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from daas.beacon.records import QUALITY_KEYS
+from daas.charts import describe, use_theme
+from daas.city import City
+from daas.errors import DaasError, Problem
+from daas.tables import read_table, shown
+
+# The oldest the published data may be, in days, for each promised update frequency.
+FRESHNESS_TARGET_DAYS = {"daily": 2, "weekly": 9, "monthly": 35, "quarterly": 100, "annually": 380}
+MONTHS = pd.period_range("2024-07", "2025-06", freq="M")
+INCIDENT_COLUMNS = ["incident_id", "opened", "resolved", "severity", "effect", "summary", "fix"]
+SEVERITIES = ("low", "medium", "high")
+EFFECTS = ("run failed", "late", "wrong figures", "site down", "none")
+CHANNELS = ("resident page", "staff page", "API", "download")
+
+
+def _seed(city: City, salt: str) -> int:
+    return zlib.crc32(f"{city.slug}:{salt}".encode())
+
+
+def update_frequency(city: City) -> str:
+    return city.beacon.update_frequency if city.beacon else "monthly"
+
+
+def freshness_target(city: City) -> int:
+    """The city's freshness service level in days, from its promised update frequency."""
+    return FRESHNESS_TARGET_DAYS[update_frequency(city)]
+
+
+def read_incidents(city: City) -> pd.DataFrame:
+    """The city's incident log; an empty log when the city file declares none."""
+    if "incidents" not in city.datasets:
+        return pd.DataFrame(columns=INCIDENT_COLUMNS)
+    path = city.dataset_path("incidents")
+    df, problems = read_table(path, INCIDENT_COLUMNS)
+    name = shown(path)
+    for col in ("opened", "resolved"):
+        parsed = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+        for row in df.loc[
+            parsed.isna() & (df[col] != "") | parsed.isna() & (col == "opened"), "row"
+        ]:
+            problems.append(
+                Problem(
+                    name,
+                    f"line {row}: {col}",
+                    "not a date like 2025-01-31",
+                    "write dates as YYYY-MM-DD",
+                )
+            )
+        df[col] = parsed
+    for col, allowed in (("severity", SEVERITIES), ("effect", EFFECTS)):
+        for row, value in df.loc[~df[col].isin(allowed), ["row", col]].itertuples(index=False):
+            problems.append(
+                Problem(
+                    name,
+                    f"line {row}: {col}",
+                    f"'{value}' is not allowed",
+                    f"use one of: {', '.join(allowed)}",
+                )
+            )
+    late = df["resolved"].notna() & (df["resolved"] < df["opened"])
+    for row in df.loc[late, "row"]:
+        problems.append(
+            Problem(name, f"line {row}: resolved", "is before `opened`", "check both dates")
+        )
+    if problems:
+        raise DaasError(problems)
+    df["hours_to_resolve"] = (df["resolved"] - df["opened"]).dt.days * 24
+    return df.drop(columns="row").reset_index(drop=True)
+
+
+def sample_runs(city: City) -> pd.DataFrame:
+    """A year of monthly Beacon runs (fictional, seeded per city), shaped like run records.
+
+    Months with an incident whose effect is "run failed" fail; "late" ones publish late.
+    Timeliness drifts down over the year (the export arrives later and later), which is what the
+    performance-page exercise asks learners to spot.
+    """
+    rng = np.random.default_rng(_seed(city, "runs"))
+    incidents = read_incidents(city)
+    effect_by_month = {
+        pd.Timestamp(o).to_period("M"): e
+        for o, e in zip(incidents["opened"], incidents["effect"], strict=True)
+    }
+    target = freshness_target(city)
+    rows = []
+    for i, month in enumerate(MONTHS):
+        effect = effect_by_month.get(month)
+        if effect is None and not len(incidents) and rng.random() < 0.12:
+            effect = "run failed"
+        freshness = int(rng.integers(target // 3, target - 3))
+        if effect == "late":
+            freshness = target + int(rng.integers(5, 20))
+        quality = {k: float(rng.uniform(0.975, 0.997)) for k in QUALITY_KEYS}
+        quality["timeliness"] = 0.99 - 0.006 * i - float(rng.uniform(0, 0.004))
+        quality["completeness"] = float(rng.uniform(0.905, 0.915))  # low but steady
+        if effect == "wrong figures":
+            quality["accuracy"] -= 0.04
+        failed = effect == "run failed"
+        rows.append(
+            {
+                "month": str(month),
+                "started": str(
+                    month.start_time.date() + pd.Timedelta(days=int(rng.integers(2, 6)))
+                ),
+                "status": "failed" if failed else "published",
+                "freshness_days": freshness,
+                "rows_published": 0 if failed else int(600 + i * 4 + rng.integers(-8, 9)),
+                **{k: round(v * 100, 1) for k, v in quality.items()},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def on_time(runs: pd.DataFrame, target_days: int) -> pd.Series:
+    """Whether each run published data no older than the target."""
+    return (runs["status"] == "published") & (runs["freshness_days"] <= target_days)
+
+
+def on_time_share(runs: pd.DataFrame, target_days: int) -> float:
+    """Percentage of runs that published on time (0 to 100, one decimal)."""
+    return round(100 * on_time(runs, target_days).mean(), 1) if len(runs) else 0.0
+
+
+def quality_change(runs: pd.DataFrame) -> pd.Series:
+    """Change of each quality dimension (percentage points) from the first run to the last."""
+    published = runs[runs["status"] == "published"]
+    return (published[list(QUALITY_KEYS)].iloc[-1] - published[list(QUALITY_KEYS)].iloc[0]).round(1)
+
+
+def sample_requests(city: City, n: int = 4000) -> pd.DataFrame:
+    """A fictional Datasette request log for the year: time, channel, table, status, milliseconds.
+
+    The kit's `daas beacon serve` keeps no request log (it is for local use), so masterclasses
+    read this seeded one; a live service would export its web server's log in the same shape.
+    """
+    rng = np.random.default_rng(_seed(city, "requests"))
+    start = MONTHS[0].start_time
+    growth = np.linspace(1.0, 2.2, len(MONTHS))
+    month = rng.choice(len(MONTHS), size=n, p=growth / growth.sum())
+    day = rng.integers(0, 28, size=n)
+    hour = rng.choice(
+        24,
+        size=n,
+        p=np.r_[np.full(8, 0.01), np.full(10, 0.08), np.full(6, 0.02)]
+        / np.r_[np.full(8, 0.01), np.full(10, 0.08), np.full(6, 0.02)].sum(),
+    )
+    when = [
+        start + pd.DateOffset(months=int(m)) + pd.Timedelta(days=int(d), hours=int(h))
+        for m, d, h in zip(month, day, hour, strict=True)
+    ]
+    channel = rng.choice(CHANNELS, size=n, p=[0.55, 0.2, 0.15, 0.1])
+    table = rng.choice(
+        ["inventory", "income_limits", "listings_by_neighbourhood"], size=n, p=[0.6, 0.25, 0.15]
+    )
+    ms = np.round(rng.lognormal(4.3, 0.6, size=n)).astype(int)
+    status = np.where(rng.random(n) < 0.015, 500, np.where(rng.random(n) < 0.03, 404, 200))
+    df = pd.DataFrame(
+        {"time": when, "channel": channel, "table": table, "status": status, "ms": ms}
+    )
+    return df.sort_values("time").reset_index(drop=True)
+
+
+def monthly_usage(requests: pd.DataFrame) -> pd.DataFrame:
+    """Successful requests per month and channel."""
+    ok = requests[requests["status"] == 200]
+    out = ok.groupby([ok["time"].dt.to_period("M").astype(str), "channel"]).size()
+    return out.rename("requests").rename_axis(["month", "channel"]).reset_index()
+
+
+def service_levels(city: City, runs: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:
+    """The performance page's headline table: each measure, the target and last year's figure."""
+    target = freshness_target(city)
+    incidents = read_incidents(city)
+    ok = (requests["status"] < 500).mean() * 100 if len(requests) else 100.0
+    rows = [
+        (
+            "Runs published on time",
+            f"≥ 90% (data ≤ {target} days old)",
+            f"{on_time_share(runs, target)}%",
+        ),
+        ("Requests answered without a server error", "≥ 99%", f"{ok:.1f}%"),
+        ("Median response time", "≤ 250 ms", f"{requests['ms'].median():.0f} ms"),
+        ("High-severity incidents", "0", str(int((incidents["severity"] == "high").sum()))),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "target", "last 12 months"]).set_index("measure")
+
+
+def freshness_chart(runs: pd.DataFrame, city: City) -> alt.LayerChart:
+    use_theme()
+    target = freshness_target(city)
+    base = alt.Chart(runs).encode(x=alt.X("month:O", title="Month"))
+    bars = base.mark_bar().encode(
+        y=alt.Y("freshness_days:Q", title="Age of data when published (days)"),
+        color=alt.Color("status:N", title="Run"),
+        tooltip=["month", "status", "freshness_days"],
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"target": [target]}))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(y="target:Q")
+    )
+    late = int((~on_time(runs, target)).sum())
+    return describe(
+        bars + rule,
+        "How fresh was the data at each monthly run?",
+        f"Bar chart of the age of the published data at each of {len(runs)} monthly runs, with a "
+        f"dashed line at the {target}-day target. {late} runs failed or were late.",
+    )
+
+
+def quality_chart(runs: pd.DataFrame) -> alt.Chart:
+    use_theme()
+    long = runs[runs["status"] == "published"].melt(
+        id_vars="month", value_vars=list(QUALITY_KEYS), var_name="dimension", value_name="score"
+    )
+    change = quality_change(runs)
+    worst = change.idxmin()
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title="Month"),
+            y=alt.Y("score:Q", title="Score (%)", scale=alt.Scale(zero=False)),
+            color=alt.Color("dimension:N", title="Quality dimension"),
+            tooltip=["month", "dimension", "score"],
+        )
+    )
+    return describe(
+        chart,
+        "Data quality over the year",
+        f"Line chart of six quality scores at each published run. {worst} changed most, by "
+        f"{change[worst]} percentage points.",
+    )
+
+
+def usage_chart(requests: pd.DataFrame) -> alt.Chart:
+    use_theme()
+    usage = monthly_usage(requests)
+    chart = (
+        alt.Chart(usage)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title="Month"),
+            y=alt.Y("requests:Q", title="Successful requests"),
+            color=alt.Color("channel:N", title="Channel"),
+            tooltip=["month", "channel", "requests"],
+        )
+    )
+    totals = usage.groupby("month")["requests"].sum()
+    return describe(
+        chart,
+        "How the Beacon is used, month by month",
+        f"Stacked bar chart of successful requests per month by channel, from "
+        f"{totals.iloc[0]} in {totals.index[0]} to {totals.iloc[-1]} in {totals.index[-1]}.",
+    )

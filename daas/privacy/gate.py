@@ -1,0 +1,137 @@
+"""The privacy gate: the last check before anything is published.
+
+`gate(tables)` looks at every table about to be written and fails, with plain reasons naming the
+table and the column, when
+- a column holds a direct identifier (an email, phone number, person's name or national id),
+  unless the column is listed in `allowed_columns[table]` (e.g. a housing provider's public
+  phone line), or
+- a count column holds a positive count below `min_cell_size` that is not suppressed.
+
+Count columns (`is_count_column`): whole-number columns whose name is `n`, `count`, `counts`,
+`freq` or `frequency`, ends in `_count`, `_counts` or `_n`, starts with `n_`, `num_`,
+`number_of_` or `count_`, or whose last word counts people or households: `households`,
+`people`, `persons`, `residents`, `applicants`, `applications`, `tenants`, `families`,
+`individuals`, `clients`, `users`, `respondents`, `cases`, `requests`, `complaints`, `visits`,
+`listings`. Suppressed cells are <NA> (as written by `suppress_counts`), so any value present is
+checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from daas.privacy import identifiers as ids
+
+PEOPLE_WORDS = frozenset(
+    [
+        "households",
+        "people",
+        "persons",
+        "residents",
+        "applicants",
+        "applications",
+        "tenants",
+        "families",
+        "individuals",
+        "clients",
+        "users",
+        "respondents",
+        "cases",
+        "requests",
+        "complaints",
+        "visits",
+        "listings",
+    ]
+)
+_COUNT_NAME_RE = re.compile(
+    r"^(?:n|count|counts|freq|frequency)$|_(?:count|counts|n)$|^(?:n|num|number_of|count)_"
+)
+BLOCKING = {
+    ids.EMAIL: "email addresses",
+    ids.PHONE: "phone numbers",
+    ids.PERSON_NAME: "people's names",
+}
+
+
+def is_count_column(name: str, series: pd.Series) -> bool:
+    """True for a whole-number column whose name says it counts people or things (see above)."""
+    snake = "_".join(ids.name_tokens(name))
+    named = bool(_COUNT_NAME_RE.search(snake)) or (
+        bool(snake) and snake.split("_")[-1] in PEOPLE_WORDS
+    )
+    if not named:
+        return False
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    if series.dropna().size and values.size < series.dropna().size:
+        return False  # text in it: not a count column
+    return bool((values % 1 == 0).all())
+
+
+def describe_type(kind: str) -> str:
+    """Plain words for an identifier type."""
+    if kind.startswith("id:"):
+        return f"national id numbers ({kind[3:].replace('_', ' ').upper()})"
+    return BLOCKING.get(kind, kind.replace("_", " "))
+
+
+@dataclass
+class GateResult:
+    """The gate's verdict: `passed`, and the `reasons` when it did not."""
+
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def to_dict(self) -> dict[str, object]:
+        return {"passed": self.passed, "reasons": list(self.reasons), "tables": list(self.tables)}
+
+
+def check_table(
+    name: str, df: pd.DataFrame, *, min_cell_size: int = 10, allowed: Sequence[str] = ()
+) -> list[str]:
+    """Reasons this one table must not be published (empty when it may)."""
+    reasons: list[str] = []
+    for col in df.columns:
+        series = df[col]
+        if col not in allowed:
+            finding = ids.scan_column(series, str(col))
+            blocking = [k for k in finding.pii if k in BLOCKING or k.startswith("id:")]
+            if blocking:
+                what = ", ".join(describe_type(k) for k in blocking)
+                reasons.append(
+                    f"table '{name}', column '{col}': holds {what}. Remove the column, or list it "
+                    "in allowed_columns if it is a public contact (an office, not a resident)."
+                )
+        if is_count_column(str(col), series):
+            values = pd.to_numeric(series, errors="coerce")
+            small = values.notna() & (values > 0) & (values < min_cell_size)
+            if small.any():
+                reasons.append(
+                    f"table '{name}', column '{col}': {int(small.sum())} count(s) between 1 and "
+                    f"{min_cell_size - 1} are not suppressed. Run daas.privacy.suppress_counts "
+                    f"with threshold={min_cell_size} before publishing."
+                )
+    return reasons
+
+
+def gate(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    min_cell_size: int = 10,
+    allowed_columns: Mapping[str, Sequence[str]] | None = None,
+) -> GateResult:
+    """Check every table about to be published; fail with reasons naming table and column."""
+    allowed_columns = allowed_columns or {}
+    reasons: list[str] = []
+    for name, df in tables.items():
+        reasons += check_table(
+            name, df, min_cell_size=min_cell_size, allowed=allowed_columns.get(name, ())
+        )
+    return GateResult(passed=not reasons, reasons=reasons, tables=list(tables))

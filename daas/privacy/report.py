@@ -1,0 +1,114 @@
+"""Charts and before/after tables for the ethics and privacy workshop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from daas.charts import describe, use_theme
+from daas.privacy import anonymity
+
+
+def group_size_distribution(df: pd.DataFrame, quasi: Sequence[str], threshold: int = 10):
+    """Bar chart: how many records sit in groups of size 1, 2, ... (groups under the threshold
+    are the risky ones)."""
+    use_theme()
+    sizes = anonymity.record_group_sizes(df, quasi)
+    bins = sizes.clip(upper=threshold).map(lambda s: f"{threshold}+" if s >= threshold else str(s))
+    order = [str(i) for i in range(1, threshold)] + [f"{threshold}+"]
+    data = bins.value_counts().reindex(order, fill_value=0).rename_axis("group size")
+    data = data.reset_index(name="records")
+    data["risk"] = ["at risk" if s != f"{threshold}+" else "safe" for s in data["group size"]]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("group size:N", sort=order, title="Records sharing the same values"),
+            y=alt.Y("records:Q", title="Records"),
+            color=alt.Color("risk:N", title=None, sort=["at risk", "safe"]),
+            tooltip=["group size", "records"],
+        )
+    )
+    at_risk = int((sizes < threshold).sum())
+    return describe(
+        chart,
+        "How many people share their combination of details",
+        f"Bar chart of {len(df)} records by the size of the group sharing the same "
+        f"{', '.join(quasi)}. {at_risk} records are in groups smaller than {threshold}.",
+    )
+
+
+def uniques_chart(df: pd.DataFrame, quasi: Sequence[str], max_size: int = 3):
+    """Horizontal bars: records unique on each combination of fields."""
+    use_theme()
+    data = anonymity.uniques_by_combination(df, quasi, max_size).head(15)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("fields:N", sort="-x", title=None),
+            x=alt.X("unique_records:Q", title="Records unique on these fields"),
+            tooltip=["fields", "unique_records", "k"],
+        )
+    )
+    top = data.iloc[0] if len(data) else None
+    text = (
+        f"The combination {top['fields']} singles out {top['unique_records']} records."
+        if top is not None
+        else "No combinations."
+    )
+    return describe(chart, "Which fields single people out", "Bar chart. " + text)
+
+
+def fixes(
+    df: pd.DataFrame,
+    quasi: Sequence[str],
+    *,
+    age: str | None = None,
+    fine_area: str | None = None,
+    coarse_area: str | None = None,
+    date: str | None = None,
+    age_width: int = 20,
+    threshold: int = 10,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the standard fixes one after another; return (k before/after table, fixed data).
+
+    Steps: band ages (`age_width` years); replace a fine area with a coarser one (dropping the
+    fine column); keep only the year of an exact date; finally suppress the records still in groups
+    smaller than `threshold`.
+    """
+    quasi = list(quasi)
+    d = df.copy()
+    rows = [_step("as collected", d, quasi)]
+    if age:
+        d[age] = anonymity.band_ages(d[age], width=age_width, top=age_width * 4)
+        rows.append(_step(f"{age} in {age_width}-year bands", d, quasi))
+    if fine_area and coarse_area:
+        quasi = [coarse_area if q == fine_area else q for q in quasi]
+        quasi = list(dict.fromkeys(quasi))
+        d = d.drop(columns=[fine_area])
+        rows.append(_step(f"{coarse_area} instead of {fine_area}", d, quasi))
+    if date:
+        d[date] = d[date].astype(str).str[:4]
+        rows.append(_step(f"{date} to the year", d, quasi))
+    sizes = anonymity.record_group_sizes(d, quasi)
+    kept = d[sizes >= threshold]
+    step = _step(f"suppress groups under {threshold}", kept, quasi)
+    step["records suppressed"] = int(len(d) - len(kept))
+    rows.append(step)
+    table = pd.DataFrame(rows).set_index("step")
+    table["records suppressed"] = table["records suppressed"].fillna(0).astype(int)
+    table.attrs["quasi"] = quasi  # the fields after the fixes
+    return table, kept
+
+
+def _step(label: str, d: pd.DataFrame, quasi: Sequence[str]) -> dict:
+    return {
+        "step": label,
+        "k": anonymity.k_anonymity(d, quasi),
+        "unique records": anonymity.unique_records(d, quasi),
+        "records": len(d),
+        "records suppressed": None,
+    }

@@ -1,0 +1,191 @@
+"""The privacy scan of one table, and its verdict: publishable or not, with reasons.
+
+Person-level tables (one row per person or per contact) are checked for direct identifiers in
+every column and for re-identification risk on their quasi-identifiers (k-anonymity, records
+unique on them, l-diversity of a sensitive column). Aggregate tables (with a count column, see
+`daas.privacy.gate.is_count_column`) are checked for direct identifiers and for small counts left
+unsuppressed; for them `k_anonymity` is the smallest published non-zero count and
+`unique_records` the number of cells counting exactly one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from daas.errors import DaasError
+from daas.privacy import anonymity
+from daas.privacy import identifiers as ids
+from daas.privacy.gate import describe_type, is_count_column
+
+DEFAULT_MIN_GROUP = 10
+
+
+@dataclass
+class ScanResult:
+    """Everything `daas privacy scan` reports."""
+
+    rows: int
+    columns: list[ids.ColumnFinding]
+    quasi_identifiers: list[str]
+    k_anonymity: int | None
+    unique_records: int | None
+    l_diversity: int | None
+    publishable: bool
+    reasons: list[str] = field(default_factory=list)
+    suggested: dict[str, str] = field(default_factory=dict)
+    count_columns: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "columns": [c.to_dict() for c in self.columns],
+            "quasi_identifiers": self.quasi_identifiers,
+            "k_anonymity": self.k_anonymity,
+            "unique_records": self.unique_records,
+            "l_diversity": self.l_diversity,
+            "publishable": self.publishable,
+            "reasons": self.reasons,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        """Plain-text report for the terminal."""
+        lines = [f"{self.rows:,} rows, {len(self.columns)} columns"]
+        for c in self.columns:
+            if c.pii:
+                lines.append(
+                    f"  {c.name}: {', '.join(c.pii)}  e.g. {', '.join(c.examples_redacted)}"
+                )
+        if self.quasi_identifiers:
+            lines.append(f"quasi-identifiers: {', '.join(self.quasi_identifiers)}")
+        if self.k_anonymity is not None:
+            lines.append(f"k-anonymity: {self.k_anonymity}; unique records: {self.unique_records}")
+        if self.l_diversity is not None:
+            lines.append(f"l-diversity: {self.l_diversity}")
+        lines.append("verdict: " + ("publishable" if self.publishable else "NOT publishable"))
+        lines += [f"  - {r}" for r in self.reasons]
+        return "\n".join(lines)
+
+
+def _reason_for_column(c: ids.ColumnFinding) -> str:
+    what = ", ".join(describe_type(k) for k in c.pii if k != ids.FREE_TEXT)
+    prefix = "free text containing " if ids.FREE_TEXT in c.pii else ""
+    return f"column '{c.name}' holds {prefix}{what}: remove it or replace it before publishing"
+
+
+def scan_table(
+    df: pd.DataFrame,
+    *,
+    quasi_identifiers: Sequence[str] | None = None,
+    sensitive: str | None = None,
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> ScanResult:
+    """Scan a table and decide whether it may be published."""
+    if min_group < 2:
+        raise DaasError.one("--min-group", "", "must be 2 or more", "use 10 (the kit default)")
+    reasons: list[str] = []
+    findings = [ids.scan_column(df[c], str(c)) for c in df.columns]
+    for f in findings:
+        if f.pii:
+            reasons.append(_reason_for_column(f))
+    counts = [str(c) for c in df.columns if is_count_column(str(c), df[c])]
+    suggested = {s.column: s.kind for s in anonymity.suggest_quasi_identifiers(df)}
+    declared = quasi_identifiers is not None
+    quasi = list(quasi_identifiers) if declared else [c for c in suggested if c not in counts]
+    k = uniques = ldiv = None
+    if counts and not declared:
+        values = pd.concat([pd.to_numeric(df[c], errors="coerce") for c in counts])
+        published = values[values.notna() & (values > 0)]
+        k = int(published.min()) if len(published) else None
+        uniques = int((published == 1).sum())
+        small = int((published < min_group).sum())
+        quasi = []
+        if small:
+            reasons.append(
+                f"{small} count(s) between 1 and {min_group - 1} in {', '.join(counts)} are not "
+                f"suppressed: run suppression with threshold {min_group} (daas.privacy."
+                "suppress_counts)"
+            )
+    elif quasi:
+        sizes = anonymity.group_sizes(df, quasi)
+        k = int(sizes.min()) if len(df) else 0
+        uniques = int((sizes == 1).sum()) if len(df) else 0
+        if len(df) and k < min_group:
+            reasons.append(
+                f"k-anonymity is {k} on {', '.join(quasi)} (at least {min_group} needed): "
+                f"{uniques:,} record(s) are unique on these fields. Band ages, use coarser "
+                "areas or dates, or suppress rare groups."
+            )
+    if sensitive is not None:
+        ldiv = anonymity.l_diversity(df, quasi, sensitive)
+        if ldiv < 2 and len(df):
+            reasons.append(
+                f"l-diversity of '{sensitive}' is {ldiv}: in some group of records sharing "
+                f"{', '.join(quasi) or 'all fields'}, everyone has the same '{sensitive}', so "
+                "being in the group gives it away"
+            )
+    return ScanResult(
+        rows=len(df),
+        columns=findings,
+        quasi_identifiers=quasi,
+        k_anonymity=k,
+        unique_records=uniques,
+        l_diversity=ldiv,
+        publishable=not reasons,
+        reasons=reasons,
+        suggested=suggested,
+        count_columns=counts,
+    )
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV/TSV (delimiter and UTF-8 or Latin-1 detected) or JSON file, as text."""
+    shown = str(path)
+    if not path.is_file():
+        raise DaasError.one(shown, "", "file not found", "check the path")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return pd.read_json(path, dtype=False)
+        if suffix not in {".csv", ".tsv", ".txt"}:
+            raise DaasError.one(
+                shown, "", f"cannot read '{suffix}' files", "save the table as CSV (UTF-8)"
+            )
+        raw = path.read_bytes()[:65536]
+        try:
+            head = raw.decode("utf-8")
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError:
+            head, encoding = raw.decode("latin-1"), "latin-1"
+        try:
+            sep = csv.Sniffer().sniff(head.split("\n", 1)[0], delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = "\t" if suffix == ".tsv" else ","
+        return pd.read_csv(
+            path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False, na_values=[""]
+        )
+    except DaasError:
+        raise
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DaasError.one(
+            shown,
+            "",
+            f"could not read the table ({str(exc).splitlines()[0]})",
+            "check it is a CSV with one header row",
+        ) from None
+
+
+def scan_file(path: Path, **kwargs: object) -> ScanResult:
+    """Read a file and scan it."""
+    df = read_table(path)
+    if df.columns.empty:
+        raise DaasError.one(str(path), "", "the file has no columns", "check it is a table")
+    return scan_table(df, **kwargs)  # type: ignore[arg-type]

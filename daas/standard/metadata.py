@@ -1,0 +1,107 @@
+"""The kit's metadata profile (DCAT-US style fields on a Frictionless data package) and checks.
+
+The profile's field names are the keys of a `datapackage.json` descriptor, so one file serves a
+catalogue (DCAT) and a validator (Frictionless). `completeness` is the share of profile fields
+filled in: the Beacon's `metadata_complete` figure uses the same fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from daas.city import City
+
+# field in datapackage.json -> (DCAT-US term, what to write, in plain words)
+PROFILE: dict[str, tuple[str, str]] = {
+    "title": ("title", "a name a resident would search for"),
+    "description": ("description", "what the data is, who it is for, what it leaves out"),
+    "keywords": ("keyword", "search words, including everyday ones"),
+    "modified": ("modified", "the date the data last changed"),
+    "publisher": ("publisher", "the city department that publishes it"),
+    "contactPoint": ("contactPoint", "a shared mailbox that answers questions"),
+    "identifier": ("identifier", "a stable id or address that never changes"),
+    "accessLevel": ("accessLevel", "public, restricted public or non-public"),
+    "licenses": ("license", "the open licence, for example CC-BY-4.0"),
+    "spatial": ("spatial", "the area covered"),
+    "temporal": ("temporal", "the period covered"),
+    "resources": ("distribution", "the files or links, with their formats"),
+    "accrualPeriodicity": ("accrualPeriodicity", "how often it is updated"),
+    "describedBy": ("describedBy", "a link to the data dictionary"),
+}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    score: float  # 0 to 1
+    filled: list[str]
+    missing: list[str]
+
+    def table(self) -> pd.DataFrame:
+        """One row per profile field: filled or missing, and what to write."""
+        return pd.DataFrame(
+            [
+                {
+                    "field": f,
+                    "DCAT-US term": term,
+                    "filled in": f in self.filled,
+                    "what to write": hint,
+                }
+                for f, (term, hint) in PROFILE.items()
+            ]
+        )
+
+
+def completeness(descriptor: dict) -> Completeness:
+    """How much of the metadata profile a data package descriptor fills in."""
+    filled = [f for f in PROFILE if _filled(descriptor.get(f))]
+    missing = [f for f in PROFILE if f not in filled]
+    return Completeness(round(len(filled) / len(PROFILE), 4), filled, missing)
+
+
+def _filled(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
+
+
+def draft_package(city: City, dataset: str) -> dict:
+    """A first data package descriptor for one of the city's datasets: what the city file
+    already knows, plus the table schema Frictionless infers from the file."""
+    from frictionless import Resource
+
+    path = city.dataset_path(dataset)
+    resource = Resource(path=path.name, basepath=str(path.parent))
+    resource.infer()
+    res = resource.to_descriptor()
+    res.pop("basepath", None)
+    return {
+        "name": f"{city.slug}-{dataset}",
+        "title": f"{city.name}: {dataset}",
+        "description": city.datasets[dataset].description,
+        "spatial": city.name,
+        "resources": [res],
+    }
+
+
+def validate_table(path: Path, schema: dict) -> pd.DataFrame:
+    """Check a CSV against a Frictionless table schema; one row per problem found."""
+    from frictionless import Resource, Schema
+
+    resource = Resource(
+        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema)
+    )
+    report = resource.validate()
+    rows = [
+        {
+            "row": err.get("rowNumber"),
+            "field": err.get("fieldName"),
+            "problem": err.get("type"),
+            "message": err.get("note") or err.get("message"),
+        }
+        for task in report.tasks
+        for err in (e.to_descriptor() for e in task.errors)
+    ]
+    return pd.DataFrame(rows, columns=["row", "field", "problem", "message"])

@@ -1,0 +1,141 @@
+"""The Data Service Standard's points, and a city's fork of them (renamed, dropped, added points).
+
+`points.yml` beside this module holds the structure of each point (id, title, Toolkit links,
+crosswalk, automatic checks). The prose for each point lives in `book/standard/points/<id>.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from daas.city import City
+from daas.errors import DaasError, Problem
+
+POINTS_FILE = Path(__file__).with_name("points.yml")
+STAGES = ("discovery", "alpha", "beta", "live")
+CROSSWALK_KEYS = ("govuk", "arlington", "pittsburgh", "traits", "fair")
+CHECKS = (
+    "package_valid",
+    "quality",
+    "privacy_gate",
+    "metadata_complete",
+    "freshness",
+    "published",
+    "performance_page",
+    "service_pages",
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of the standard, as a city uses it."""
+
+    id: str
+    title: str
+    toolkit: tuple[str, ...]
+    crosswalk: dict[str, tuple] = field(default_factory=dict)
+    automatic: tuple[str, ...] = ()
+    added_by_city: bool = False
+
+    @property
+    def page(self) -> str | None:
+        """The point's page in the book (doc path), or None for a point a city added."""
+        return None if self.added_by_city else f"book/standard/points/{self.id}"
+
+
+@cache
+def base_points() -> tuple[Point, ...]:
+    """The kit's standard, in order, read from points.yml."""
+    data = yaml.safe_load(POINTS_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        Point(
+            id=p["id"],
+            title=p["title"],
+            toolkit=tuple(p["toolkit"]),
+            crosswalk={k: tuple(p["crosswalk"].get(k, ())) for k in CROSSWALK_KEYS},
+            automatic=tuple(p.get("automatic", ())),
+        )
+        for p in data["points"]
+    )
+
+
+def city_points(city: City) -> list[Point]:
+    """The standard as `city` adopts it: its `standard:` field renames, drops and adds points.
+
+    Every reference to an unknown point is reported at once, naming the field in the city file.
+    """
+    fork = city.standard
+    base = base_points()
+    known = {p.id for p in base}
+    file = f"cities/{city.slug}.yml"
+    problems = []
+    for pid in fork.rename:
+        if pid not in known:
+            problems.append(_unknown(file, f"standard.rename.{pid}", pid))
+    for i, pid in enumerate(fork.drop):
+        if pid not in known:
+            problems.append(_unknown(file, f"standard.drop[{i}]", pid))
+        elif pid in fork.rename:
+            problems.append(
+                Problem(
+                    file,
+                    f"standard.rename.{pid}",
+                    "this point is both renamed and dropped",
+                    "keep it in only one of `rename` and `drop`",
+                )
+            )
+    for i, added in enumerate(fork.add):
+        if added.id in known:
+            problems.append(
+                Problem(
+                    file,
+                    f"standard.add[{i}].id",
+                    f"'{added.id}' is already a point of the standard",
+                    "choose a new id, or use `rename` to retitle the existing point",
+                )
+            )
+    ids = [a.id for a in fork.add]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(
+            Problem(file, "standard.add", f"'{dup}' is added twice", "give each point its own id")
+        )
+    if problems:
+        raise DaasError(problems)
+    points = [
+        Point(p.id, fork.rename.get(p.id, p.title), p.toolkit, p.crosswalk, p.automatic)
+        for p in base
+        if p.id not in fork.drop
+    ]
+    points += [Point(a.id, a.title, tuple(a.toolkit), added_by_city=True) for a in fork.add]
+    return points
+
+
+def _unknown(file: str, field_name: str, pid: str) -> Problem:
+    ids = ", ".join(p.id for p in base_points())
+    return Problem(
+        file, field_name, f"'{pid}' is not a point of the standard", f"use one of: {ids}"
+    )
+
+
+def crosswalk_table(points: list[Point] | None = None):
+    """The crosswalk as a table: one row per point, one column per source."""
+    import pandas as pd
+
+    rows = []
+    for i, p in enumerate(points or base_points(), 1):
+        cw = p.crosswalk
+        rows.append(
+            {
+                "point": f"{i}. {p.title}",
+                "GOV.UK": ", ".join(map(str, cw.get("govuk", ()))) or "–",
+                "Arlington": ", ".join(map(str, cw.get("arlington", ()))) or "–",
+                "Pittsburgh": ", ".join(map(str, cw.get("pittsburgh", ()))) or "–",
+                "data-product traits": ", ".join(cw.get("traits", ())) or "–",
+                "FAIR": ", ".join(cw.get("fair", ())) or "–",
+            }
+        )
+    return pd.DataFrame(rows).set_index("point")

@@ -1,0 +1,110 @@
+"""Reading the tables workshop participants bring: forgiving about format, strict about columns.
+
+Survey exports and research notes arrive as UTF-8 or Latin-1, comma- or semicolon-separated,
+with stray spaces in the headers. `read_table` copes with all of that. Only a file that cannot be
+read at all, or that lacks a required column, raises `DaasError`; everything else is reported as
+a list of `Problem`s (one per row and field) that a notebook shows as a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from daas.errors import DaasError, Problem
+from daas.paths import repo_root
+
+
+def shown(path: Path) -> str:
+    """`path` relative to the repository when it is inside it, for messages."""
+    try:
+        return str(Path(path).resolve().relative_to(repo_root()))
+    except ValueError:
+        return str(path)
+
+
+def column_key(name: str) -> str:
+    """Normalise a header: "Best Experience " → "best_experience"."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else Latin-1 (Windows exports)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "latin-1"
+
+
+def _delimiter(text: str) -> str:
+    header = text.splitlines()[0] if text.strip() else ""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a CSV into text columns (normalised header names) with a `row` column holding the
+    line number in the file. Raises DaasError for an unreadable file or missing columns."""
+    name = shown(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DaasError.one(name, "", "file not found", "check the file name and folder") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise DaasError.one(
+            name, "", f"cannot read the file ({exc.strerror})", "pick a CSV file"
+        ) from None
+    text, encoding = decode(data)
+    problems: list[Problem] = []
+    if encoding != "utf-8":
+        problems.append(
+            Problem(name, "", "read as Latin-1, not UTF-8", "save it as 'CSV UTF-8' next time")
+        )
+    if not text.strip():
+        raise DaasError.one(name, "", "the file is empty", "export the table again, with headers")
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise DaasError.one(
+            name, "", f"not a readable CSV file ({exc})", "export it again as CSV"
+        ) from None
+    header = [column_key(h) for h in rows[0]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DaasError.one(
+            name,
+            ", ".join(missing),
+            "missing column(s)" + (f"; found: {', '.join(h for h in header if h)}"),
+            "add the column(s) to the first row, spelled as in data/README.md",
+        )
+    records = []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank line
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                Problem(
+                    name,
+                    f"row {line}",
+                    "more cells than headers; extra cells ignored",
+                    "check for a separator inside an unquoted answer",
+                )
+            )
+        cells = (cells + [""] * len(header))[: len(header)]
+        records.append(
+            {"row": line, **{h: c.strip() for h, c in zip(header, cells, strict=True) if h}}
+        )
+    df = pd.DataFrame.from_records(records, columns=["row", *dict.fromkeys(h for h in header if h)])
+    df["row"] = df["row"].astype("int64")
+    return df, problems
+
+
+def problems_table(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table for a notebook: where, what, fix."""
+    return pd.DataFrame(
+        [{"where": p.field or "(file)", "problem": p.message, "fix": p.fix} for p in problems],
+        columns=["where", "problem", "fix"],
+    )

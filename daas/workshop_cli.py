@@ -1,0 +1,121 @@
+"""`daas workshop run` and `daas lab`: a city's pack, for one city or all of them."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ws = sub.add_parser("workshop", help="city workshop packs").add_subparsers(
+        dest="action", required=True, metavar="ACTION")  # fmt: skip
+    run = ws.add_parser("run", help="execute a city's notebooks and build its edition of the site")
+    who = run.add_mutually_exclusive_group(required=True)
+    who.add_argument("--city", help="city slug, or several separated by commas")
+    who.add_argument("--all", action="store_true", help="every city in cities/")
+    run.add_argument("--only", help="run only notebooks whose name contains this text")
+    run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    run.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786")
+    run.add_argument(
+        "--force", action="store_true", help="re-run notebooks whose inputs are unchanged"
+    )
+    run.add_argument("--no-site", action="store_true", help="skip building the city's edition")
+    run.set_defaults(func=_run)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on a city's workshop pack")
+    lab.add_argument("--city", required=True, help="city slug")
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("--token", help="access token (default: JupyterLab makes one)")
+    lab.set_defaults(func=_lab)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from daas.batch import run_batch, summary_table
+    from daas.city import list_cities, load_city
+    from daas.errors import DaasError
+    from daas.i18n import _, language, use_language
+    from daas.workshop import Result, plan, record, split_skipped
+
+    if args.workers < 1:
+        raise DaasError.one("--workers", "", "must be at least 1", "use --workers 2 on 2 cores")
+    console = Console(stderr=True)
+    slugs = list_cities() if args.all else [s.strip() for s in args.city.split(",") if s.strip()]
+    cities = _load_all(slugs, load_city)
+    tasks = [t for c in cities for t in plan(c, args.only)]
+    if not tasks:
+        raise DaasError.one("--only", "", f"no notebook matches '{args.only}'",
+                            "see the names in notebooks/ and exercises/")  # fmt: skip
+    todo, skipped = split_skipped(tasks, args.force)
+    started = time.perf_counter()
+
+    def after(results: list[Result]) -> None:
+        for c in cities:
+            record(c.slug, [t for t in tasks if t.city == c.slug],
+                   [r for r in results if r.city == c.slug])  # fmt: skip
+
+    results = run_batch(todo, skipped, args.workers, args.scheduler, console, after)
+    if not args.no_site:
+        results += build_editions(cities, args.force, args.workers, console)
+    # The summary speaks the cities' language (the city file's `language`) when they share one.
+    langs = {c.language for c in cities}
+    with use_language(langs.pop() if len(langs) == 1 else language()):
+        console.print(summary_table(results))
+        failed = [r for r in results if r.status == "failed"]
+        console.print(_("{done} done, {failed} failed in {seconds:.1f} s").format(
+            done=len(results) - len(failed), failed=len(failed),
+            seconds=time.perf_counter() - started))  # fmt: skip
+    return 1 if failed else 0
+
+
+def _edition(city, force: bool):
+    """Build one city's edition; a failure becomes a Result (runs in a worker process)."""
+    from daas.edition import build_edition
+    from daas.errors import DaasError
+    from daas.workshop import Result
+
+    started = time.perf_counter()
+    try:
+        index = build_edition(city, force=force)
+        return Result(city.slug, "site", "ok", time.perf_counter() - started, error=None,
+                      worker=str(index))  # fmt: skip
+    except DaasError as exc:
+        return Result(city.slug, "site", "failed", time.perf_counter() - started,
+                      error=exc.problems[0].message if exc.problems else str(exc))  # fmt: skip
+
+
+def build_editions(cities, force: bool, workers: int, console) -> list:
+    """Each city's edition of the site, `workers` at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers > 1 and len(cities) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_edition, cities, [force] * len(cities)))
+    else:
+        results = [_edition(c, force) for c in cities]
+    for r in results:
+        if r.status == "ok":
+            console.print(f"{r.city}: {r.worker}")
+    return results
+
+
+def _load_all(slugs, load_city):
+    from daas.errors import DaasError
+
+    cities, problems = [], []
+    for s in slugs:
+        try:
+            cities.append(load_city(s))
+        except DaasError as exc:
+            problems += exc.problems
+    if problems:
+        raise DaasError(problems)
+    return cities
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from daas.lab import open_lab
+
+    return open_lab(args.city, port=args.port, open_browser=not args.no_browser, token=args.token)

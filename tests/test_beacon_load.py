@@ -1,0 +1,190 @@
+"""Reading exports: encoding and delimiter detection, mappings, and bad input failing cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from daas.beacon import load, quality
+from daas.beacon.generate import generate
+from daas.city import BeaconMapping, load_city
+from daas.cli import main
+from daas.errors import DaasError
+from daas.paths import city_build_dir, shared_real_data
+
+CITY = "port-mallory"
+REAL = shared_real_data()  # resolved before city_tree moves the repository root
+
+
+def test_latin1_semicolon_partner_file_is_detected(city_tree: Path) -> None:
+    path = city_tree / "data" / CITY / "beacon" / "listings.csv"
+    raw = path.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    df, enc, sep = load.read_export(path, "listings.csv")
+    assert enc in {"cp1252", "latin-1"} and sep == ";"
+    streets = set(df["street"].str.split(" ", n=1).str[1])
+    assert {"Rue Château", "Calle Nuñez"} <= streets
+    assert df["rent_usd"].str.startswith("$").any()
+
+
+def test_generator_is_seeded_and_uses_the_city_names(city_tree: Path, tmp_path: Path) -> None:
+    city = load_city(CITY)
+    a = generate(city, out=tmp_path / "a")
+    b = generate(city, out=tmp_path / "b")
+    for key in a:
+        assert a[key].read_bytes() == b[key].read_bytes()
+    committed = city_tree / "data" / CITY / "beacon" / "inventory.csv"
+    assert committed.read_bytes() == a["inventory"].read_bytes()
+    text = a["inventory"].read_text()
+    assert "12-30-3799" in text and "Peña" in text and "Harbourside" in text
+
+
+def test_sentinel_and_mixed_dates() -> None:
+    import pandas as pd
+
+    s = pd.Series(["12-30-3799", "03/31/2022", "2022-03-31", "31.03.2022", "", "31/31/2019"])
+    parsed, sentinel = quality.parse_dates(s, quality.DATE_FORMATS)
+    assert sentinel.tolist() == [True, False, False, False, False, False]
+    assert parsed[1:4].dt.strftime("%Y-%m-%d").tolist() == ["2022-03-31"] * 3
+    assert parsed[[0, 4, 5]].isna().all()
+
+
+def _tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p).encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def published(city_tree: Path) -> Path:
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    return city_build_dir(CITY) / "beacon"
+
+
+def _break(city_tree: Path, content: bytes) -> None:
+    (city_tree / "data" / CITY / "beacon" / "inventory.csv").write_bytes(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"Bldg ID,Neighborhood\n", "header but no rows"),
+        (b"PK\x03\x04\x00\x00\x00binary\xff\xfe", "not a text"),
+    ],
+)
+def test_bad_file_exits_2_and_keeps_the_output(
+    published: Path, city_tree: Path, capsys, content: bytes, message: str
+) -> None:
+    before = _tree_digest(published)
+    _break(city_tree, content)
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "data/port-mallory/beacon/inventory.csv" in err and message in err
+    assert _tree_digest(published) == before
+
+
+def test_missing_mapped_column_names_file_and_column(
+    published: Path, city_tree: Path, capsys
+) -> None:
+    before = _tree_digest(published)
+    path = city_tree / "data" / CITY / "beacon" / "inventory.csv"
+    text = path.read_text().replace("Affordable Units", "Affordable Homes", 1)
+    path.write_text(text)
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "data/port-mallory/beacon/inventory.csv" in err
+    assert "'Affordable Units'" in err and "Affordable Homes" in err  # suggests the near match
+    assert _tree_digest(published) == before
+
+
+def test_unreadable_file(published: Path, city_tree: Path, capsys) -> None:
+    path = city_tree / "data" / CITY / "beacon" / "inventory.csv"
+    path.unlink()
+    path.mkdir()
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 2
+    assert "cannot read the file" in capsys.readouterr().err
+
+
+def _mapping(name: str) -> BeaconMapping:
+    path = Path(__file__).parent.parent / "cities" / "mappings" / name
+    return BeaconMapping.model_validate(yaml.safe_load(path.read_text()))
+
+
+def _real(name: str) -> Path:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"real export {name} not present in {REAL}")
+    return path
+
+
+def _real_city(city_tree: Path, export: Path, mapping: str, slug: str) -> None:
+    dest = city_tree / "data" / slug / export.name
+    dest.parent.mkdir(parents=True)
+    shutil.copy(export, dest)
+    src = _mapping(mapping).model_dump(exclude_none=True)
+    src.update(path=f"data/{slug}/{export.name}", role="public", as_of="2022-10-01")
+    city = {
+        "slug": slug,
+        "name": slug.title(),
+        "country": "US",
+        "priority_problem": "Housing.",
+        "beacon": {
+            "publisher": "Housing department",
+            "contact_point": {"name": "Data team", "email": "data@example.org"},
+            "sources": {"inventory": src},
+        },
+    }
+    (city_tree / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+
+
+def test_nyc_export_builds_through_its_mapping(city_tree: Path) -> None:
+    from daas.beacon import records
+
+    _real_city(
+        city_tree,
+        _real("nyc_affordable_housing_by_building.csv"),
+        "nyc-affordable-housing.yml",
+        "nyc",
+    )
+    assert main(["beacon", "build", "--city", "nyc", "--quiet"]) == 0
+    rec = records.latest_run("nyc")
+    assert rec["rows_read"]["inventory"] > 5798  # one row per income band with homes
+    assert rec["rows_excluded"]["inventory"] > 1000  # CONFIDENTIAL rows have no Building ID
+    supply = city_build_dir("nyc") / "beacon" / "data" / "neighbourhood_supply.csv"
+    boroughs = {line.split(",")[0] for line in supply.read_text().splitlines()[1:]}
+    assert {"Bronx", "Brooklyn", "Manhattan", "Queens", "Staten Island"} <= boroughs
+
+
+def test_chicago_export_builds_through_its_mapping(city_tree: Path) -> None:
+    from daas.beacon import records
+
+    _real_city(
+        city_tree,
+        _real("chicago_affordable_rental_housing.csv"),
+        "chicago-affordable-rental.yml",
+        "chicago",
+    )
+    assert main(["beacon", "build", "--city", "chicago", "--quiet"]) == 0
+    rec = records.latest_run("chicago")
+    assert rec["rows_read"]["inventory"] == 488
+    inv = (city_build_dir("chicago") / "beacon" / "data" / "inventory.csv").read_text()
+    assert "El Zócalo" in inv
+    assert "312-" not in inv  # the phone column is not mapped, so it is never published
+
+
+def test_unmapped_required_field_is_reported() -> None:
+    import pandas as pd
+
+    raw = pd.DataFrame({"Address": ["1 Main St"], "Units": ["4"]})
+    m = BeaconMapping(table="inventory", columns={"building_id": "Address", "units": "Units"})
+    with pytest.raises(DaasError) as exc:
+        load.apply_mapping(raw, m, "export.csv", "cities/x.yml: beacon.sources.inventory")
+    assert "neighbourhood" in str(exc.value)

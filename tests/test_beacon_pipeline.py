@@ -1,0 +1,161 @@
+"""The Beacon pipeline end to end: build, package validity, idempotence, failures, privacy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from daas.beacon import pipeline, records, schema
+from daas.cli import main
+from daas.paths import city_build_dir
+
+CITY = "port-mallory"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(city_tree: Path) -> Path:
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    return city_build_dir(CITY) / "beacon"
+
+
+def test_build_exits_0_and_writes_the_run_record(built: Path) -> None:
+    rec = records.latest_run(CITY)
+    assert rec["status"] == "published" and rec["package_valid"] is True
+    assert set(rec["quality"]) == set(records.QUALITY_KEYS)
+    assert all(0 <= v <= 1 for v in rec["quality"].values())
+    assert rec["privacy_gate"]["passed"] is True
+    assert rec["pages"] == {"resident": True, "staff": True, "performance": True}
+    assert rec["rows_suppressed"] > 0 and rec["rows_published"] > 300
+    assert rec["metadata_complete"] == 1.0
+    assert records.run_history(CITY)[-1]["started"] == rec["started"]
+    for name in ("datapackage.json", "beacon.db", "metadata.json", "neighbourhoods.geojson"):
+        assert (built / name).is_file()
+
+
+def test_frictionless_cli_accepts_the_package(built: Path) -> None:
+    exe = Path(sys.executable).with_name("frictionless")
+    res = subprocess.run(
+        [str(exe), "validate", "--json", str(built / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        cwd=built,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stdout[-2000:]
+    assert json.loads(res.stdout)["valid"] is True
+
+
+def test_package_carries_dcat_metadata(built: Path) -> None:
+    desc = json.loads((built / "datapackage.json").read_text())
+    assert desc["publisher"]["name"] == "Port Mallory Housing Department"
+    assert desc["contactPoint"]["hasEmail"].startswith("mailto:")
+    assert desc["accrualPeriodicity"] == "monthly" and desc["accessLevel"] == "public"
+    assert desc["spatial"].count(",") == 3 and "/" in desc["temporal"]
+    assert desc["licenses"][0]["name"] == "CC-BY-4.0"
+    assert [r["name"] for r in desc["resources"]] == list(schema.PUBLIC_TABLES)
+
+
+def test_quirks_are_caught_with_reasons(built: Path) -> None:
+    issues = pd.read_csv(built / "data" / "quality_issues.csv", keep_default_na=False)
+    reasons = set(issues["reason"])
+    assert "an exact copy of an earlier row" in reasons
+    assert "not one of the city's neighbourhoods (a typo?)" in reasons
+    assert "affordability ends before it starts" in reasons
+    assert "units is empty" in reasons
+    assert any("bedrooms" in r for r in reasons)  # '7BR' is not a bedroom count
+    inv = pd.read_csv(built / "data" / "inventory.csv", keep_default_na=False, dtype=str)
+    assert not inv.duplicated().any()
+    assert not inv["affordability_end"].str.startswith("3799").any()  # sentinel means "never"
+    assert (inv["affordability_end"] == "").any()
+    assert (inv["units"] == "0").any()  # a real zero survives; blanks do not
+    assert set(issues["table"]) <= {"inventory", "income_limits"}  # partner rows never listed
+
+
+def test_rebuild_is_byte_identical(built: Path) -> None:
+    before = _digest(built)
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    after = _digest(built)
+    before.pop("run.json"), after.pop("run.json")
+    assert before == after
+    assert len(records.run_history(CITY)) == 2
+
+
+def test_no_partner_row_or_column_reaches_the_public(built: Path, city_tree: Path) -> None:
+    listings = pd.read_csv(
+        city_tree / "data" / CITY / "beacon" / "listings.csv",
+        sep=";",
+        encoding="latin-1",
+        dtype=str,
+        keep_default_na=False,
+    )
+    ids = set(listings["listing_ref"])
+    addresses = set(listings["street"])
+    # columns only the partner's rows have (address and location also describe public buildings)
+    restricted = set(schema.fields("listings")) - set(schema.fields("inventory"))
+    assert restricted == {"listing_id", "asking_rent", "listed_date"}
+    blobs = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    con = sqlite3.connect(built / "beacon.db")
+    dump = "\n".join(con.iterdump())
+    db_columns = {
+        c[1]
+        for (t,) in con.execute("select name from sqlite_master where type='table'")
+        for c in con.execute(f'pragma table_info("{t}")')
+    }
+    con.close()
+    assert not restricted & db_columns
+    for p in built.glob("data/*.csv"):
+        assert not restricted & set(pd.read_csv(p, nrows=0).columns), p
+    for value in ids:
+        assert value not in dump
+        assert not any(value.encode() in b for b in blobs.values()), value
+    inventory_text = (built / "data" / "inventory.csv").read_text()
+    leaked = [a for a in addresses if a not in inventory_text and a in dump]
+    assert not leaked
+    points = set(zip(listings["lat"], listings["lon"], strict=True))
+    con = sqlite3.connect(built / "beacon.db")
+    published = set(
+        con.execute("select cast(latitude as text), cast(longitude as text) from inventory")
+    )
+    con.close()
+    assert not points & published
+    summary = pd.read_csv(built / "data" / "listings_summary.csv")
+    shown = summary.loc[~summary["suppressed"], "listings"]
+    assert (shown >= 10).all() and summary["suppressed"].sum() > 0
+    secondary = summary["suppression"] == "secondary"
+    assert secondary.any()  # totals cannot reveal the hidden cells
+    for page in (built / "pages").glob("*.json"):
+        text = page.read_text()
+        assert "asking_rent" not in text.replace("median_asking_rent", "")
+
+
+def test_gate_failure_publishes_nothing_and_is_recorded(
+    built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    before = _digest(built)
+
+    def unsuppressed(lst: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+        g = lst.groupby(["neighbourhood", "bedrooms"]).size().rename("listings").reset_index()
+        return g.assign(median_asking_rent=1.0, suppressed=False, suppression=None)
+
+    monkeypatch.setattr(pipeline, "listings_summary", unsuppressed)
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "privacy gate" in err and "listings" in err
+    assert _digest(built) == before
+    assert records.run_history(CITY)[-1]["status"] == "failed"
+    assert records.latest_run(CITY)["status"] == "published"

@@ -1,0 +1,182 @@
+"""The three example cities: each declares every dataset the workshops read, its data is in its
+own language, and no file of one city names another city or its neighbourhoods."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from daas import discovery
+from daas.city import City, load_city
+from daas.errors import DaasError
+from daas.ethics import load_answers
+from daas.needs import notes, stories
+from daas.paths import repo_root
+from daas.privacy.sample import applications_for, housing_applications
+from daas.standard.assess import evidence_path, read_evidence
+from daas.standard.points import city_points
+from daas.text import STOPWORDS, WORD_RE, fold
+
+EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
+WORKSHOP_DATASETS = [
+    "neighbourhoods",
+    "staff_survey",
+    "research_notes",
+    "stories",
+    "housing_applications",
+]
+# stopwords that belong to one language only: a cheap, deterministic language signal
+ONLY = {
+    lang: words - frozenset().union(*(w for other, w in STOPWORDS.items() if other != lang))
+    for lang, words in STOPWORDS.items()
+}
+
+
+def language_of(texts: list[str]) -> str:
+    """The language whose own stopwords occur most often in `texts`."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in WORD_RE.findall(fold(str(text))):
+            counts.update(lang for lang, words in ONLY.items() if word in words)
+    return counts.most_common(1)[0][0]
+
+
+def names(city: City) -> set[str]:
+    """The city's name and its neighbourhoods' names."""
+    hoods = pd.read_csv(city.dataset_path("neighbourhoods"))["neighbourhood"]
+    return {city.name, *hoods}
+
+
+def city_files(city: City) -> list[Path]:
+    """Every file holding the city's own data: its city file, datasets, ethics answers and
+    standard evidence."""
+    files = [repo_root() / "cities" / f"{city.slug}.yml", evidence_path(city.slug)]
+    files += [city.dataset_path(k) for k in city.datasets]
+    return files + ([repo_root() / city.ethics_answers] if city.ethics_answers else [])
+
+
+@pytest.fixture(scope="module", params=EXAMPLES)
+def city(request: pytest.FixtureRequest) -> City:
+    return load_city(request.param)
+
+
+def test_language_signal_is_sound() -> None:
+    assert language_of(["The list of homes is out of date and the waitlist is closed"]) == "en"
+    assert language_of(["La lista de viviendas está desactualizada y no hay cupo"]) == "es"
+    assert language_of(["A lista de moradias está desatualizada e não há vagas"]) == "pt"
+
+
+def test_every_example_city_declares_what_the_workshops_read(city: City) -> None:
+    for key in WORKSHOP_DATASETS:
+        assert key in city.datasets, f"{city.slug}: datasets.{key}"
+        assert city.dataset_path(key).is_file(), city.datasets[key].path
+        assert city.datasets[key].path.startswith(f"data/{city.slug}/")
+    assert city.ethics_answers == f"cities/ethics/{city.slug}.yml"
+    answers = load_answers(city)  # valid: every principle and action answered
+    assert set(answers.team) <= {m.name for m in city.team}
+    evidence = read_evidence(city, city_points(city))
+    assert evidence["city"] == city.slug
+    assert set(evidence["points"]) == {p.id for p in city_points(city)}
+
+
+def test_survey_is_the_seeded_one_clean_and_in_the_city_language(city: City) -> None:
+    expected = discovery.sample_survey_for(city).to_csv(index=False, lineterminator="\n")
+    assert city.dataset_path("staff_survey").read_text(encoding="utf-8") == expected
+    survey = discovery.survey_for(city)
+    assert survey.respondents == 36 and survey.problems == []
+    people = survey.people
+    assert language_of([s for s in people["best_experience"] if s]) == city.language
+    roles = set(discovery.SAMPLE_TEXT[city.language]["roles"])
+    departments = set(discovery.SAMPLE_TEXT[city.language]["departments"])
+    assert set(people["role"]) <= roles and set(people["department"]) <= departments
+    assert len(set(people["role"])) >= 4  # the role comparison has groups to compare
+
+
+def test_survey_stories_name_only_the_city_own_neighbourhoods(city: City) -> None:
+    text = " ".join(discovery.survey_for(city).people["best_experience"])
+    hoods = names(city) - {city.name}
+    if city.language != "en":  # the Spanish and Portuguese stories mention a neighbourhood
+        assert any(h in text for h in hoods)
+    others = set().union(*(names(load_city(o)) for o in EXAMPLES if o != city.slug))
+    assert [n for n in others if n in text] == []
+
+
+def test_research_notes_are_clean_and_in_the_city_language(city: City) -> None:
+    n = notes.notes_for(city)
+    assert len(n.table) >= 20 and n.problems == []
+    assert notes.participants_by_group(n)["participants"].sum() >= 8
+    assert language_of(n.table["observation"].tolist()) == city.language
+    assert language_of(n.table["user_group"].tolist() + n.table["observation"].tolist()) == (
+        city.language
+    )
+
+
+def test_stories_are_complete_in_the_city_language_form(city: City) -> None:
+    table, problems = stories.stories_for(city)
+    assert problems == []
+    checked = stories.check_table(table)  # the checker detects each story's language
+    assert set(checked["language"]) == {city.language}
+    assert checked["ok"].all(), checked.loc[~checked["ok"], ["id", "explanation"]]
+    # acceptance criteria are recognised in the city's language too
+    assert (checked["criteria"] >= 1).sum() >= len(checked) - 1
+
+
+def test_applications_are_the_seeded_ones_for_the_city_own_neighbourhoods(city: City) -> None:
+    committed = pd.read_csv(city.dataset_path("housing_applications"))
+    pd.testing.assert_frame_equal(housing_applications(city), committed, check_dtype=False)
+    df = applications_for(city)  # what workshop 03 reads
+    assert len(df) == 2000 and set(df["neighbourhood"]) <= names(city) - {city.name}
+
+
+def test_ethics_and_evidence_are_in_the_city_language(city: City) -> None:
+    a = load_answers(city)
+    texts = [a.service, *(p.evidence for p in a.principles.values())]
+    texts += [x.answer for x in a.actions.values()] + list(a.canvas.values())
+    assert language_of(texts) == city.language
+    evidence = read_evidence(city, city_points(city))
+    assert language_of([p["evidence"] for p in evidence["points"].values()]) == city.language
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_no_file_of_a_city_names_another_city(slug: str) -> None:
+    city = load_city(slug)
+    others = set().union(*(names(load_city(o)) for o in EXAMPLES if o != slug)) - names(city)
+    leaks = []
+    for f in city_files(city):
+        text = f.read_text(encoding="utf-8")
+        leaks += [f"{f.relative_to(repo_root())}: {n}" for n in sorted(others) if n in text]
+    assert leaks == []
+
+
+def test_accented_names_survive_the_round_trip() -> None:
+    vo, vs = load_city("villa-ondina"), load_city("vale-do-sereno")
+    assert "Peñasco" in set(applications_for(vo)["neighbourhood"])
+    assert "Jardim das Acácias" in set(applications_for(vs)["neighbourhood"])
+    assert "Tecnologías de la Información" in set(discovery.survey_for(vo).people["department"])
+
+
+@pytest.mark.parametrize(
+    ("read", "key"),
+    [
+        (discovery.survey_for, "staff_survey"),
+        (notes.notes_for, "research_notes"),
+        (stories.stories_for, "stories"),
+        (applications_for, "housing_applications"),
+    ],
+)
+def test_undeclared_dataset_names_the_city_file_and_field_never_falls_back(read, key) -> None:
+    bare = load_city("villa-ondina").model_copy(update={"slug": "nueva-villa", "datasets": {}})
+    with pytest.raises(DaasError) as exc:
+        read(bare)
+    p = exc.value.problems[0]
+    assert (p.file, p.field) == ("cities/nueva-villa.yml", f"datasets.{key}")
+    assert f"{key}: {{path: ..., description: ...}}" in p.fix
+    assert exc.value.exit_code == 2
+
+
+def test_sample_survey_refuses_an_unknown_language() -> None:
+    with pytest.raises(ValueError, match="language must be one of"):
+        discovery.sample_survey(language="fr")

@@ -1,0 +1,191 @@
+"""City packs: every example city's notebooks run and its edition builds; no city leaks into
+another's pack; hostile parameters stay data; unchanged inputs are skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from daas.cli import main
+from tests.kit import copy_kit
+
+EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
+HOSTILE_NAME = "Town \"Q\" </script><script>alert('pwned')</script> & <b>bold</b>"
+TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".txt", ".csv"}
+
+
+ONLY_MARK = "Only for Villa Ondina: la ribera marker"
+LANG_MARK = "Solo en español: marcador de idioma"
+CELL_MARK = "only-for-vale-do-sereno cell marker"
+
+
+def _plant(root: Path) -> None:
+    """A hostile city, and text tagged for one city or language, in the scratch kit."""
+    city = (root / "cities" / "port-mallory.yml").read_text()
+    city = city.replace("slug: port-mallory", "slug: hostile-town")
+    city = city.replace("name: Port Mallory", "name: " + json.dumps(HOSTILE_NAME))
+    (root / "cities" / "hostile-town.yml").write_text(city)
+    page = root / "book" / "city-profile.md"
+    page.write_text(page.read_text() + (
+        f"\n```{{only}} city_villa_ondina\n{ONLY_MARK}\n```\n"
+        f"\n```{{only}} lang_es\n{LANG_MARK}\n```\n"
+    ))  # fmt: skip
+    nb_path = root / "notebooks" / "00-city-profile.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "only-vs", "source": CELL_MARK,
+                        "metadata": {"tags": ["only-city-vale-do-sereno"]}})  # fmt: skip
+    nb_path.write_text(json.dumps(nb))
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = copy_kit(tmp_path_factory.mktemp("kit") / "kit")
+    _plant(root)
+    old = os.environ.get("DAAS_ROOT")
+    os.environ["DAAS_ROOT"] = str(root)
+    yield root
+    if old is None:
+        del os.environ["DAAS_ROOT"]
+    else:
+        os.environ["DAAS_ROOT"] = old
+
+
+@pytest.fixture(scope="module")
+def packs(kit: Path) -> Path:
+    cities = ",".join([*EXAMPLES, "hostile-town"])
+    assert main(["workshop", "run", "--city", cities, "--workers", "2"]) == 0
+    return kit / "_build" / "cities"
+
+
+def _text_files(folder: Path) -> Iterator[Path]:
+    for p in folder.rglob("*"):
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and "vendor" not in p.parts:
+            yield p
+
+
+def _names(kit: Path, slug: str) -> set[str]:
+    import yaml
+
+    city = yaml.safe_load((kit / "cities" / f"{slug}.yml").read_text())
+    hoods = pd.read_csv(kit / city["datasets"]["neighbourhoods"]["path"])
+    return {city["name"], *hoods["neighbourhood"]}
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_each_example_city_gets_a_pack(packs: Path, slug: str) -> None:
+    pack = packs / slug
+    notebooks = sorted(p.name for p in (pack / "notebooks").glob("*.ipynb"))
+    assert "00-city-profile.ipynb" in notebooks
+    assert (pack / "exercises" / "00-where-renters-live.ipynb").exists()
+    assert (pack / "site" / "index.html").exists()
+    results = json.loads((pack / "pack-results.json").read_text())
+    assert results and all(r["status"] in {"ok", "skipped"} for r in results)
+    heading = json.loads((pack / "notebooks" / "00-city-profile.ipynb").read_text())["cells"][0]
+    assert "{{" not in "".join(heading["source"])
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_pack_never_names_another_city(kit: Path, packs: Path, slug: str) -> None:
+    others = set().union(*(_names(kit, o) for o in EXAMPLES if o != slug)) - _names(kit, slug)
+    leaks = []
+    for f in _text_files(packs / slug):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{f.relative_to(packs)}: {n}" for n in others if n in text]
+    assert leaks == []
+
+
+def test_pack_is_in_the_city_language(packs: Path) -> None:
+    html = (packs / "villa-ondina" / "site" / "book" / "index.html").read_text()
+    assert '<html lang="es"' in html
+    nb = json.loads((packs / "vale-do-sereno" / "notebooks" / "00-city-profile.ipynb").read_text())
+    assert nb["metadata"]["daas"]["language"] == "pt"
+
+
+def test_unchanged_inputs_are_skipped(packs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["workshop", "run", "--city", "port-mallory", "--no-site"]) == 0
+    results = json.loads((packs / "port-mallory" / "pack-results.json").read_text())
+    assert {r["status"] for r in results} == {"skipped"}
+
+
+def test_hostile_city_name_is_escaped_everywhere(packs: Path) -> None:
+    pack = packs / "hostile-town"
+    pages = list((pack / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert "<b>bold</b>" not in html, page
+    nb = json.loads((pack / "notebooks" / "00-city-profile.ipynb").read_text())
+    markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "&lt;script&gt;" in markdown and "<script>" not in markdown
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert "".join(injected[0]["source"]).strip().endswith('city = "hostile-town"')
+
+
+def test_tagged_text_reaches_only_its_city_or_language(packs: Path) -> None:
+    def site_text(slug: str) -> str:
+        return (packs / slug / "site" / "book" / "city-profile.html").read_text(encoding="utf-8")
+
+    def notebook_text(slug: str) -> str:
+        return (packs / slug / "notebooks" / "00-city-profile.ipynb").read_text(encoding="utf-8")
+
+    assert ONLY_MARK in site_text("villa-ondina") and LANG_MARK in site_text("villa-ondina")
+    for slug in ("port-mallory", "vale-do-sereno"):
+        assert ONLY_MARK not in site_text(slug) and LANG_MARK not in site_text(slug)
+    assert CELL_MARK in notebook_text("vale-do-sereno")
+    assert CELL_MARK not in notebook_text("port-mallory")
+    assert CELL_MARK not in notebook_text("villa-ondina")
+
+
+def test_failing_notebook_is_reported_and_others_still_run(
+    kit: Path, packs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = kit / "notebooks" / "99-broken.ipynb"
+    nb = json.loads((kit / "notebooks" / "00-city-profile.ipynb").read_text())
+    nb["cells"] = [
+        *nb["cells"][:2],
+        {
+            "cell_type": "code",
+            "id": "boom",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "rents = {}\nrents['Harbourside']",
+        },
+    ]
+    bad.write_text(json.dumps(nb))
+    try:
+        code = main(["workshop", "run", "--city", "port-mallory", "--no-site", "--force"])
+    finally:
+        bad.unlink()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "99-broken" in err and "KeyError" in err and "cell 3" in err
+    results = json.loads((packs / "port-mallory" / "pack-results.json").read_text())
+    status = {r["notebook"]: r["status"] for r in results}
+    assert status["notebooks/00-city-profile.ipynb"] == "ok"
+    assert (packs / "port-mallory" / "notebooks" / "99-broken.failed.ipynb").exists()
+
+
+def test_launch_buttons_come_from_the_city_file(example_city) -> None:
+    from daas.city import Launch
+    from daas.edition import edition_config
+
+    assert not edition_config(example_city)["launch_buttons"].get("binderhub_url")
+    city = example_city.model_copy(
+        update={
+            "launch": Launch(
+                repository_url="https://github.com/example/kit",
+                jupyterhub_url="https://hub.example.org",
+            )
+        }
+    )
+    config = edition_config(city)
+    assert config["repository"]["url"] == "https://github.com/example/kit"
+    assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
+    assert config["launch_buttons"]["thebe"] is False

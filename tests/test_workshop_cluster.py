@@ -1,0 +1,129 @@
+"""Running packs beyond this process: a real Dask scheduler and worker on loopback, and
+JupyterLab on a city's pack in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from daas.cli import main
+from tests.kit import copy_kit
+from tests.test_browser import ARGS, CHROMIUM
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = copy_kit(tmp_path_factory.mktemp("kit") / "kit")
+    old = os.environ.get("DAAS_ROOT")
+    os.environ["DAAS_ROOT"] = str(root)
+    yield root
+    if old is None:
+        os.environ.pop("DAAS_ROOT", None)
+    else:
+        os.environ["DAAS_ROOT"] = old
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def test_two_cities_on_a_real_dask_cluster(kit: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "DAAS_ROOT": str(kit)}
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = subprocess.Popen(
+        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
+         "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=60)
+        code = main(["workshop", "run", "--city", "port-mallory,vale-do-sereno", "--only",
+                     "00-", "--scheduler", address, "--no-site", "--force"])  # fmt: skip
+    finally:
+        _stop([worker, scheduler])
+    assert code == 0
+    pids = set()
+    for slug in ("port-mallory", "vale-do-sereno"):
+        pack = kit / "_build" / "cities" / slug
+        assert (pack / "notebooks" / "00-city-profile.ipynb").exists()
+        results = json.loads((pack / "pack-results.json").read_text())
+        assert {r["status"] for r in results} == {"ok"}
+        pids |= {r["worker"].rsplit(":", 1)[1] for r in results}
+    assert pids and str(os.getpid()) not in pids, "the notebooks did not run on the Dask worker"
+
+
+def test_lab_opens_a_city_pack_with_widgets(kit: Path) -> None:
+    assert main(["workshop", "run", "--city", "port-mallory", "--only", "00-city",
+                 "--no-site"]) == 0  # fmt: skip
+    port, token = _free_port(), "daas-test-token"
+    lab = subprocess.Popen(
+        [str(BIN / "daas"), "lab", "--city", "port-mallory", "--no-browser", "--port", str(port),
+         "--token", token], env={**os.environ, "DAAS_ROOT": str(kit)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    blocked: list[str] = []
+    try:
+        _wait_for(f"{base}/api/status?token={token}")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            page = browser.new_page()
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
+                       else (blocked.append(r.request.url), r.abort())[1])  # fmt: skip
+            page.goto(f"{base}/lab/tree/notebooks/00-city-profile.ipynb?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            heading = page.locator(".jp-RenderedMarkdown h1").first
+            heading.wait_for(timeout=30_000)
+            assert "Port Mallory at a glance" in heading.inner_text()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            page.wait_for_selector(".jp-Notebook .widget-slider", timeout=90_000)
+            # charts render with the pack's vendored vega, not a CDN
+            page.wait_for_selector(".jp-Notebook div[id^='altair-viz'] svg", timeout=30_000)
+            browser.close()
+    finally:
+        _stop([lab])
+    assert blocked == []

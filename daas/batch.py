@@ -66,7 +66,7 @@ def summary_table(results: list[Result]) -> Table:
 
     table = Table(title=_("Workshop pack"))
     for col in (N_("city"), N_("notebook"), N_("status"), N_("seconds"), N_("problem")):
-        table.add_column(_(col), justify="right" if col == "seconds" else "left")
+        table.add_column(_(col), justify="right" if col == "seconds" else "left", overflow="fold")
     N_("ok"), N_("failed"), N_("skipped")  # the statuses, translated below
     style = {"ok": "green", "skipped": "dim", "failed": "bold red"}
     for r in results:

@@ -71,7 +71,7 @@ def _city_validate(args: argparse.Namespace) -> int:
 def _notebooks_normalize(args: argparse.Namespace) -> int:
     from daas import notebooks as nbs
 
-    paths = [Path(p) for p in args.paths] or nbs.committed_notebooks()
+    paths = nbs.expand([Path(p) for p in args.paths]) if args.paths else nbs.committed_notebooks()
     if args.check:
         bad = [p for p in paths if not nbs.is_normal(p)]
         for p in bad:

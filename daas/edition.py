@@ -1,7 +1,7 @@
 """A city's edition of the toolkit website: the book built for that city, with its executed
 workshop notebooks as a part of their own, into `_build/cities/<slug>/site/`.
 
-The edition is staged in `_build/cities/<slug>/.edition/source/` (the book's pages, a generated
+The edition is staged in `_build/editions/<slug>/source/` (the book's pages, a generated
 `_config.yml` and `_toc.yml`, the executed notebooks), built with Jupyter Book through
 `daas.book.build` (strict, cached), and copied into place atomically.
 """
@@ -17,7 +17,7 @@ import yaml
 from daas import book
 from daas.city import City
 from daas.io import atomic_dir, atomic_write_text
-from daas.paths import city_build_dir, repo_root
+from daas.paths import build_dir, city_build_dir, repo_root
 
 PACK_FOLDERS = ("notebooks", "exercises")
 WORKSHOPS = "workshops"
@@ -97,7 +97,7 @@ def stage(city: City, source: Path) -> None:
 
 def build_edition(city: City, force: bool = False) -> Path:
     """Build the city's edition; return `_build/cities/<slug>/site/index.html`."""
-    work = city_build_dir(city.slug) / ".edition"
+    work = build_dir() / "editions" / city.slug  # outside the pack: it holds staging and caches
     source = work / "source"
     stage(city, source)
     index = book.build(city.slug, output_root=work, source_root=source, force_all=force,

@@ -172,6 +172,6 @@ def build_edition(
     """Build the learner or coach edition (optionally only some parts); return its index page."""
     from daas import book
 
-    work = output_root or build_dir() / "editions" / kind
+    work = output_root or build_dir() / "masterclass-editions" / kind
     stage(kind, work / "source", parts)
     return book.build(city, output_root=work, source_root=work / "source", quiet=True)

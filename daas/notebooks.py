@@ -88,6 +88,25 @@ def committed_notebooks() -> list[Path]:
     return sorted(found)
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Notebooks named on the command line: folders are searched, missing paths are an error."""
+    from daas.errors import DaasError, Problem
+
+    found, missing = [], []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
+        elif p.suffix == ".ipynb" and p.is_file():
+            found.append(p)
+        else:
+            missing.append(p)
+    if missing:
+        fix = "give .ipynb files or folders that hold them"
+        raise DaasError([Problem(str(p), "", "not a notebook or a folder of notebooks", fix)
+                         for p in missing])  # fmt: skip
+    return found
+
+
 def is_normal(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     return text == dumps(normalize(json.loads(text)))

@@ -11,7 +11,6 @@ from daas.city import DEFAULT_CITY, City, load_city
 from daas.paths import repo_root
 
 ROOT = repo_root()
-SITE = ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -22,16 +21,6 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def example_city() -> City:
     return load_city(DEFAULT_CITY)
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    """The built site; built here (cached) when `make test` has not built it already."""
-    if not (SITE / "index.html").exists():
-        from daas import book
-
-        book.build(DEFAULT_CITY)
-    return SITE
 
 
 @pytest.fixture

@@ -159,3 +159,18 @@ def test_gate_failure_publishes_nothing_and_is_recorded(
     assert _digest(built) == before
     assert records.run_history(CITY)[-1]["status"] == "failed"
     assert records.latest_run(CITY)["status"] == "published"
+
+
+def test_fairness_check_flags_under_served_neighbourhoods() -> None:
+    import pandas as pd
+
+    from daas.beacon.pipeline import fairness_table
+
+    public = {"neighbourhood_supply": pd.DataFrame(
+        {"neighbourhood": ["A", "A", "B", "C"], "units": [50, 30, 15, 5]})}  # fmt: skip
+    extra = {"neighbourhoods": pd.DataFrame(
+        {"neighbourhood": ["A", "B", "C"], "renting_households": [300, 300, 400]})}  # fmt: skip
+    table = fairness_table(public, extra).set_index("neighbourhood")
+    assert table.loc["A", "served"] == 80
+    assert bool(table.loc["C", "under_served"]) and not bool(table.loc["A", "under_served"])
+    assert fairness_table(public, {}) is None

@@ -191,3 +191,19 @@ def test_unknown_language_is_refused(tmp_path: Path, monkeypatch) -> None:
     _site_source(tmp_path, monkeypatch)
     with pytest.raises(DaasError, match="fr"):
         book.build_site("port-mallory", ("en", "fr"))
+
+
+def test_a_city_edition_builds_in_the_language_of_its_config(tmp_path: Path) -> None:
+    """`daas.edition` writes the city's language into its `_config.yml`; the build keeps it,
+    reads the kit's catalogues and shows no switcher (one language)."""
+    src = _fake_source(tmp_path)
+    (src / "_config.yml").write_text("title: Data Service Toolkit\nsphinx:\n  config:\n"
+                                     "    language: pt\n")  # fmt: skip
+    config = book.language_config(src, None, ())
+    sphinx = config["sphinx"]["config"]
+    assert sphinx["language"] == "pt" and sphinx["daas_site_languages"] == ["pt"]
+    assert Path(sphinx["locale_dirs"][0]).name == "locales"
+    assert config["title"] == "Conjunto de Ferramentas de Serviço de Dados"
+    (src / "_config.yml").write_text("sphinx:\n  config:\n    language: fr\n")
+    with pytest.raises(DaasError, match="fr"):
+        book.language_config(src, None, ())

@@ -242,3 +242,36 @@ def test_unknown_edition_stops_the_build(tmp_path: Path) -> None:
         text=True,
     )
     assert proc.returncode != 0 and "use learner or coach" in proc.stderr
+
+
+@pytest.mark.parametrize("slug", list_cities())
+def test_page_cells_run_for_every_city(slug: str, monkeypatch) -> None:
+    """Each city's edition executes these pages: their cells must work for any city file."""
+    monkeypatch.setenv("DAAS_CITY", slug)
+    cell = re.compile(r"```\{code-cell\} ipython3\n(?::tags:[^\n]*\n)?(.*?)```", re.S)
+    for folder in MY_FOLDERS:
+        for page in sorted((ROOT / folder).glob("*.md")):
+            namespace: dict = {}
+            for code in cell.findall(page.read_text()):
+                exec(compile(code, str(page), "exec"), namespace)
+
+
+def test_page_cells_run_for_a_city_without_beacon_or_community_data(city_tree: Path) -> None:
+    text = (city_tree / "cities" / "port-mallory.yml").read_text()
+    text = text.replace("slug: port-mallory", "slug: lake-aster").replace(
+        "name: Port Mallory", "name: Lake Aster"
+    )
+    text = text[: text.index("beacon:")] + text[text.index("team:") :]
+    text = re.sub(r"  (incidents|community_\w+):\n    path: .*\n    description: .*\n", "", text)
+    (city_tree / "cities" / "lake-aster.yml").write_text(text)
+    assert load_city("lake-aster").beacon is None
+    os.environ["DAAS_CITY"] = "lake-aster"
+    try:
+        cell = re.compile(r"```\{code-cell\} ipython3\n(?::tags:[^\n]*\n)?(.*?)```", re.S)
+        for folder in MY_FOLDERS:
+            for page in sorted((ROOT / folder).glob("*.md")):
+                namespace: dict = {}
+                for code in cell.findall(page.read_text()):
+                    exec(compile(code, str(page), "exec"), namespace)
+    finally:
+        del os.environ["DAAS_CITY"]

@@ -121,3 +121,13 @@ def test_cli_check_fails_on_an_unnormalised_notebook(tmp_path: Path, capsys) -> 
     p.write_text(json.dumps(_messy()))
     assert main(["notebooks", "normalize", "--check", str(p)]) == 1
     assert "not normalised" in capsys.readouterr().out
+
+
+def test_cli_accepts_folders_and_rejects_other_paths(tmp_path: Path, capsys) -> None:
+    from daas.cli import main
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "n.ipynb").write_text(json.dumps(_messy()))
+    assert main(["notebooks", "normalize", "--check", str(tmp_path)]) == 1
+    assert main(["notebooks", "normalize", "--check", str(tmp_path / "missing.ipynb")]) == 2
+    assert "not a notebook" in capsys.readouterr().err

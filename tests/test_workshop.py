@@ -19,7 +19,7 @@ HOSTILE_NAME = "Town \"Q\" </script><script>alert('pwned')</script> & <b>bold</b
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".txt", ".csv"}
 
 
-ONLY_MARK = "Only for Villa Ondina: la ribera marker"
+ONLY_MARK = "Only-city marker 7f3a: shown in one edition"
 LANG_MARK = "Solo en español: marcador de idioma"
 CELL_MARK = "only-for-vale-do-sereno cell marker"
 

@@ -69,6 +69,16 @@ def read_table(slug: str, table: str) -> pd.DataFrame:
     return df
 
 
+def fairness(slug: str) -> pd.DataFrame:
+    """The fairness check written by the last build: coverage by neighbourhood, flagged rows."""
+    path = records.output_dir(slug) / "fairness.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["neighbourhood", "coverage_index", "under_served"])
+    cols = ["neighbourhood", "served", "population", "served_share", "population_share",
+            "coverage_index", "under_served"]  # fmt: skip
+    return pd.read_csv(path)[cols]
+
+
 def page_data(slug: str, page: str) -> dict:
     path = records.output_dir(slug) / "pages" / f"{page}.json"
     return json.loads(path.read_text(encoding="utf-8"))

@@ -251,6 +251,17 @@ def _neighbourhoods(city: City) -> dict[str, pd.DataFrame]:
     return {"neighbourhoods": n.assign(renting_households=renting)}
 
 
+def fairness_table(public: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]):
+    """Affordable units per neighbourhood against where renting households live (or None)."""
+    if "neighbourhoods" not in extra:
+        return None
+    from daas.privacy.fairness import coverage
+
+    ref = extra["neighbourhoods"][["neighbourhood", "renting_households"]]
+    return coverage(public["neighbourhood_supply"], ref, "neighbourhood",
+                    population="renting_households", weight="units")  # fmt: skip
+
+
 def _publish(city, ctx, results, public, extra, gate, record) -> dict:
     from daas.beacon import pages
 
@@ -311,6 +322,12 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
             rows_read={t: r.rows for t, r in results.items()},
             rows_excluded={t: r.excluded for t, r in results.items()},
         )
+        fair = fairness_table(public, extra)
+        if fair is not None:
+            from daas.privacy.fairness import under_served
+
+            fair.to_csv(stage / "fairness.csv", index=False)
+            record["fairness"] = {"under_served": under_served(fair, "neighbourhood")}
         publish.write_json(stage / "run.json", record)
     return record
 

@@ -174,3 +174,14 @@ def test_fairness_check_flags_under_served_neighbourhoods() -> None:
     assert table.loc["A", "served"] == 80
     assert bool(table.loc["C", "under_served"]) and not bool(table.loc["A", "under_served"])
     assert fairness_table(public, {}) is None
+
+
+def test_map_polygons_are_wound_for_d3() -> None:
+    from daas.beacon.pages import _signed_area, d3_winding
+
+    ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # RFC 7946 exterior ring
+    hole = [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.2, 0.2]]  # clockwise hole
+    fixed = d3_winding({"type": "Polygon", "coordinates": [ccw, hole]})["coordinates"]
+    assert _signed_area(fixed[0]) < 0 < _signed_area(fixed[1])
+    multi = d3_winding({"type": "MultiPolygon", "coordinates": [[ccw]]})["coordinates"]
+    assert _signed_area(multi[0][0]) < 0

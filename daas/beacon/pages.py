@@ -3,6 +3,7 @@ calculator. Everything reads the published output, so pages show exactly what wa
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -176,6 +177,25 @@ def expiring_chart(slug: str) -> alt.Chart:
     )
 
 
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
+
+
+def d3_winding(geometry: dict) -> dict:
+    """Polygons wound the way vega's d3-geo expects: exterior rings clockwise, holes
+    counter-clockwise. GeoJSON files (RFC 7946) use the opposite order, which d3 reads as
+    "the whole globe except this shape" and draws as a filled square."""
+
+    def fix(rings: list) -> list:
+        return [r if (_signed_area(r) < 0) == (i == 0) else r[::-1] for i, r in enumerate(rings)]
+
+    if geometry["type"] == "Polygon":
+        return {**geometry, "coordinates": fix(geometry["coordinates"])}
+    if geometry["type"] == "MultiPolygon":
+        return {**geometry, "coordinates": [fix(poly) for poly in geometry["coordinates"]]}
+    return geometry
+
+
 def map_chart(slug: str) -> alt.Chart | None:
     """Homes per neighbourhood on the shipped GeoJSON map (None when the city has no map)."""
     path = records.output_dir(slug) / "neighbourhoods.geojson"
@@ -186,6 +206,7 @@ def map_chart(slug: str) -> alt.Chart | None:
     s = read_table(slug, "neighbourhood_supply").groupby("neighbourhood")["units"].sum()
     for f in gj["features"]:
         f["properties"]["homes"] = int(s.get(f["properties"]["neighbourhood"], 0))
+        f["geometry"] = d3_winding(f["geometry"])
     chart = (
         alt.Chart(alt.Data(values=gj["features"]))
         .mark_geoshape(stroke="#ffffff", strokeWidth=1.5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -34,4 +33,8 @@ def open_lab(
         raise DaasError.one(f"_build/cities/{city.slug}/", "", "the workshop pack is not built",
                             f"run `daas workshop run --city {city.slug}` first")  # fmt: skip
     env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug}
-    return subprocess.call(lab_command(pack, port, open_browser, token), env=env)
+    cmd = lab_command(pack, port, open_browser, token)
+    sys.stdout.flush()
+    # Replace this process, so a stop signal reaches JupyterLab itself and leaves no orphan.
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached

@@ -4,7 +4,7 @@ with a query time limit and a row limit."""
 from __future__ import annotations
 
 import ipaddress
-import subprocess
+import os
 import sys
 
 from daas.beacon.publish import ROW_LIMIT, TIME_LIMIT_MS
@@ -67,5 +67,8 @@ def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:
 def serve(slug: str, port: int = 8001, host: str = "127.0.0.1") -> int:
     """Run Datasette in the foreground until interrupted."""
     cmd = command(slug, port, host)
-    print(f"serving the {slug} Beacon at http://{host}:{port}/ (read-only; Ctrl+C stops it)")
-    return subprocess.call(cmd)
+    print(f"serving the {slug} Beacon at http://{host}:{port}/ (read-only; Ctrl+C stops it)",
+          flush=True)  # fmt: skip
+    # Replace this process, so a stop signal reaches Datasette itself and leaves no orphan.
+    os.execv(cmd[0], cmd)
+    return 0  # not reached

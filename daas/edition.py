@@ -9,6 +9,7 @@ The edition is staged in `_build/editions/<slug>/source/` (the book's pages, a g
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,9 @@ def executed_notebooks(city: City) -> list[Path]:
 def edition_config(city: City) -> dict:
     """The book's `_config.yml`, adapted for the city (title, language, launch buttons)."""
     config = yaml.safe_load((repo_root() / "_config.yml").read_text())
-    config["title"] = f"Data Service Toolkit: {city.name}"
+    # Some theme templates print the site title without escaping it: keep markup characters of
+    # the city's name out of the title (the pages themselves show the name escaped, in full).
+    config["title"] = "Data Service Toolkit: " + re.sub(r"[<>&\"'`]", "", city.name)
     config.setdefault("execute", {})["exclude_patterns"] = [f"{WORKSHOPS}/*"]
     config["sphinx"]["config"]["language"] = city.language
     launch = getattr(city, "launch", None)

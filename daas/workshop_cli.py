@@ -63,6 +63,11 @@ def _run(args: argparse.Namespace) -> int:
     langs = {c.language for c in cities}
     with use_language(langs.pop() if len(langs) == 1 else language()):
         console.print(summary_table(results))
+        for r in results:  # full lines, whatever the terminal width
+            if r.status == "failed":
+                where = f"cell {r.cell}: " if r.cell else ""
+                console.print(f"FAILED {r.city} {r.notebook}: {where}{r.error}", soft_wrap=True,
+                              markup=False, highlight=False)  # fmt: skip
         failed = [r for r in results if r.status == "failed"]
         console.print(_("{done} done, {failed} failed in {seconds:.1f} s").format(
             done=len(results) - len(failed), failed=len(failed),

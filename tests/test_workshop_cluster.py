@@ -118,9 +118,12 @@ def test_lab_opens_a_city_pack_with_widgets(kit: Path) -> None:
             heading = page.locator(".jp-RenderedMarkdown h1").first
             heading.wait_for(timeout=30_000)
             assert "Port Mallory at a glance" in heading.inner_text()
+            # wait until the kernel is up and idle, then run every cell
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=120_000)  # fmt: skip
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_text("Run All Cells", exact=True).click()
-            page.wait_for_selector(".jp-Notebook .widget-slider", timeout=90_000)
+            page.wait_for_selector(".jp-Notebook .widget-slider", timeout=120_000)
             # charts render with the pack's vendored vega, not a CDN
             page.wait_for_selector(".jp-Notebook div[id^='altair-viz'] svg", timeout=30_000)
             browser.close()

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -85,6 +86,15 @@ def _page_languages(app: Sphinx, pagename: str, templatename: str, context: dict
     context["daas_languages_label"] = _("Language", lang)
 
 
+def _escape_pagetitle(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """sphinx-book-theme prints `pagetitle` (plain text, entities decoded) unescaped in its print
+    header; a page title can hold a city's name, which is data. Escape it at the source."""
+    if isinstance(context.get("pagetitle"), str):
+        context["pagetitle"] = html.escape(context["pagetitle"], quote=False)
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)
@@ -93,6 +103,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("daas_site_languages", [], "html", types=[list])
     app.connect("config-inited", _add_switcher)
     app.connect("html-page-context", _page_languages)
+    app.connect("html-page-context", _escape_pagetitle)
     app.add_css_file("daas.css")
     app.add_js_file("daas-a11y.js", loading_method="defer")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

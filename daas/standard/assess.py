@@ -24,6 +24,7 @@ from daas.city import City
 from daas.errors import DaasError, Problem
 from daas.paths import cities_dir, city_build_dir
 from daas.standard.points import STAGES, Point, city_points
+from daas.templating import escape_markdown
 
 RATINGS = ("green", "amber", "red")  # best to worst
 STATUS_RATING = {"met": "green", "partly-met": "amber", "not-met": "red"}
@@ -548,7 +549,7 @@ def actions_markdown(report: Assessment) -> str:
             if r.rating == "amber"
             else "pause, fix, then ask for re-assessment"
         )
-        lines.append(f"**{r.title}** ({r.rating}: {when})")
+        lines.append(f"**{escape_markdown(r.title)}** ({r.rating}: {when})")
         lines += ["", *(f"- {a}" for a in r.actions), ""]
     return "\n".join(lines).rstrip()
 

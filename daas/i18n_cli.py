@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +21,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     st.add_argument("--language", help="one language (default: es and pt)")
     st.add_argument("--untranslated", action="store_true", help="list untranslated strings too")
     st.set_defaults(func=_status)
+    ck = i18n.add_parser(
+        "check", help="every translation keeps the English's roles, code, placeholders and links"
+    )
+    ck.add_argument("--language", help="one language (default: es and pt)")
+    ck.set_defaults(func=_check)
+    ex = i18n.add_parser("export", help="strings that need a translator, as a JSON file")
+    ex.add_argument("--language", required=True, help="es or pt")
+    ex.add_argument("--output", required=True, type=Path, help="the JSON file to write")
+    ex.add_argument(
+        "--catalogue", default="", help="only catalogues starting with this, e.g. book/toolkit"
+    )
+    ex.add_argument(
+        "--all", action="store_true", help="every string, translated ones too (for review)"
+    )
+    ex.set_defaults(func=_export)
+    im = i18n.add_parser("import", help="put a translated JSON file back into the catalogues")
+    im.add_argument("--language", required=True, help="es or pt")
+    im.add_argument("file", type=Path, help="a file written by `daas i18n export`, translated")
+    im.set_defaults(func=_import)
 
 
 def _languages(args: argparse.Namespace) -> tuple[str, ...] | None:
@@ -101,4 +121,36 @@ def _status(args: argparse.Namespace) -> int:
             ).format(langs=", ".join(failing))
         )
         return 1
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from daas.i18n import _
+    from daas.i18n_files import check
+
+    problems = check(_languages(args) or ("es", "pt"))
+    for p in problems:
+        print(f"  - {p}")
+    print(_("{n} translations lose or add markup.").format(n=len(problems)))
+    return 1 if problems else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from daas.i18n import _
+    from daas.i18n_files import export, write_export
+
+    (lang,) = _languages(args) or ("",)
+    rows = export(lang, args.catalogue, args.all)
+    write_export(rows, args.output)
+    print(_("Wrote {n} strings to {path}.").format(n=len(rows), path=args.output))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from daas.i18n import _
+    from daas.i18n_files import import_file
+
+    (lang,) = _languages(args) or ("",)
+    n = import_file(lang, args.file)
+    print(_("Imported {n} translations into {lang}.").format(n=n, lang=lang))
     return 0

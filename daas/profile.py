@@ -10,6 +10,7 @@ from daas.charts import describe, use_theme
 from daas.city import City
 from daas.errors import DaasError
 from daas.i18n import _
+from daas.tables import require_columns
 from daas.templating import escape_markdown
 
 NEIGHBOURHOOD_COLUMNS = {
@@ -35,14 +36,8 @@ def read_neighbourhoods(city: City) -> pd.DataFrame:
             "file not found",
             f"fix datasets.neighbourhoods.path in cities/{city.slug}.yml",
         ) from None
-    missing = [c for c in NEIGHBOURHOOD_COLUMNS if c not in df.columns]
-    if missing:
-        raise DaasError.one(
-            shown,
-            ", ".join(missing),
-            "missing column(s)",
-            "add the column(s) to the file, spelled as in data/README.md",
-        )
+    fix = "add the column(s) to the file, spelled as in data/README.md"
+    require_columns(df.columns, NEIGHBOURHOOD_COLUMNS, shown, fix)
     try:
         return df[list(NEIGHBOURHOOD_COLUMNS)].astype(NEIGHBOURHOOD_COLUMNS)
     except (ValueError, TypeError) as exc:

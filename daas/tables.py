@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,25 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "latin-1"
+
+
+def require_columns(
+    columns: Iterable[object],
+    required: Iterable[str],
+    where: str,
+    fix: str | None = None,
+    message: str = "missing column(s)",
+) -> None:
+    """Raise a DaasError naming `where` and every column of `required` not in `columns`."""
+    have = [str(c) for c in columns]
+    missing = [c for c in required if c not in have]
+    if missing:
+        raise DaasError.one(
+            where,
+            ", ".join(missing),
+            message,
+            fix or f"use column names exactly as in the table: {', '.join(h for h in have if h)}",
+        )
 
 
 def _delimiter(text: str) -> str:
@@ -72,14 +92,13 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
             name, "", f"not a readable CSV file ({exc})", "export it again as CSV"
         ) from None
     header = [column_key(h) for h in rows[0]]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DaasError.one(
-            name,
-            ", ".join(missing),
-            "missing column(s)" + (f"; found: {', '.join(h for h in header if h)}"),
-            "add the column(s) to the first row, spelled as in data/README.md",
-        )
+    require_columns(
+        header,
+        required,
+        name,
+        f"add the column(s) to the first row, spelled as in data/README.md "
+        f"(found: {', '.join(h for h in header if h)})",
+    )
     records = []
     for line, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):

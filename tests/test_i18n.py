@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from daas import i18n
+from daas import i18n, i18n_files
 from daas.cli import main
 from daas.errors import DaasError
 from daas.i18n import LANGUAGES, PUBLISHED, _
@@ -164,3 +164,76 @@ def test_city_profile_notebook_is_translated_and_edits_make_it_stale(
         prepared = nbformat.read(path, as_version=4)
         i18n.translate_notebook(prepared, "notebooks/00-city-profile", lang, root=kit)
         assert any(c.source == cell.source for c in prepared.cells)  # stale text stays English
+
+
+# ---------------------------------------------------------------- translators' workflow
+
+
+def test_every_translation_keeps_the_english_markup() -> None:
+    problems = i18n_files.check()
+    assert not problems, "\n".join(str(p) for p in problems[:20])
+
+
+@pytest.mark.parametrize(
+    ("english", "translation", "problem"),
+    [
+        ("See {doc}`metadata`.", "Vea {doc}`metadatos`.", "lost '{doc} → metadata'"),
+        (
+            "Run `daas beacon build`.",
+            "Ejecute `daas beacon construir`.",
+            "lost '`daas beacon build`'",
+        ),
+        ("Hello {{ city_name }}.", "Hola {{ ciudad }}.", "lost '{{city_name}}'"),
+        ("{n} rows", "{m} filas", "lost '{n}'"),
+        ("Read [the guide](guide.md).", "Lea [la guía](guia.md).", "lost 'link → guide.md'"),
+        (
+            "See https://www.gov.uk/x.",
+            "Vea https://www.gov.br/x.",
+            "lost 'url https://www.gov.uk/x'",
+        ),
+        ("**Goal:** a page.", "**Meta: una página.", "unbalanced ** (bold)"),
+    ],
+)
+def test_markup_problems_name_what_the_translation_lost(english, translation, problem) -> None:
+    assert problem in i18n_files.markup_problems(english, translation)
+
+
+def test_markup_allows_translated_link_text_and_titles() -> None:
+    assert not i18n_files.markup_problems(
+        "See {doc}`the guide <guide>`, `daas x` and [the data](data.md) for {{ city_name }}.",
+        "Vea {doc}`la guía <guide>`, `daas x` y [los datos](data.md) de {{city_name}}.",
+    )
+
+
+def test_export_then_import_fills_the_catalogue(tmp_path: Path, monkeypatch) -> None:
+    kit = copy_kit(tmp_path / "kit")
+    monkeypatch.setenv("DAAS_ROOT", str(kit))
+    rows = i18n_files.export("es", "book/index", everything=True, root=kit)
+    assert rows and all(r["catalogue"] == "book/index" for r in rows)
+    target = next(r for r in rows if r["msgid"] == "Works offline")
+    target["msgstr"] = "Funciona sin internet"
+    out = tmp_path / "es.json"
+    i18n_files.write_export([target], out)
+    assert i18n_files.import_file("es", out, root=kit) == 1
+    po = kit / "locales" / "es" / "LC_MESSAGES" / "book" / "index.po"
+    with po.open("rb") as f:
+        assert read_po(f).get("Works offline").string == "Funciona sin internet"
+
+
+def test_import_with_broken_markup_writes_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    kit = copy_kit(tmp_path / "kit")
+    monkeypatch.setenv("DAAS_ROOT", str(kit))
+    po = kit / "locales" / "pt" / "LC_MESSAGES" / "book" / "index.po"
+    before = po.read_bytes()
+    rows = i18n_files.export("pt", "book/index", everything=True, root=kit)
+    for r in rows:
+        r["msgstr"] = "traduzido"  # loses every role, code span and link of the English
+    out = tmp_path / "pt.json"
+    i18n_files.write_export(rows, out)
+    with pytest.raises(DaasError) as err:
+        i18n_files.import_file("pt", out, root=kit)
+    assert any("{doc} → using-the-kit" in p.message for p in err.value.problems)
+    assert po.read_bytes() == before
+    out.write_text("{not json", encoding="utf-8")
+    assert main(["i18n", "import", "--language", "pt", str(out)]) == 2
+    assert "pt.json" in capsys.readouterr().err

@@ -151,7 +151,7 @@ def test_bad_input_names_the_column_and_fix() -> None:
     dup = pd.concat([long_table([[1, 2]]), long_table([[1, 2]])])
     with pytest.raises(DaasError, match="repeat the same cell"):
         suppress_counts(dup, "count", "area", "group")
-    with pytest.raises(DaasError, match="column not found"):
+    with pytest.raises(DaasError, match="missing column"):
         suppress_counts(t, "n", "area", "group")
 
 

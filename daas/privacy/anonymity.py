@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from daas.errors import DaasError
 from daas.privacy.identifiers import name_tokens, sample_values
+from daas.tables import require_columns
 
 _QI_WORDS = {
     "age": {
@@ -115,14 +115,7 @@ def suggest_quasi_identifiers(df: pd.DataFrame) -> list[Suggestion]:
 
 
 def _check_columns(df: pd.DataFrame, cols: Sequence[str], flag: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DaasError.one(
-            flag,
-            ", ".join(missing),
-            "not a column of the table",
-            f"use column names exactly as in the file: {', '.join(map(str, df.columns))}",
-        )
+    require_columns(df.columns, cols, flag, message="not a column of the table")
 
 
 def group_sizes(df: pd.DataFrame, quasi: Sequence[str]) -> pd.Series:

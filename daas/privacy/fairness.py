@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from daas.errors import DaasError
+from daas.tables import require_columns
 
 
 def coverage(
@@ -32,14 +33,7 @@ def coverage(
         (served, [group, *([weight] if weight else [])], "served"),
         (reference, [group, population], "reference"),
     ):
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise DaasError.one(
-                what,
-                ", ".join(missing),
-                "column not found",
-                f"the table has: {', '.join(map(str, df.columns))}",
-            )
+        require_columns(df.columns, cols, what)
     pop = pd.to_numeric(reference[population], errors="coerce")
     if pop.isna().any() or (pop < 0).any() or pop.sum() <= 0:
         raise DaasError.one(

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from daas.errors import DaasError
+from daas.tables import require_columns
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -33,14 +34,7 @@ _ABSENT = math.inf
 
 
 def _check(df: pd.DataFrame, count_col: str, dims: list[str], where: str) -> pd.Series:
-    missing = [c for c in [count_col, *dims] if c not in df.columns]
-    if missing:
-        raise DaasError.one(
-            where,
-            ", ".join(missing),
-            "column not found in the table",
-            f"the table has: {', '.join(map(str, df.columns))}",
-        )
+    require_columns(df.columns, [count_col, *dims], where)
     counts = pd.to_numeric(df[count_col], errors="coerce")
     bad = counts.isna() | (counts < 0) | (counts.fillna(0) % 1 != 0)
     if bad.any():

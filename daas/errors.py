@@ -16,8 +16,10 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
+        from daas.i18n import _
+
         where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where}: {self.message}\n    fix: {self.fix}"
+        return f"{where}: {_(self.message)}\n    {_('fix')}: {_(self.fix)}"
 
 
 @dataclass
@@ -32,6 +34,8 @@ class DaasError(Exception):
         return cls([Problem(str(file), field, message, fix)], exit_code)
 
     def __str__(self) -> str:
+        from daas.i18n import _
+
         n = len(self.problems)
-        head = "1 problem" if n == 1 else f"{n} problems"
-        return f"{head} found:\n" + "\n".join(f"  - {p}" for p in self.problems)
+        head = _("1 problem found:") if n == 1 else _("{n} problems found:").format(n=n)
+        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)

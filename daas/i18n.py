@@ -197,7 +197,8 @@ def extract(source: Path | None = None, dest: Path | None = None) -> Path:
         cwd=source,
         capture_output=True,
         text=True,
-        env={**os.environ, "DAAS_CITY": os.environ.get("DAAS_CITY", "")},
+        # the coach edition: coach notes and solutions are extracted too
+        env={**os.environ, "DAAS_CITY": os.environ.get("DAAS_CITY", ""), "DAAS_EDITION": "coach"},
     )
     if proc.returncode != 0:
         raise DaasError.one(

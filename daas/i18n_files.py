@@ -34,7 +34,7 @@ from daas.paths import repo_root
 
 PACKAGE = "package"
 _ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`")
-_CODE = re.compile(r"``([^`]+)``|`([^`]+)`")
+_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # a run of n backticks closes n
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _URL = re.compile(r"https?://[^\s)>\]`\"']+")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -52,8 +52,8 @@ def markup(text: str) -> Counter:
     for role, content in _ROLE.findall(text):
         found[f"{{{role}}} → {_role_target(content)}"] += 1
     rest = _ROLE.sub(" ", text)
-    for double, single in _CODE.findall(rest):
-        found[f"`{double or single}`"] += 1
+    for _ticks, code in _CODE.findall(rest):
+        found[f"`{code.strip()}`"] += 1
     rest = _CODE.sub(" ", rest)
     found.update(re.sub(r"\s+", "", p) for p in _PLACEHOLDER.findall(text))
     found.update(f"link → {t}" for t in _LINK.findall(text))

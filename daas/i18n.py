@@ -221,6 +221,12 @@ def _write_po(path: Path, cat) -> None:
 
     from daas.io import atomic_write_bytes
 
+    for m in cat:
+        # Babel reads back the old English of a stale entry (`#| msgid`) as a plain comment;
+        # once the entry is translated again, that comment is noise.
+        if not m.fuzzy and any(c.startswith("|") for c in m.user_comments):
+            m.user_comments = []
+            m.previous_id = ()
     buf = io.BytesIO()
     write_po(buf, cat, width=100, include_previous=True, sort_output=False)
     atomic_write_bytes(path, buf.getvalue())

@@ -55,9 +55,23 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(stage, target)
-    shutil.rmtree(old, ignore_errors=True)
+    _swap_in(stage, target)
+
+
+def _swap_in(stage: Path, target: Path, attempts: int = 5) -> None:
+    """Put `stage` where `target` is. Two processes may publish the same folder at once (two
+    languages of the book built side by side): each moves the current one aside under a name of
+    its own, and the last one in wins."""
+    for attempt in range(attempts):
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(target, old)  # `old` is an empty folder: replacing it is allowed
+            os.replace(stage, target)
+            return
+        except OSError:
+            if attempt == attempts - 1:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
+        finally:
+            shutil.rmtree(old, ignore_errors=True)

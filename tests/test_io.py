@@ -42,3 +42,22 @@ def test_atomic_dir_replaces_whole(tmp_path: Path) -> None:
     with atomic_dir(target) as stage:
         (stage / "new.html").write_text("v2")
     assert sorted(p.name for p in target.iterdir()) == ["new.html"]
+
+
+def test_two_writers_publishing_the_same_folder_both_succeed(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from daas.io import atomic_dir
+
+    target = tmp_path / "out"
+
+    def publish(n: int) -> None:
+        for i in range(40):
+            with atomic_dir(target) as stage:
+                (stage / "a.txt").write_text(f"{n}-{i}")
+                (stage / "b.txt").write_text(f"{n}-{i}")
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(publish, [1, 2]))
+    assert (target / "a.txt").read_text() == (target / "b.txt").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing left behind

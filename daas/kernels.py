@@ -34,14 +34,15 @@ def start_kernel(cwd: Path) -> KernelManager:
     return km
 
 
-def chdir(km: KernelManager, cwd: Path) -> None:
-    """Move a warm kernel to the notebook's folder before it runs."""
+def chdir(km: KernelManager, cwd: Path, env: dict[str, str] | None = None) -> None:
+    """Move a warm kernel to the notebook's folder, with `env` added to its environment (the
+    reader's language, `DAAS_LANG`), before it runs."""
+    code = f"import os as _os; _os.chdir({str(cwd)!r}); _os.environ.update({dict(env or {})!r})"
     kc = km.blocking_client()
     try:
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(f"__import__('os').chdir({str(cwd)!r})", silent=True,
-                               store_history=False, timeout=60)  # fmt: skip
+        kc.execute_interactive(code + "; del _os", silent=True, store_history=False, timeout=60)
     finally:
         kc.stop_channels()
 
@@ -74,13 +75,16 @@ class KernelPool:
         threading.Thread(target=run, daemon=True).start()
         return fut
 
-    def take(self, cwd: Path, prefetch: bool = True) -> KernelManager:
-        """A warm kernel moved to `cwd`; starts warming the next one when `prefetch`."""
+    def take(
+        self, cwd: Path, prefetch: bool = True, env: dict[str, str] | None = None
+    ) -> KernelManager:
+        """A warm kernel moved to `cwd` with `env` set; starts warming the next one when
+        `prefetch`."""
         with self._lock:
             fut = self._next or self._warm()
             self._next = self._warm() if prefetch else None
         km = fut.result()
-        chdir(km, cwd)
+        chdir(km, cwd, env)
         return km
 
     def close(self) -> None:

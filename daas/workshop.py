@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from daas.city import City, load_city
-from daas.i18n import locales_dir, translate_notebook
+from daas.i18n import locales_dir, translate_notebook, use_language
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir, repo_root
 from daas.templating import fill, keep_cell, substitutions
@@ -139,10 +139,18 @@ def _pool(cwd: Path):
     return _POOL
 
 
-def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
-    """Execute one task; never raises for a notebook failure (the Result says what failed)."""
+def _execute(tmp_in: str, tmp_out: Path, city: City, source: Path, task: Task, km) -> None:
     import papermill as pm
 
+    pm.execute_notebook(
+        tmp_in, str(tmp_out), parameters=parameters_for(city), kernel_name=KERNEL,
+        cwd=str(source.parent), progress_bar=False, log_output=False,
+        execution_timeout=task.timeout, km=km,
+    )  # fmt: skip
+
+
+def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
+    """Execute one task; never raises for a notebook failure (the Result says what failed)."""
     from daas.kernels import shutdown
 
     city = load_city(task.city)
@@ -153,14 +161,12 @@ def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
     fd, tmp_in = tempfile.mkstemp(suffix=".ipynb", dir=output.parent, prefix=".in-")
     os.close(fd)
     tmp_out = output.with_name(f".{output.stem}.tmp.ipynb")
-    km = _pool(repo_root()).take(source.parent, prefetch=prefetch) if warm else None
+    env = {"DAAS_LANG": city.language}  # the pack speaks the city's language
+    km = _pool(repo_root()).take(source.parent, prefetch, env) if warm else None
     try:
         nbformat.write(prepare(source, city), tmp_in)
-        pm.execute_notebook(
-            tmp_in, str(tmp_out), parameters=parameters_for(city), kernel_name=KERNEL,
-            cwd=str(source.parent), progress_bar=False, log_output=False,
-            execution_timeout=task.timeout, km=km,
-        )  # fmt: skip
+        with use_language(city.language):  # a kernel papermill starts inherits it
+            _execute(tmp_in, tmp_out, city, source, task, km)
         os.replace(tmp_out, output)
         return Result(city.slug, name, "ok", time.perf_counter() - started, worker=_worker())
     except Exception as exc:  # a notebook failure is a result, not a crash of the batch

@@ -87,6 +87,13 @@ def test_each_example_city_gets_a_pack(packs: Path, slug: str) -> None:
     assert results and all(r["status"] in {"ok", "skipped"} for r in results)
     heading = json.loads((pack / "notebooks" / "00-city-profile.ipynb").read_text())["cells"][0]
     assert "{{" not in "".join(heading["source"])
+    # the programme companion: readiness, progress, briefing and case study, in the city language
+    names = {p.name for p in (pack / "programme").iterdir()}
+    assert {"readiness.json", "progress.json", "briefing.html", "showcase.md"} <= names
+    lang = {"port-mallory": "en", "villa-ondina": "es", "vale-do-sereno": "pt"}[slug]
+    assert f'<html lang="{lang}">' in (pack / "programme" / "briefing.html").read_text()
+    assert (pack / "site" / "book" / "programme" / "progress.html").exists()
+    assert not (pack / "site" / "book" / "coaches" / "overview.html").exists()  # names every city
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
@@ -120,6 +127,9 @@ def test_hostile_city_name_is_escaped_everywhere(packs: Path) -> None:
         html = page.read_text(encoding="utf-8")
         assert "<script>alert" not in html, page
         assert "<b>bold</b>" not in html, page
+    for out in (pack / "programme").iterdir():  # briefing, case study, records
+        text = out.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>bold</b>" not in text, out
     nb = json.loads((pack / "notebooks" / "00-city-profile.ipynb").read_text())
     markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "&lt;script&gt;" in markdown and "<script>" not in markdown
@@ -190,3 +200,28 @@ def test_launch_buttons_come_from_the_city_file(example_city) -> None:
     assert config["repository"]["url"] == "https://github.com/example/kit"
     assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
     assert config["launch_buttons"]["thebe"] is False
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_pack_kernels_speak_the_city_language(tmp_path: Path, warm: bool) -> None:
+    """Code output (tables, charts, messages) comes out in the city's language, warm kernel or
+    not."""
+    import nbformat
+
+    from daas.workshop import Task, run_task
+
+    src = tmp_path / "notebooks" / "lang.ipynb"
+    src.parent.mkdir()
+    code = "import os\nfrom daas.i18n import language\nprint(os.environ['DAAS_LANG'], language())"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, src)
+    out = tmp_path / "out.ipynb"
+    result = run_task(Task("vale-do-sereno", str(src), str(out), ""), warm=warm, prefetch=False)
+    assert result.status == "ok", result.error
+    cell = nbformat.read(out, as_version=4).cells[-1]
+    assert "".join(o.get("text", "") for o in cell.outputs).split() == ["pt", "pt"]

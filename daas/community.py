@@ -17,24 +17,45 @@ import pandas as pd
 
 from daas.charts import describe, use_theme
 from daas.city import City
+from daas.display import headers
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir
 from daas.tables import read_table, shown
 
 ATTENDANCE_COLUMNS = ["session_date", "session", "person_id", "department"]
 FEEDBACK_COLUMNS = ["session_date", "department", "rating", "comment"]
+# The fictional sample's sessions, departments and comments (written in the reader's language).
 SESSIONS = [
-    "Launch: why a data community?",
-    "Show and tell: the Beacon's first month",
-    "Clinic: cleaning spreadsheet exports",
-    "Show and tell: 311 requests by neighbourhood",
-    "Data ethics in practice",
-    "Show and tell: charts people can read",
-    "Clinic: publishing without identifying people",
-    "Retrospective and plan for next year",
+    N_("Launch: why a data community?"),
+    N_("Show and tell: the Beacon's first month"),
+    N_("Clinic: cleaning spreadsheet exports"),
+    N_("Show and tell: 311 requests by neighbourhood"),
+    N_("Data ethics in practice"),
+    N_("Show and tell: charts people can read"),
+    N_("Clinic: publishing without identifying people"),
+    N_("Retrospective and plan for next year"),
 ]
-DEPARTMENTS = ["Housing", "Planning", "Finance", "Public Works", "Health", "IT", "Mayor's Office"]
+DEPARTMENTS = [
+    N_("Housing"),
+    N_("Planning"),
+    N_("Finance"),
+    N_("Public Works"),
+    N_("Health"),
+    N_("IT"),
+    N_("Mayor's Office"),
+]
+COMMENTS = [
+    "",
+    "",
+    N_("Useful"),
+    N_("More examples please"),
+    N_("Too short"),
+    N_("Great show and tell"),
+    N_("Would like a clinic on SQL"),
+    N_("Hard to follow"),
+]
 
 
 def _dates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd.Series:
@@ -113,15 +134,16 @@ def has_records(city: City) -> bool:
 def source_note(city: City) -> str:
     """Where the tracker's figures come from, in a sentence."""
     if has_records(city):
-        return (
-            f"{city.name}'s records: {city.datasets['community_attendance'].path} and "
-            f"{city.datasets['community_feedback'].path}."
+        return _("{city}'s records: {attendance} and {feedback}.").format(
+            city=city.name,
+            attendance=city.datasets["community_attendance"].path,
+            feedback=city.datasets["community_feedback"].path,
         )
-    return (
-        f"{city.name} has not declared its community records yet (datasets "
+    return _(
+        "{city} has not declared its community records yet (datasets "
         "community_attendance and community_feedback in its city file): these figures are a "
         "fictional sample."
-    )
+    ).format(city=city.name)
 
 
 def load(city: City) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,6 +161,20 @@ def load(city: City) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def participation(att: pd.DataFrame) -> pd.DataFrame:
     """Per session: attendees, departments represented, first-timers and returners."""
+    return headers(_participation(att), PARTICIPATION_COLUMNS)
+
+
+PARTICIPATION_COLUMNS = (
+    N_("session_date"),
+    N_("session"),
+    N_("attendees"),
+    N_("departments"),
+    N_("first_timers"),
+    N_("returning"),
+)
+
+
+def _participation(att: pd.DataFrame) -> pd.DataFrame:
     att = att.sort_values("session_date")
     first = att.groupby("person_id")["session_date"].transform("min")
     att = att.assign(new=att["session_date"] == first)
@@ -153,6 +189,19 @@ def participation(att: pd.DataFrame) -> pd.DataFrame:
 
 def satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
     """Per session: forms returned, response rate, mean rating and the share rating 4 or 5."""
+    return headers(_satisfaction(fb, att), SATISFACTION_COLUMNS)
+
+
+SATISFACTION_COLUMNS = (
+    N_("session_date"),
+    N_("forms"),
+    N_("mean_rating"),
+    N_("satisfied"),
+    N_("response_rate"),
+)
+
+
+def _satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
     per = fb.groupby("session_date").agg(
         forms=("rating", "size"),
         mean_rating=("rating", "mean"),
@@ -165,6 +214,19 @@ def satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
 
 def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
     """Per department: people, attendances, sessions attended per person, mean rating."""
+    return headers(_by_department(att, fb), DEPARTMENT_COLUMNS)
+
+
+DEPARTMENT_COLUMNS = (
+    N_("department"),
+    N_("people"),
+    N_("attendances"),
+    N_("per_person"),
+    N_("mean_rating"),
+)
+
+
+def _by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
     out = att.groupby("department").agg(
         people=("person_id", "nunique"), attendances=("person_id", "size")
     )
@@ -175,72 +237,87 @@ def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
 
 def participation_chart(att: pd.DataFrame) -> alt.Chart:
     use_theme()
-    p = participation(att).melt(
+    p = _participation(att).melt(
         id_vars=["session_date", "session"],
         value_vars=["first_timers", "returning"],
         var_name="who",
         value_name="people",
     )
-    p["who"] = p["who"].map({"first_timers": "first time", "returning": "came before"})
+    p["who"] = p["who"].map({"first_timers": _("first time"), "returning": _("came before")})
     chart = (
         alt.Chart(p)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(session_date):O", title="Session"),
-            y=alt.Y("people:Q", title="People attending"),
-            color=alt.Color("who:N", title="Attendee"),
-            tooltip=["session", "who", "people"],
+            x=alt.X("yearmonthdate(session_date):O", title=_("Session")),
+            y=alt.Y("people:Q", title=_("People attending")),
+            color=alt.Color("who:N", title=_("Attendee")),
+            tooltip=[
+                alt.Tooltip("session", title=_("session")),
+                alt.Tooltip("who", title=_("who")),
+                alt.Tooltip("people", title=_("people")),
+            ],
         )
     )
-    totals = participation(att)
+    totals = _participation(att)
     return describe(
         chart,
-        "Who came to each session",
-        f"Stacked bars for {len(totals)} sessions, split into first-timers and returning members; "
-        f"attendance went from {totals['attendees'].iloc[0]} to {totals['attendees'].iloc[-1]}.",
+        _("Who came to each session"),
+        _(
+            "Stacked bars for {n} sessions, split into first-timers and returning members; "
+            "attendance went from {first} to {last}."
+        ).format(
+            n=len(totals), first=totals["attendees"].iloc[0], last=totals["attendees"].iloc[-1]
+        ),
     )
 
 
 def satisfaction_chart(fb: pd.DataFrame, att: pd.DataFrame) -> alt.Chart:
     use_theme()
-    s = satisfaction(fb, att)
+    s = _satisfaction(fb, att)
     chart = (
         alt.Chart(s)
         .mark_line(point=True)
         .encode(
-            x=alt.X("yearmonthdate(session_date):O", title="Session"),
-            y=alt.Y("satisfied:Q", title="Rated it 4 or 5 (%)", scale=alt.Scale(domain=[0, 100])),
-            tooltip=["session_date", "forms", "mean_rating", "satisfied", "response_rate"],
+            x=alt.X("yearmonthdate(session_date):O", title=_("Session")),
+            y=alt.Y(
+                "satisfied:Q", title=_("Rated it 4 or 5 (%)"), scale=alt.Scale(domain=[0, 100])
+            ),
+            tooltip=[alt.Tooltip(c, title=_(c)) for c in SATISFACTION_COLUMNS],
         )
     )
     return describe(
         chart,
-        "How satisfied members were, session by session",
-        f"Line chart of the share of feedback forms rating each session 4 or 5 out of 5, from "
-        f"{s['satisfied'].iloc[0]:.0f}% at the first session to {s['satisfied'].iloc[-1]:.0f}% "
-        "at the latest.",
+        _("How satisfied members were, session by session"),
+        _(
+            "Line chart of the share of feedback forms rating each session 4 or 5 out of 5, from "
+            "{first:.0f}% at the first session to {last:.0f}% at the latest."
+        ).format(first=s["satisfied"].iloc[0], last=s["satisfied"].iloc[-1]),
     )
 
 
 def department_chart(att: pd.DataFrame, fb: pd.DataFrame) -> alt.Chart:
     use_theme()
-    d = by_department(att, fb).reset_index()
+    d = _by_department(att, fb).reset_index()
     chart = (
         alt.Chart(d)
         .mark_bar()
         .encode(
             y=alt.Y("department:N", sort="-x", title=None),
-            x=alt.X("attendances:Q", title="Attendances over all sessions"),
-            color=alt.Color("mean_rating:Q", title="Mean rating (1-5)"),
-            tooltip=["department", "people", "attendances", "per_person", "mean_rating"],
+            x=alt.X("attendances:Q", title=_("Attendances over all sessions")),
+            color=alt.Color("mean_rating:Q", title=_("Mean rating (1-5)")),
+            tooltip=[alt.Tooltip(c, title=_(c)) for c in DEPARTMENT_COLUMNS],
         )
     )
     top = d.iloc[0]
     return describe(
         chart,
-        "Participation and satisfaction by department",
-        f"Bar chart of attendances by department, coloured by mean rating. {top['department']} "
-        f"attended most ({top['attendances']} attendances by {top['people']} people).",
+        _("Participation and satisfaction by department"),
+        _(
+            "Bar chart of attendances by department, coloured by mean rating. {department} "
+            "attended most ({attendances} attendances by {people} people)."
+        ).format(
+            department=top["department"], attendances=top["attendances"], people=top["people"]
+        ),
     )
 
 
@@ -250,28 +327,19 @@ def sample(city: City, out_dir: Path, seed: int = 7) -> tuple[Path, Path]:
     people = [
         (
             f"P{i:03d}",
-            DEPARTMENTS[rng.choice(len(DEPARTMENTS), p=[0.25, 0.2, 0.1, 0.15, 0.1, 0.15, 0.05])],
+            _(DEPARTMENTS[rng.choice(len(DEPARTMENTS), p=[0.25, 0.2, 0.1, 0.15, 0.1, 0.15, 0.05])]),
         )
         for i in range(1, 61)
     ]
     keen = rng.uniform(0.15, 0.8, size=len(people))
     att_rows, fb_rows = [], []
-    comments = [
-        "",
-        "",
-        "Useful",
-        "More examples please",
-        "Too short",
-        "Great show and tell",
-        "Would like a clinic on SQL",
-        "Hard to follow",
-    ]
+    comments = [_(c) if c else c for c in COMMENTS]
     for s, title in enumerate(SESSIONS):
         date = (pd.Timestamp("2025-01-15") + pd.DateOffset(months=s)).date().isoformat()
         grow = 0.6 + 0.06 * s
         for (pid, dept), k in zip(people, keen, strict=True):
             if rng.random() < k * grow:
-                att_rows.append((date, title, pid, dept))
+                att_rows.append((date, _(title), pid, dept))
                 if rng.random() < 0.55:
                     base = 3.4 + 0.12 * s + (0.3 if "Show and tell" in title else 0)
                     rating = int(np.clip(round(rng.normal(base, 0.8)), 1, 5))

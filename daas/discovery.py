@@ -21,7 +21,9 @@ import pandas as pd
 
 from daas.charts import describe, use_theme
 from daas.city import City
+from daas.display import headers
 from daas.errors import Problem
+from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.tables import problems_table, read_table, shown
 from daas.text import words
@@ -32,8 +34,14 @@ MATURITY_LINK = (
 )
 REQUIRED = ["respondent_id", "role", "department"]
 STORY = "best_experience"
-LEVELS = {1: "Beginning", 2: "Emerging", 3: "Learning", 4: "Developing", 5: "Mastering"}
-OVERALL = "overall"
+LEVELS = {
+    1: N_("Beginning"),
+    2: N_("Emerging"),
+    3: N_("Learning"),
+    4: N_("Developing"),
+    5: N_("Mastering"),
+}
+OVERALL = N_("overall")
 MIN_GROUP = 3  # never show a group average for fewer respondents than this
 
 
@@ -48,71 +56,85 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area(
         "data_management",
-        "Data Management",
-        "Knowing which data the city holds, looking after its quality, sharing it safely and "
-        "protecting residents' privacy.",
-        ("knowing the data you have", "managing your data", "protecting your data"),
+        N_("Data Management"),
+        N_(
+            "Knowing which data the city holds, looking after its quality, sharing it safely and "
+            "protecting residents' privacy."
+        ),
+        (N_("knowing the data you have"), N_("managing your data"), N_("protecting your data")),
     ),
     Area(
         "leadership_capacity",
-        "Leadership & Capacity",
-        "Leaders who ask for evidence, name who is responsible for data, and give staff time "
-        "and training to use it.",
+        N_("Leadership & Capacity"),
+        N_(
+            "Leaders who ask for evidence, name who is responsible for data, and give staff time "
+            "and training to use it."
+        ),
         (
-            "setting your data direction",
-            "taking responsibility for data",
-            "having the right data skills and knowledge",
+            N_("setting your data direction"),
+            N_("taking responsibility for data"),
+            N_("having the right data skills and knowledge"),
         ),
     ),
     Area(
         "open_data",
-        "Open Data",
-        "Publishing data people can find and use, with guidance, and learning from the people "
-        "who use it.",
-        ("engaging with others",),
+        N_("Open Data"),
+        N_(
+            "Publishing data people can find and use, with guidance, and learning from the people "
+            "who use it."
+        ),
+        (N_("engaging with others"),),
     ),
     Area(
         "performance_analytics",
-        "Performance & Analytics",
-        "Setting measurable goals, reviewing progress regularly and using analysis when "
-        "decisions are made.",
-        ("making decisions with data",),
+        N_("Performance & Analytics"),
+        N_(
+            "Setting measurable goals, reviewing progress regularly and using analysis when "
+            "decisions are made."
+        ),
+        (N_("making decisions with data"),),
     ),
     Area(
         "budget_finance",
-        "Data-Driven Budget & Finance",
-        "Letting evidence about results shape what the city funds and how much.",
-        ("making decisions with data",),
+        N_("Data-Driven Budget & Finance"),
+        N_("Letting evidence about results shape what the city funds and how much."),
+        (N_("making decisions with data"),),
     ),
     Area(
         "contracting",
-        "Results-Driven Contracting",
-        "Buying services by the results they should achieve and tracking suppliers against them.",
-        ("managing and using data ethically",),
+        N_("Results-Driven Contracting"),
+        N_(
+            "Buying services by the results they should achieve and tracking suppliers against "
+            "them."
+        ),
+        (N_("managing and using data ethically"),),
     ),
     Area(
         "community_impact",
-        "Community Impact",
-        "Working with residents and partners on data, and running data services that answer "
-        "their questions.",
-        ("engaging with others",),
+        N_("Community Impact"),
+        N_(
+            "Working with residents and partners on data, and running data services that answer "
+            "their questions."
+        ),
+        (N_("engaging with others"),),
     ),
     Area(
         "evaluations",
-        "Evaluations",
-        "Testing whether programmes work, and changing them when the evidence says so.",
-        ("making decisions with data",),
+        N_("Evaluations"),
+        N_("Testing whether programmes work, and changing them when the evidence says so."),
+        (N_("making decisions with data"),),
     ),
 )
 AREA_BY_KEY = {a.key: a for a in AREAS}
 
+# theme key (shown translated: `_(key)`) -> what it covers
 THEMES: dict[str, str] = {
-    "uses": "how the data is put to work",
-    "data": "the data itself: coverage, quality, documentation",
-    "leadership": "who leads, decides and is accountable",
-    "culture": "habits and attitudes across the team",
-    "tools": "systems and software",
-    "skills": "people's knowledge and confidence",
+    N_("uses"): "how the data is put to work",
+    N_("data"): "the data itself: coverage, quality, documentation",
+    N_("leadership"): "who leads, decides and is accountable",
+    N_("culture"): "habits and attitudes across the team",
+    N_("tools"): "systems and software",
+    N_("skills"): "people's knowledge and confidence",
     OVERALL: "the area as a whole",
 }
 
@@ -181,7 +203,7 @@ def read_survey(path: Path) -> Survey:
                     "ask the respondent, or leave it: averages still use their ratings",
                 )
             )
-        df.loc[df[col] == "", col] = "Not given"
+        df.loc[df[col] == "", col] = _("Not given")
 
     long = []
     for col, (area, theme) in ratings_cols.items():
@@ -253,35 +275,49 @@ def survey_for(city: City, path: str | Path | None = None) -> Survey:
 # --- results -------------------------------------------------------------------------------
 
 
+def _area_name(key: str) -> str:
+    """The area's What Works Cities practice name, in the reader's language."""
+    return _(AREA_BY_KEY[key].name)
+
+
 def _area_order(ratings: pd.DataFrame) -> list[str]:
     present = set(ratings["area"])
-    return [a.name for a in AREAS if a.key in present]
+    return [_area_name(a.key) for a in AREAS if a.key in present]
 
 
-def heatmap_data(survey: Survey) -> pd.DataFrame:
-    """Average level per area (rows, named) and theme (columns), rounded to 0.1."""
+def _heatmap(survey: Survey) -> pd.DataFrame:
     r = survey.ratings
     if r.empty:
         return pd.DataFrame()
     table = r.pivot_table(index="area", columns="theme", values="level", aggfunc="mean")
-    table.index = [AREA_BY_KEY[k].name for k in table.index]
+    table.index = [_area_name(k) for k in table.index]
     themes = [t for t in THEMES if t in table.columns]
     table = table.reindex(index=_area_order(r), columns=themes).round(1)
+    table.columns = [_(t) for t in themes]
     table.index.name, table.columns.name = "area", "theme"
     return table
+
+
+def heatmap_data(survey: Survey) -> pd.DataFrame:
+    """Average level per area (rows, named) and theme (columns), rounded to 0.1."""
+    return headers(_heatmap(survey), (N_("area"), N_("theme")))
 
 
 def heatmap_chart(survey: Survey, city: City) -> alt.Chart:
     """Heatmap of average maturity level, areas × themes, with the value in each cell."""
     use_theme()
-    data = heatmap_data(survey).stack().rename("level").reset_index()
+    data = _heatmap(survey).stack().rename("level").reset_index()
     base = alt.Chart(data).encode(
-        x=alt.X("theme:N", sort=list(THEMES), title="Theme"),
+        x=alt.X("theme:N", sort=[_(t) for t in THEMES], title=_("Theme")),
         y=alt.Y("area:N", sort=_area_order(survey.ratings), title=None),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("level:Q", scale=alt.Scale(domain=[1, 5]), title="Average level"),
-        tooltip=["area", "theme", alt.Tooltip("level:Q", format=".1f")],
+        color=alt.Color("level:Q", scale=alt.Scale(domain=[1, 5]), title=_("Average level")),
+        tooltip=[
+            alt.Tooltip("area", title=_("area")),
+            alt.Tooltip("theme", title=_("theme")),
+            alt.Tooltip("level:Q", format=".1f", title=_("Average level")),
+        ],
     )
     labels = base.mark_text(fontSize=12).encode(
         text=alt.Text("level:Q", format=".1f"),
@@ -290,33 +326,39 @@ def heatmap_chart(survey: Survey, city: City) -> alt.Chart:
     strongest = data.sort_values(["level", "area"], ascending=[False, True]).iloc[0]
     return describe(
         cells + labels,
-        title=f"Data capability by area and theme, {city.name}",
-        description=(
-            f"Heatmap of the average maturity level (1 beginning to 5 mastering) given by "
-            f"{survey.respondents} staff for {data['area'].nunique()} capability areas and "
-            f"{data['theme'].nunique()} themes. Highest: {strongest['area']}, "
-            f"{strongest['theme']}, {strongest['level']:.1f}."
+        title=_("Data capability by area and theme, {city}").format(city=city.name),
+        description=_(
+            "Heatmap of the average maturity level (1 beginning to 5 mastering) given by "
+            "{respondents} staff for {areas} capability areas and {themes} themes. Highest: "
+            "{area}, {theme}, {level:.1f}."
+        ).format(
+            respondents=survey.respondents,
+            areas=data["area"].nunique(),
+            themes=data["theme"].nunique(),
+            area=strongest["area"],
+            theme=strongest["theme"],
+            level=strongest["level"],
         ),
     )
 
 
+CELL_COLUMNS = (N_("area"), N_("theme"), N_("average"))
+
+
 def _cells(survey: Survey) -> pd.DataFrame:
-    return heatmap_data(survey).stack().rename("average").reset_index()
+    return _heatmap(survey).stack().rename("average").reset_index()
 
 
 def strengths(survey: Survey, n: int = 5) -> pd.DataFrame:
     """The positive core: the highest-rated area and theme pairs."""
-    return (
-        _cells(survey)
-        .sort_values(["average", "area", "theme"], ascending=[False, True, True])
-        .head(n)
-        .reset_index(drop=True)
-    )
+    top = _cells(survey).sort_values(["average", "area", "theme"], ascending=[False, True, True])
+    return headers(top.head(n).reset_index(drop=True), CELL_COLUMNS)
 
 
 def gaps(survey: Survey, n: int = 5) -> pd.DataFrame:
     """The lowest-rated area and theme pairs."""
-    return _cells(survey).sort_values(["average", "area", "theme"]).head(n).reset_index(drop=True)
+    low = _cells(survey).sort_values(["average", "area", "theme"])
+    return headers(low.head(n).reset_index(drop=True), CELL_COLUMNS)
 
 
 def story_words(survey: Survey, n: int = 10) -> pd.DataFrame:
@@ -326,7 +368,7 @@ def story_words(survey: Survey, n: int = 10) -> pd.DataFrame:
     for story in survey.people[STORY]:
         counts.update(set(words(story)))
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return pd.DataFrame(top, columns=["word", "stories"])
+    return headers(pd.DataFrame(top, columns=["word", "stories"]), (N_("word"), N_("stories")))
 
 
 def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.DataFrame:
@@ -337,18 +379,19 @@ def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.
     r = survey.ratings.copy()
     sizes = survey.people[by].value_counts()
     small = set(sizes[sizes < min_group].index)
-    r.loc[r[by].isin(small), by] = "Other (small groups)"
+    other = _("Other (small groups)")
+    r.loc[r[by].isin(small), by] = other
     table = r.pivot_table(index=by, columns="area", values="level", aggfunc="mean").round(1)
-    table.columns = [AREA_BY_KEY[k].name for k in table.columns]
+    table.columns = [_area_name(k) for k in table.columns]
     table = table[[c for c in _area_order(r) if c in table.columns]]
     people = survey.people.assign(
-        **{by: survey.people[by].where(~survey.people[by].isin(small), "Other (small groups)")}
+        **{by: survey.people[by].where(~survey.people[by].isin(small), other)}
     )
     table.insert(0, "respondents", people[by].value_counts())
     pooled = table.loc[table["respondents"] < min_group]
     table = table.drop(index=pooled.index)  # a pool can itself be too small
     table.index.name = by
-    return table.sort_index()
+    return headers(table.sort_index(), (N_("respondents"), N_("role"), N_("department")))
 
 
 def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
@@ -361,11 +404,11 @@ def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
         by_theme = g.groupby("theme")["level"].mean().round(1)
         rows.append(
             {
-                "area": AREA_BY_KEY[key].name,
+                "area": _area_name(key),
                 "average": round(float(g["level"].mean()), 1),
                 "low_share": round(float((g["level"] <= 2).mean()), 2),
-                "weakest_theme": by_theme.sort_values(kind="stable").index[0],
-                "build_on": by_theme.sort_values(ascending=False, kind="stable").index[0],
+                "weakest_theme": _(by_theme.sort_values(kind="stable").index[0]),
+                "build_on": _(by_theme.sort_values(ascending=False, kind="stable").index[0]),
             }
         )
     table = pd.DataFrame(
@@ -374,12 +417,22 @@ def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
     table = table.sort_values(["average", "low_share", "area"], ascending=[True, False, True])
     table = table.head(n).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table
+    return headers(table, PRIORITY_COLUMNS)
+
+
+PRIORITY_COLUMNS = (
+    N_("rank"),
+    N_("area"),
+    N_("average"),
+    N_("low_share"),
+    N_("weakest_theme"),
+    N_("build_on"),
+)
 
 
 def level_name(level: float) -> str:
     """The maturity level's name for an average: 2.6 → "Learning" (rounded)."""
-    return LEVELS[int(min(5, max(1, round(level))))]
+    return _(LEVELS[int(min(5, max(1, round(level))))])
 
 
 # --- sample data ---------------------------------------------------------------------------
@@ -573,10 +626,11 @@ def write_sample_survey(city: City) -> Path:
 def areas_table() -> pd.DataFrame:
     """The capability areas: What Works Cities practice names, our description, and the related
     Data Maturity Assessment topics."""
-    return pd.DataFrame(
-        [(a.name, a.description, "; ".join(a.maturity_topics)) for a in AREAS],
+    table = pd.DataFrame(
+        [(_(a.name), _(a.description), "; ".join(map(_, a.maturity_topics))) for a in AREAS],
         columns=["area", "what it covers", "related data maturity topics"],
     ).set_index("area")
+    return headers(table, (N_("area"), N_("what it covers"), N_("related data maturity topics")))
 
 
 INTERVIEW = {

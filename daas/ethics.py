@@ -14,6 +14,7 @@ actions with owners, and the review date.
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from daas.city import City
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir, repo_root
 
@@ -35,50 +37,60 @@ ATTRIBUTION = (
 FLAG_BELOW = 3
 
 PRINCIPLES = {
-    "transparency": "Could a resident find out what data the service uses, how, and why?",
-    "accountability": "Who answers for the service's use of data, and who checks on them?",
-    "fairness": "Could the service treat some groups worse than others, and how would you know?",
+    "transparency": N_("Could a resident find out what data the service uses, how, and why?"),
+    "accountability": N_("Who answers for the service's use of data, and who checks on them?"),
+    "fairness": N_(
+        "Could the service treat some groups worse than others, and how would you know?"
+    ),
+}
+PRINCIPLE_NAMES = {
+    "transparency": N_("Transparency"),
+    "accountability": N_("Accountability"),
+    "fairness": N_("Fairness"),
 }
 ACTIONS = {
-    "public_benefit": "Define and understand public benefit and user need",
-    "diverse_expertise": "Involve diverse expertise",
-    "comply_with_law": "Comply with the law",
-    "data_quality": "Review the quality and limitations of the data",
-    "policy_implications": "Evaluate and consider wider policy implications",
+    "public_benefit": N_("Define and understand public benefit and user need"),
+    "diverse_expertise": N_("Involve diverse expertise"),
+    "comply_with_law": N_("Comply with the law"),
+    "data_quality": N_("Review the quality and limitations of the data"),
+    "policy_implications": N_("Evaluate and consider wider policy implications"),
 }
 ACTION_PROMPTS = {
-    "public_benefit": "Who gains from this service, and what need does it meet?",
-    "diverse_expertise": "Which people and skills shaped it: residents, front-line staff, "
-    "lawyers, analysts?",
-    "comply_with_law": "Which laws and rules apply (data protection, records, equality), and "
-    "who checked?",
-    "data_quality": "What is missing, out of date or biased in the data, and what do you do "
-    "about it?",
-    "policy_implications": "What could change because of this service, intended or not?",
+    "public_benefit": N_("Who gains from this service, and what need does it meet?"),
+    "diverse_expertise": N_(
+        "Which people and skills shaped it: residents, front-line staff, lawyers, analysts?"
+    ),
+    "comply_with_law": N_(
+        "Which laws and rules apply (data protection, records, equality), and who checked?"
+    ),
+    "data_quality": N_(
+        "What is missing, out of date or biased in the data, and what do you do about it?"
+    ),
+    "policy_implications": N_("What could change because of this service, intended or not?"),
 }
 CANVAS = {
-    "Know your data": {
-        "data_sources": "Data sources",
-        "rights_around_data": "Rights around data sources",
-        "limitations": "Limitations in data sources",
-        "ethical_legislative_context": "Ethical and legislative context",
+    N_("Know your data"): {
+        "data_sources": N_("Data sources"),
+        "rights_around_data": N_("Rights around data sources"),
+        "limitations": N_("Limitations in data sources"),
+        "ethical_legislative_context": N_("Ethical and legislative context"),
     },
-    "Explore your impact": {
-        "reason_for_using_data": "Your reason for using data",
-        "positive_effects": "Positive effects on people",
-        "negative_effects": "Negative effects on people",
-        "minimising_negative_impact": "Minimising negative impact",
+    N_("Explore your impact"): {
+        "reason_for_using_data": N_("Your reason for using data"),
+        "positive_effects": N_("Positive effects on people"),
+        "negative_effects": N_("Negative effects on people"),
+        "minimising_negative_impact": N_("Minimising negative impact"),
     },
-    "Plan your engagement": {
-        "engaging_with_people": "Engaging with people",
-        "communicating_purpose": "Communicating your purpose",
-        "openness_transparency": "Openness and transparency",
-        "sharing_with_others": "Sharing data with others",
+    N_("Plan your engagement"): {
+        "engaging_with_people": N_("Engaging with people"),
+        "communicating_purpose": N_("Communicating your purpose"),
+        "openness_transparency": N_("Openness and transparency"),
+        "sharing_with_others": N_("Sharing data with others"),
     },
-    "Integrate into processes": {
-        "ongoing_implementation": "Ongoing implementation",
-        "reviews_iterations": "Reviews and iterations",
-        "your_actions": "Your actions",
+    N_("Integrate into processes"): {
+        "ongoing_implementation": N_("Ongoing implementation"),
+        "reviews_iterations": N_("Reviews and iterations"),
+        "your_actions": N_("Your actions"),
     },
 }
 CANVAS_SECTIONS = {k: v for group in CANVAS.values() for k, v in group.items()}
@@ -229,11 +241,11 @@ def assessment(city: City, today: date | None = None) -> dict:
         "flagged": [k for k, s in scores.items() if s < FLAG_BELOW],
         "evidence": {k: a.principles[k].evidence for k in PRINCIPLES},
         "actions": [
-            {"action": ACTIONS[k], "answer": a.actions[k].answer, "owner": a.actions[k].owner}
+            {"action": _(ACTIONS[k]), "answer": a.actions[k].answer, "owner": a.actions[k].owner}
             for k in ACTIONS
         ],
         "canvas": {
-            group: {CANVAS_SECTIONS[k]: a.canvas.get(k, "") for k in sections}
+            _(group): {_(CANVAS_SECTIONS[k]): a.canvas.get(k, "") for k in sections}
             for group, sections in CANVAS.items()
         },
         "next_steps": [s.model_dump(mode="json") for s in a.next_steps],
@@ -256,14 +268,14 @@ def scores_table(record: dict):
     return pd.DataFrame(
         [
             {
-                "principle": k.capitalize(),
-                "score (0-5)": s,
-                "needs work": "yes" if k in record["flagged"] else "",
-                "evidence": record["evidence"][k],
+                _("principle"): _(PRINCIPLE_NAMES[k]),
+                _("score (0-5)"): s,
+                _("needs work"): _("yes") if k in record["flagged"] else "",
+                _("evidence"): record["evidence"][k],
             }
             for k, s in record["scores"].items()
         ]
-    ).set_index("principle")
+    ).set_index(_("principle"))
 
 
 def form(city: City):
@@ -284,36 +296,38 @@ def form(city: City):
             "next_steps": [],
         }
     wide = w.Layout(width="95%")
-    service = w.Text(value=a["service"], description="Service", layout=wide)
-    assessed = w.DatePicker(value=a["assessed_on"], description="Assessed on")
-    review = w.DatePicker(value=a["review_date"], description="Review by")
-    team = w.Text(value=", ".join(a["team"]), description="Team", layout=wide)
+    service = w.Text(value=a["service"], description=_("Service"), layout=wide)
+    assessed = w.DatePicker(value=a["assessed_on"], description=_("Assessed on"))
+    review = w.DatePicker(value=a["review_date"], description=_("Review by"))
+    team = w.Text(value=", ".join(a["team"]), description=_("Team"), layout=wide)
     scores, evidence = {}, {}
-    boxes = [w.HTML("<h3>Principles (UK Data Ethics Framework 2020)</h3>")]
+    boxes = [w.HTML("<h3>" + _("Principles (UK Data Ethics Framework 2020)") + "</h3>")]
     for k, prompt in PRINCIPLES.items():
         p = a["principles"].get(k, {"score": 0, "evidence": ""})
-        scores[k] = w.IntSlider(value=p["score"], min=0, max=5, description=k.capitalize())
-        evidence[k] = w.Textarea(value=p["evidence"], placeholder=prompt, layout=wide)
+        name = _(PRINCIPLE_NAMES[k])
+        scores[k] = w.IntSlider(value=p["score"], min=0, max=5, description=name)
+        evidence[k] = w.Textarea(value=p["evidence"], placeholder=_(prompt), layout=wide)
         boxes += [scores[k], evidence[k]]
     answers, owners = {}, {}
-    boxes.append(w.HTML("<h3>Actions</h3>"))
+    boxes.append(w.HTML("<h3>" + _("Actions") + "</h3>"))
     for k, title in ACTIONS.items():
         p = a["actions"].get(k, {"answer": "", "owner": ""})
-        answers[k] = w.Textarea(value=p["answer"], placeholder=ACTION_PROMPTS[k], layout=wide)
-        owners[k] = w.Text(value=p["owner"], description="Owner")
-        boxes += [w.HTML(f"<b>{title}</b>"), answers[k], owners[k]]
+        answers[k] = w.Textarea(value=p["answer"], placeholder=_(ACTION_PROMPTS[k]), layout=wide)
+        owners[k] = w.Text(value=p["owner"], description=_("Owner"))
+        boxes += [w.HTML(f"<b>{html.escape(_(title))}</b>"), answers[k], owners[k]]
     canvas = {}
     for group, sections in CANVAS.items():
-        boxes.append(w.HTML(f"<h3>{group} (ODI Data Ethics Canvas)</h3>"))
+        head = _("{group} (ODI Data Ethics Canvas)").format(group=_(group))
+        boxes.append(w.HTML(f"<h3>{html.escape(head)}</h3>"))
         for k, title in sections.items():
             canvas[k] = w.Textarea(
                 value=a["canvas"].get(k, ""),
-                description=title,
+                description=_(title),
                 style={"description_width": "initial"},
                 layout=wide,
             )
             boxes.append(canvas[k])
-    save = w.Button(description="Save answers", button_style="primary")
+    save = w.Button(description=_("Save answers"), button_style="primary")
     status = w.HTML()
 
     def collect() -> dict:
@@ -330,10 +344,10 @@ def form(city: City):
             "next_steps": a["next_steps"],
         }
 
-    def on_save(_: object) -> None:
+    def on_save(_button: object) -> None:
         try:
             path = save_answers(city, collect())
-            status.value = f"Saved to {path.relative_to(repo_root())}"
+            status.value = _("Saved to {path}").format(path=path.relative_to(repo_root()))
         except DaasError as exc:
             status.value = "<pre>" + str(exc) + "</pre>"
 
@@ -355,11 +369,11 @@ def blank_record(city: City) -> dict:
         "team": [],
         "scores": {k: None for k in PRINCIPLES},
         "flagged": [],
-        "evidence": dict(PRINCIPLES),
+        "evidence": {k: _(prompt) for k, prompt in PRINCIPLES.items()},
         "actions": [
-            {"action": ACTIONS[k], "answer": ACTION_PROMPTS[k], "owner": ""} for k in ACTIONS
+            {"action": _(ACTIONS[k]), "answer": _(ACTION_PROMPTS[k]), "owner": ""} for k in ACTIONS
         ],
-        "canvas": {g: {t: "" for t in sections.values()} for g, sections in CANVAS.items()},
+        "canvas": {_(g): {_(t): "" for t in sections.values()} for g, sections in CANVAS.items()},
         "next_steps": [],
         "attribution": ATTRIBUTION,
     }

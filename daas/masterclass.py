@@ -17,6 +17,7 @@ import yaml
 
 from daas.city import DEFAULT_CITY
 from daas.errors import DaasError
+from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.paths import build_dir, repo_root
 
@@ -42,52 +43,52 @@ MASTERCLASSES: dict[str, Masterclass] = {
         "User needs",
         120,
         (
-            Item("Welcome; why start from users, not data", 10, 0),
-            Item("User groups for the Beacon, and who is missing", 10, 10),
-            Item("Worked example: research notes to themes", 15, 0),
-            Item("Exercise 01, task 1: write a user story", 5, 15),
-            Item("Exercise 01, task 2: acceptance criteria", 5, 10),
-            Item("Prioritising with MoSCoW and RICE", 15, 10),
-            Item("Share back, key points, what to do this week", 10, 5),
+            Item(N_("Welcome; why start from users, not data"), 10, 0),
+            Item(N_("User groups for the Beacon, and who is missing"), 10, 10),
+            Item(N_("Worked example: research notes to themes"), 15, 0),
+            Item(N_("Exercise 01, task 1: write a user story"), 5, 15),
+            Item(N_("Exercise 01, task 2: acceptance criteria"), 5, 10),
+            Item(N_("Prioritising with MoSCoW and RICE"), 15, 10),
+            Item(N_("Share back, key points, what to do this week"), 10, 5),
         ),
     ),
     "engagement": Masterclass(
         "Community engagement and partnerships",
         120,
         (
-            Item("Welcome; data services beyond the city's own data", 10, 0),
-            Item("Stakeholder and partner mapping", 10, 15),
-            Item("Tactical Data Engagement: find, refine, design, implement", 15, 5),
-            Item("Worked example: the Beacon's partner listings", 10, 0),
-            Item("Exercise 02: draft a data-sharing agreement", 5, 25),
-            Item("Feedback channels and keeping partners involved", 10, 5),
-            Item("Key points and next steps", 10, 0),
+            Item(N_("Welcome; data services beyond the city's own data"), 10, 0),
+            Item(N_("Stakeholder and partner mapping"), 10, 15),
+            Item(N_("Tactical Data Engagement: find, refine, design, implement"), 15, 5),
+            Item(N_("Worked example: the Beacon's partner listings"), 10, 0),
+            Item(N_("Exercise 02: draft a data-sharing agreement"), 5, 25),
+            Item(N_("Feedback channels and keeping partners involved"), 10, 5),
+            Item(N_("Key points and next steps"), 10, 0),
         ),
     ),
     "governance": Masterclass(
         "Data governance and ethics",
         120,
         (
-            Item("Welcome; governance as enabling, not blocking", 10, 0),
-            Item("Who decides: owners, stewards, the service owner", 10, 10),
-            Item("The ethics assessment: principles and actions", 15, 10),
-            Item("Worked example: who could be singled out?", 10, 0),
-            Item("Exercise 03: count the applicants at risk", 5, 15),
-            Item("Suppression, banding and the publish gate", 15, 10),
-            Item("Key points and next steps", 10, 0),
+            Item(N_("Welcome; governance as enabling, not blocking"), 10, 0),
+            Item(N_("Who decides: owners, stewards, the service owner"), 10, 10),
+            Item(N_("The ethics assessment: principles and actions"), 15, 10),
+            Item(N_("Worked example: who could be singled out?"), 10, 0),
+            Item(N_("Exercise 03: count the applicants at risk"), 5, 15),
+            Item(N_("Suppression, banding and the publish gate"), 15, 10),
+            Item(N_("Key points and next steps"), 10, 0),
         ),
     ),
     "live-service": Masterclass(
         "Running a live data and analytics service",
         120,
         (
-            Item("Welcome; what 'live' promises users", 10, 0),
-            Item("Worked example: freshness and the run history", 10, 5),
-            Item("Quality over time and what it tells you", 10, 5),
-            Item("Usage: who uses the service, and how", 10, 10),
-            Item("The incident log: learning without blame", 10, 10),
-            Item("Exercise 04: read the performance page, set service levels", 5, 25),
-            Item("Key points and next steps", 10, 0),
+            Item(N_("Welcome; what 'live' promises users"), 10, 0),
+            Item(N_("Worked example: freshness and the run history"), 10, 5),
+            Item(N_("Quality over time and what it tells you"), 10, 5),
+            Item(N_("Usage: who uses the service, and how"), 10, 10),
+            Item(N_("The incident log: learning without blame"), 10, 10),
+            Item(N_("Exercise 04: read the performance page, set service levels"), 5, 25),
+            Item(N_("Key points and next steps"), 10, 0),
         ),
     ),
 }
@@ -105,14 +106,7 @@ def agenda_table(key: str) -> pd.DataFrame:
     mc = MASTERCLASSES[key]
     rows, clock = [], 0
     for item in mc.agenda:
-        rows.append(
-            {
-                "starts at": f"{clock // 60}:{clock % 60:02d}",
-                "activity": item.activity,
-                "teaching (min)": item.teaching,
-                "exercise (min)": item.exercise,
-            }
-        )
+        rows.append((_clock(clock), _(item.activity), item.teaching, item.exercise))
         clock += item.teaching + item.exercise
     if clock != mc.minutes:
         raise DaasError.one(
@@ -121,15 +115,14 @@ def agenda_table(key: str) -> pd.DataFrame:
             f"the items add up to {clock} minutes, not {mc.minutes}",
             "shorten or lengthen an item so the total matches",
         )
-    df = pd.DataFrame(rows)
-    teach, ex = df["teaching (min)"].sum(), df["exercise (min)"].sum()
-    total = {
-        "starts at": f"{clock // 60}:{clock % 60:02d}",
-        "activity": "Total",
-        "teaching (min)": teach,
-        "exercise (min)": ex,
-    }
-    return pd.concat([df, pd.DataFrame([total])], ignore_index=True).set_index("starts at")
+    teach, ex = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    rows.append((_clock(clock), _("Total"), teach, ex))
+    columns = [_("starts at"), _("activity"), _("teaching (min)"), _("exercise (min)")]
+    return pd.DataFrame(rows, columns=columns).set_index(columns[0])
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def _toc(parts: tuple[str, ...] | None) -> dict:

@@ -19,7 +19,9 @@ import pandas as pd
 from daas.beacon.records import QUALITY_KEYS
 from daas.charts import describe, use_theme
 from daas.city import City
+from daas.display import headers, labels
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.tables import read_table, shown
 
 # The oldest the published data may be, in days, for each promised update frequency.
@@ -28,7 +30,8 @@ MONTHS = pd.period_range("2024-07", "2025-06", freq="M")
 INCIDENT_COLUMNS = ["incident_id", "opened", "resolved", "severity", "effect", "summary", "fix"]
 SEVERITIES = ("low", "medium", "high")
 EFFECTS = ("run failed", "late", "wrong figures", "site down", "none")
-CHANNELS = ("resident page", "staff page", "API", "download")
+CHANNELS = (N_("resident page"), N_("staff page"), N_("API"), N_("download"))
+RUN_STATUSES = (N_("published"), N_("failed"))  # shown translated in the charts
 
 
 def _seed(city: City, salt: str) -> int:
@@ -192,25 +195,32 @@ def service_levels(city: City, runs: pd.DataFrame, requests: pd.DataFrame) -> pd
     ok = (requests["status"] < 500).mean() * 100 if len(requests) else 100.0
     rows = [
         (
-            "Runs published on time",
-            f"≥ 90% (data ≤ {target} days old)",
+            _("Runs published on time"),
+            _("≥ 90% (data ≤ {target} days old)").format(target=target),
             f"{on_time_share(runs, target)}%",
         ),
-        ("Requests answered without a server error", "≥ 99%", f"{ok:.1f}%"),
-        ("Median response time", "≤ 250 ms", f"{requests['ms'].median():.0f} ms"),
-        ("High-severity incidents", "0", str(int((incidents["severity"] == "high").sum()))),
+        (_("Requests answered without a server error"), "≥ 99%", f"{ok:.1f}%"),
+        (_("Median response time"), "≤ 250 ms", f"{requests['ms'].median():.0f} ms"),
+        (_("High-severity incidents"), "0", str(int((incidents["severity"] == "high").sum()))),
     ]
-    return pd.DataFrame(rows, columns=["measure", "target", "last 12 months"]).set_index("measure")
+    columns = ["measure", "target", "last 12 months"]
+    table = pd.DataFrame(rows, columns=columns).set_index("measure")
+    return headers(table, (N_("measure"), N_("target"), N_("last 12 months")))
 
 
 def freshness_chart(runs: pd.DataFrame, city: City) -> alt.LayerChart:
     use_theme()
     target = freshness_target(city)
-    base = alt.Chart(runs).encode(x=alt.X("month:O", title="Month"))
+    shown = runs.assign(status=labels(runs["status"]))
+    base = alt.Chart(shown).encode(x=alt.X("month:O", title=_("Month")))
     bars = base.mark_bar().encode(
-        y=alt.Y("freshness_days:Q", title="Age of data when published (days)"),
-        color=alt.Color("status:N", title="Run"),
-        tooltip=["month", "status", "freshness_days"],
+        y=alt.Y("freshness_days:Q", title=_("Age of data when published (days)")),
+        color=alt.Color("status:N", title=_("Run")),
+        tooltip=[
+            alt.Tooltip("month", title=_("Month")),
+            alt.Tooltip("status", title=_("Run")),
+            alt.Tooltip("freshness_days", title=_("Age of data when published (days)")),
+        ],
     )
     rule = (
         alt.Chart(pd.DataFrame({"target": [target]}))
@@ -220,9 +230,11 @@ def freshness_chart(runs: pd.DataFrame, city: City) -> alt.LayerChart:
     late = int((~on_time(runs, target)).sum())
     return describe(
         bars + rule,
-        "How fresh was the data at each monthly run?",
-        f"Bar chart of the age of the published data at each of {len(runs)} monthly runs, with a "
-        f"dashed line at the {target}-day target. {late} runs failed or were late.",
+        _("How fresh was the data at each monthly run?"),
+        _(
+            "Bar chart of the age of the published data at each of {n} monthly runs, with a "
+            "dashed line at the {target}-day target. {late} runs failed or were late."
+        ).format(n=len(runs), target=target, late=late),
     )
 
 
@@ -231,43 +243,62 @@ def quality_chart(runs: pd.DataFrame) -> alt.Chart:
     long = runs[runs["status"] == "published"].melt(
         id_vars="month", value_vars=list(QUALITY_KEYS), var_name="dimension", value_name="score"
     )
+    long["dimension"] = labels(long["dimension"])
     change = quality_change(runs)
     worst = change.idxmin()
     chart = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:O", title="Month"),
-            y=alt.Y("score:Q", title="Score (%)", scale=alt.Scale(zero=False)),
-            color=alt.Color("dimension:N", title="Quality dimension"),
-            tooltip=["month", "dimension", "score"],
+            x=alt.X("month:O", title=_("Month")),
+            y=alt.Y("score:Q", title=_("Score (%)"), scale=alt.Scale(zero=False)),
+            color=alt.Color("dimension:N", title=_("Quality dimension")),
+            tooltip=[
+                alt.Tooltip("month", title=_("Month")),
+                alt.Tooltip("dimension", title=_("Quality dimension")),
+                alt.Tooltip("score", title=_("Score (%)")),
+            ],
         )
     )
     return describe(
         chart,
-        "Data quality over the year",
-        f"Line chart of six quality scores at each published run. {worst} changed most, by "
-        f"{change[worst]} percentage points.",
+        _("Data quality over the year"),
+        _(
+            "Line chart of six quality scores at each published run. {dimension} changed most, "
+            "by {points} percentage points."
+        ).format(dimension=_(worst), points=change[worst]),
     )
 
 
 def usage_chart(requests: pd.DataFrame) -> alt.Chart:
     use_theme()
     usage = monthly_usage(requests)
+    usage["channel"] = labels(usage["channel"])
     chart = (
         alt.Chart(usage)
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="Month"),
-            y=alt.Y("requests:Q", title="Successful requests"),
-            color=alt.Color("channel:N", title="Channel"),
-            tooltip=["month", "channel", "requests"],
+            x=alt.X("month:O", title=_("Month")),
+            y=alt.Y("requests:Q", title=_("Successful requests")),
+            color=alt.Color("channel:N", title=_("Channel")),
+            tooltip=[
+                alt.Tooltip("month", title=_("Month")),
+                alt.Tooltip("channel", title=_("Channel")),
+                alt.Tooltip("requests", title=_("Successful requests")),
+            ],
         )
     )
     totals = usage.groupby("month")["requests"].sum()
     return describe(
         chart,
-        "How the Beacon is used, month by month",
-        f"Stacked bar chart of successful requests per month by channel, from "
-        f"{totals.iloc[0]} in {totals.index[0]} to {totals.iloc[-1]} in {totals.index[-1]}.",
+        _("How the Beacon is used, month by month"),
+        _(
+            "Stacked bar chart of successful requests per month by channel, from {first} in "
+            "{first_month} to {last} in {last_month}."
+        ).format(
+            first=totals.iloc[0],
+            first_month=totals.index[0],
+            last=totals.iloc[-1],
+            last_month=totals.index[-1],
+        ),
     )

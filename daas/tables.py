@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from daas.display import headers
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.paths import repo_root
 
 
@@ -123,7 +125,8 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
 
 def problems_table(problems: list[Problem]) -> pd.DataFrame:
     """Problems as a table for a notebook: where, what, fix."""
-    return pd.DataFrame(
-        [{"where": p.field or "(file)", "problem": p.message, "fix": p.fix} for p in problems],
+    table = pd.DataFrame(
+        [(p.field or _("(file)"), p.message, p.fix) for p in problems],
         columns=["where", "problem", "fix"],
     )
+    return headers(table, (N_("where"), N_("problem"), N_("fix")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from daas.city import City
 from daas.exercises.checks import governance, live_service, partnerships, renters, user_needs
 from daas.exercises.feedback import Check, Feedback, not_yet
+from daas.i18n import _
 
 CHECKS: dict[str, Check] = {
     "most-renters": renters.most_renters,
@@ -30,6 +31,7 @@ def check(exercise: str, answer: object, city: City) -> Feedback:
     """Check `answer` for the named exercise."""
     if exercise not in CHECKS:
         return not_yet(
-            f"there is no exercise called '{exercise}'.", f"known exercises: {', '.join(CHECKS)}."
+            _("there is no exercise called '{exercise}'.").format(exercise=exercise),
+            _("known exercises: {names}.").format(names=", ".join(CHECKS)),
         )
     return CHECKS[exercise](answer, city)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from daas.city import City
 from daas.errors import DaasError
+from daas.i18n import _
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,17 @@ class Feedback:
     hint: str = ""
 
     def __str__(self) -> str:
-        head = "Correct" if self.correct else "Not yet"
-        return f"{head}: {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
+        head = _("Correct") if self.correct else _("Not yet")
+        hint = " " + _("Hint: {hint}").format(hint=self.hint) if self.hint else ""
+        return f"{head}: {self.message}{hint}"
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_markdown_(self) -> str:
-        head = "✅ **Correct.**" if self.correct else "💡 **Not yet.**"
-        return f"{head} {self.message}" + (f" *Hint:* {self.hint}" if self.hint else "")
+        head = "✅ **" + _("Correct.") + "**" if self.correct else "💡 **" + _("Not yet.") + "**"
+        hint = " *" + _("Hint:") + f"* {self.hint}" if self.hint else ""
+        return f"{head} {self.message}{hint}"
 
 
 def not_yet(message: str, hint: str = "") -> Feedback:
@@ -40,7 +43,8 @@ def right(message: str) -> Feedback:
 
 def unanswered(example: str) -> Feedback | None:
     """Feedback for a blank answer (`None` or `...`), else None."""
-    return not_yet("you have not answered yet.", f"set `answer` like this: {example}")
+    hint = _("set `answer` like this: {example}").format(example=example)
+    return not_yet(_("you have not answered yet."), hint)
 
 
 Check = Callable[[object, City], Feedback]
@@ -58,11 +62,18 @@ def kindly(check: Check) -> Check:
         try:
             return check(answer, city)
         except DaasError as exc:  # the city's data has a problem: say which file and field
-            return not_yet(f"the check could not read {city.name}'s data. {exc}", "ask your coach.")
+            return not_yet(
+                _("the check could not read {city}'s data. {problem}").format(
+                    city=city.name, problem=exc
+                ),
+                _("ask your coach."),
+            )
         except Exception as exc:  # a learner never sees a traceback
             return not_yet(
-                f"the check could not understand this answer ({type(exc).__name__}: {exc}).",
-                "compare the shape of your answer with the example in the question.",
+                _("the check could not understand this answer ({error}).").format(
+                    error=f"{type(exc).__name__}: {exc}"
+                ),
+                _("compare the shape of your answer with the example in the question."),
             )
 
     return wrapper

@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from daas.display import headers
 from daas.errors import DaasError
+from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.tables import read_table, shown
 from daas.text import words
 
-UNGROUPED = "Ungrouped"
+UNGROUPED = N_("Ungrouped")  # the theme of notes in no group; shown as `_(UNGROUPED)`
 THRESHOLD = 0.1
 
 
@@ -128,7 +130,7 @@ def save_groups(groups: pd.DataFrame, path: Path) -> Path:
 def load_groups(path: Path) -> pd.DataFrame:
     """Read a grouping the team edited. Every note needs an id and an observation; a blank
     theme means "Ungrouped"."""
-    df, _ = read_table(Path(path), ["note_id", "observation", "theme"])
+    df, _problems = read_table(Path(path), ["note_id", "observation", "theme"])
     if df["note_id"].eq("").any() or df["note_id"].duplicated().any():
         rows = df.loc[df["note_id"].eq("") | df["note_id"].duplicated(keep=False), "row"]
         raise DaasError.one(
@@ -141,8 +143,17 @@ def load_groups(path: Path) -> pd.DataFrame:
     return df.drop(columns="row").sort_values(["theme", "note_id"]).reset_index(drop=True)
 
 
+THEME_COLUMNS = (N_("theme"), N_("notes"), N_("participants"), N_("user_groups"), N_("example"))
+
+
 def themes(groups: pd.DataFrame) -> pd.DataFrame:
     """One row per theme: how many notes and participants, which user groups, an example."""
+    out = _themes(groups)
+    out["theme"] = out["theme"].replace(UNGROUPED, _(UNGROUPED))
+    return headers(out, THEME_COLUMNS)
+
+
+def _themes(groups: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for theme, g in groups.groupby("theme", sort=True):
         rows.append(
@@ -167,15 +178,17 @@ def findings(groups: pd.DataFrame, statements: dict[str, str] | None = None) -> 
     team has not written a statement for are listed with "(to write)"."""
     total = groups["participant"].nunique()
     statements = statements or {}
-    t = themes(groups)
+    t = _themes(groups)
     t = t[t["theme"] != UNGROUPED]
-    return pd.DataFrame(
+    evidence = _("{participants} of {total} participants ({groups}), {notes} notes")
+    table = pd.DataFrame(
         {
             "theme": t["theme"],
-            "finding": [statements.get(x, "(to write)") for x in t["theme"]],
+            "finding": [statements.get(x, _("(to write)")) for x in t["theme"]],
             "evidence": [
-                f"{p} of {total} participants ({u}), {n} notes"
+                evidence.format(participants=p, total=total, groups=u, notes=n)
                 for p, u, n in zip(t["participants"], t["user_groups"], t["notes"], strict=True)
             ],
         }
     ).reset_index(drop=True)
+    return headers(table, (N_("theme"), N_("finding"), N_("evidence")))

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from daas.city import City
+from daas.display import headers
 from daas.errors import Problem
+from daas.i18n import N_, _
 from daas.tables import problems_table, read_table, shown
 from daas.text import fold
 
@@ -68,7 +70,8 @@ def read_notes(path: Path) -> Notes:
                         "label every note so findings can say who raised them",
                     )
                 )
-        keep.append((f"n{row:03d}", participant or "Not given", group or "Not given", observation))
+        missing = _("Not given")
+        keep.append((f"n{row:03d}", participant or missing, group or missing, observation))
     return Notes(name, pd.DataFrame(keep, columns=COLUMNS), problems)
 
 
@@ -85,4 +88,4 @@ def participants_by_group(notes: Notes) -> pd.DataFrame:
     out = t.groupby("user_group").agg(
         participants=("participant", "nunique"), notes=("note_id", "count")
     )
-    return out.sort_index()
+    return headers(out.sort_index(), (N_("user_group"), N_("participants"), N_("notes")))

@@ -17,13 +17,15 @@ import pandas as pd
 
 from daas.charts import PALETTE, describe, use_theme
 from daas.city import City
+from daas.display import headers
 from daas.errors import Problem
+from daas.i18n import N_, _
 from daas.io import atomic_dir
 from daas.needs.stories import check_table
 from daas.text import fold
 
 MOSCOW = ("Must", "Should", "Could", "Won't")
-UNSET = "Not set"
+UNSET = N_("Not set")
 MUST_EFFORT_LIMIT = 0.6
 _MOSCOW_WORDS = {
     "Must": {"must", "must have", "m", "debe", "deve", "obligatorio", "obrigatorio"},
@@ -182,8 +184,10 @@ def moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     out["share_of_effort"] = (out["effort"] / total).round(2)
     out["note"] = ""
     if "Must" in out.index and out.loc["Must", "share_of_effort"] > MUST_EFFORT_LIMIT:
-        out.loc["Must", "note"] = "over 60% of effort: move some Musts to Should"
-    return out
+        out.loc["Must", "note"] = _("over 60% of effort: move some Musts to Should")
+    out = out.rename(index={UNSET: _(UNSET)})
+    names = (N_("moscow"), N_("stories"), N_("effort"), N_("share_of_effort"), N_("note"))
+    return headers(out, names)
 
 
 def rice_chart(table: pd.DataFrame, city: City) -> alt.Chart:
@@ -195,7 +199,7 @@ def rice_chart(table: pd.DataFrame, city: City) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("rice:Q", title="RICE score (reach × impact × confidence ÷ effort)"),
+            x=alt.X("rice:Q", title=_("RICE score (reach × impact × confidence ÷ effort)")),
             y=alt.Y("id:N", sort=list(data["id"]), title=None),
             color=alt.Color(
                 "moscow:N",
@@ -203,23 +207,38 @@ def rice_chart(table: pd.DataFrame, city: City) -> alt.Chart:
                 sort=cats,
                 scale=alt.Scale(domain=cats, range=PALETTE[: len(cats)]),
             ),
-            tooltip=["id", "moscow", "rice", "reach", "impact", "confidence", "effort", "story"],
+            tooltip=[alt.Tooltip(c, title=_(c)) for c in RICE_TOOLTIP],
         )
     )
     top = data.iloc[0] if len(data) else None
+    first = _(" First in the backlog: {id} ({moscow}, RICE {rice:g}).")
     return describe(
         chart,
-        title=f"Backlog priorities, {city.name}",
+        title=_("Backlog priorities, {city}").format(city=city.name),
         description=(
-            f"Horizontal bar chart of the RICE score of {len(data)} user stories, in backlog "
-            f"order (Must first), coloured by MoSCoW category."
+            _(
+                "Horizontal bar chart of the RICE score of {n} user stories, in backlog order "
+                "(Must first), coloured by MoSCoW category."
+            ).format(n=len(data))
             + (
-                f" First in the backlog: {top['id']} ({top['moscow']}, RICE {top['rice']:g})."
+                first.format(id=top["id"], moscow=_(top["moscow"]), rice=top["rice"])
                 if top is not None
                 else ""
             )
         ),
     )
+
+
+RICE_TOOLTIP = (
+    N_("id"),
+    N_("moscow"),
+    N_("rice"),
+    N_("reach"),
+    N_("impact"),
+    N_("confidence"),
+    N_("effort"),
+    N_("story"),
+)
 
 
 def _md_cell(value: object) -> str:

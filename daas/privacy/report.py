@@ -8,6 +8,8 @@ import altair as alt
 import pandas as pd
 
 from daas.charts import describe, use_theme
+from daas.display import headers
+from daas.i18n import N_, _
 from daas.privacy import anonymity
 
 
@@ -20,23 +22,29 @@ def group_size_distribution(df: pd.DataFrame, quasi: Sequence[str], threshold: i
     order = [str(i) for i in range(1, threshold)] + [f"{threshold}+"]
     data = bins.value_counts().reindex(order, fill_value=0).rename_axis("group size")
     data = data.reset_index(name="records")
-    data["risk"] = ["at risk" if s != f"{threshold}+" else "safe" for s in data["group size"]]
+    risky, safe = _("at risk"), _("safe")
+    data["risk"] = [risky if s != f"{threshold}+" else safe for s in data["group size"]]
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("group size:N", sort=order, title="Records sharing the same values"),
-            y=alt.Y("records:Q", title="Records"),
-            color=alt.Color("risk:N", title=None, sort=["at risk", "safe"]),
-            tooltip=["group size", "records"],
+            x=alt.X("group size:N", sort=order, title=_("Records sharing the same values")),
+            y=alt.Y("records:Q", title=_("Records")),
+            color=alt.Color("risk:N", title=None, sort=[risky, safe]),
+            tooltip=[
+                alt.Tooltip("group size", title=_("group size")),
+                alt.Tooltip("records", title=_("records")),
+            ],
         )
     )
     at_risk = int((sizes < threshold).sum())
     return describe(
         chart,
-        "How many people share their combination of details",
-        f"Bar chart of {len(df)} records by the size of the group sharing the same "
-        f"{', '.join(quasi)}. {at_risk} records are in groups smaller than {threshold}.",
+        _("How many people share their combination of details"),
+        _(
+            "Bar chart of {n} records by the size of the group sharing the same {fields}. "
+            "{at_risk} records are in groups smaller than {threshold}."
+        ).format(n=len(df), fields=", ".join(quasi), at_risk=at_risk, threshold=threshold),
     )
 
 
@@ -49,17 +57,23 @@ def uniques_chart(df: pd.DataFrame, quasi: Sequence[str], max_size: int = 3):
         .mark_bar()
         .encode(
             y=alt.Y("fields:N", sort="-x", title=None),
-            x=alt.X("unique_records:Q", title="Records unique on these fields"),
-            tooltip=["fields", "unique_records", "k"],
+            x=alt.X("unique_records:Q", title=_("Records unique on these fields")),
+            tooltip=[
+                alt.Tooltip("fields", title=_("fields")),
+                alt.Tooltip("unique_records", title=_("Records unique on these fields")),
+                alt.Tooltip("k", title="k"),
+            ],
         )
     )
     top = data.iloc[0] if len(data) else None
     text = (
-        f"The combination {top['fields']} singles out {top['unique_records']} records."
+        _("Bar chart. The combination {fields} singles out {n} records.").format(
+            fields=top["fields"], n=top["unique_records"]
+        )
         if top is not None
-        else "No combinations."
+        else _("Bar chart. No combinations.")
     )
-    return describe(chart, "Which fields single people out", "Bar chart. " + text)
+    return describe(chart, _("Which fields single people out"), text)
 
 
 def fixes(
@@ -81,27 +95,33 @@ def fixes(
     """
     quasi = list(quasi)
     d = df.copy()
-    rows = [_step("as collected", d, quasi)]
+    rows = [_step(_("as collected"), d, quasi)]
     if age:
         d[age] = anonymity.band_ages(d[age], width=age_width, top=age_width * 4)
-        rows.append(_step(f"{age} in {age_width}-year bands", d, quasi))
+        label = _("{age} in {width}-year bands").format(age=age, width=age_width)
+        rows.append(_step(label, d, quasi))
     if fine_area and coarse_area:
         quasi = [coarse_area if q == fine_area else q for q in quasi]
         quasi = list(dict.fromkeys(quasi))
         d = d.drop(columns=[fine_area])
-        rows.append(_step(f"{coarse_area} instead of {fine_area}", d, quasi))
+        label = _("{coarse} instead of {fine}").format(coarse=coarse_area, fine=fine_area)
+        rows.append(_step(label, d, quasi))
     if date:
         d[date] = d[date].astype(str).str[:4]
-        rows.append(_step(f"{date} to the year", d, quasi))
+        rows.append(_step(_("{date} to the year").format(date=date), d, quasi))
     sizes = anonymity.record_group_sizes(d, quasi)
     kept = d[sizes >= threshold]
-    step = _step(f"suppress groups under {threshold}", kept, quasi)
+    step = _step(_("suppress groups under {threshold}").format(threshold=threshold), kept, quasi)
     step["records suppressed"] = int(len(d) - len(kept))
     rows.append(step)
     table = pd.DataFrame(rows).set_index("step")
     table["records suppressed"] = table["records suppressed"].fillna(0).astype(int)
+    table = headers(table, FIX_COLUMNS)
     table.attrs["quasi"] = quasi  # the fields after the fixes
     return table, kept
+
+
+FIX_COLUMNS = (N_("step"), N_("unique records"), N_("records"), N_("records suppressed"))
 
 
 def _step(label: str, d: pd.DataFrame, quasi: Sequence[str]) -> dict:

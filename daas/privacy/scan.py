@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.privacy import anonymity
 from daas.privacy import identifiers as ids
 from daas.privacy.gate import describe_type, is_count_column
@@ -58,27 +59,42 @@ class ScanResult:
 
     def summary(self) -> str:
         """Plain-text report for the terminal."""
-        lines = [f"{self.rows:,} rows, {len(self.columns)} columns"]
+        lines = [_("{rows:,} rows, {n} columns").format(rows=self.rows, n=len(self.columns))]
         for c in self.columns:
             if c.pii:
                 lines.append(
-                    f"  {c.name}: {', '.join(c.pii)}  e.g. {', '.join(c.examples_redacted)}"
+                    "  "
+                    + _("{column}: {kinds}  e.g. {examples}").format(
+                        column=c.name,
+                        kinds=", ".join(c.pii),
+                        examples=", ".join(c.examples_redacted),
+                    )
                 )
         if self.quasi_identifiers:
-            lines.append(f"quasi-identifiers: {', '.join(self.quasi_identifiers)}")
+            quasi = ", ".join(self.quasi_identifiers)
+            lines.append(_("quasi-identifiers: {fields}").format(fields=quasi))
         if self.k_anonymity is not None:
-            lines.append(f"k-anonymity: {self.k_anonymity}; unique records: {self.unique_records}")
+            lines.append(
+                _("k-anonymity: {k}; unique records: {unique}").format(
+                    k=self.k_anonymity, unique=self.unique_records
+                )
+            )
         if self.l_diversity is not None:
-            lines.append(f"l-diversity: {self.l_diversity}")
-        lines.append("verdict: " + ("publishable" if self.publishable else "NOT publishable"))
+            lines.append(_("l-diversity: {l}").format(l=self.l_diversity))
+        verdict = _("publishable") if self.publishable else _("NOT publishable")
+        lines.append(_("verdict: {verdict}").format(verdict=verdict))
         lines += [f"  - {r}" for r in self.reasons]
         return "\n".join(lines)
 
 
 def _reason_for_column(c: ids.ColumnFinding) -> str:
     what = ", ".join(describe_type(k) for k in c.pii if k != ids.FREE_TEXT)
-    prefix = "free text containing " if ids.FREE_TEXT in c.pii else ""
-    return f"column '{c.name}' holds {prefix}{what}: remove it or replace it before publishing"
+    if ids.FREE_TEXT in c.pii:
+        reason = _("column '{column}' holds free text containing {what}: remove it or replace it "
+                   "before publishing")  # fmt: skip
+    else:
+        reason = _("column '{column}' holds {what}: remove it or replace it before publishing")
+    return reason.format(column=c.name, what=what)
 
 
 def scan_table(
@@ -110,9 +126,15 @@ def scan_table(
         quasi = []
         if small:
             reasons.append(
-                f"{small} count(s) between 1 and {min_group - 1} in {', '.join(counts)} are not "
-                f"suppressed: run suppression with threshold {min_group} (daas.privacy."
-                "suppress_counts)"
+                _(
+                    "{small} count(s) between 1 and {largest} in {columns} are not suppressed: "
+                    "run suppression with threshold {min_group} (daas.privacy.suppress_counts)"
+                ).format(
+                    small=small,
+                    largest=min_group - 1,
+                    columns=", ".join(counts),
+                    min_group=min_group,
+                )
             )
     elif quasi:
         sizes = anonymity.group_sizes(df, quasi)
@@ -120,17 +142,21 @@ def scan_table(
         uniques = int((sizes == 1).sum()) if len(df) else 0
         if len(df) and k < min_group:
             reasons.append(
-                f"k-anonymity is {k} on {', '.join(quasi)} (at least {min_group} needed): "
-                f"{uniques:,} record(s) are unique on these fields. Band ages, use coarser "
-                "areas or dates, or suppress rare groups."
+                _(
+                    "k-anonymity is {k} on {fields} (at least {min_group} needed): {uniques:,} "
+                    "record(s) are unique on these fields. Band ages, use coarser areas or dates, "
+                    "or suppress rare groups."
+                ).format(k=k, fields=", ".join(quasi), min_group=min_group, uniques=uniques)
             )
     if sensitive is not None:
         ldiv = anonymity.l_diversity(df, quasi, sensitive)
         if ldiv < 2 and len(df):
             reasons.append(
-                f"l-diversity of '{sensitive}' is {ldiv}: in some group of records sharing "
-                f"{', '.join(quasi) or 'all fields'}, everyone has the same '{sensitive}', so "
-                "being in the group gives it away"
+                _(
+                    "l-diversity of '{sensitive}' is {l}: in some group of records sharing "
+                    "{fields}, everyone has the same '{sensitive}', so being in the group gives "
+                    "it away"
+                ).format(sensitive=sensitive, l=ldiv, fields=", ".join(quasi) or _("all fields"))
             )
     return ScanResult(
         rows=len(df),

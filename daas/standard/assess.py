@@ -22,12 +22,14 @@ import yaml
 
 from daas.city import City
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.paths import cities_dir, city_build_dir
 from daas.standard.points import STAGES, Point, city_points
 from daas.templating import escape_markdown
 
-RATINGS = ("green", "amber", "red")  # best to worst
+RATINGS = (N_("green"), N_("amber"), N_("red"))  # best to worst; shown as `_(rating)`
 STATUS_RATING = {"met": "green", "partly-met": "amber", "not-met": "red"}
+STATUS_NAMES = {"met": N_("met"), "partly-met": N_("partly met"), "not-met": N_("not met")}
 CHECK_RATING = {"pass": "green", "warn": "amber", "missing": "amber", "fail": "red"}
 RATING_COLOURS = {"green": "#117733", "amber": "#8C6D00", "red": "#D55E00", "none": "#767676"}
 POINT_KEYS = {"status", "evidence", "actions"}
@@ -42,7 +44,7 @@ QUALITY_DIMENSIONS = (
 QUALITY_PASS, QUALITY_WARN = 0.95, 0.80
 METADATA_PASS, METADATA_WARN = 1.0, 0.80
 FRESH_PASS_DAYS, FRESH_WARN_DAYS = 31, 92
-NO_RUN = "no Beacon run yet"
+NO_RUN = N_("no Beacon run yet")  # the check detail; shown as `_(NO_RUN)`
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ def read_run(slug: str) -> dict | None:
 def automatic_checks(run: dict | None) -> dict[str, Check]:
     """Turn the Beacon run record into pass / warn / fail / missing checks."""
     if run is None:
-        return {n: Check(n, "missing", NO_RUN) for n in _CHECKS}
+        return {n: Check(n, "missing", _(NO_RUN)) for n in _CHECKS}
     return {n: fn(run) for n, fn in _CHECKS.items()}
 
 
@@ -255,10 +257,12 @@ def _number(value: object) -> float | None:
 def _check_package(run: dict) -> Check:
     v = run.get("package_valid")
     if v is True:
-        return Check("package_valid", "pass", "the published data package is valid")
+        return Check("package_valid", "pass", _("the published data package is valid"))
     if v is False:
-        return Check("package_valid", "fail", "the published data package failed validation")
-    return Check("package_valid", "missing", "the run record does not say if the package is valid")
+        return Check("package_valid", "fail", _("the published data package failed validation"))
+    return Check(
+        "package_valid", "missing", _("the run record does not say if the package is valid")
+    )
 
 
 def _check_quality(run: dict) -> Check:
@@ -266,12 +270,14 @@ def _check_quality(run: dict) -> Check:
     scores = {d: _number(q.get(d)) for d in QUALITY_DIMENSIONS} if isinstance(q, dict) else {}
     scores = {d: s for d, s in scores.items() if s is not None}
     if not scores:
-        return Check("quality", "missing", "the run record has no quality report")
+        return Check("quality", "missing", _("the run record has no quality report"))
     worst = min(scores, key=lambda d: scores[d])
-    detail = f"lowest quality dimension: {worst} {scores[worst]:.0%}"
+    detail = _("lowest quality dimension: {dimension} {score:.0%}").format(
+        dimension=_(worst), score=scores[worst]
+    )
     missing = [d for d in QUALITY_DIMENSIONS if d not in scores]
     if missing:
-        detail += f"; not measured: {', '.join(missing)}"
+        detail += _("; not measured: {dimensions}").format(dimensions=", ".join(map(_, missing)))
     if scores[worst] < QUALITY_WARN:
         return Check("quality", "fail", detail)
     if scores[worst] < QUALITY_PASS or missing:
@@ -282,22 +288,22 @@ def _check_quality(run: dict) -> Check:
 def _check_privacy(run: dict) -> Check:
     gate = run.get("privacy_gate")
     if not isinstance(gate, dict) or not isinstance(gate.get("passed"), bool):
-        return Check("privacy_gate", "missing", "the run record has no privacy gate result")
+        return Check("privacy_gate", "missing", _("the run record has no privacy gate result"))
     if gate["passed"]:
-        return Check("privacy_gate", "pass", "the privacy gate passed")
+        return Check("privacy_gate", "pass", _("the privacy gate passed"))
     reasons = [str(r) for r in gate.get("reasons") or []]
     return Check(
         "privacy_gate",
         "fail",
-        "the privacy gate failed" + (f": {'; '.join(reasons)}" if reasons else ""),
+        _("the privacy gate failed") + (f": {'; '.join(reasons)}" if reasons else ""),
     )
 
 
 def _check_metadata(run: dict) -> Check:
     share = _number(run.get("metadata_complete"))
     if share is None:
-        return Check("metadata_complete", "missing", "the run record has no metadata score")
-    detail = f"{share:.0%} of the metadata profile's fields are filled in"
+        return Check("metadata_complete", "missing", _("the run record has no metadata score"))
+    detail = _("{share:.0%} of the metadata profile's fields are filled in").format(share=share)
     if share >= METADATA_PASS:
         return Check("metadata_complete", "pass", detail)
     return Check("metadata_complete", "warn" if share >= METADATA_WARN else "fail", detail)
@@ -306,8 +312,8 @@ def _check_metadata(run: dict) -> Check:
 def _check_freshness(run: dict) -> Check:
     days = _number(run.get("freshness_days"))
     if days is None:
-        return Check("freshness", "missing", "the run record does not say how old the data is")
-    detail = f"the newest data is {days:g} days old"
+        return Check("freshness", "missing", _("the run record does not say how old the data is"))
+    detail = _("the newest data is {days:g} days old").format(days=days)
     if days <= FRESH_PASS_DAYS:
         return Check("freshness", "pass", detail)
     return Check("freshness", "warn" if days <= FRESH_WARN_DAYS else "fail", detail)
@@ -317,11 +323,13 @@ def _check_published(run: dict) -> Check:
     status = run.get("status")
     if status == "published":
         return Check(
-            "published", "pass", f"the last run published (finished {run.get('finished')})"
+            "published",
+            "pass",
+            _("the last run published (finished {finished})").format(finished=run.get("finished")),
         )
     if status == "failed":
-        return Check("published", "fail", "the last Beacon run failed and published nothing")
-    return Check("published", "missing", "the run record has no status")
+        return Check("published", "fail", _("the last Beacon run failed and published nothing"))
+    return Check("published", "missing", _("the run record has no status"))
 
 
 def _pages(run: dict) -> dict:
@@ -331,16 +339,19 @@ def _pages(run: dict) -> dict:
 
 def _check_performance_page(run: dict) -> Check:
     if _pages(run).get("performance") is True:
-        return Check("performance_page", "pass", "the performance page is published")
-    return Check("performance_page", "fail", "the performance page is not published")
+        return Check("performance_page", "pass", _("the performance page is published"))
+    return Check("performance_page", "fail", _("the performance page is not published"))
 
 
 def _check_service_pages(run: dict) -> Check:
     pages = _pages(run)
     missing = [p for p in ("resident", "staff") if pages.get(p) is not True]
     if not missing:
-        return Check("service_pages", "pass", "the resident and staff pages are published")
-    return Check("service_pages", "fail", f"not published: the {' and '.join(missing)} page")
+        return Check("service_pages", "pass", _("the resident and staff pages are published"))
+    if len(missing) == 2:
+        return Check("service_pages", "fail", _("not published: the resident and staff page"))
+    page = _("resident") if missing == ["resident"] else _("staff")
+    return Check("service_pages", "fail", _("not published: the {page} page").format(page=page))
 
 
 _CHECKS = {
@@ -366,16 +377,27 @@ def _actions(rating: str, own: list[str], checks: list[Check], title: str) -> li
     out = list(own)
     for c in checks:
         if c.status == "fail":
-            out.append(f"Fix the Beacon check '{c.name}': {c.detail}.")
-        elif c.status == "missing" and c.detail == NO_RUN:
-            out.append(f"Run the Beacon so '{c.name}' can be checked automatically.")
+            out.append(_("Fix the Beacon check '{check}': {detail}.").format(**_named(c)))
+        elif c.status == "missing" and c.detail == _(NO_RUN):
+            out.append(
+                _("Run the Beacon so '{check}' can be checked automatically.").format(**_named(c))
+            )
         elif c.status in {"warn", "missing"}:
-            out.append(f"Improve '{c.name}': {c.detail}.")
+            out.append(_("Improve '{check}': {detail}.").format(**_named(c)))
     if rating == "amber" and not out:
-        out.append(f"Agree with the panel what would make '{title}' fully met.")
+        agree = _("Agree with the panel what would make '{title}' fully met.")
+        out.append(agree.format(title=title))
     if rating == "red" and not out:
-        out.append(f"Plan the work that would meet '{title}', then ask for re-assessment.")
+        out.append(
+            _("Plan the work that would meet '{title}', then ask for re-assessment.").format(
+                title=title
+            )
+        )
     return out
+
+
+def _named(check: Check) -> dict[str, str]:
+    return {"check": check.name, "detail": check.detail}
 
 
 def assess(
@@ -389,7 +411,7 @@ def assess(
         data = {
             "stage": "discovery",
             "points": {
-                p.id: {"status": "not-met", "evidence": "No evidence file yet.", "actions": []}
+                p.id: {"status": "not-met", "evidence": _("No evidence file yet."), "actions": []}
                 for p in points
             },
         }
@@ -410,7 +432,7 @@ def assess(
                 evidence=" ".join(entry["evidence"].split()),
                 rating=rating,
                 automatic=auto,
-                actions=_actions(rating, entry.get("actions") or [], auto, p.title)
+                actions=_actions(rating, entry.get("actions") or [], auto, _(p.title))
                 if rating != "green"
                 else list(entry.get("actions") or []),
                 toolkit=list(p.toolkit),
@@ -445,10 +467,10 @@ def table(report: Assessment):
     return pd.DataFrame(
         [
             {
-                "point": f"{i}. {r.title}",
-                "team says": r.self_status.replace("-", " "),
-                "automatic evidence": _auto_summary(r.automatic),
-                "rating": r.rating,
+                _("point"): f"{i}. {_(r.title)}",
+                _("team says"): _(STATUS_NAMES[r.self_status]),
+                _("automatic evidence"): _auto_summary(r.automatic),
+                _("rating"): _(r.rating),
             }
             for i, r in enumerate(report.points, 1)
         ]
@@ -457,9 +479,10 @@ def table(report: Assessment):
 
 def _auto_summary(checks: list[Check]) -> str:
     if not checks:
-        return "none"
+        return _("none")
     details = dict.fromkeys(c.detail for c in checks if c.status != "pass")
-    return worst([CHECK_RATING[c.status] for c in checks]) + "".join(f" ({d})" for d in details)
+    rating = worst([CHECK_RATING[c.status] for c in checks])
+    return _(rating) + "".join(f" ({d})" for d in details)
 
 
 def chart(report: Assessment):
@@ -472,21 +495,18 @@ def chart(report: Assessment):
 
     use_theme()
     rows = []
-    for i, r in enumerate(report.points, 1):
+    columns = [_("Team says"), _("Automatic"), _("Rating")]
+    order = [f"{i}. {_(r.title)}" for i, r in enumerate(report.points, 1)]
+    for point, r in zip(order, report.points, strict=True):
         auto = worst([CHECK_RATING[c.status] for c in r.automatic]) if r.automatic else "none"
-        for col, value in (
-            ("Team says", STATUS_RATING[r.self_status]),
-            ("Automatic", auto),
-            ("Rating", r.rating),
-        ):
-            rows.append({"point": f"{i}. {r.title}", "column": col, "rating": value})
+        for col, value in zip(columns, (STATUS_RATING[r.self_status], auto, r.rating), strict=True):
+            rows.append({"point": point, "column": col, "rating": value, "label": _(value)})
     df = pd.DataFrame(rows)
-    order = [f"{i}. {r.title}" for i, r in enumerate(report.points, 1)]
     scale = alt.Scale(domain=list(RATING_COLOURS), range=list(RATING_COLOURS.values()))
     base = alt.Chart(df).encode(
         x=alt.X(
             "column:N",
-            sort=["Team says", "Automatic", "Rating"],
+            sort=columns,
             title=None,
             axis=alt.Axis(orient="top", labelAngle=0),
         ),
@@ -494,17 +514,25 @@ def chart(report: Assessment):
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("rating:N", scale=scale, legend=None),
-        tooltip=["point:N", "column:N", "rating:N"],
+        tooltip=[
+            alt.Tooltip("point:N", title=_("point")),
+            alt.Tooltip("column:N", title=_("column")),
+            alt.Tooltip("label:N", title=_("rating")),
+        ],
     )
-    labels = base.mark_text(color="white", fontWeight="bold").encode(text="rating:N")
+    labels = base.mark_text(color="white", fontWeight="bold").encode(text="label:N")
     c = (cells + labels).properties(width=330, height=alt.Step(26))
     n = report.counts
     return describe(
         c,
-        f"Assessment against the Data Service Standard: overall {report.overall}",
-        f"{len(report.points)} points for {report.city_name}: {n['green']} green, {n['amber']} "
-        f"amber, {n['red']} red. Each row is a point; columns show the team's own view, the "
-        "automatic evidence from the Beacon and the resulting rating.",
+        _("Assessment against the Data Service Standard: overall {rating}").format(
+            rating=_(report.overall)
+        ),
+        _(
+            "{n} points for {city}: {green} green, {amber} amber, {red} red. Each row is a "
+            "point; columns show the team's own view, the automatic evidence from the Beacon and "
+            "the resulting rating."
+        ).format(n=len(report.points), city=report.city_name, **n),
     )
 
 
@@ -512,28 +540,32 @@ def to_markdown(report: Assessment) -> str:
     """The assessment report as a Markdown page for the city's edition."""
     n = report.counts
     run = report.beacon_run
+    ran = _("{status}, finished {finished}").format(
+        status=_(str(run["status"])), finished=run["finished"]
+    )
+    head = (_("Point"), _("Team says"), _("Automatic evidence"), _("Rating"))
     lines = [
-        f"# {report.city_name}: assessment against the Data Service Standard",
+        _("# {city}: assessment against the Data Service Standard").format(city=report.city_name),
         "",
-        f"- Stage assessed: **{report.stage}**",
-        f"- Overall rating: **{report.overall}** ({n['green']} green, {n['amber']} amber, "
-        f"{n['red']} red)",
-        f"- Team's evidence: `{report.evidence_file}`",
-        "- Beacon run: "
-        + (f"{run['status']}, finished {run['finished']}" if run["found"] else NO_RUN),
+        _("- Stage assessed: **{stage}**").format(stage=_(report.stage)),
+        _("- Overall rating: **{rating}** ({green} green, {amber} amber, {red} red)").format(
+            rating=_(report.overall), **n
+        ),
+        _("- Team's evidence: `{file}`").format(file=report.evidence_file),
+        _("- Beacon run: {run}").format(run=ran if run["found"] else _(NO_RUN)),
         "",
-        "| # | Point | Team says | Automatic evidence | Rating |",
+        "| # | " + " | ".join(head) + " |",
         "|---|---|---|---|---|",
     ]
     for i, r in enumerate(report.points, 1):
         lines.append(
-            f"| {i} | {_cell(r.title)} | {r.self_status} | {_cell(_auto_summary(r.automatic))} "
-            f"| **{r.rating}** |"
+            f"| {i} | {_cell(_(r.title))} | {_(STATUS_NAMES[r.self_status])} "
+            f"| {_cell(_auto_summary(r.automatic))} | **{_(r.rating)}** |"
         )
-    lines += ["", "## Actions", "", actions_markdown(report), ""]
-    lines += ["## Evidence by point", ""]
+    lines += ["", _("## Actions"), "", actions_markdown(report), ""]
+    lines += [_("## Evidence by point"), ""]
     for i, r in enumerate(report.points, 1):
-        lines += [f"**{i}. {r.title}** ({r.rating}). {r.evidence}", ""]
+        lines += [f"**{i}. {_(r.title)}** ({_(r.rating)}). {r.evidence}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -541,15 +573,15 @@ def actions_markdown(report: Assessment) -> str:
     """The actions for every point that is not green, as Markdown without headings."""
     acted = [r for r in report.points if r.actions and r.rating != "green"]
     if not acted:
-        return "No actions: every point is green."
+        return _("No actions: every point is green.")
     lines = []
     for r in acted:
         when = (
-            "fix within three months and before the next assessment"
+            _("fix within three months and before the next assessment")
             if r.rating == "amber"
-            else "pause, fix, then ask for re-assessment"
+            else _("pause, fix, then ask for re-assessment")
         )
-        lines.append(f"**{escape_markdown(r.title)}** ({r.rating}: {when})")
+        lines.append(f"**{escape_markdown(_(r.title))}** ({_(r.rating)}: {when})")
         lines += ["", *(f"- {a}" for a in r.actions), ""]
     return "\n".join(lines).rstrip()
 

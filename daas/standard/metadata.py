@@ -13,23 +13,25 @@ from pathlib import Path
 import pandas as pd
 
 from daas.city import City
+from daas.display import headers
+from daas.i18n import N_, _
 
-# field in datapackage.json -> (DCAT-US term, what to write, in plain words)
+# field in datapackage.json -> (DCAT-US term, what to write, in plain words; shown translated)
 PROFILE: dict[str, tuple[str, str]] = {
-    "title": ("title", "a name a resident would search for"),
-    "description": ("description", "what the data is, who it is for, what it leaves out"),
-    "keywords": ("keyword", "search words, including everyday ones"),
-    "modified": ("modified", "the date the data last changed"),
-    "publisher": ("publisher", "the city department that publishes it"),
-    "contactPoint": ("contactPoint", "a shared mailbox that answers questions"),
-    "identifier": ("identifier", "a stable id or address that never changes"),
-    "accessLevel": ("accessLevel", "public, restricted public or non-public"),
-    "licenses": ("license", "the open licence, for example CC-BY-4.0"),
-    "spatial": ("spatial", "the area covered"),
-    "temporal": ("temporal", "the period covered"),
-    "resources": ("distribution", "the files or links, with their formats"),
-    "accrualPeriodicity": ("accrualPeriodicity", "how often it is updated"),
-    "describedBy": ("describedBy", "a link to the data dictionary"),
+    "title": ("title", N_("a name a resident would search for")),
+    "description": ("description", N_("what the data is, who it is for, what it leaves out")),
+    "keywords": ("keyword", N_("search words, including everyday ones")),
+    "modified": ("modified", N_("the date the data last changed")),
+    "publisher": ("publisher", N_("the city department that publishes it")),
+    "contactPoint": ("contactPoint", N_("a shared mailbox that answers questions")),
+    "identifier": ("identifier", N_("a stable id or address that never changes")),
+    "accessLevel": ("accessLevel", N_("public, restricted public or non-public")),
+    "licenses": ("license", N_("the open licence, for example CC-BY-4.0")),
+    "spatial": ("spatial", N_("the area covered")),
+    "temporal": ("temporal", N_("the period covered")),
+    "resources": ("distribution", N_("the files or links, with their formats")),
+    "accrualPeriodicity": ("accrualPeriodicity", N_("how often it is updated")),
+    "describedBy": ("describedBy", N_("a link to the data dictionary")),
 }
 
 
@@ -47,7 +49,7 @@ class Completeness:
                     "field": f,
                     "DCAT-US term": term,
                     "filled in": f in self.filled,
-                    "what to write": hint,
+                    "what to write": _(hint),
                 }
                 for f, (term, hint) in PROFILE.items()
             ]
@@ -104,4 +106,5 @@ def validate_table(path: Path, schema: dict) -> pd.DataFrame:
         for task in report.tasks
         for err in (e.to_descriptor() for e in task.errors)
     ]
-    return pd.DataFrame(rows, columns=["row", "field", "problem", "message"])
+    table = pd.DataFrame(rows, columns=["row", "field", "problem", "message"])
+    return headers(table, (N_("row"), N_("field"), N_("problem"), N_("message")))

@@ -13,10 +13,12 @@ from pathlib import Path
 import yaml
 
 from daas.city import City
+from daas.display import headers
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 
 POINTS_FILE = Path(__file__).with_name("points.yml")
-STAGES = ("discovery", "alpha", "beta", "live")
+STAGES = (N_("discovery"), N_("alpha"), N_("beta"), N_("live"))  # shown as `_(stage)`
 CROSSWALK_KEYS = ("govuk", "arlington", "pittsburgh", "traits", "fair")
 CHECKS = (
     "package_valid",
@@ -27,6 +29,34 @@ CHECKS = (
     "published",
     "performance_page",
     "service_pages",
+)
+
+# The base points' titles and the data-product traits in points.yml, marked for translators
+# (pages show `_(title)`; a title a city renamed is its own words and shows as written).
+TITLES = (
+    N_("Publish data with a purpose"),
+    N_("Understand the people who use the data and what they need"),
+    N_("Solve a whole problem, across teams and data owners"),
+    N_("Offer the right mix of ways to get the data"),
+    N_("Make the data easy to find, understand and use"),
+    N_("Make sure everyone can use the service"),
+    N_("Have a team that can build and run the service"),
+    N_("Work in small steps and improve often"),
+    N_("Protect people's privacy and use data ethically"),
+    N_("Know the quality of the data and say it plainly"),
+    N_("Use open standards, open licences and tools that are cheap to change"),
+    N_("Keep the service running and the data fresh"),
+    N_("Say what success looks like and publish how the service performs"),
+)
+TRAITS = (
+    N_("valuable on its own"),
+    N_("interoperable and composable"),
+    N_("natively accessible"),
+    N_("discoverable"),
+    N_("addressable"),
+    N_("understandable"),
+    N_("secure"),
+    N_("trustworthy and truthful"),
 )
 
 
@@ -130,12 +160,13 @@ def crosswalk_table(points: list[Point] | None = None):
         cw = p.crosswalk
         rows.append(
             {
-                "point": f"{i}. {p.title}",
+                "point": f"{i}. {_(p.title)}",
                 "GOV.UK": ", ".join(map(str, cw.get("govuk", ()))) or "–",
                 "Arlington": ", ".join(map(str, cw.get("arlington", ()))) or "–",
                 "Pittsburgh": ", ".join(map(str, cw.get("pittsburgh", ()))) or "–",
-                "data-product traits": ", ".join(cw.get("traits", ())) or "–",
+                "data-product traits": ", ".join(map(_, cw.get("traits", ()))) or "–",
                 "FAIR": ", ".join(cw.get("fair", ())) or "–",
             }
         )
-    return pd.DataFrame(rows).set_index("point")
+    table = pd.DataFrame(rows).set_index("point")
+    return headers(table, (N_("point"), N_("data-product traits")))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from daas.city import City
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.i18n import _
 from daas.privacy.anonymity import band_ages, k_anonymity, unique_records
 
 QUASI = ["age_band", "sex", "neighbourhood"]
@@ -24,28 +25,31 @@ def singled_out(answer: object, city: City) -> Feedback:
     """How many applicants are alone in their group? Example: answer = 12"""
     if isinstance(answer, bool) or not isinstance(answer, Real):
         return not_yet(
-            f"give a whole number, not a {type(answer).__name__}.", "for example: answer = 12"
+            _("give a whole number, not a {kind}.").format(kind=type(answer).__name__),
+            _("for example: {example}").format(example="answer = 12"),
         )
     df = applications(city)
     alone = unique_records(df, QUASI)
     if answer == alone:
         return right(
-            f"{alone} applicants are the only one of their age band, sex and "
-            f"neighbourhood: anyone who knows those three facts could find them. "
-            f"A table published at {city.name}'s minimum cell size of "
-            f"{city.privacy.min_cell_size} would hide them."
+            _(
+                "{n} applicants are the only one of their age band, sex and neighbourhood: anyone "
+                "who knows those three facts could find them. A table published at {city}'s "
+                "minimum cell size of {size} would hide them."
+            ).format(n=alone, city=city.name, size=city.privacy.min_cell_size)
         )
     exact = unique_records(df, ["age", "sex", "neighbourhood"])
     if answer == exact:
         return not_yet(
-            "that is the count with exact ages.",
-            "band the ages first with `band_ages`, then group.",
+            _("that is the count with exact ages."),
+            _("band the ages first with `band_ages`, then group."),
         )
     if answer == k_anonymity(df, QUASI):
         return not_yet(
-            "that is k, the size of the smallest group.", "count the groups of size 1 instead."
+            _("that is k, the size of the smallest group."),
+            _("count the groups of size 1 instead."),
         )
     return not_yet(
-        f"{answer} is not the number of applicants alone in their group.",
-        "group by age_band, sex and neighbourhood, then count the groups of size 1.",
+        _("{answer} is not the number of applicants alone in their group.").format(answer=answer),
+        _("group by age_band, sex and neighbourhood, then count the groups of size 1."),
     )

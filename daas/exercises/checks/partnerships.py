@@ -8,6 +8,7 @@ from numbers import Real
 from daas.city import BeaconSource, City
 from daas.errors import DaasError
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.i18n import _
 from daas.paths import repo_root
 from daas.tables import read_table
 
@@ -29,33 +30,38 @@ def tde_order(answer: object, city: City) -> Feedback:
     """The four steps in order. Example: answer = ["find", "refine", "design", "implement"]"""
     if not isinstance(answer, list | tuple):
         return not_yet(
-            f"give the steps as a list, not a {type(answer).__name__}.",
-            'write ["...", "...", "...", "..."]',
+            _("give the steps as a list, not a {kind}.").format(kind=type(answer).__name__),
+            _("write {example}").format(example='["...", "...", "...", "..."]'),
         )
     steps = [str(s).strip().casefold() for s in answer]
     unknown = [s for s in steps if s not in TDE_STEPS]
     if unknown:
         return not_yet(
-            f"'{unknown[0]}' is not one of the steps.",
-            f"the steps are {', '.join(sorted(TDE_STEPS))}; put them in order.",
+            _("'{step}' is not one of the steps.").format(step=unknown[0]),
+            _("the steps are {steps}; put them in order.").format(
+                steps=", ".join(sorted(TDE_STEPS))
+            ),
         )
     if sorted(set(steps)) != sorted(TDE_STEPS) or len(steps) != 4:
         return not_yet(
-            "each of the four steps should appear once.",
-            f"use all of: {', '.join(sorted(TDE_STEPS))}.",
+            _("each of the four steps should appear once."),
+            _("use all of: {steps}.").format(steps=", ".join(sorted(TDE_STEPS))),
         )
     if steps == list(TDE_STEPS):
         return right(
-            "find a focus, refine use cases with stakeholders, design with the users, "
-            "implement with real users."
+            _(
+                "find a focus, refine use cases with stakeholders, design with the users, "
+                "implement with real users."
+            )
         )
     if steps.index("design") < steps.index("refine"):
         return not_yet(
-            "you design before refining the use cases.",
-            "talk to stakeholders about what they would use the data for first.",
+            _("you design before refining the use cases."),
+            _("talk to stakeholders about what they would use the data for first."),
         )
     return not_yet(
-        "the steps are not in order yet.", "start by watching what information the community needs."
+        _("the steps are not in order yet."),
+        _("start by watching what information the community needs."),
     )
 
 
@@ -75,8 +81,8 @@ def partner_source(city: City) -> tuple[str, BeaconSource]:
 
 def partner_columns(city: City) -> list[str]:
     """The header of the partner's export, as the file spells it."""
-    _, src = partner_source(city)
-    df, _ = read_table(repo_root() / src.path, [])
+    _key, src = partner_source(city)
+    df, _problems = read_table(repo_root() / src.path, [])
     return [c for c in df.columns if c != "row"]
 
 
@@ -84,13 +90,16 @@ def partner_overview(city: City) -> dict[str, list[str]] | str:
     """The partner export's columns and the identifying ones, or a note saying what is missing
     (for notebooks: a city without partner data still gets a readable first cell)."""
     try:
-        return {"columns": partner_columns(city), "identify a listing": identifying_columns(city)}
+        return {
+            _("columns"): partner_columns(city),
+            _("identify a listing"): identifying_columns(city),
+        }
     except DaasError as exc:
-        return f"This exercise needs the Beacon's partner data. {exc}"
+        return _("This exercise needs the Beacon's partner data. {problem}").format(problem=exc)
 
 
 def identifying_columns(city: City) -> list[str]:
-    _, src = partner_source(city)
+    _key, src = partner_source(city)
     out = []
     for field in IDENTIFYING:
         cols = src.columns.get(field, [])
@@ -103,59 +112,70 @@ def sharing_agreement(answer: object, city: City) -> Feedback:
     """A data-sharing agreement. Example: answer = {"purpose": "...", "data": [...], ...}"""
     if not isinstance(answer, dict):
         return not_yet(
-            f"the agreement should be a dictionary, not a {type(answer).__name__}.",
-            "start from the template in the cell above.",
+            _("the agreement should be a dictionary, not a {kind}.").format(
+                kind=type(answer).__name__
+            ),
+            _("start from the template in the cell above."),
         )
     missing = [k for k in AGREEMENT_KEYS if not answer.get(k)]
     if missing:
         return not_yet(
-            f"the agreement does not say: {', '.join(missing)}.",
-            "every agreement states purpose, data, publication, frequency, period, "
-            "minimum cell size and transfer method.",
+            _("the agreement does not say: {keys}.").format(keys=", ".join(missing)),
+            _(
+                "every agreement states purpose, data, publication, frequency, period, "
+                "minimum cell size and transfer method."
+            ),
         )
     if len(str(answer["purpose"]).split()) < 6:
         return not_yet(
-            "the purpose is too short for the partner to know what the data is for.",
-            "say who will use the data and what decision it supports.",
+            _("the purpose is too short for the partner to know what the data is for."),
+            _("say who will use the data and what decision it supports."),
         )
     known = partner_columns(city)
     for key in ("data", "publish"):
         if not isinstance(answer[key], list | tuple):
             return not_yet(
-                f"`{key}` should be a list of column names.", f"for example: {known[:2]}"
+                _("`{key}` should be a list of column names.").format(key=key),
+                _("for example: {example}").format(example=known[:2]),
             )
     cols = [str(c).strip().lower() for c in answer["data"]]
     unknown = [c for c in cols if c not in known]
     if unknown:
         return not_yet(
-            f"the partner's file has no column '{unknown[0]}'.",
-            f"its columns are: {', '.join(known)}.",
+            _("the partner's file has no column '{column}'.").format(column=unknown[0]),
+            _("its columns are: {columns}.").format(columns=", ".join(known)),
         )
     published = [str(c).strip().lower() for c in answer["publish"]]
     if extra := [c for c in published if c not in cols]:
         return not_yet(
-            f"you publish '{extra[0]}' but do not receive it under `data`.",
-            "publish only what the agreement lets you receive.",
+            _("you publish '{column}' but do not receive it under `data`.").format(column=extra[0]),
+            _("publish only what the agreement lets you receive."),
         )
     if risky := [c for c in published if c in identifying_columns(city)]:
         return not_yet(
-            f"publishing '{risky[0]}' would reveal single listings the partner sells.",
-            "publish counts or medians by neighbourhood instead of listing-level fields.",
+            _("publishing '{column}' would reveal single listings the partner sells.").format(
+                column=risky[0]
+            ),
+            _("publish counts or medians by neighbourhood instead of listing-level fields."),
         )
     minimum = city.privacy.min_cell_size
     size = answer["min_cell_size"]
     if isinstance(size, bool) or not isinstance(size, Real) or size < minimum:
         return not_yet(
-            f"the minimum cell size must be at least {city.name}'s {minimum}.",
-            "use the value from the city's privacy settings.",
+            _("the minimum cell size must be at least {city}'s {minimum}.").format(
+                city=city.name, minimum=minimum
+            ),
+            _("use the value from the city's privacy settings."),
         )
     months = answer["period_months"]
     if isinstance(months, bool) or not isinstance(months, Real) or not 1 <= months <= 36:
         return not_yet(
-            "the agreement should run for 1 to 36 months, then be reviewed.",
-            "a year (12) is common for a first agreement.",
+            _("the agreement should run for 1 to 36 months, then be reviewed."),
+            _("a year (12) is common for a first agreement."),
         )
     return right(
-        f"{len(cols)} columns received, {len(published)} published in aggregate, "
-        f"cells under {size:g} suppressed, reviewed after {months:g} months."
+        _(
+            "{received} columns received, {published} published in aggregate, cells under "
+            "{size:g} suppressed, reviewed after {months:g} months."
+        ).format(received=len(cols), published=len(published), size=size, months=months)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from daas import profile
 from daas.city import City
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.i18n import _
 
 
 @kindly
@@ -19,23 +20,29 @@ def most_renters(answer: object, city: City) -> Feedback:
     names = list(df["neighbourhood"])
     if not isinstance(answer, str):
         return not_yet(
-            f"give the name as text in quotes, not a {type(answer).__name__}.",
-            f'for example: answer = "{names[0]}"',
+            _("give the name as text in quotes, not a {kind}.").format(kind=type(answer).__name__),
+            _("for example: {example}").format(example=f'answer = "{names[0]}"'),
         )
     clean = answer.strip().casefold()
     if clean not in {n.casefold() for n in names}:
         return not_yet(
-            f"'{answer}' is not one of {city.name}'s neighbourhoods.",
-            f"pick one of: {', '.join(names)}.",
+            _("'{answer}' is not one of {city}'s neighbourhoods.").format(
+                answer=answer, city=city.name
+            ),
+            _("pick one of: {names}.").format(names=", ".join(names)),
         )
     if clean == best.casefold():
-        return right(f"{best} has about {int(renting.max()):,} renting households.")
+        return right(
+            _("{name} has about {n:,} renting households.").format(name=best, n=int(renting.max()))
+        )
     if clean == most_households.casefold():
         return not_yet(
-            f"{answer} has the most households, but not the most renting ones.",
-            "multiply `households` by `renter_share` for each neighbourhood first.",
+            _("{answer} has the most households, but not the most renting ones.").format(
+                answer=answer
+            ),
+            _("multiply `households` by `renter_share` for each neighbourhood first."),
         )
     return not_yet(
-        "that neighbourhood has fewer renting households than another.",
-        "sort the table by households × renter_share.",
+        _("that neighbourhood has fewer renting households than another."),
+        _("sort the table by households × renter_share."),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from daas.city import City
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.i18n import _
 from daas.needs.stories import TEMPLATES, check_story, criteria
 
 
@@ -12,22 +13,31 @@ def user_story(answer: object, city: City) -> Feedback:
     """A user story for the Beacon. Example: answer = "As a renter, I need ... so that ..." """
     if not isinstance(answer, str):
         return not_yet(
-            f"write the story as text in quotes, not a {type(answer).__name__}.",
+            _("write the story as text in quotes, not a {kind}.").format(
+                kind=type(answer).__name__
+            ),
             TEMPLATES[city.language],
         )
     story = check_story(answer, city.language)
     if not story.ok:
-        return not_yet(story.explain() + ".", f"follow the pattern: {TEMPLATES[city.language]}")
+        return not_yet(
+            story.explain() + ".",
+            _("follow the pattern: {template}").format(template=TEMPLATES[city.language]),
+        )
     if story.need.casefold().strip() == story.goal.casefold().strip():
         return not_yet(
-            "the goal repeats the need.", "say why the user needs it: what it lets them do."
+            _("the goal repeats the need."), _("say why the user needs it: what it lets them do.")
         )
     if len(story.goal.split()) < 3:
         return not_yet(
-            f"the goal '{story.goal}' is too short to test against.",
-            "describe the outcome the user wants in a few words.",
+            _("the goal '{goal}' is too short to test against.").format(goal=story.goal),
+            _("describe the outcome the user wants in a few words."),
         )
-    return right(f"role: {story.role}; need: {story.need}; goal: {story.goal}.")
+    return right(
+        _("role: {role}; need: {need}; goal: {goal}.").format(
+            role=story.role, need=story.need, goal=story.goal
+        )
+    )
 
 
 @kindly
@@ -37,19 +47,19 @@ def acceptance_criteria(answer: object, city: City) -> Feedback:
         answer = criteria(answer)
     if not isinstance(answer, list | tuple):
         return not_yet(
-            f"give a list of criteria, not a {type(answer).__name__}.",
-            'write ["Done when ...", "Done when ..."]',
+            _("give a list of criteria, not a {kind}.").format(kind=type(answer).__name__),
+            _('write ["Done when ...", "Done when ..."]'),
         )
     items = [c for a in answer for c in criteria(str(a))]
     if len(items) < 2:
         return not_yet(
-            "a story needs at least two acceptance criteria to be testable.",
-            "add another 'Done when ...' line.",
+            _("a story needs at least two acceptance criteria to be testable."),
+            _("add another 'Done when ...' line."),
         )
     vague = [c for c in items if len(c.split()) < 4]
     if vague:
         return not_yet(
-            f"'{vague[0]}' is too vague for a tester to check.",
-            "say what someone can see or do, e.g. 'the page lists homes by rent'.",
+            _("'{criterion}' is too vague for a tester to check.").format(criterion=vague[0]),
+            _("say what someone can see or do, e.g. 'the page lists homes by rent'."),
         )
-    return right(f"{len(items)} criteria, each specific enough to test.")
+    return right(_("{n} criteria, each specific enough to test.").format(n=len(items)))

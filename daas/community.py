@@ -159,6 +159,13 @@ def load(city: City) -> tuple[pd.DataFrame, pd.DataFrame]:
     return read_attendance(att), read_feedback(fb)
 
 
+def records_summary(att: pd.DataFrame, fb: pd.DataFrame) -> str:
+    """Attendances, people and feedback forms in the tracker's tables, in a sentence."""
+    return _("{n} attendances by {people} people; {forms} feedback forms").format(
+        n=len(att), people=att["person_id"].nunique(), forms=len(fb)
+    )
+
+
 def participation(att: pd.DataFrame) -> pd.DataFrame:
     """Per session: attendees, departments represented, first-timers and returners."""
     return headers(_participation(att), PARTICIPATION_COLUMNS)

@@ -272,6 +272,13 @@ def survey_for(city: City, path: str | Path | None = None) -> Survey:
     return read_survey(Path(path) if path else city.dataset_path("staff_survey"))
 
 
+def survey_summary(survey: Survey, city: City) -> str:
+    """Which file was read and how many people answered, in a sentence."""
+    return _("{city}: {n} respondents in {file}").format(
+        city=city.name, n=survey.respondents, file=survey.file
+    )
+
+
 # --- results -------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from daas.city import City
+from daas.display import headers
 from daas.errors import DaasError, Problem
 from daas.i18n import N_, _
 from daas.io import atomic_write_text
@@ -276,6 +277,73 @@ def scores_table(record: dict):
             for k, s in record["scores"].items()
         ]
     ).set_index(_("principle"))
+
+
+def summary_markdown(record: dict, done: bool) -> str:
+    """The record's heading lines (service, dates, flagged principles), or, when the city has not
+    assessed yet, how to start."""
+    if not done:
+        return _(
+            "**This city has not recorded its assessment yet.** Open the form in JupyterLab with "
+            "`daas.ethics.form(city)`; the questions below are the ones the team will answer."
+        )
+    review = (
+        _("**Next review by:** {date} (overdue)")
+        if record["review_overdue"]
+        else _("**Next review by:** {date}")
+    )
+    flagged = (
+        _("**Principles scoring under {below}:** {principles}")
+        if record["flagged"]
+        else _("**Principles scoring under {below}:** none")
+    )
+    names = ", ".join(_(PRINCIPLE_NAMES[k]) for k in record["flagged"])
+    return "  \n".join(
+        [
+            _("**Service:** {service}").format(service=record["service"]),
+            _("**Assessed on:** {date}").format(date=record["assessed_on"]),
+            review.format(date=record["review_date"]),
+            flagged.format(below=FLAG_BELOW, principles=names),
+        ]
+    )
+
+
+ACTION_COLUMNS = (N_("action"), N_("answer"), N_("owner"))
+STEP_COLUMNS = (N_("action"), N_("owner"), N_("due"))
+CANVAS_COLUMNS = (N_("group"), N_("section"), N_("notes"))
+
+
+def actions_table(record: dict):
+    """The five actions with the team's answer and owner, one row each."""
+    import pandas as pd
+
+    table = pd.DataFrame(record["actions"], columns=list(ACTION_COLUMNS)).set_index("action")
+    return headers(table, ACTION_COLUMNS)
+
+
+def next_steps_table(record: dict):
+    """The agreed next steps: action, owner, due date (empty when there are none)."""
+    import pandas as pd
+
+    return headers(pd.DataFrame(record["next_steps"], columns=list(STEP_COLUMNS)), STEP_COLUMNS)
+
+
+def next_steps_heading() -> str:
+    """The bold line above the next steps table."""
+    return _("**Next steps**")
+
+
+def canvas_table(record: dict):
+    """The team's notes on each Data Ethics Canvas section, by group and section."""
+    import pandas as pd
+
+    rows = [
+        (group, section, text or _("(not answered yet)"))
+        for group, sections in record["canvas"].items()
+        for section, text in sections.items()
+    ]
+    table = pd.DataFrame(rows, columns=list(CANVAS_COLUMNS)).set_index(["group", "section"])
+    return headers(table, CANVAS_COLUMNS)
 
 
 def form(city: City):

@@ -47,6 +47,13 @@ def freshness_target(city: City) -> int:
     return FRESHNESS_TARGET_DAYS[update_frequency(city)]
 
 
+def freshness_promise(city: City) -> str:
+    """The city's freshness service level as a sentence."""
+    return _("{city} promises data at most {days} days old.").format(
+        city=city.name, days=freshness_target(city)
+    )
+
+
 def read_incidents(city: City) -> pd.DataFrame:
     """The city's incident log; an empty log when the city file declares none."""
     if "incidents" not in city.datasets:

@@ -71,6 +71,22 @@ def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:
     )
 
 
+def income_explorer(df: pd.DataFrame):
+    """A slider for an income that shows the neighbourhoods below it (`below_income`)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    income = widgets.IntSlider(
+        value=50_000,
+        min=30_000,
+        max=100_000,
+        step=5_000,
+        description=_("Income under"),
+        style={"description_width": "initial"},
+    )
+    return widgets.interactive(lambda income: display(below_income(df, income)), income=income)
+
+
 def renters_headline(df: pd.DataFrame) -> Markdown:
     """One sentence on where renters concentrate, for the page under the chart."""
     renting = (df["households"] * df["renter_share"]).round()

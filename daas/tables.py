@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +130,8 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
         columns=["where", "problem", "fix"],
     )
     return headers(table, (N_("where"), N_("problem"), N_("fix")))
+
+
+def problems_found(problems: Sized) -> str:
+    """How many problems a check found, as a sentence for a page or notebook."""
+    return _("{n} problem(s) found").format(n=len(problems))

@@ -13,6 +13,8 @@ import pandas as pd
 from daas.beacon import publish, quality, records
 from daas.charts import describe, use_theme
 from daas.city import City
+from daas.display import headers, labels
+from daas.i18n import N_, _
 
 
 def write_page_data(
@@ -85,6 +87,59 @@ def page_data(slug: str, page: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def sources_overview(city: City) -> str:
+    """Each source export as read: name, role, rows, encoding and delimiter, one line each."""
+    from daas.beacon import load
+    from daas.paths import repo_root
+
+    lines = []
+    for name, src in city.beacon.sources.items():
+        raw, encoding, delimiter = load.read_export(repo_root() / src.path, src.path)
+        line = _(
+            "{name:14} {role:8} {rows:6,} rows  encoding={encoding!r}  delimiter={delimiter!r}"
+        )
+        lines.append(
+            line.format(
+                name=name, role=src.role, rows=len(raw), encoding=encoding, delimiter=delimiter
+            )
+        )
+    return "\n".join(lines)
+
+
+def resident_summary(city_name: str, resident: dict) -> str:
+    """The resident page's first sentence: how many affordable homes, and the data date."""
+    return _("{city} has {homes:,} affordable homes (data as of {date}).").format(
+        city=city_name, homes=resident["homes"], date=resident["as_of"]
+    )
+
+
+def staff_summary(staff: dict) -> str:
+    """The staff page's first sentence: homes whose affordability ends within five years."""
+    return _("{homes:,} homes stop being affordable within five years of {date}.").format(
+        homes=staff["expiring_5y"], date=staff["as_of"]
+    )
+
+
+def performance_summary(run: dict, as_of: str) -> str:
+    """The performance page's headline figures from the last run record, one per line."""
+    gate = (
+        _("Metadata complete: {share:.0%}. Privacy gate passed: yes.")
+        if run["privacy_gate"]["passed"]
+        else _("Metadata complete: {share:.0%}. Privacy gate passed: no.")
+    )
+    return "\n".join(
+        [
+            _("Data as of {date}: {days} days old when last built.").format(
+                date=as_of, days=run["freshness_days"]
+            ),
+            _("Rows published: {rows:,}. Cells suppressed: {cells}.").format(
+                rows=run["rows_published"], cells=run["rows_suppressed"]
+            ),
+            gate.format(share=run["metadata_complete"]),
+        ]
+    )
+
+
 def eligible_homes(
     inventory: pd.DataFrame, limits: pd.DataFrame, household_size: int, income: float, bedrooms: int
 ) -> pd.DataFrame:
@@ -111,20 +166,20 @@ def eligibility_calculator(slug: str):
     from IPython.display import display
 
     inv, limits = read_table(slug, "inventory"), read_table(slug, "income_limits")
-    size = widgets.IntSlider(value=3, min=1, max=8, description="People")
+    size = widgets.IntSlider(value=3, min=1, max=8, description=_("People"))
     income = widgets.IntSlider(
         value=40_000,
         min=10_000,
         max=150_000,
         step=1_000,
-        description="Income a year",
+        description=_("Income a year"),
         style={"description_width": "initial"},
     )
-    beds = widgets.IntSlider(value=2, min=0, max=4, description="Bedrooms")
+    beds = widgets.IntSlider(value=2, min=0, max=4, description=_("Bedrooms"))
 
     def show(household_size: int, income: int, bedrooms: int) -> None:
         table = eligible_homes(inv, limits, household_size, income, bedrooms)
-        display(table if len(table) else "No listed homes match: try fewer bedrooms.")
+        display(for_page(table) if len(table) else _("No listed homes match: try fewer bedrooms."))
 
     return widgets.interactive(show, household_size=size, income=income, bedrooms=beds)
 
@@ -136,19 +191,21 @@ def supply_chart(slug: str) -> alt.Chart:
         alt.Chart(s)
         .mark_bar()
         .encode(
-            x=alt.X("sum(units):Q", title="Affordable homes"),
+            x=alt.X("sum(units):Q", title=_("Affordable homes")),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            color=alt.Color("income_band:N", title="Income band"),
-            tooltip=["neighbourhood", "income_band", "units", "expiring_5y"],
+            color=alt.Color("income_band:N", title=_("Income band")),
+            tooltip=_tooltips("neighbourhood", "income_band", "units", "expiring_5y"),
         )
     )
     total = int(s["units"].sum())
     top = s.groupby("neighbourhood")["units"].sum().idxmax()
     return describe(
         chart,
-        "Affordable homes by neighbourhood",
-        f"Bar chart of {total:,} affordable homes by neighbourhood and income band. "
-        f"{top} has the most.",
+        _("Affordable homes by neighbourhood"),
+        _(
+            "Bar chart of {total:,} affordable homes by neighbourhood and income band. "
+            "{top} has the most."
+        ).format(total=total, top=top),
     )
 
 
@@ -164,17 +221,52 @@ def expiring_chart(slug: str) -> alt.Chart:
         alt.Chart(s)
         .mark_bar(color="#D55E00")
         .encode(
-            x=alt.X("expiring_5y:Q", title="Homes whose affordability ends within 5 years"),
+            x=alt.X("expiring_5y:Q", title=_("Homes whose affordability ends within 5 years")),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            tooltip=["neighbourhood", "units", "expiring_5y"],
+            tooltip=_tooltips("neighbourhood", "units", "expiring_5y"),
         )
     )
     return describe(
         chart,
-        "Affordability ending within five years",
-        f"Bar chart: {int(s['expiring_5y'].sum()):,} homes across neighbourhoods "
-        "stop being affordable within five years of the data date.",
+        _("Affordability ending within five years"),
+        _(
+            "Bar chart: {n:,} homes across neighbourhoods stop being affordable within five "
+            "years of the data date."
+        ).format(n=int(s["expiring_5y"].sum())),
     )
+
+
+# column names of the published tables, as chart tooltips show them
+COLUMN_LABELS = (N_("neighbourhood"), N_("income_band"), N_("units"), N_("expiring_5y"))
+
+
+# the other columns pages show: published tables, the fairness check, eligible homes
+TABLE_LABELS = (
+    N_("bedrooms"),
+    N_("buildings"),
+    N_("homes"),
+    N_("listings"),
+    N_("median_asking_rent"),
+    N_("suppressed"),
+    N_("suppression"),
+    N_("served"),
+    N_("population"),
+    N_("served_share"),
+    N_("population_share"),
+    N_("coverage_index"),
+    N_("under_served"),
+)
+
+
+def for_page(table: pd.DataFrame, *index: str) -> pd.DataFrame:
+    """`table` as a page shows it: indexed by the `index` columns, headed in the reader's
+    language (the data keeps its English column names)."""
+    shown = table.set_index(list(index)) if index else table
+    return headers(shown, (*COLUMN_LABELS, *TABLE_LABELS))
+
+
+def _tooltips(*columns: str) -> list[alt.Tooltip]:
+    return [alt.Tooltip(c, title=_(c)) for c in columns]
 
 
 def _signed_area(ring: list[list[float]]) -> float:
@@ -211,10 +303,10 @@ def map_chart(slug: str) -> alt.Chart | None:
         alt.Chart(alt.Data(values=gj["features"]))
         .mark_geoshape(stroke="#ffffff", strokeWidth=1.5)
         .encode(
-            color=alt.Color("properties.homes:Q", title="Affordable homes"),
+            color=alt.Color("properties.homes:Q", title=_("Affordable homes")),
             tooltip=[
-                alt.Tooltip("properties.neighbourhood:N", title="Neighbourhood"),
-                alt.Tooltip("properties.homes:Q", title="Affordable homes"),
+                alt.Tooltip("properties.neighbourhood:N", title=_("Neighbourhood")),
+                alt.Tooltip("properties.homes:Q", title=_("Affordable homes")),
             ],
         )
         .project("mercator")
@@ -222,20 +314,32 @@ def map_chart(slug: str) -> alt.Chart | None:
     )
     return describe(
         chart,
-        "Where the affordable homes are",
-        "Map of neighbourhoods shaded by the number of affordable homes; darker "
-        f"means more. {s.idxmax()} has the most.",
+        _("Where the affordable homes are"),
+        _(
+            "Map of neighbourhoods shaded by the number of affordable homes; darker means "
+            "more. {top} has the most."
+        ).format(top=s.idxmax()),
     )
 
 
 def quality_table(slug: str) -> pd.DataFrame:
     data = page_data(slug, "performance")
     df = pd.DataFrame(data["quality_by_table"]).T[list(quality.DIMENSIONS)]
-    return (df * 100).round(1).rename_axis("table")
+    return headers((df * 100).round(1).rename_axis("table"), (N_("table"), *quality.DIMENSIONS))
 
 
 def history(slug: str, last: int = 10) -> pd.DataFrame:
     """The last runs: when, outcome, rows published and suppressed, freshness."""
     cols = ["started", "status", "rows_published", "rows_suppressed", "freshness_days"]
     runs = records.run_history(slug)[-last:]
-    return pd.DataFrame([{c: r.get(c) for c in cols} for r in runs], columns=cols)
+    table = pd.DataFrame([{c: r.get(c) for c in cols} for r in runs], columns=cols)
+    return headers(table.assign(status=labels(table["status"])), HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = (
+    N_("started"),
+    N_("status"),
+    N_("rows_published"),
+    N_("rows_suppressed"),
+    N_("freshness_days"),
+)

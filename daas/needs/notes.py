@@ -81,6 +81,16 @@ def notes_for(city: City, path: str | Path | None = None) -> Notes:
     return read_notes(Path(path) if path else city.dataset_path("research_notes"))
 
 
+def notes_summary(notes: Notes, city: City) -> str:
+    """How many observations from how many participants, and the file they came from."""
+    return _("{city}: {n} observations from {people} participants in {file}").format(
+        city=city.name,
+        n=len(notes.table),
+        people=notes.table["participant"].nunique(),
+        file=notes.file,
+    )
+
+
 def participants_by_group(notes: Notes) -> pd.DataFrame:
     """How many participants and notes each user group has (discovery guidance suggests about
     6 to 8 people per group)."""

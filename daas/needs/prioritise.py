@@ -170,6 +170,14 @@ def backlog(
     return table[BACKLOG_COLUMNS].reset_index(drop=True), problems
 
 
+RANKED_COLUMNS = (N_("rank"), N_("id"), N_("moscow"), N_("rice"), N_("story"))
+
+
+def ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The backlog for a page: rank, id, MoSCoW, RICE and story, headed in the reader's language."""
+    return headers(table[list(RANKED_COLUMNS)], RANKED_COLUMNS)
+
+
 def moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     """Stories and effort per MoSCoW category; the share is of the effort planned this time
     (Must, Should, Could), with the 60% Must guide checked."""
@@ -254,6 +262,11 @@ def to_markdown(table: pd.DataFrame, title: str) -> str:
     for rec in table[cols].itertuples(index=False):
         lines.append("| " + " | ".join(_md_cell(v) for v in rec) + " |")
     return "\n".join(lines) + "\n"
+
+
+def backlog_title(city: City) -> str:
+    """The exported backlog's heading."""
+    return _("Backlog, {city}").format(city=city.name)
 
 
 def export_backlog(table: pd.DataFrame, folder: Path, title: str = "Backlog") -> dict[str, Path]:

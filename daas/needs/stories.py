@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from daas.display import headers
 from daas.errors import DaasError, Problem
+from daas.i18n import N_, _
 from daas.tables import read_table, shown
 from daas.text import fold
 
@@ -144,6 +146,22 @@ def check_story(text: str, language: str | None = None) -> StoryCheck:
     need = _clean(text[need_m.end() : goal_m.start() if goal_m else len(text)]) if need_m else ""
     goal = _clean(text[goal_m.end() :]) if goal_m else ""
     return StoryCheck(text, lang, role, need, goal)
+
+
+EXAMPLE_COLUMNS = (N_("story"), N_("checker"))
+
+
+def examples_table(texts: list[str]) -> pd.DataFrame:
+    """Each story next to what the checker says about it (in the story's language)."""
+    table = pd.DataFrame(
+        [(s, check_story(s).explain()) for s in texts], columns=list(EXAMPLE_COLUMNS)
+    )
+    return headers(table, EXAMPLE_COLUMNS)
+
+
+def complete_summary(checked: pd.DataFrame) -> str:
+    """How many stories of a `check_table` result have a role, a need and a goal."""
+    return _("{ok} of {n} stories are complete").format(ok=int(checked["ok"].sum()), n=len(checked))
 
 
 def criteria(text: str) -> list[str]:

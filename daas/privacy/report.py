@@ -11,6 +11,24 @@ from daas.charts import describe, use_theme
 from daas.display import headers
 from daas.i18n import N_, _
 from daas.privacy import anonymity
+from daas.privacy.scan import ScanResult
+
+
+def records_summary(df: pd.DataFrame, city_name: str) -> str:
+    """How many records and columns a dataset has, in a sentence."""
+    return _("{city}: {rows:,} records, {columns} columns").format(
+        city=city_name, rows=len(df), columns=df.shape[1]
+    )
+
+
+def k_before_after(before: ScanResult, after: ScanResult) -> str:
+    """k-anonymity before and after the fixes, and whether the result may be published."""
+    text = (
+        _("k before: {before}, k after: {after}; publishable: True")
+        if after.publishable
+        else _("k before: {before}, k after: {after}; publishable: False")
+    )
+    return text.format(before=before.k_anonymity, after=after.k_anonymity)
 
 
 def group_size_distribution(df: pd.DataFrame, quasi: Sequence[str], threshold: int = 10):

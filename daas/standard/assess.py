@@ -536,6 +536,28 @@ def chart(report: Assessment):
     )
 
 
+def summary_markdown(report: Assessment) -> str:
+    """One paragraph for the city's assessment page: stage, overall rating, counts, Beacon run."""
+    run = report.beacon_run
+    ran = (
+        _("{status}, finished {finished}").format(
+            status=_(str(run["status"])), finished=run["finished"]
+        )
+        if run["found"]
+        else _(NO_RUN)
+    )
+    return _(
+        "**{city}**, stage assessed: **{stage}**. Overall rating: **{rating}** ({green} green, "
+        "{amber} amber, {red} red). Beacon run: {run}."
+    ).format(
+        city=escape_markdown(report.city_name),
+        stage=_(report.stage),
+        rating=_(report.overall),
+        run=ran,
+        **report.counts,
+    )
+
+
 def to_markdown(report: Assessment) -> str:
     """The assessment report as a Markdown page for the city's edition."""
     n = report.counts

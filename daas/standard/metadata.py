@@ -55,6 +55,22 @@ class Completeness:
             ]
         )
 
+    def summary(self) -> str:
+        """One sentence: how much of the profile is filled in, and which fields are missing."""
+        if not self.missing:
+            return _("{score:.0%} of the profile is filled in.").format(score=self.score)
+        return _("{score:.0%} of the profile is filled in; missing: {fields}").format(
+            score=self.score, fields=", ".join(self.missing)
+        )
+
+
+PROFILE_COLUMNS = (N_("field"), N_("DCAT-US term"), N_("what to write"))
+
+
+def profile_table() -> pd.DataFrame:
+    """The profile for a page: each field, its DCAT-US term and what to write."""
+    return headers(completeness({}).table()[list(PROFILE_COLUMNS)], PROFILE_COLUMNS)
+
 
 def completeness(descriptor: dict) -> Completeness:
     """How much of the metadata profile a data package descriptor fills in."""

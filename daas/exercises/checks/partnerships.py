@@ -86,6 +86,11 @@ def partner_columns(city: City) -> list[str]:
     return [c for c in df.columns if c != "row"]
 
 
+def partner_intro(city: City) -> str:
+    """The line above the partner overview."""
+    return _("Partner data for {city}'s Beacon:").format(city=city.name)
+
+
 def partner_overview(city: City) -> dict[str, list[str]] | str:
     """The partner export's columns and the identifying ones, or a note saying what is missing
     (for notebooks: a city without partner data still gets a readable first cell)."""

@@ -8,6 +8,11 @@ from daas.i18n import _
 from daas.needs.stories import TEMPLATES, check_story, criteria
 
 
+def template_intro(city: City) -> str:
+    """The line above the city's user story template."""
+    return _("{city} writes user stories like this:").format(city=city.name)
+
+
 @kindly
 def user_story(answer: object, city: City) -> Feedback:
     """A user story for the Beacon. Example: answer = "As a renter, I need ... so that ..." """

@@ -17,8 +17,10 @@ LANG_TAG = "only-lang-"
 
 
 def escape_markdown(value: str) -> str:
-    """Make `value` display literally in Markdown/MyST: HTML entities, then backslash escapes."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=True))
+    """Make `value` display literally in Markdown/MyST: `&`, `<` and `>` as HTML entities, then
+    backslash escapes. Quotes stay as they are: Markdown text needs no escape for them, and an
+    entity such as `&#x27;` would show literally once its `#` is escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
 
 
 def substitutions(city: City) -> dict[str, str]:

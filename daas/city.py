@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from daas.errors import DaasError, Problem
 from daas.paths import cities_dir, repo_root
+from daas.programme.schema import Programme, Readiness, Showcase
 
 DEFAULT_CITY = "port-mallory"
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -145,6 +146,9 @@ class City(_Strict):
     slug: str = Field(pattern=SLUG_RE, max_length=60)
     name: str = Field(min_length=1, max_length=120)
     fictional: bool = False
+    # fictional cities only: the day the kit treats as today (data age, milestone status, the
+    # briefing's date), so the example pages are the same whenever they are built
+    reference_date: date | None = None
     country: str = Field(min_length=2, max_length=80)
     language: Language = "en"
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
@@ -155,10 +159,18 @@ class City(_Strict):
     standard: StandardFork = StandardFork()
     beacon: Beacon | None = None
     launch: Launch | None = None
+    # the programme companion (daas.programme): fit for the track, milestones, case-study text
+    readiness: Readiness | None = None
+    programme: Programme | None = None
+    showcase: Showcase | None = None
     # the ethics assessment answers (daas.ethics), relative to the repository root
     ethics_answers: str | None = Field(
         default=None, max_length=300, pattern=r"^[\w-][\w./-]*\.ya?ml$"
     )
+
+    def today(self) -> date:
+        """Today, or the fictional city's `reference_date`."""
+        return self.reference_date or date.today()
 
     @field_validator("ethics_answers")
     @classmethod
@@ -214,7 +226,35 @@ def parse_city(data: object, file: str) -> City:
             f"slug '{city.slug}' differs from the file name",
             f"rename the file to {city.slug}.yml or set slug: {stem}",
         )
+    if problems := _reference_date_problems(city, file):
+        raise DaasError(problems)
     return city
+
+
+def _reference_date_problems(city: City, file: str) -> list[Problem]:
+    """`reference_date` belongs to fictional cities and is not before any source's data."""
+    ref = city.reference_date
+    if ref is None:
+        return []
+    if not city.fictional:
+        return [
+            Problem(
+                file,
+                "reference_date",
+                "only a fictional city may fix the day the kit treats as today",
+                "remove it: a real city's data age and milestones count to today",
+            )
+        ]
+    return [
+        Problem(
+            file,
+            f"beacon.sources.{name}.as_of",
+            f"{src.as_of} is after reference_date ({ref})",
+            "set reference_date on or after every source's as_of",
+        )
+        for name, src in (city.beacon.sources.items() if city.beacon else [])
+        if src.as_of and src.as_of > ref
+    ]
 
 
 def load_city_file(path: Path) -> City:

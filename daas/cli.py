@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "daas.beacon.cli",
     "daas.i18n_cli",
     "daas.exercises_cli",
+    "daas.programme.cli",
 )
 
 
@@ -62,40 +63,56 @@ def _city_validate(args: argparse.Namespace) -> int:
     else:
         cities = [load_city(s) for s in ([args.city] if args.city else list_cities())]
     from daas.i18n import _
+    from daas.programme.checks import warnings
 
-    for c in cities:  # each city's line in its own language
+    for c in cities:  # each city's lines in its own language
         print(_("ok: cities/{slug}.yml ({name})", c.language).format(slug=c.slug, name=c.name))
+        for p in warnings(c):  # gaps to fill, never a failure
+            print(_("warning: {problem}", c.language).format(problem=p))
     return 0
 
 
 def _notebooks_normalize(args: argparse.Namespace) -> int:
     from daas import notebooks as nbs
+    from daas.i18n import _
 
     paths = nbs.expand([Path(p) for p in args.paths]) if args.paths else nbs.committed_notebooks()
     if args.check:
         bad = [p for p in paths if not nbs.is_normal(p)]
         for p in bad:
-            print(f"not normalised: {nbs.shown(p)}  (fix: make normalize)")
+            print(
+                _("not normalised: {path}  (fix: {command})").format(
+                    path=nbs.shown(p), command="make normalize"
+                )
+            )
         return 1 if bad else 0
     for p in paths:
         changed = nbs.normalize_file(p, execute=args.execute)
-        print(f"{'normalised' if changed else 'unchanged '}: {nbs.shown(p)}")
+        line = _("normalised: {path}") if changed else _("unchanged : {path}")
+        print(line.format(path=nbs.shown(p)))
     return 0
 
 
 def _assets_vendor(args: argparse.Namespace) -> int:
     from daas import assets
+    from daas.i18n import _
 
     manifest = assets.vendor()
-    print("vendored:", ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items()))
+    packages = ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items())
+    print(_("vendored: {packages}").format(packages=packages))
     return 0
 
 
 def _assets_check(args: argparse.Namespace) -> int:
     from daas import assets
+    from daas.i18n import _
 
     manifest = assets.check()
-    print("vendored assets match altair", manifest["altair"], manifest["preset"])
+    print(
+        _("vendored assets match altair {version} {preset}").format(
+            version=manifest["altair"], preset=manifest["preset"]
+        )
+    )
     return 0
 
 
@@ -170,7 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"daas: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("daas: interrupted", file=sys.stderr)
+        from daas.i18n import _
+
+        print("daas: " + _("interrupted"), file=sys.stderr)
         return 130
 
 

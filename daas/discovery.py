@@ -180,15 +180,20 @@ def read_survey(path: Path) -> Survey:
             Problem(
                 name,
                 c,
-                "not a known capability column; ignored",
-                "name rating columns <area>__<theme>, e.g. open_data__skills",
+                _("not a known capability column; ignored"),
+                _("name rating columns <area>__<theme>, e.g. open_data__skills"),
             )
         )
     if not ratings_cols:
-        problems.append(Problem(name, "", "no rating columns found", "see data/README.md"))
+        problems.append(Problem(name, "", _("no rating columns found"), _("see data/README.md")))
     if STORY not in df.columns:
         problems.append(
-            Problem(name, STORY, "no stories column", "add best_experience to collect stories")
+            Problem(
+                name,
+                STORY,
+                _("no stories column"),
+                _("add {column} to collect stories").format(column=STORY),
+            )
         )
         df[STORY] = ""
 
@@ -198,9 +203,9 @@ def read_survey(path: Path) -> Survey:
             problems.append(
                 Problem(
                     name,
-                    f"row {row}, {col}",
-                    "no answer; counted as 'Not given'",
-                    "ask the respondent, or leave it: averages still use their ratings",
+                    _("row {row}, {column}").format(row=row, column=col),
+                    _("no answer; counted as 'Not given'"),
+                    _("ask the respondent, or leave it: averages still use their ratings"),
                 )
             )
         df.loc[df[col] == "", col] = _("Not given")
@@ -212,13 +217,17 @@ def read_survey(path: Path) -> Survey:
         ].itertuples(index=False):
             level = _level(raw)
             if level is None:
-                what = "no answer" if raw == "" else f"'{raw}' is not a level from 1 to 5"
+                what = (
+                    _("no answer; left out of the averages")
+                    if raw == ""
+                    else _("'{value}' is not a level from 1 to 5; left out of the averages")
+                )
                 problems.append(
                     Problem(
                         name,
-                        f"row {row}, {col}",
-                        f"{what}; left out of the averages",
-                        "leave it blank if unknown; levels are whole numbers 1 to 5",
+                        _("row {row}, {column}").format(row=row, column=col),
+                        what.format(value=raw),
+                        _("leave it blank if unknown; levels are whole numbers 1 to 5"),
                     )
                 )
                 continue
@@ -245,9 +254,9 @@ def _drop_duplicates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd
         problems.append(
             Problem(
                 name,
-                f"row {row}, respondent_id",
-                "no respondent id; kept as 'row-" + f"{row}'",
-                "give every respondent an id so duplicates can be found",
+                _("row {row}, {column}").format(row=row, column="respondent_id"),
+                _("no respondent id; kept as 'row-{row}'").format(row=row),
+                _("give every respondent an id so duplicates can be found"),
             )
         )
     dup = df["respondent_id"].duplicated(keep="last")
@@ -258,9 +267,13 @@ def _drop_duplicates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd
         problems.append(
             Problem(
                 name,
-                f"rows {', '.join(map(str, rows))}, respondent_id",
-                f"respondent '{rid}' answered {len(rows)} times; kept row {rows[-1]}",
-                "remove the older answers from the export",
+                _("rows {rows}, {column}").format(
+                    rows=", ".join(map(str, rows)), column="respondent_id"
+                ),
+                _("respondent '{id}' answered {n} times; kept row {row}").format(
+                    id=rid, n=len(rows), row=rows[-1]
+                ),
+                _("remove the older answers from the export"),
             )
         )
     return df[~dup].reset_index(drop=True)
@@ -356,10 +369,18 @@ def _cells(survey: Survey) -> pd.DataFrame:
     return _heatmap(survey).stack().rename("average").reset_index()
 
 
+def _top_cells(survey: Survey) -> pd.DataFrame:
+    return _cells(survey).sort_values(["average", "area", "theme"], ascending=[False, True, True])
+
+
 def strengths(survey: Survey, n: int = 5) -> pd.DataFrame:
     """The positive core: the highest-rated area and theme pairs."""
-    top = _cells(survey).sort_values(["average", "area", "theme"], ascending=[False, True, True])
-    return headers(top.head(n).reset_index(drop=True), CELL_COLUMNS)
+    return headers(_top_cells(survey).head(n).reset_index(drop=True), CELL_COLUMNS)
+
+
+def strongest_areas(survey: Survey, n: int = 2) -> list[str]:
+    """The names of the `n` areas that appear first in the positive core (for summaries)."""
+    return list(dict.fromkeys(_top_cells(survey)["area"]))[:n]
 
 
 def gaps(survey: Survey, n: int = 5) -> pd.DataFrame:
@@ -401,10 +422,20 @@ def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.
     return headers(table.sort_index(), (N_("respondents"), N_("role"), N_("department")))
 
 
+def priority_areas(survey: Survey, n: int = 3) -> list[str]:
+    """The names of the `n` areas to invest in first (for summaries)."""
+    return list(_priority_table(survey, n)["area"])
+
+
 def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
     """The short list of areas to invest in during the track: lowest average first, ties broken
     by the share of low (1-2) ratings, then by name. Each comes with its weakest theme and its
     strongest theme, the strength to build on."""
+    return headers(_priority_table(survey, n), PRIORITY_COLUMNS)
+
+
+def _priority_table(survey: Survey, n: int) -> pd.DataFrame:
+    """`priorities` with the English column names the code reads."""
     r = survey.ratings
     rows = []
     for key, g in r.groupby("area", sort=True):
@@ -424,7 +455,7 @@ def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
     table = table.sort_values(["average", "low_share", "area"], ascending=[True, False, True])
     table = table.head(n).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return headers(table, PRIORITY_COLUMNS)
+    return table
 
 
 PRIORITY_COLUMNS = (

@@ -17,11 +17,14 @@ import yaml
 
 from daas import book
 from daas.city import City
+from daas.i18n import _
 from daas.io import atomic_dir, atomic_write_text
 from daas.paths import build_dir, city_build_dir, repo_root
 
 PACK_FOLDERS = ("notebooks", "exercises")
 WORKSHOPS = "workshops"
+# Pages of the kit's site that a city's edition leaves out: the coaches' overview names every city.
+MAIN_SITE_ONLY = frozenset({"book/coaches/overview"})
 
 
 def _sync_tree(src: Path, dst: Path) -> None:
@@ -69,13 +72,27 @@ def edition_config(city: City) -> dict:
     return config
 
 
-def edition_toc(notebooks: list[Path]) -> dict:
-    """The book's `_toc.yml` plus a part listing the city's executed notebooks."""
-    toc = yaml.safe_load((repo_root() / "_toc.yml").read_text())
+def edition_toc(notebooks: list[Path], lang: str = "en") -> dict:
+    """The book's `_toc.yml` plus a part listing the city's executed notebooks (captioned in
+    `lang`)."""
+    toc = _without(yaml.safe_load((repo_root() / "_toc.yml").read_text()), MAIN_SITE_ONLY)
     if notebooks:
         files = [{"file": f"{WORKSHOPS}/{p.parent.name}/{p.stem}"} for p in notebooks]
-        toc.setdefault("parts", []).append({"caption": "Your workshop pack", "chapters": files})
+        toc.setdefault("parts", []).append(
+            {"caption": _("Your workshop pack", lang), "chapters": files}
+        )
     return toc
+
+
+def _without(node, files: frozenset[str]):
+    """The toc with the entries for `files` (and their sections) removed."""
+    if isinstance(node, list):
+        return [
+            _without(n, files) for n in node if not (isinstance(n, dict) and n.get("file") in files)
+        ]
+    if isinstance(node, dict):
+        return {k: _without(v, files) for k, v in node.items()}
+    return node
 
 
 def stage(city: City, source: Path) -> None:
@@ -95,7 +112,9 @@ def stage(city: City, source: Path) -> None:
         shutil.rmtree(staged, ignore_errors=True)
     dump = {"sort_keys": False, "allow_unicode": True}
     atomic_write_text(source / "_config.yml", yaml.safe_dump(edition_config(city), **dump))
-    atomic_write_text(source / "_toc.yml", yaml.safe_dump(edition_toc(notebooks), **dump))
+    atomic_write_text(
+        source / "_toc.yml", yaml.safe_dump(edition_toc(notebooks, city.language), **dump)
+    )
 
 
 def build_edition(city: City, force: bool = False) -> Path:

@@ -59,6 +59,8 @@ def _run(args: argparse.Namespace) -> int:
     results = run_batch(todo, skipped, args.workers, args.scheduler, console, after)
     if not args.no_site:
         results += build_editions(cities, args.force, args.workers, console)
+    if not args.only:  # a partial run leaves the programme's outputs as they were
+        results += programme_outputs(cities, console)
     # The summary speaks the cities' language (the city file's `language`) when they share one.
     langs = {c.language for c in cities}
     with use_language(langs.pop() if len(langs) == 1 else language()):
@@ -103,6 +105,33 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     for r in results:
         if r.status == "ok":
             console.print(f"{r.city}: {r.worker}")
+    return results
+
+
+def programme_outputs(cities, console) -> list:
+    """Each city's readiness, progress, briefing and case study (after its edition, whose pages
+    build the Beacon), with the city file's warnings: gaps to fill, never failures."""
+    from daas.errors import DaasError
+    from daas.i18n import _, use_language
+    from daas.programme.checks import warnings
+    from daas.programme.outputs import write_all
+    from daas.workshop import Result
+
+    results = []
+    for c in cities:
+        started = time.perf_counter()
+        with use_language(c.language):
+            for p in warnings(c):
+                console.print(_("warning: {problem}").format(problem=p), soft_wrap=True,
+                              markup=False, highlight=False)  # fmt: skip
+        status, error = "ok", None
+        try:
+            write_all(c)
+        except DaasError as exc:
+            status, error = "failed", exc.problems[0].message if exc.problems else str(exc)
+        results.append(
+            Result(c.slug, "programme", status, time.perf_counter() - started, error=error)
+        )
     return results
 
 

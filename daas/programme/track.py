@@ -1,7 +1,7 @@
 """The 12-month Data as a Service track as a suggested plan, and its timeline chart.
 
 The months are the kit's suggestion for pacing the programme's activities, not a fixed schedule:
-a city changes them in its own plan.
+a city sets its own dates in its city file (`programme:`, see `daas.programme.milestones`).
 """
 
 from __future__ import annotations

@@ -185,3 +185,86 @@ def test_map_polygons_are_wound_for_d3() -> None:
     assert _signed_area(fixed[0]) < 0 < _signed_area(fixed[1])
     multi = d3_winding({"type": "MultiPolygon", "coordinates": [[ccw]]})["coordinates"]
     assert _signed_area(multi[0][0]) < 0
+
+
+def test_freshness_counts_to_the_fictional_reference_date(built: Path) -> None:
+    # cities/port-mallory.yml: sources as_of 2025-06-30, reference_date 2025-07-14
+    assert records.latest_run(CITY)["freshness_days"] == 14
+    perf = json.loads((built / "pages" / "performance.json").read_text())
+    assert perf["as_of"] == "2025-06-30"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"fictional": False}, "reference_date", "only a fictional city"),
+        ({"reference_date": "2025-06-01"}, "beacon.sources.inventory.as_of", "is after"),
+    ],
+)
+def test_reference_date_is_for_fictional_cities_after_the_data(
+    city_tree: Path, change: dict, field: str, message: str
+) -> None:
+    import yaml
+
+    from daas.city import load_city
+    from daas.errors import DaasError
+
+    path = city_tree / "cities" / f"{CITY}.yml"
+    data = yaml.safe_load(path.read_text())
+    data.update(change)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(DaasError) as exc:
+        load_city(CITY)
+    problems = exc.value.problems
+    assert any(p.field == field and message in p.message for p in problems), problems
+    assert all(p.file.endswith(f"{CITY}.yml") for p in problems)
+
+
+def test_csv_writer_matches_pandas_on_awkward_values() -> None:
+    import numpy as np
+
+    from daas.beacon import publish
+
+    text = ["a,b", 'say "hi"', "two\nlines", "", None, " padded ", "Muñoz", "a\rb"]
+    df = pd.DataFrame(
+        {
+            "table": text,
+            "row": range(len(text)),
+            "dimension": "validity",
+            "field": text[::-1],
+            "value": [1.5, -0.0, np.nan, 1e20, "x", None, True, "ok"],
+            "reason": "r",
+            "excluded": [True, False, None, True, False, True, False, True],
+        }
+    )
+    expected = pd.DataFrame(
+        {
+            **{c: df[c].astype("string") for c in ("table", "row", "dimension", "field")},
+            "value": df["value"].astype("string"),
+            "reason": df["reason"],
+            "excluded": df["excluded"].map({True: "true", False: "false"}),
+        }
+    ).to_csv(index=False, lineterminator="\n", na_rep="")
+    assert publish.csv_text(df, "quality_issues") == expected
+
+
+def test_big_tables_are_validated_beyond_their_first_rows(built: Path) -> None:
+    from daas.beacon import publish
+
+    inv = pages_table(built, "inventory")
+    assert publish.validate_package(built, {"inventory": inv}, head=5, spread=20) == (True, [])
+    bad = inv.copy()
+    bad.loc[bad.index[-1], "tenure"] = "lease"  # the last row: past the first 5, always sampled
+    valid, errors = publish.validate_package(built, {"inventory": bad}, head=5, spread=20)
+    assert not valid and any("inventory" in e and "lease" in e for e in errors), errors
+    supply = pages_table(built, "neighbourhood_supply")
+    twice = pd.concat([supply, supply.tail(1)], ignore_index=True)
+    valid, errors = publish.validate_package(built, {"neighbourhood_supply": twice}, head=5)
+    assert not valid and any("repeat the key" in e for e in errors), errors
+
+
+def pages_table(built: Path, table: str) -> pd.DataFrame:
+    from daas.beacon.pages import read_table
+
+    assert built == records.output_dir(CITY)
+    return read_table(CITY, table)

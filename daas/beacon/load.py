@@ -41,7 +41,10 @@ def detect_encoding(data: bytes) -> str:
 
 def detect_delimiter(text: str) -> str:
     """The delimiter that splits the header and the first lines into the same number of fields."""
-    sample = "\n".join(text.splitlines()[:50])
+    lines = text[:65536].splitlines()  # not the whole file: a million lines is slow to split
+    if len(lines) <= 50:
+        lines = text.splitlines()
+    sample = "\n".join(lines[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -74,9 +77,16 @@ def read_export(
             shown, "", "this is not a text (CSV) file", "export the data as CSV, not a spreadsheet"
         )
     sep = delimiter or detect_delimiter(text)
+    # the parser decodes bytes itself, faster than reading the decoded text (a kept BOM aside)
+    source = io.StringIO(text) if text.startswith("\ufeff") else io.BytesIO(data)
     try:
         df = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=False
+            source,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=False,
+            encoding=enc,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DaasError.one(
@@ -127,10 +137,10 @@ def apply_mapping(
         raise DaasError(problems)
     out = pd.DataFrame({ROW: pd.RangeIndex(2, len(raw) + 2)}, index=raw.index)
     for fld, cols in mapping.columns.items():
-        parts = [raw[c].str.strip() for c in _as_list(cols)]
+        parts = [_strip(raw[c]) for c in _as_list(cols)]
         joined = parts[0]
         for p in parts[1:]:
-            joined = (joined + " " + p).str.strip()
+            joined = _join(joined, p)
         out[fld] = joined
     for fld, value in mapping.constants.items():
         out[fld] = value
@@ -140,13 +150,13 @@ def apply_mapping(
         for col, label in u.columns.items():
             f = out.copy()
             f[u.into] = label
-            f[u.value] = raw[col].str.strip()
+            f[u.value] = _strip(raw[col])
             frames.append(f[f[u.value].ne("0")])  # a band with no homes is not a row
         out = pd.concat(frames, ignore_index=True).sort_values(ROW, kind="stable")
         out = out.reset_index(drop=True)
     for fld, recode in mapping.values.items():
         if fld in out:
-            out[fld] = out[fld].map(lambda v, r=recode: r.get(v, v))
+            out[fld] = _recode(out[fld], recode)
     unmapped = [f for f in schema.required(table) if f not in out]
     if unmapped:
         raise DaasError.one(
@@ -159,6 +169,31 @@ def apply_mapping(
         if fld not in out:
             out[fld] = ""
     return out[[ROW, *known]]
+
+
+def _strip(col: pd.Series) -> pd.Series:
+    """`col.str.strip()`, about twice as fast when no value is missing (the usual export)."""
+    try:
+        values = list(map(str.strip, col.to_numpy(dtype=object)))
+    except TypeError:  # a missing value: a row with fewer fields than the header
+        return col.str.strip()
+    return pd.Series(values, index=col.index, dtype=col.dtype, name=col.name)
+
+
+def _join(a: pd.Series, b: pd.Series) -> pd.Series:
+    """`(a + " " + b).str.strip()`, faster when no value is missing."""
+    try:
+        pairs = zip(a.to_numpy(dtype=object), b.to_numpy(dtype=object), strict=True)
+        values = list(map(str.strip, map(" ".join, pairs)))
+    except TypeError:
+        return (a + " " + b).str.strip()
+    return pd.Series(values, index=a.index, dtype=a.dtype)
+
+
+def _recode(col: pd.Series, recode: dict[str, str]) -> pd.Series:
+    """Each value replaced by `recode[value]` when it has one."""
+    values = col.to_numpy(dtype=object)
+    return pd.Series(list(map(recode.get, values, values)), index=col.index, name=col.name)
 
 
 def _as_list(cols: str | list[str]) -> list[str]:

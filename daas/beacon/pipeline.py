@@ -72,6 +72,11 @@ def load_tables(city: City) -> dict[str, pd.DataFrame]:
     return {t: pd.concat(f, ignore_index=True) for t, f in frames.items()}
 
 
+def today(city: City) -> date:
+    """The day data freshness counts to: today, or a fictional city's `reference_date`."""
+    return city.today()
+
+
 def context(city: City) -> quality.Context:
     as_ofs = [s.as_of for s in city.beacon.sources.values() if s.as_of]
     names, bbox = None, None
@@ -90,7 +95,7 @@ def context(city: City) -> quality.Context:
         xs, ys = [c[0] for c in coords], [c[1] for c in coords]
         bbox = (min(xs), min(ys), max(xs), max(ys))
     return quality.Context(
-        as_of=min(as_ofs) if as_ofs else date.today(), neighbourhoods=names, bbox=bbox
+        as_of=min(as_ofs) if as_ofs else today(city), neighbourhoods=names, bbox=bbox
     )
 
 
@@ -288,7 +293,7 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
     with atomic_dir(records.output_dir(city.slug)) as stage:
         (stage / "data").mkdir()
         for t, df in public.items():
-            (stage / "data" / f"{t}.csv").write_text(publish.csv_text(df, t), encoding="utf-8")
+            publish.write_csv(stage / "data" / f"{t}.csv", df, t)
         publish.write_schemas(stage, list(public))
         desc = publish.descriptor(city, public, meta)
         publish.write_json(stage / "datapackage.json", desc)
@@ -296,7 +301,7 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
         publish.write_json(stage / "metadata.json", publish.datasette_metadata(city, meta))
         if geojson_path(city).exists():
             shutil.copyfile(geojson_path(city), stage / "neighbourhoods.geojson")
-        valid, errors = publish.validate_package(stage)
+        valid, errors = publish.validate_package(stage, public)
         if not valid:
             raise DaasError.one(
                 "datapackage.json",
@@ -315,7 +320,7 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
             quality=quality.overall(all_results),
             privacy_gate={"passed": gate.passed, "reasons": list(gate.reasons)},
             metadata_complete=publish.metadata_completeness(desc),
-            freshness_days=(date.today() - ctx.as_of).days,
+            freshness_days=(today(city) - ctx.as_of).days,
             rows_published=published,
             rows_suppressed=suppressed,
             pages=pages_done,

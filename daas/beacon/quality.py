@@ -64,7 +64,10 @@ class _Issues:
         if exclude:
             self.drop |= mask
         vals = values if values is not None else self.df.get(fld, "")
-        vals = pd.Series(vals, index=self.df.index)[mask].astype(str)
+        vals = pd.Series(vals, index=self.df.index)[mask]
+        if pd.api.types.is_datetime64_any_dtype(vals):
+            vals = vals.dt.strftime("%Y-%m-%d")  # only the failing rows: fast on big tables
+        vals = vals.astype(str)
         self.parts.append(
             pd.DataFrame(
                 {
@@ -129,7 +132,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
     typed = pd.DataFrame({ROW: df[ROW].to_numpy()}, index=df.index)
     for name, spec in fields.items():
         text = df[name].astype(str)  # already stripped by the mapping
-        blank = text.eq("")
+        blank = pd.Series(text.to_numpy(dtype=object) == "", index=text.index)
         cons = spec.get("constraints", {})
         if spec["type"] in ("number", "integer"):
             num = _numbers(text)
@@ -211,7 +214,7 @@ def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) ->
             "consistency",
             "affordability_end",
             "affordability ends before it starts",
-            end.dt.strftime("%Y-%m-%d"),
+            end,
         )
         expired = (end < pd.Timestamp(ctx.as_of)).fillna(False) & ~backwards
         issues.add(
@@ -219,7 +222,7 @@ def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) ->
             "timeliness",
             "affordability_end",
             "affordability has already ended: no longer an affordable home",
-            end.dt.strftime("%Y-%m-%d"),
+            end,
             exclude=True,
         )
         zero = (t["units"] == 0).fillna(False)
@@ -241,17 +244,17 @@ def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) ->
 
 
 def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
-    cols = [c for c in t.columns if c != ROW]
+    # each column's values as codes once (missing values match each other, as in `duplicated`)
+    codes = {c: pd.factorize(t[c])[0] for c in t.columns if c != ROW}
     alive = ~issues.drop
-    exact = t[cols].duplicated(keep="first").to_numpy() & alive
+    exact = _repeated(list(codes.values())) & alive
     issues.add(exact, "uniqueness", "", "an exact copy of an earlier row", "", exclude=True)
     alive &= ~exact
     keys = KEYS[table]
     if t[keys].isna().all(axis=None):
         return
     dup_key = np.zeros(len(t), dtype=bool)
-    sub = t[alive]
-    dup_key[np.flatnonzero(alive)[sub.duplicated(keys, keep="first").to_numpy()]] = True
+    dup_key[np.flatnonzero(alive)[_repeated([codes[k][alive] for k in keys])]] = True
     issues.add(
         dup_key,
         "uniqueness",
@@ -260,6 +263,11 @@ def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
         "",
         exclude=True,
     )
+
+
+def _repeated(codes: list[np.ndarray]) -> np.ndarray:
+    """Rows whose codes all equal those of an earlier row."""
+    return pd.DataFrame(dict(enumerate(codes))).duplicated(keep="first").to_numpy()
 
 
 def overall(results: list[TableQuality]) -> dict[str, float]:

@@ -6,9 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from daas.i18n import N_
 from daas.paths import city_build_dir
 
-QUALITY_KEYS = ("accuracy", "completeness", "uniqueness", "consistency", "timeliness", "validity")
+# the six quality dimensions; pages show them translated (`_(key)`)
+QUALITY_KEYS = (
+    N_("accuracy"),
+    N_("completeness"),
+    N_("uniqueness"),
+    N_("consistency"),
+    N_("timeliness"),
+    N_("validity"),
+)
 
 
 def output_dir(slug: str) -> Path:

@@ -1,0 +1,97 @@
+"""Public tables as cells for the CSV files and for SQLite, fast enough for a million rows.
+
+Tables repeat values a lot, so formatting work is done once per distinct value of a column
+(`pd.factorize`), then spread back over the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon import schema
+
+NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # the only characters that make the CSV writer quote
+
+
+def sql_columns(df: pd.DataFrame, table: str) -> list[list]:
+    """Each schema field of `table` as SQLite values: str, int or float, `YYYY-MM-DD` text for
+    dates, 0/1 for booleans, None when missing."""
+    out = []
+    for name, spec in schema.fields(table).items():
+        col = df[name]
+        if spec["type"] == "date":
+            codes, text = _iso_dates(col)
+            out.append(_spread(codes, text))
+        elif spec["type"] == "boolean":
+            out.append(python_values(col.astype("Int64")))
+        else:
+            out.append(python_values(col))
+    return out
+
+
+def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
+    """The CSV of `table` in schema order, one line per row plus the header (no line ends):
+    ISO dates, `true`/`false`, numbers rounded to 2 places in `%g` form, empty when missing,
+    quoted as Python's CSV writer quotes."""
+    cols = []
+    for name, spec in schema.fields(table).items():
+        col = df[name]
+        if spec["type"] == "date":
+            codes, text = _iso_dates(col)
+        elif spec["type"] == "number":
+            codes, text = _number_text(col)
+        elif spec["type"] == "boolean":
+            codes, uniq = pd.factorize(col.map({True: "true", False: "false"}))
+            text = list(uniq)
+        else:
+            codes, uniq = pd.factorize(col)
+            text = [_field(str(v)) for v in uniq]
+        cols.append(_spread(codes, text, ""))
+    return [",".join(map(_field, schema.fields(table))), *map(",".join, zip(*cols, strict=True))]
+
+
+def python_values(col: pd.Series) -> list:
+    """The column as Python values (numpy scalars unwrapped), None where missing."""
+    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iufb":
+        values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0).tolist()
+    else:
+        values = col.to_numpy().tolist()
+    for i in np.flatnonzero(col.isna().to_numpy()).tolist():
+        values[i] = None
+    return values
+
+
+def _iso_dates(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct `YYYY-MM-DD` texts of a date column (code -1 when missing)."""
+    days = pd.to_datetime(col).to_numpy().astype("datetime64[D]")
+    codes, uniq = pd.factorize(days)
+    return codes, np.datetime_as_string(np.asarray(uniq, dtype="datetime64[D]")).tolist()
+
+
+def _number_text(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct texts of numbers rounded to 2 places (`44.45`, `1200`, `-0`)."""
+    num = pd.to_numeric(col).round(2).to_numpy(dtype=float, na_value=np.nan)
+    codes, uniq = pd.factorize(np.ascontiguousarray(num).view("int64"))  # exact bits: -0.0, 0.0
+    codes[np.isnan(num)] = -1
+    return codes, [f"{v:g}" for v in uniq.view("float64")]
+
+
+def _field(text: str) -> str:
+    """`text` as the CSV writer writes it in a row of several fields."""
+    if not NEEDS_QUOTES.search(text):
+        return text
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([text, ""])
+    return buf.getvalue()[:-2]
+
+
+def _spread(codes: np.ndarray, distinct: list, missing: object = None) -> list:
+    """The value of each row from its code (-1 = missing)."""
+    values = np.empty(len(distinct) + 1, dtype=object)
+    values[:-1], values[-1] = distinct, missing
+    return values[codes].tolist()

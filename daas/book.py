@@ -21,11 +21,13 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from daas import assets
 from daas.city import load_city
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.io import atomic_dir, atomic_write_text
 from daas.paths import repo_root
 from daas.site_assets import slim_icons
@@ -79,9 +81,12 @@ def language_config(source: Path, lang: str | None, site_languages: tuple[str, .
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     lang = lang or sphinx.get("language") or "en"
     if lang not in LANGUAGES:
-        raise DaasError.one(source / "_config.yml", "sphinx.config.language",
-                            f"'{lang}' is not a kit language",
-                            f"use one of {', '.join(LANGUAGES)}")  # fmt: skip
+        raise DaasError.one(
+            source / "_config.yml",
+            "sphinx.config.language",
+            _("'{lang}' is not a kit language").format(lang=lang),
+            _("use one of {languages}").format(languages=", ".join(LANGUAGES)),
+        )
     if config.get("title") == "Data Service Toolkit":
         config["title"] = _("Data Service Toolkit", lang)
     sphinx.update(language=lang, locale_dirs=[str(locales_dir())], gettext_compact=False,
@@ -133,7 +138,8 @@ def build(
     state, stamp = _state(source, city, lang, site_languages), _read_stamp(out)
     if not force_all and stamp == state and index.exists():
         if not quiet:
-            print(f"Site up to date (nothing changed since the last build): {index}")
+            print(_("Site up to date (nothing changed since the last build): {index}").format(
+                index=index))  # fmt: skip
         return index
     if stamp.get("execution") != state["execution"] or stamp.get("city") != city:
         shutil.rmtree(out / ".jupyter_cache", ignore_errors=True)
@@ -163,15 +169,16 @@ def build(
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
         raise DaasError.one(
             "book/", "",
-            f"the book build failed (jupyter-book exit {proc.returncode}); "
-            "the log above names the page, the cell and the error",
-            "fix that page or notebook, then run `make book` again",
+            _("the book build failed (jupyter-book exit {code}); "
+              "the log above names the page, the cell and the error").format(code=proc.returncode),
+            _("fix that page or notebook, then run `make book` again"),
             exit_code=1,
         )  # fmt: skip
     slim_icons(out / "html")
     atomic_write_text(out / STAMP, json.dumps(state, indent=1) + "\n")
     if not quiet:
-        print(f"Site ({lang}) built in {time.perf_counter() - started:.1f} s. Open {index}")
+        print(_("Site ({lang}) built in {seconds:.1f} s. Open {index}").format(
+            lang=lang, seconds=time.perf_counter() - started, index=index))  # fmt: skip
     return index
 
 
@@ -223,6 +230,10 @@ def root_page(languages: tuple[str, ...], start: str) -> str:
 """
 
 
+# Languages built at once after the first: the machines the kit targets have two cores.
+PARALLEL_BUILDS = max(1, min(2, os.cpu_count() or 1))
+
+
 def build_site(
     city: str,
     languages: tuple[str, ...] | None = None,
@@ -240,16 +251,32 @@ def build_site(
     languages = tuple(languages or PUBLISHED)
     unknown = [x for x in languages if x not in LANGUAGES]
     if unknown:
-        raise DaasError.one("--languages", "", f"unknown language(s): {', '.join(unknown)}",
-                            f"use some of {', '.join(LANGUAGES)}")  # fmt: skip
+        raise DaasError.one(
+            "--languages",
+            "",
+            _("unknown language(s): {languages}").format(languages=", ".join(unknown)),
+            _("use some of {languages}").format(languages=", ".join(LANGUAGES)),
+        )
     out = (output_root or repo_root()) / "_build"
     seconds: dict[str, float] = {}
     built: dict[str, Path] = {}
-    for lang in languages:
+
+    def one(lang: str, quiet: bool) -> None:
         started = time.perf_counter()
         built[lang] = build(city, output_root=out / "lang" / lang, force_all=force_all,
                             quiet=quiet, language=lang, site_languages=languages)  # fmt: skip
         seconds[lang] = time.perf_counter() - started
+
+    # The first language runs alone (it builds what every language's pages read, such as the
+    # Beacon's data); the others then build side by side, their logs shown only on failure.
+    one(languages[0], quiet)
+    rest = languages[1:]
+    if rest and not quiet:
+        print(_("Building {languages} ({n} at a time)...").format(
+            languages=", ".join(rest), n=PARALLEL_BUILDS), flush=True)  # fmt: skip
+    with ThreadPoolExecutor(PARALLEL_BUILDS) as pool:
+        for future in [pool.submit(one, lang, True) for lang in rest]:
+            future.result()
     toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
     start = f"{toc['root']}.html"
     with atomic_dir(out / "html") as tmp:
@@ -259,5 +286,5 @@ def build_site(
     index = out / "html" / "index.html"
     if not quiet:
         times = ", ".join(f"{lang} {s:.1f} s" for lang, s in seconds.items())
-        print(f"Site built ({times}). Open {index}")
+        print(_("Site built ({times}). Open {index}").format(times=times, index=index))
     return index, seconds

@@ -31,7 +31,7 @@ from daas.paths import repo_root
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt")
 SOURCE_LANGUAGE = "en"
 # The languages the site publishes. Add one only when `daas i18n status` shows it complete.
-PUBLISHED: tuple[str, ...] = ("en",)
+PUBLISHED: tuple[str, ...] = ("en", "es", "pt")
 NAMES = {"en": "English", "es": "Español", "pt": "Português"}
 PACKAGE_DOMAIN = "daas"
 
@@ -64,7 +64,10 @@ def use_language(lang: str) -> Iterator[None]:
     """Speak `lang` inside the block (for a city's report or pack summary)."""
     if lang not in LANGUAGES:
         raise DaasError.one(
-            "language", "", f"'{lang}' is not a kit language", f"use one of {', '.join(LANGUAGES)}"
+            "language",
+            "",
+            _("'{lang}' is not a kit language").format(lang=lang),
+            _("use one of {languages}").format(languages=", ".join(LANGUAGES)),
         )
     old = os.environ.get("DAAS_LANG")
     os.environ["DAAS_LANG"] = lang
@@ -204,8 +207,8 @@ def extract(source: Path | None = None, dest: Path | None = None) -> Path:
         raise DaasError.one(
             "book/",
             "",
-            "extracting the book's strings failed:\n" + (proc.stdout + proc.stderr)[-3000:],
-            "fix the page the log names, then run `daas i18n update` again",
+            _("extracting the book's strings failed:") + "\n" + (proc.stdout + proc.stderr)[-3000:],
+            _("fix the page the log names, then run `daas i18n update` again"),
             exit_code=1,
         )
     pots = dest / "_build" / "gettext"

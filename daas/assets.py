@@ -19,6 +19,7 @@ from pathlib import Path
 import altair as alt
 
 from daas.errors import DaasError, Problem
+from daas.i18n import _
 from daas.io import atomic_write_text
 from daas.paths import assets_dir
 
@@ -106,9 +107,9 @@ def check(target: Path | None = None) -> dict:
     target = target or assets_dir()
     manifest_path = target / "vendor" / "manifest.json"
     shown = "book/_assets/vendor/manifest.json"
-    fix = "run `make vendor` to re-vendor the assets at altair's versions"
+    fix = _("run `make vendor` to re-vendor the assets at altair's versions")
     if not manifest_path.exists():
-        raise DaasError.one(shown, "", "the vendored assets are missing", fix)
+        raise DaasError.one(shown, "", _("the vendored assets are missing"), fix)
     manifest = json.loads(manifest_path.read_text())
     problems = []
     want = altair_versions()
@@ -116,7 +117,9 @@ def check(target: Path | None = None) -> dict:
         problems.append(
             (
                 "preset",
-                f"bundle built for {manifest['preset']}, altair {alt.__version__} expects {want}",
+                _("bundle built for {built}, altair {version} expects {wanted}").format(
+                    built=manifest["preset"], version=alt.__version__, wanted=want
+                ),
             )
         )
     pk = manifest["packages"]
@@ -124,14 +127,19 @@ def check(target: Path | None = None) -> dict:
         problems.append(("packages.vega-lite", f"{pk['vega-lite']} != {want['vegalite_version']}"))
     for pkg, key in (("vega", "vega_version"), ("vega-embed", "vegaembed_version")):
         if pk[pkg].split(".")[0] != want[key].split(".")[0]:
-            problems.append((f"packages.{pkg}", f"{pk[pkg]} is not version {want[key]}"))
+            problems.append(
+                (
+                    f"packages.{pkg}",
+                    _("{found} is not version {wanted}").format(found=pk[pkg], wanted=want[key]),
+                )
+            )
     bundle = target / VEGA_BUNDLE
     if bundle.exists() and json.dumps(want) not in bundle.read_text(encoding="utf-8"):
-        problems.append((VEGA_BUNDLE, "the VEGA_DEBUG preset does not match altair"))
+        problems.append((VEGA_BUNDLE, _("the VEGA_DEBUG preset does not match altair")))
     for rel, digest in manifest["files"].items():
         f = target / rel
         if not f.exists() or _sha256(f) != digest:
-            problems.append((f"files.{rel}", "missing or changed since it was vendored"))
+            problems.append((f"files.{rel}", _("missing or changed since it was vendored")))
     if problems:
         raise DaasError([Problem(shown, field, msg, fix) for field, msg in problems])
     return manifest

@@ -64,9 +64,9 @@ def _dates(df: pd.DataFrame, name: str, problems: list[Problem]) -> pd.Series:
         problems.append(
             Problem(
                 name,
-                f"line {row}: session_date",
-                "not a date like 2025-01-31",
-                "write dates as YYYY-MM-DD",
+                _("line {row}: {column}").format(row=row, column="session_date"),
+                _("not a date like 2025-01-31"),
+                _("write dates as YYYY-MM-DD"),
             )
         )
     return parsed
@@ -76,7 +76,12 @@ def _blank(df: pd.DataFrame, cols: list[str], name: str, problems: list[Problem]
     for col in cols:
         for row in df.loc[df[col].str.strip() == "", "row"]:
             problems.append(
-                Problem(name, f"line {row}: {col}", "is empty", f"fill in {col} or delete the row")
+                Problem(
+                    name,
+                    _("line {row}: {column}").format(row=row, column=col),
+                    _("is empty"),
+                    _("fill in {column} or delete the row").format(column=col),
+                )
             )
 
 
@@ -92,9 +97,9 @@ def read_attendance(path: Path) -> pd.DataFrame:
         problems.append(
             Problem(
                 name,
-                f"line {row}: person_id",
-                "this person is already listed for this session",
-                "delete the repeated row",
+                _("line {row}: {column}").format(row=row, column="person_id"),
+                _("this person is already listed for this session"),
+                _("delete the repeated row"),
             )
         )
     if problems:
@@ -116,9 +121,9 @@ def read_feedback(path: Path) -> pd.DataFrame:
         problems.append(
             Problem(
                 name,
-                f"line {row}: rating",
-                f"'{value}' is not 1, 2, 3, 4 or 5",
-                "use the form's 1 (poor) to 5 (excellent) scale",
+                _("line {row}: {column}").format(row=row, column="rating"),
+                _("'{value}' is not 1, 2, 3, 4 or 5").format(value=value),
+                _("use the form's 1 (poor) to 5 (excellent) scale"),
             )
         )
     if problems:

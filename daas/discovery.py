@@ -181,11 +181,20 @@ def read_survey(path: Path) -> Survey:
                 name,
                 c,
                 _("not a known capability column; ignored"),
-                _("name rating columns <area>__<theme>, e.g. open_data__skills"),
+                _("name rating columns {pattern}, e.g. {example}").format(
+                    pattern="<area>__<theme>", example="open_data__skills"
+                ),
             )
         )
     if not ratings_cols:
-        problems.append(Problem(name, "", _("no rating columns found"), _("see data/README.md")))
+        problems.append(
+            Problem(
+                name,
+                "",
+                _("no rating columns found"),
+                _("see {file}").format(file="data/README.md"),
+            )
+        )
     if STORY not in df.columns:
         problems.append(
             Problem(

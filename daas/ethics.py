@@ -134,23 +134,31 @@ class Answers(_Strict):
 
 def _structure_problems(a: Answers, file: str) -> list[Problem]:
     out = []
-    for key, known, what in (
-        ("principles", PRINCIPLES, "principle"),
-        ("actions", ACTIONS, "action"),
-        ("canvas", CANVAS_SECTIONS, "canvas section"),
+    for key, known, unknown, missing in (
+        ("principles", PRINCIPLES, N_("not a principle"), N_("the principle is missing")),
+        ("actions", ACTIONS, N_("not a action"), N_("the action is missing")),
+        ("canvas", CANVAS_SECTIONS, N_("not a canvas section"), ""),
     ):
         given = getattr(a, key)
         for k in sorted(set(given) - set(known)):
             out.append(
-                Problem(file, f"{key}.{k}", f"not a {what}", f"use one of: {', '.join(known)}")
+                Problem(
+                    file,
+                    f"{key}.{k}",
+                    _(unknown),
+                    _("use one of: {values}").format(values=", ".join(known)),
+                )
             )
-        if key != "canvas":
+        if missing:
             for k in [k for k in known if k not in given]:
-                out.append(Problem(file, f"{key}.{k}", f"the {what} is missing", "add it"))
+                out.append(Problem(file, f"{key}.{k}", _(missing), _("add it")))
     if a.review_date <= a.assessed_on:
         out.append(
             Problem(
-                file, "review_date", "must be after assessed_on", "set a date in 3 to 12 months"
+                file,
+                "review_date",
+                _("must be after {field}").format(field="assessed_on"),
+                _("set a date in 3 to 12 months"),
             )
         )
     return out
@@ -160,7 +168,10 @@ def parse_answers(data: object, file: str) -> Answers:
     """Validate loaded YAML; raise DaasError listing every problem."""
     if not isinstance(data, dict):
         raise DaasError.one(
-            file, "", "not a mapping of fields", "start from cities/ethics/port-mallory.yml"
+            file,
+            "",
+            _("not a mapping of fields"),
+            _("start from {file}").format(file="cities/ethics/port-mallory.yml"),
         )
     try:
         a = Answers.model_validate(data)
@@ -171,7 +182,9 @@ def parse_answers(data: object, file: str) -> Answers:
                     file,
                     ".".join(map(str, e["loc"])),
                     e["msg"],
-                    "see cities/ethics/port-mallory.yml for the expected form",
+                    _("see {file} for the expected form").format(
+                        file="cities/ethics/port-mallory.yml"
+                    ),
                 )
                 for e in exc.errors()
             ]
@@ -187,8 +200,8 @@ def answers_path(city: City) -> Path:
         raise DaasError.one(
             f"cities/{city.slug}.yml",
             "ethics_answers",
-            "not set",
-            f"add `ethics_answers: cities/ethics/{city.slug}.yml`",
+            _("not set"),
+            _("add `ethics_answers: cities/ethics/{slug}.yml`").format(slug=city.slug),
         )
     return repo_root() / city.ethics_answers
 
@@ -205,10 +218,15 @@ def load_answers(city: City) -> Answers:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DaasError.one(
-            shown, "", "file not found", "fill in the form: daas.ethics.form(city)"
+            shown,
+            "",
+            _("file not found"),
+            _("fill in the form: {call}").format(call="daas.ethics.form(city)"),
         ) from None
     except yaml.YAMLError as exc:
-        raise DaasError.one(shown, "", f"not valid YAML ({exc})", "fix the quoting") from None
+        raise DaasError.one(
+            shown, "", _("not valid YAML ({error})").format(error=exc), _("fix the quoting")
+        ) from None
     return parse_answers(data, shown)
 
 

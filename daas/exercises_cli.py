@@ -6,6 +6,19 @@ from __future__ import annotations
 import argparse
 
 from daas.city import DEFAULT_CITY
+from daas.i18n import N_, _
+
+# What `daas exercises check` says of each notebook: (passed, failed) by kind.
+RESULT = {
+    "solution": (
+        N_("ok: {path} (solution, {n} checks)"),
+        N_("FAIL: {path} (solution, {n} checks)"),
+    ),
+    "learner": (
+        N_("ok: {path} (learner, {n} checks)"),
+        N_("FAIL: {path} (learner, {n} checks)"),
+    ),
+}
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -15,10 +28,15 @@ def _build(args: argparse.Namespace) -> int:
     if args.check:
         stale = [s for s in build.solution_notebooks() if build.stale(s)]
         for s in stale:
-            print(f"stale: {shown(build.learner_path(s))}  (fix: daas exercises build)")
+            print(
+                _("stale: {path}  (fix: {command})").format(
+                    path=shown(build.learner_path(s)), command="daas exercises build"
+                )
+            )
         return 1 if stale else 0
     for path, changed in build.build(execute=args.execute):
-        print(f"{'written' if changed else 'unchanged'}: {shown(path)}")
+        line = _("written: {path}") if changed else _("unchanged: {path}")
+        print(line.format(path=shown(path)))
     return 0
 
 
@@ -37,11 +55,17 @@ def _check(args: argparse.Namespace) -> int:
                 results = build.run_inline(path, args.city)
             except DaasError as exc:
                 failed += 1
-                print(f"FAIL: {shown(path)} cannot run for {args.city}:\n{exc}")
+                print(
+                    _("FAIL: {path} cannot run for {city}:").format(
+                        path=shown(path), city=args.city
+                    )
+                    + f"\n{exc}"
+                )
                 continue
             ok = bool(results) and all(r.correct is want for r in results)
             failed += not ok
-            print(f"{'ok' if ok else 'FAIL'}: {shown(path)} ({label}, {len(results)} checks)")
+            passed, failing = RESULT[label]
+            print(_(passed if ok else failing).format(path=shown(path), n=len(results)))
             if not ok:
                 for r in results:
                     print(f"    {r}")

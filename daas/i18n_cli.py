@@ -44,13 +44,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _languages(args: argparse.Namespace) -> tuple[str, ...] | None:
     from daas.errors import DaasError
-    from daas.i18n import LANGUAGES, SOURCE_LANGUAGE
+    from daas.i18n import LANGUAGES, SOURCE_LANGUAGE, _
 
     if not args.language:
         return None
     if args.language not in LANGUAGES or args.language == SOURCE_LANGUAGE:
         raise DaasError.one(
-            "--language", "", f"'{args.language}' is not a translated language", "use es or pt"
+            "--language",
+            "",
+            _("'{lang}' is not a translated language").format(lang=args.language),
+            _("use es or pt"),
         )
     return (args.language,)
 

@@ -24,6 +24,7 @@ from daas.errors import DaasError, Problem
 from daas.i18n import (
     LANGUAGES,
     SOURCE_LANGUAGE,
+    _,
     _pot_catalogue,
     _write_po,
     locales_dir,
@@ -99,7 +100,10 @@ def catalogues(language: str, root: Path | None = None) -> Iterator[Catalogue]:
 def _check_language(language: str) -> None:
     if language not in LANGUAGES or language == SOURCE_LANGUAGE:
         raise DaasError.one(
-            "--language", "", f"'{language}' is not a translated language", "use es or pt"
+            "--language",
+            "",
+            _("'{lang}' is not a translated language").format(lang=language),
+            _("use es or pt"),
         )
 
 
@@ -117,7 +121,7 @@ def check(languages: tuple[str, ...] = ("es", "pt"), root: Path | None = None) -
                                 f"{cat.path}:{line}",
                                 _short(m.id),
                                 p,
-                                "keep roles, code, placeholders and links as in the English",
+                                _("keep roles, code, placeholders and links as in the English"),
                             )
                         )
     return problems
@@ -163,8 +167,8 @@ def _read_rows(path: Path) -> list[dict]:
         raise DaasError.one(
             str(path),
             "",
-            f"cannot read the file: {exc}",
-            "give a file written by `daas i18n export`",
+            _("cannot read the file: {error}").format(error=exc),
+            _("give a file written by `daas i18n export`"),
         ) from exc
     if not isinstance(rows, list) or not all(
         isinstance(r, dict) and {"catalogue", "msgid", "msgstr"} <= r.keys() for r in rows
@@ -172,8 +176,8 @@ def _read_rows(path: Path) -> list[dict]:
         raise DaasError.one(
             str(path),
             "",
-            "not a list of {catalogue, msgid, msgstr} entries",
-            "give a file written by `daas i18n export`",
+            _("not a list of {catalogue, msgid, msgstr} entries"),
+            _("give a file written by `daas i18n export`"),
         )
     return rows
 
@@ -195,8 +199,10 @@ def import_file(language: str, path: Path, root: Path | None = None) -> int:
                 Problem(
                     where,
                     "catalogue",
-                    f"no catalogue {row['catalogue']!r} for {language}",
-                    "keep the catalogue names export wrote",
+                    _("no catalogue {catalogue!r} for {lang}").format(
+                        catalogue=row["catalogue"], lang=language
+                    ),
+                    _("keep the catalogue names export wrote"),
                 )
             )
             continue
@@ -207,8 +213,10 @@ def import_file(language: str, path: Path, root: Path | None = None) -> int:
                 Problem(
                     where,
                     "msgid",
-                    f"not in {cat.name}: {_short(row['msgid'])}",
-                    "run `daas i18n update`, then export again",
+                    _("not in {catalogue}: {msgid}").format(
+                        catalogue=cat.name, msgid=_short(row["msgid"])
+                    ),
+                    _("run `daas i18n update`, then export again"),
                 )
             )
             continue
@@ -220,7 +228,7 @@ def import_file(language: str, path: Path, root: Path | None = None) -> int:
                     where,
                     "msgstr",
                     f"{_short(row['msgid'])}: {p}",
-                    "keep roles, code, placeholders and links as in the English",
+                    _("keep roles, code, placeholders and links as in the English"),
                 )
             )
         if message.string != row["msgstr"] or message.fuzzy:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from daas.city import load_city
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.paths import city_build_dir, repo_root
 
 
@@ -30,8 +31,12 @@ def open_lab(
     city = load_city(slug)
     pack = city_build_dir(city.slug)
     if not any((pack / f).glob("*.ipynb") for f in ("notebooks", "exercises")):
-        raise DaasError.one(f"_build/cities/{city.slug}/", "", "the workshop pack is not built",
-                            f"run `daas workshop run --city {city.slug}` first")  # fmt: skip
+        raise DaasError.one(
+            f"_build/cities/{city.slug}/",
+            "",
+            _("the workshop pack is not built"),
+            _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
+        )
     env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug}
     cmd = lab_command(pack, port, open_browser, token)
     sys.stdout.flush()

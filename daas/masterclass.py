@@ -100,8 +100,8 @@ def agenda_table(key: str) -> pd.DataFrame:
         raise DaasError.one(
             "daas/masterclass.py",
             "MASTERCLASSES",
-            f"no masterclass '{key}'",
-            f"use one of: {', '.join(MASTERCLASSES)}",
+            _("no masterclass '{key}'").format(key=key),
+            _("use one of: {values}").format(values=", ".join(MASTERCLASSES)),
         )
     mc = MASTERCLASSES[key]
     rows, clock = [], 0
@@ -112,8 +112,10 @@ def agenda_table(key: str) -> pd.DataFrame:
         raise DaasError.one(
             "daas/masterclass.py",
             f"MASTERCLASSES['{key}'].agenda",
-            f"the items add up to {clock} minutes, not {mc.minutes}",
-            "shorten or lengthen an item so the total matches",
+            _("the items add up to {total} minutes, not {minutes}").format(
+                total=clock, minutes=mc.minutes
+            ),
+            _("shorten or lengthen an item so the total matches"),
         )
     teach, ex = sum(r[2] for r in rows), sum(r[3] for r in rows)
     rows.append((_clock(clock), _("Total"), teach, ex))
@@ -133,8 +135,8 @@ def _toc(parts: tuple[str, ...] | None) -> dict:
             raise DaasError.one(
                 "_toc.yml",
                 "parts",
-                f"no part is called {', '.join(parts)}",
-                "use a caption from _toc.yml",
+                _("no part is called {parts}").format(parts=", ".join(parts)),
+                _("use a caption from {file}").format(file="_toc.yml"),
             )
     return toc
 
@@ -142,7 +144,12 @@ def _toc(parts: tuple[str, ...] | None) -> dict:
 def stage(kind: str, source: Path, parts: tuple[str, ...] | None = None) -> None:
     """Lay out a book source for one edition: the pages, and config and toc for the edition."""
     if kind not in EDITIONS:
-        raise DaasError.one("--edition", "", f"'{kind}' is not an edition", "use learner or coach")
+        raise DaasError.one(
+            "--edition",
+            "",
+            _("'{kind}' is not an edition").format(kind=kind),
+            _("use learner or coach"),
+        )
     shutil.rmtree(source / "book", ignore_errors=True)
     shutil.copytree(repo_root() / "book", source / "book")
     config = yaml.safe_load((repo_root() / "_config.yml").read_text(encoding="utf-8"))

@@ -91,6 +91,7 @@ def committed_notebooks() -> list[Path]:
 def expand(paths: list[Path]) -> list[Path]:
     """Notebooks named on the command line: folders are searched, missing paths are an error."""
     from daas.errors import DaasError, Problem
+    from daas.i18n import _
 
     found, missing = [], []
     for p in paths:
@@ -101,9 +102,9 @@ def expand(paths: list[Path]) -> list[Path]:
         else:
             missing.append(p)
     if missing:
-        fix = "give .ipynb files or folders that hold them"
-        raise DaasError([Problem(str(p), "", "not a notebook or a folder of notebooks", fix)
-                         for p in missing])  # fmt: skip
+        message = _("not a notebook or a folder of notebooks")
+        fix = _("give .ipynb files or folders that hold them")
+        raise DaasError([Problem(str(p), "", message, fix) for p in missing])
     return found
 
 

@@ -69,9 +69,9 @@ def read_incidents(city: City) -> pd.DataFrame:
             problems.append(
                 Problem(
                     name,
-                    f"line {row}: {col}",
-                    "not a date like 2025-01-31",
-                    "write dates as YYYY-MM-DD",
+                    _("line {row}: {column}").format(row=row, column=col),
+                    _("not a date like 2025-01-31"),
+                    _("write dates as YYYY-MM-DD"),
                 )
             )
         df[col] = parsed
@@ -80,15 +80,20 @@ def read_incidents(city: City) -> pd.DataFrame:
             problems.append(
                 Problem(
                     name,
-                    f"line {row}: {col}",
-                    f"'{value}' is not allowed",
-                    f"use one of: {', '.join(allowed)}",
+                    _("line {row}: {column}").format(row=row, column=col),
+                    _("'{value}' is not allowed").format(value=value),
+                    _("use one of: {values}").format(values=", ".join(allowed)),
                 )
             )
     late = df["resolved"].notna() & (df["resolved"] < df["opened"])
     for row in df.loc[late, "row"]:
         problems.append(
-            Problem(name, f"line {row}: resolved", "is before `opened`", "check both dates")
+            Problem(
+                name,
+                _("line {row}: {column}").format(row=row, column="resolved"),
+                _("is before `{column}`").format(column="opened"),
+                _("check both dates"),
+            )
         )
     if problems:
         raise DaasError(problems)

@@ -33,10 +33,12 @@ def read_neighbourhoods(city: City) -> pd.DataFrame:
         raise DaasError.one(
             shown,
             "",
-            "file not found",
-            f"fix datasets.neighbourhoods.path in cities/{city.slug}.yml",
+            _("file not found"),
+            _("fix {field} in cities/{slug}.yml").format(
+                field="datasets.neighbourhoods.path", slug=city.slug
+            ),
         ) from None
-    fix = "add the column(s) to the file, spelled as in data/README.md"
+    fix = _("add the column(s) to the file, spelled as in {file}").format(file="data/README.md")
     require_columns(df.columns, NEIGHBOURHOOD_COLUMNS, shown, fix)
     try:
         return df[list(NEIGHBOURHOOD_COLUMNS)].astype(NEIGHBOURHOOD_COLUMNS)
@@ -44,8 +46,10 @@ def read_neighbourhoods(city: City) -> pd.DataFrame:
         raise DaasError.one(
             shown,
             "",
-            f"a number column holds text ({exc})",
-            "check population, households, income and renter_share",
+            _("a number column holds text ({error})").format(error=exc),
+            _("check {columns} and {last}").format(
+                columns="population, households, income", last="renter_share"
+            ),
         ) from None
 
 

@@ -48,7 +48,7 @@ def require_columns(
     required: Iterable[str],
     where: str,
     fix: str | None = None,
-    message: str = "missing column(s)",
+    message: str | None = None,
 ) -> None:
     """Raise a DaasError naming `where` and every column of `required` not in `columns`."""
     have = [str(c) for c in columns]
@@ -57,8 +57,11 @@ def require_columns(
         raise DaasError.one(
             where,
             ", ".join(missing),
-            message,
-            fix or f"use column names exactly as in the table: {', '.join(h for h in have if h)}",
+            message or _("missing column(s)"),
+            fix
+            or _("use column names exactly as in the table: {columns}").format(
+                columns=", ".join(h for h in have if h)
+            ),
         )
 
 
@@ -74,32 +77,45 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise DaasError.one(name, "", "file not found", "check the file name and folder") from None
+        raise DaasError.one(
+            name, "", _("file not found"), _("check the file name and folder")
+        ) from None
     except (IsADirectoryError, PermissionError) as exc:
         raise DaasError.one(
-            name, "", f"cannot read the file ({exc.strerror})", "pick a CSV file"
+            name,
+            "",
+            _("cannot read the file ({error})").format(error=exc.strerror),
+            _("pick a CSV file"),
         ) from None
     text, encoding = decode(data)
     problems: list[Problem] = []
     if encoding != "utf-8":
         problems.append(
-            Problem(name, "", "read as Latin-1, not UTF-8", "save it as 'CSV UTF-8' next time")
+            Problem(
+                name, "", _("read as Latin-1, not UTF-8"), _("save it as 'CSV UTF-8' next time")
+            )
         )
     if not text.strip():
-        raise DaasError.one(name, "", "the file is empty", "export the table again, with headers")
+        raise DaasError.one(
+            name, "", _("the file is empty"), _("export the table again, with headers")
+        )
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise DaasError.one(
-            name, "", f"not a readable CSV file ({exc})", "export it again as CSV"
+            name,
+            "",
+            _("not a readable CSV file ({error})").format(error=exc),
+            _("export it again as CSV"),
         ) from None
     header = [column_key(h) for h in rows[0]]
     require_columns(
         header,
         required,
         name,
-        f"add the column(s) to the first row, spelled as in data/README.md "
-        f"(found: {', '.join(h for h in header if h)})",
+        _("add the column(s) to the first row, spelled as in {file} (found: {columns})").format(
+            file="data/README.md", columns=", ".join(h for h in header if h)
+        ),
     )
     records = []
     for line, cells in enumerate(rows[1:], start=2):
@@ -109,9 +125,9 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
             problems.append(
                 Problem(
                     name,
-                    f"row {line}",
-                    "more cells than headers; extra cells ignored",
-                    "check for a separator inside an unquoted answer",
+                    _("row {row}").format(row=line),
+                    _("more cells than headers; extra cells ignored"),
+                    _("check for a separator inside an unquoted answer"),
                 )
             )
         cells = (cells + [""] * len(header))[: len(header)]

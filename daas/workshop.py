@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from daas.city import City, load_city
-from daas.i18n import locales_dir, translate_notebook, use_language
+from daas.i18n import _, locales_dir, translate_notebook, use_language
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir, repo_root
 from daas.templating import fill, keep_cell, substitutions
@@ -190,9 +190,15 @@ def run_notebook(notebook: Path, city: City, output: Path, timeout: int = 600) -
     if result.status != "ok":
         from daas.errors import DaasError
 
-        raise DaasError.one(result.notebook, f"cell {result.cell}", result.error or "failed",
-                            "open the .failed.ipynb next to the output to see the traceback",
-                            exit_code=1)  # fmt: skip
+        raise DaasError.one(
+            result.notebook,
+            _("cell {n}").format(n=result.cell),
+            result.error or _("failed"),
+            _("open the {file} next to the output to see the traceback").format(
+                file=".failed.ipynb"
+            ),
+            exit_code=1,
+        )
     return output
 
 

@@ -10,22 +10,28 @@ from daas.city import DEFAULT_CITY
 def _generate(args: argparse.Namespace) -> int:
     from daas.beacon.generate import generate
     from daas.city import load_city
+    from daas.i18n import _
     from daas.paths import repo_root
 
     for path in generate(load_city(args.city), seed=args.seed).values():
-        print(f"wrote {path.relative_to(repo_root())}")
+        print(_("wrote {path}").format(path=path.relative_to(repo_root())))
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
     from daas.beacon.pipeline import build
     from daas.beacon.records import output_dir
+    from daas.i18n import _
 
     rec = build(args.city, progress=not args.quiet)
-    q = ", ".join(f"{k} {v:.0%}" for k, v in rec["quality"].items())
-    print(f"published {output_dir(args.city)}")
-    print(f"rows published {rec['rows_published']}, cells suppressed {rec['rows_suppressed']}")
-    print(f"quality: {q}")
+    q = ", ".join(f"{_(k)} {v:.0%}" for k, v in rec["quality"].items())
+    print(_("published {folder}").format(folder=output_dir(args.city)))
+    print(
+        _("rows published {rows}, cells suppressed {cells}").format(
+            rows=rec["rows_published"], cells=rec["rows_suppressed"]
+        )
+    )
+    print(_("quality: {dimensions}").format(dimensions=q))
     return 0
 
 

@@ -10,6 +10,7 @@ import sys
 from daas.beacon.publish import ROW_LIMIT, TIME_LIMIT_MS
 from daas.beacon.records import output_dir
 from daas.errors import DaasError
+from daas.i18n import _
 
 
 def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:
@@ -22,19 +23,26 @@ def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:
         raise DaasError.one(
             "--host",
             "",
-            f"'{host}' is not a loopback address",
-            "use 127.0.0.1: the Beacon server is for this machine only",
+            _("'{host}' is not a loopback address").format(host=host),
+            _("use {address}: the Beacon server is for this machine only").format(
+                address="127.0.0.1"
+            ),
         )
     if not 1024 <= port <= 65535:
-        raise DaasError.one("--port", "", f"{port} is not a usable port", "use 1024 to 65535")
+        raise DaasError.one(
+            "--port",
+            "",
+            _("{port} is not a usable port").format(port=port),
+            _("use 1024 to 65535"),
+        )
     out = output_dir(slug)
     db = out / "beacon.db"
     if not db.exists():
         raise DaasError.one(
             str(db),
             "",
-            "the Beacon has not been built for this city",
-            f"run `daas beacon build --city {slug}` first",
+            _("the Beacon has not been built for this city"),
+            _("run `daas beacon build --city {slug}` first").format(slug=slug),
         )
     return [
         sys.executable,
@@ -67,8 +75,8 @@ def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:
 def serve(slug: str, port: int = 8001, host: str = "127.0.0.1") -> int:
     """Run Datasette in the foreground until interrupted."""
     cmd = command(slug, port, host)
-    print(f"serving the {slug} Beacon at http://{host}:{port}/ (read-only; Ctrl+C stops it)",
-          flush=True)  # fmt: skip
+    print(_("serving the {slug} Beacon at http://{host}:{port}/ (read-only; Ctrl+C stops it)")
+          .format(slug=slug, host=host, port=port), flush=True)  # fmt: skip
     # Replace this process, so a stop signal reaches Datasette itself and leaves no orphan.
     os.execv(cmd[0], cmd)
     return 0  # not reached

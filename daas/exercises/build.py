@@ -19,6 +19,7 @@ from daas import notebooks as nbs
 from daas.city import load_city
 from daas.errors import DaasError
 from daas.exercises.feedback import Feedback
+from daas.i18n import _
 from daas.io import atomic_write_text
 from daas.paths import repo_root
 
@@ -50,9 +51,9 @@ def stub(source: str, where: str) -> str:
     if not names:
         raise DaasError.one(
             where,
-            "solution cell",
-            "assigns no answer variable",
-            "end the cell with a line like `answer = ...`",
+            _("solution cell"),
+            _("assigns no answer variable"),
+            _("end the cell with a line like `answer = ...`"),
         )
     comments = [ln for ln in source.splitlines() if ln.lstrip().startswith("#")]
     return "\n".join([*comments, f"{names[-1]} = None  # your answer here"])

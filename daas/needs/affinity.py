@@ -105,15 +105,18 @@ def edit(
     unknown = sorted(set(moves) - set(out["note_id"]))
     if unknown:
         raise DaasError.one(
-            "moves", ", ".join(unknown), "no such note id", "use the ids in the note_id column"
+            "moves",
+            ", ".join(unknown),
+            _("no such note id"),
+            _("use the ids in the {column} column").format(column="note_id"),
         )
     missing = sorted(set(renames) - set(out["theme"]))
     if missing:
         raise DaasError.one(
             "renames",
             ", ".join(missing),
-            "no such theme",
-            "copy the theme name exactly from the theme column",
+            _("no such theme"),
+            _("copy the theme name exactly from the {column} column").format(column="theme"),
         )
     for note, theme in moves.items():
         out.loc[out["note_id"] == note, "theme"] = theme.strip() or UNGROUPED
@@ -135,9 +138,9 @@ def load_groups(path: Path) -> pd.DataFrame:
         rows = df.loc[df["note_id"].eq("") | df["note_id"].duplicated(keep=False), "row"]
         raise DaasError.one(
             shown(path),
-            f"rows {', '.join(map(str, rows))}, note_id",
-            "missing or repeated note id",
-            "keep the note_id column as it was exported",
+            _("rows {rows}, {column}").format(rows=", ".join(map(str, rows)), column="note_id"),
+            _("missing or repeated note id"),
+            _("keep the {column} column as it was exported").format(column="note_id"),
         )
     df["theme"] = df["theme"].replace("", UNGROUPED)
     return df.drop(columns="row").sort_values(["theme", "note_id"]).reset_index(drop=True)

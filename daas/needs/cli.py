@@ -8,23 +8,36 @@ import argparse
 from pathlib import Path
 
 
+def _label(ident: str, row: int) -> str:
+    """Where a story is: its id and line, or the line or row alone when it has no id."""
+    from daas.i18n import _
+
+    if ident == f"row {row}":
+        return _("row {row}").format(row=row)
+    if ident == f"line {row}":
+        return _("line {row}").format(row=row)
+    if ident.startswith(("line ", "row ")):
+        return ident
+    return _("{id} (line {row})").format(id=ident, row=row)
+
+
 def _check(args: argparse.Namespace) -> int:
+    from daas.i18n import _
     from daas.needs.stories import check_table, read_stories
     from daas.tables import shown
 
     table, problems = read_stories(args.file)
     for p in problems:
-        print(f"note: {p}")
+        print(_("note: {problem}").format(problem=p))
     result = check_table(table, args.language)
     failing = result[~result["ok"]]
     for rec in failing.itertuples(index=False):
-        label = rec.id if rec.id.startswith(("line ", "row ")) else f"{rec.id} (line {rec.row})"
-        print(f"{shown(args.file)}: {label}: {rec.explanation}")
+        print(f"{shown(args.file)}: {_label(rec.id, rec.row)}: {rec.explanation}")
     total = len(result)
     if failing.empty:
-        print(f"ok: all {total} stories have a role, a need and a goal")
+        print(_("ok: all {n} stories have a role, a need and a goal").format(n=total))
         return 0
-    print(f"{len(failing)} of {total} stories are incomplete")
+    print(_("{failing} of {n} stories are incomplete").format(failing=len(failing), n=total))
     return 1
 
 

@@ -42,9 +42,9 @@ def read_notes(path: Path) -> Notes:
             problems.append(
                 Problem(
                     name,
-                    f"row {row}, observation",
-                    "empty observation; left out",
-                    "write what was seen or heard, or delete the row",
+                    _("row {row}, {column}").format(row=row, column="observation"),
+                    _("empty observation; left out"),
+                    _("write what was seen or heard, or delete the row"),
                 )
             )
             continue
@@ -53,9 +53,11 @@ def read_notes(path: Path) -> Notes:
             problems.append(
                 Problem(
                     name,
-                    f"row {row}, observation",
-                    f"same observation as row {seen[key]} for the same participant; left out",
-                    "delete the repeated row",
+                    _("row {row}, {column}").format(row=row, column="observation"),
+                    _("same observation as row {first} for the same participant; left out").format(
+                        first=seen[key]
+                    ),
+                    _("delete the repeated row"),
                 )
             )
             continue
@@ -65,9 +67,9 @@ def read_notes(path: Path) -> Notes:
                 problems.append(
                     Problem(
                         name,
-                        f"row {row}, {col}",
-                        "no answer; kept as 'Not given'",
-                        "label every note so findings can say who raised them",
+                        _("row {row}, {column}").format(row=row, column=col),
+                        _("no answer; kept as 'Not given'"),
+                        _("label every note so findings can say who raised them"),
                     )
                 )
         missing = _("Not given")

@@ -89,15 +89,19 @@ def rice_inputs(row: dict, file: str, where: str) -> tuple[dict[str, float], lis
     raw = {c: str(row.get(c, "") or "").strip() for c in RICE_COLUMNS}
     reach = _number(raw["reach"])
     if reach is None or reach < 0:
-        bad("reach", f"'{raw['reach']}' is not a number of people", "e.g. 1200 (people a month)")
+        bad(
+            "reach",
+            _("'{value}' is not a number of people").format(value=raw["reach"]),
+            _("e.g. 1200 (people a month)"),
+        )
     else:
         out["reach"] = reach
     impact = IMPACT_WORDS.get(fold(raw["impact"]), _number(raw["impact"]))
     if impact not in IMPACT_VALUES:
         bad(
             "impact",
-            f"'{raw['impact']}' is not an impact score",
-            "use 3, 2, 1, 0.5 or 0.25 (massive to minimal)",
+            _("'{value}' is not an impact score").format(value=raw["impact"]),
+            _("use 3, 2, 1, 0.5 or 0.25 (massive to minimal)"),
         )
     else:
         out["impact"] = float(impact)
@@ -107,14 +111,18 @@ def rice_inputs(row: dict, file: str, where: str) -> tuple[dict[str, float], lis
     if conf is None or not 0 < conf <= 1:
         bad(
             "confidence",
-            f"'{raw['confidence']}' is not a confidence",
-            "use a percentage: 100%, 80% or 50%",
+            _("'{value}' is not a confidence").format(value=raw["confidence"]),
+            _("use a percentage: 100%, 80% or 50%"),
         )
     else:
         out["confidence"] = round(conf, 4)
     effort = _number(raw["effort"])
     if effort is None or effort <= 0:
-        bad("effort", f"'{raw['effort']}' is not an effort", "person-months above 0, e.g. 0.5")
+        bad(
+            "effort",
+            _("'{value}' is not an effort").format(value=raw["effort"]),
+            _("person-months above 0, e.g. 0.5"),
+        )
     else:
         out["effort"] = effort
     return out, problems
@@ -134,15 +142,15 @@ def backlog(
     checks = check_table(stories, language).set_index("id")
     rows = []
     for rec in stories.to_dict("records"):
-        where = f"row {rec['row']} ({rec['id']})"
+        where = _("row {row} ({id})").format(row=rec["row"], id=rec["id"])
         cat = moscow(str(rec.get("moscow", "") or ""))
         if cat is None:
             problems.append(
                 Problem(
                     file,
                     f"{where}, moscow",
-                    f"'{rec.get('moscow', '')}' is not a MoSCoW category",
-                    "use Must, Should, Could or Won't",
+                    _("'{value}' is not a MoSCoW category").format(value=rec.get("moscow", "")),
+                    _("use Must, Should, Could or Won't"),
                 )
             )
         values, bad = rice_inputs(rec, file, where)

@@ -199,8 +199,8 @@ def read_stories(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         raise DaasError.one(
             shown(path),
             "story",
-            "no stories found",
-            "write one story per row (CSV) or per list item (markdown)",
+            _("no stories found"),
+            _("write one story per row (CSV) or per list item (markdown)"),
         )
     rest = [c for c in table.columns if c not in STORY_COLUMNS]
     return table[STORY_COLUMNS + rest].reset_index(drop=True), problems
@@ -218,7 +218,9 @@ def _read_markdown(path: Path) -> pd.DataFrame:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DaasError.one(shown(path), "", "file not found", "check the file name") from None
+        raise DaasError.one(
+            shown(path), "", _("file not found"), _("check the file name")
+        ) from None
     except UnicodeDecodeError:
         text = path.read_text(encoding="cp1252", errors="replace")
     rows: list[dict] = []

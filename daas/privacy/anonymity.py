@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from daas.i18n import _
 from daas.privacy.identifiers import name_tokens, sample_values
 from daas.tables import require_columns
 
@@ -115,7 +116,7 @@ def suggest_quasi_identifiers(df: pd.DataFrame) -> list[Suggestion]:
 
 
 def _check_columns(df: pd.DataFrame, cols: Sequence[str], flag: str) -> None:
-    require_columns(df.columns, cols, flag, message="not a column of the table")
+    require_columns(df.columns, cols, flag, message=_("not a column of the table"))
 
 
 def group_sizes(df: pd.DataFrame, quasi: Sequence[str]) -> pd.Series:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 
 def _columns(text: str) -> list[str]:
+    from daas.i18n import _
+
     cols = [c.strip() for c in text.split(",") if c.strip()]
     if not cols:
-        raise argparse.ArgumentTypeError("give column names separated by commas")
+        raise argparse.ArgumentTypeError(_("give column names separated by commas"))
     return cols
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.tables import require_columns
 
 
@@ -39,8 +40,8 @@ def coverage(
         raise DaasError.one(
             "reference",
             population,
-            "populations must be non-negative numbers",
-            "fix the reference table",
+            _("populations must be non-negative numbers"),
+            _("fix the reference table"),
         )
     counts = (
         served.groupby(group, observed=True)[weight].sum()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from daas.i18n import N_, _
 from daas.privacy import identifiers as ids
 
 PEOPLE_WORDS = frozenset(
@@ -51,10 +52,12 @@ _COUNT_NAME_RE = re.compile(
     r"^(?:n|count|counts|freq|frequency)$|_(?:count|counts|n)$|^(?:n|num|number_of|count)_"
 )
 BLOCKING = {
-    ids.EMAIL: "email addresses",
-    ids.PHONE: "phone numbers",
-    ids.PERSON_NAME: "people's names",
+    ids.EMAIL: N_("email addresses"),
+    ids.PHONE: N_("phone numbers"),
+    ids.PERSON_NAME: N_("people's names"),
 }
+# The other identifier types in plain words (their names with spaces, shown as `_(words)`).
+OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
 
 
 def is_count_column(name: str, series: pd.Series) -> bool:
@@ -74,8 +77,8 @@ def is_count_column(name: str, series: pd.Series) -> bool:
 def describe_type(kind: str) -> str:
     """Plain words for an identifier type."""
     if kind.startswith("id:"):
-        return f"national id numbers ({kind[3:].replace('_', ' ').upper()})"
-    return BLOCKING.get(kind, kind.replace("_", " "))
+        return _("national id numbers ({kind})").format(kind=kind[3:].replace("_", " ").upper())
+    return _(BLOCKING.get(kind, kind.replace("_", " ")))
 
 
 @dataclass
@@ -106,17 +109,29 @@ def check_table(
             if blocking:
                 what = ", ".join(describe_type(k) for k in blocking)
                 reasons.append(
-                    f"table '{name}', column '{col}': holds {what}. Remove the column, or list it "
-                    "in allowed_columns if it is a public contact (an office, not a resident)."
+                    _(
+                        "table '{table}', column '{column}': holds {what}. Remove the column, or "
+                        "list it in {setting} if it is a public contact (an office, not a "
+                        "resident)."
+                    ).format(table=name, column=col, what=what, setting="allowed_columns")
                 )
         if is_count_column(str(col), series):
             values = pd.to_numeric(series, errors="coerce")
             small = values.notna() & (values > 0) & (values < min_cell_size)
             if small.any():
                 reasons.append(
-                    f"table '{name}', column '{col}': {int(small.sum())} count(s) between 1 and "
-                    f"{min_cell_size - 1} are not suppressed. Run daas.privacy.suppress_counts "
-                    f"with threshold={min_cell_size} before publishing."
+                    _(
+                        "table '{table}', column '{column}': {n} count(s) between 1 and {largest} "
+                        "are not suppressed. Run {function} with threshold={threshold} before "
+                        "publishing."
+                    ).format(
+                        table=name,
+                        column=col,
+                        n=int(small.sum()),
+                        largest=min_cell_size - 1,
+                        function="daas.privacy.suppress_counts",
+                        threshold=min_cell_size,
+                    )
                 )
     return reasons
 

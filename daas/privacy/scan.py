@@ -106,7 +106,9 @@ def scan_table(
 ) -> ScanResult:
     """Scan a table and decide whether it may be published."""
     if min_group < 2:
-        raise DaasError.one("--min-group", "", "must be 2 or more", "use 10 (the kit default)")
+        raise DaasError.one(
+            "--min-group", "", _("must be 2 or more"), _("use 10 (the kit default)")
+        )
     reasons: list[str] = []
     findings = [ids.scan_column(df[c], str(c)) for c in df.columns]
     for f in findings:
@@ -176,14 +178,17 @@ def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV/TSV (delimiter and UTF-8 or Latin-1 detected) or JSON file, as text."""
     shown = str(path)
     if not path.is_file():
-        raise DaasError.one(shown, "", "file not found", "check the path")
+        raise DaasError.one(shown, "", _("file not found"), _("check the path"))
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
             return pd.read_json(path, dtype=False)
         if suffix not in {".csv", ".tsv", ".txt"}:
             raise DaasError.one(
-                shown, "", f"cannot read '{suffix}' files", "save the table as CSV (UTF-8)"
+                shown,
+                "",
+                _("cannot read '{suffix}' files").format(suffix=suffix),
+                _("save the table as CSV (UTF-8)"),
             )
         raw = path.read_bytes()[:65536]
         try:
@@ -204,8 +209,8 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DaasError.one(
             shown,
             "",
-            f"could not read the table ({str(exc).splitlines()[0]})",
-            "check it is a CSV with one header row",
+            _("could not read the table ({error})").format(error=str(exc).splitlines()[0]),
+            _("check it is a CSV with one header row"),
         ) from None
 
 
@@ -213,5 +218,5 @@ def scan_file(path: Path, **kwargs: object) -> ScanResult:
     """Read a file and scan it."""
     df = read_table(path)
     if df.columns.empty:
-        raise DaasError.one(str(path), "", "the file has no columns", "check it is a table")
+        raise DaasError.one(str(path), "", _("the file has no columns"), _("check it is a table"))
     return scan_table(df, **kwargs)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.tables import require_columns
 
 PRIMARY = "primary"
@@ -42,9 +43,10 @@ def _check(df: pd.DataFrame, count_col: str, dims: list[str], where: str) -> pd.
         raise DaasError.one(
             where,
             count_col,
-            f"{int(bad.sum())} value(s) are not whole non-negative counts "
-            f"(first at row {row}: {df[count_col].iloc[row]!r})",
-            "counts must be 0, 1, 2, ...; fix or drop those rows before suppressing",
+            _(
+                "{n} value(s) are not whole non-negative counts (first at row {row}: {value!r})"
+            ).format(n=int(bad.sum()), row=row, value=df[count_col].iloc[row]),
+            _("counts must be 0, 1, 2, ...; fix or drop those rows before suppressing"),
         )
     dup = df.duplicated(dims, keep=False)
     if dup.any():
@@ -52,8 +54,10 @@ def _check(df: pd.DataFrame, count_col: str, dims: list[str], where: str) -> pd.
         raise DaasError.one(
             where,
             ", ".join(dims),
-            f"{int(dup.sum())} rows repeat the same cell, e.g. {first}",
-            "aggregate first (one row per combination), e.g. df.groupby(dims).sum()",
+            _("{n} rows repeat the same cell, e.g. {first}").format(n=int(dup.sum()), first=first),
+            _("aggregate first (one row per combination), e.g. {code}").format(
+                code="df.groupby(dims).sum()"
+            ),
         )
     return counts.astype("int64")
 
@@ -189,7 +193,9 @@ def suppress_counts(
     None). Raises DaasError for missing columns, non-count values or repeated cells.
     """
     if threshold < 1:
-        raise DaasError.one(where, "threshold", "must be at least 1", "use 10 (the kit default)")
+        raise DaasError.one(
+            where, "threshold", _("must be at least 1"), _("use 10 (the kit default)")
+        )
     counts = _check(df, count_col, [row_dim, col_dim], where)
     rows = pd.Index(pd.unique(df[row_dim]))
     cols = pd.Index(pd.unique(df[col_dim]))

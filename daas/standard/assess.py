@@ -106,7 +106,9 @@ def read_evidence(city: City, points: list[Point], path: Path | None = None) -> 
     """Read and check the evidence file; every problem is reported at once, naming the point."""
     path = path or evidence_path(city.slug)
     shown = _shown(path)
-    start = f"copy cities/evidence/port-mallory.yml to {shown} and describe each point"
+    start = _("copy {example} to {file} and describe each point").format(
+        example="cities/evidence/port-mallory.yml", file=shown
+    )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -114,26 +116,30 @@ def read_evidence(city: City, points: list[Point], path: Path | None = None) -> 
         raise DaasError.one(
             shown,
             f"points.{first.id}",
-            f"no evidence file, so no evidence for point '{first.title}' or any other point",
+            _("no evidence file, so no evidence for point '{title}' or any other point").format(
+                title=_(first.title)
+            ),
             start,
         ) from None
     except UnicodeDecodeError:
-        raise DaasError.one(shown, "", "the file is not UTF-8 text", "save it as UTF-8") from None
+        raise DaasError.one(
+            shown, "", _("the file is not UTF-8 text"), _("save it as UTF-8")
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DaasError.one(
             shown,
-            f"line {mark.line + 1}" if mark else "",
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
-            "fix the indentation or quoting on that line",
+            _("line {row}").format(row=mark.line + 1) if mark else "",
+            _("not valid YAML ({error})").format(error=getattr(exc, "problem", exc)),
+            _("fix the indentation or quoting on that line"),
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), dict):
         raise DaasError.one(
             shown,
             "points",
-            "the file has no `points:` mapping of point id to status and evidence",
+            _("the file has no `points:` mapping of point id to status and evidence"),
             start,
         )
     problems = _check_evidence(data, points, shown)
@@ -147,7 +153,12 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
     stage = data.get("stage", "beta")
     if stage not in STAGES:
         problems.append(
-            Problem(shown, "stage", f"'{stage}' is not a stage", f"use one of: {', '.join(STAGES)}")
+            Problem(
+                shown,
+                "stage",
+                _("'{stage}' is not a stage").format(stage=stage),
+                _("use one of: {values}").format(values=", ".join(STAGES)),
+            )
         )
     entries = data["points"]
     known = {p.id for p in points}
@@ -159,14 +170,19 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
                 Problem(
                     shown,
                     where,
-                    f"no entry for point '{p.title}'",
-                    "add `status:` (met, partly-met or not-met) and `evidence:` for this point",
+                    _("no entry for point '{title}'").format(title=_(p.title)),
+                    _("add `status:` (met, partly-met or not-met) and `evidence:` for this point"),
                 )
             )
             continue
         if not isinstance(entry, dict):
             problems.append(
-                Problem(shown, where, f"point '{p.title}' is not a mapping", "indent its fields")
+                Problem(
+                    shown,
+                    where,
+                    _("point '{title}' is not a mapping").format(title=_(p.title)),
+                    _("indent its fields"),
+                )
             )
             continue
         for extra in sorted(set(entry) - POINT_KEYS):
@@ -174,8 +190,8 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
                 Problem(
                     shown,
                     f"{where}.{extra}",
-                    f"unknown field for point '{p.title}'",
-                    "use only status, evidence and actions",
+                    _("unknown field for point '{title}'").format(title=_(p.title)),
+                    _("use only {fields}").format(fields="status, evidence and actions"),
                 )
             )
         if entry.get("status") not in STATUS_RATING:
@@ -183,8 +199,10 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
                 Problem(
                     shown,
                     f"{where}.status",
-                    f"point '{p.title}' has status {entry.get('status')!r}",
-                    "use met, partly-met or not-met",
+                    _("point '{title}' has status {status!r}").format(
+                        title=_(p.title), status=entry.get("status")
+                    ),
+                    _("use met, partly-met or not-met"),
                 )
             )
         ev = entry.get("evidence")
@@ -193,8 +211,8 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
                 Problem(
                     shown,
                     f"{where}.evidence",
-                    f"point '{p.title}' has no evidence text",
-                    "describe in a sentence or two what the team can show, with links",
+                    _("point '{title}' has no evidence text").format(title=_(p.title)),
+                    _("describe in a sentence or two what the team can show, with links"),
                 )
             )
         acts = entry.get("actions", [])
@@ -203,8 +221,10 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
                 Problem(
                     shown,
                     f"{where}.actions",
-                    f"the actions for point '{p.title}' are not a list of sentences",
-                    "write each action as a `- ` item under `actions:`",
+                    _("the actions for point '{title}' are not a list of sentences").format(
+                        title=_(p.title)
+                    ),
+                    _("write each action as a `- ` item under `actions:`"),
                 )
             )
     for pid in sorted(set(map(str, entries)) - known):
@@ -212,8 +232,10 @@ def _check_evidence(data: dict, points: list[Point], shown: str) -> list[Problem
             Problem(
                 shown,
                 f"points.{pid}",
-                "not a point of this city's standard",
-                f"use one of: {', '.join(p.id for p in points)} (or fix the city's `standard:`)",
+                _("not a point of this city's standard"),
+                _("use one of: {values} (or fix the city's `standard:`)").format(
+                    values=", ".join(p.id for p in points)
+                ),
             )
         )
     return problems
@@ -233,11 +255,11 @@ def read_run(slug: str) -> dict | None:
         raise DaasError.one(
             _shown(path),
             "",
-            f"the Beacon run record is not valid JSON ({exc})",
-            "run the Beacon again",
+            _("the Beacon run record is not valid JSON ({error})").format(error=exc),
+            _("run the Beacon again"),
         ) from None
     if not isinstance(data, dict):
-        raise DaasError.one(_shown(path), "", "not a JSON object", "run the Beacon again")
+        raise DaasError.one(_shown(path), "", _("not a JSON object"), _("run the Beacon again"))
     return data
 
 

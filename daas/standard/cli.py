@@ -9,15 +9,18 @@ from daas.city import DEFAULT_CITY
 
 def _points(args: argparse.Namespace) -> int:
     from daas.city import load_city
+    from daas.i18n import _
     from daas.standard.points import city_points
 
     for i, p in enumerate(city_points(load_city(args.city)), 1):
-        print(f"{i:2}. {p.id:16} {p.title}{'  [added by the city]' if p.added_by_city else ''}")
+        added = "  " + _("[added by the city]") if p.added_by_city else ""
+        print(f"{i:2}. {p.id:16} {_(p.title)}{added}")
     return 0
 
 
 def _assess(args: argparse.Namespace) -> int:
     from daas.city import load_city
+    from daas.i18n import _
     from daas.standard import assess
 
     city = load_city(args.city)
@@ -25,12 +28,18 @@ def _assess(args: argparse.Namespace) -> int:
     out = assess.write(report)
     n = report.counts
     print(
-        f"{city.name}: overall {report.overall} "
-        f"({n['green']} green, {n['amber']} amber, {n['red']} red)"
+        _("{city}: overall {overall} ({green} green, {amber} amber, {red} red)").format(
+            city=city.name, overall=_(report.overall), **n
+        )
     )
     if not report.beacon_run["found"]:
-        print(f"  automatic evidence: {assess.NO_RUN}")
-    print(f"  wrote {assess._shown(out)}/assessment.json, assessment.md, assessment-chart.vl.json")
+        print("  " + _("automatic evidence: {detail}").format(detail=_(assess.NO_RUN)))
+    print(
+        "  "
+        + _("wrote {folder}/assessment.json, assessment.md, assessment-chart.vl.json").format(
+            folder=assess._shown(out)
+        )
+    )
     return 1 if args.fail_on_red and report.overall == "red" else 0
 
 

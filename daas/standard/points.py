@@ -114,8 +114,8 @@ def city_points(city: City) -> list[Point]:
                 Problem(
                     file,
                     f"standard.rename.{pid}",
-                    "this point is both renamed and dropped",
-                    "keep it in only one of `rename` and `drop`",
+                    _("this point is both renamed and dropped"),
+                    _("keep it in only one of `rename` and `drop`"),
                 )
             )
     for i, added in enumerate(fork.add):
@@ -124,14 +124,19 @@ def city_points(city: City) -> list[Point]:
                 Problem(
                     file,
                     f"standard.add[{i}].id",
-                    f"'{added.id}' is already a point of the standard",
-                    "choose a new id, or use `rename` to retitle the existing point",
+                    _("'{id}' is already a point of the standard").format(id=added.id),
+                    _("choose a new id, or use `rename` to retitle the existing point"),
                 )
             )
     ids = [a.id for a in fork.add]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(
-            Problem(file, "standard.add", f"'{dup}' is added twice", "give each point its own id")
+            Problem(
+                file,
+                "standard.add",
+                _("'{id}' is added twice").format(id=dup),
+                _("give each point its own id"),
+            )
         )
     if problems:
         raise DaasError(problems)
@@ -147,7 +152,10 @@ def city_points(city: City) -> list[Point]:
 def _unknown(file: str, field_name: str, pid: str) -> Problem:
     ids = ", ".join(p.id for p in base_points())
     return Problem(
-        file, field_name, f"'{pid}' is not a point of the standard", f"use one of: {ids}"
+        file,
+        field_name,
+        _("'{id}' is not a point of the standard").format(id=pid),
+        _("use one of: {values}").format(values=ids),
     )
 
 

@@ -74,8 +74,10 @@ def partner_source(city: City) -> tuple[str, BeaconSource]:
     raise DaasError.one(
         f"cities/{city.slug}.yml",
         "beacon.sources",
-        "no source has `role: partner`",
-        "add the partner's export to beacon.sources with role: partner",
+        _("no source has `role: partner`"),
+        _("add the partner's export to {field} with {setting}").format(
+            field="beacon.sources", setting="role: partner"
+        ),
     )
 
 

@@ -22,7 +22,7 @@ from daas.errors import DaasError, Problem
 from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir
-from daas.tables import read_table, shown
+from daas.tables import LATIN1_NOTE, read_table, shown
 
 ATTENDANCE_COLUMNS = ["session_date", "session", "person_id", "department"]
 FEEDBACK_COLUMNS = ["session_date", "department", "rating", "comment"]
@@ -89,7 +89,7 @@ def read_attendance(path: Path) -> pd.DataFrame:
     """Read and check an attendance CSV; every problem is reported at once."""
     df, problems = read_table(path, ATTENDANCE_COLUMNS)
     name = shown(path)
-    problems = [p for p in problems if "Latin-1" not in p.message]
+    problems = [p for p in problems if p.message != _(LATIN1_NOTE)]
     _blank(df, ATTENDANCE_COLUMNS[1:], name, problems)
     df["session_date"] = _dates(df, name, problems)
     dup = df.duplicated(["session_date", "person_id"], keep="first")
@@ -111,7 +111,7 @@ def read_feedback(path: Path) -> pd.DataFrame:
     """Read and check a feedback CSV (ratings are whole numbers from 1 to 5)."""
     df, problems = read_table(path, FEEDBACK_COLUMNS)
     name = shown(path)
-    problems = [p for p in problems if "Latin-1" not in p.message]
+    problems = [p for p in problems if p.message != _(LATIN1_NOTE)]
     _blank(df, ["department"], name, problems)
     df["session_date"] = _dates(df, name, problems)
     rating = pd.to_numeric(df["rating"], errors="coerce")

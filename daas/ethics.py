@@ -136,7 +136,7 @@ def _structure_problems(a: Answers, file: str) -> list[Problem]:
     out = []
     for key, known, unknown, missing in (
         ("principles", PRINCIPLES, N_("not a principle"), N_("the principle is missing")),
-        ("actions", ACTIONS, N_("not a action"), N_("the action is missing")),
+        ("actions", ACTIONS, N_("not an action"), N_("the action is missing")),
         ("canvas", CANVAS_SECTIONS, N_("not a canvas section"), ""),
     ):
         given = getattr(a, key)

@@ -21,6 +21,9 @@ from daas.errors import DaasError, Problem
 from daas.i18n import N_, _
 from daas.paths import repo_root
 
+# the note a file read as Latin-1 gets (a warning, not an error)
+LATIN1_NOTE = N_("read as Latin-1, not UTF-8")
+
 
 def shown(path: Path) -> str:
     """`path` relative to the repository when it is inside it, for messages."""
@@ -90,11 +93,7 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
     text, encoding = decode(data)
     problems: list[Problem] = []
     if encoding != "utf-8":
-        problems.append(
-            Problem(
-                name, "", _("read as Latin-1, not UTF-8"), _("save it as 'CSV UTF-8' next time")
-            )
-        )
+        problems.append(Problem(name, "", _(LATIN1_NOTE), _("save it as 'CSV UTF-8' next time")))
     if not text.strip():
         raise DaasError.one(
             name, "", _("the file is empty"), _("export the table again, with headers")

@@ -388,3 +388,16 @@ def test_the_overview_stays_out_of_city_editions() -> None:
     toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
     assert "book/coaches/overview" in json.dumps(toc)
     assert "book/coaches/overview" not in json.dumps(edition_toc([]))
+
+
+def test_a_gate_failure_recorded_in_spanish_is_still_recognised(
+    city_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run record names the failed check, not just a message in the build's language."""
+    assert main(["beacon", "build", "--city", "port-mallory", "--quiet"]) == 0
+    _add_email_column(city_tree)
+    monkeypatch.setenv("DAAS_LANG", "es")
+    assert main(["beacon", "build", "--city", "port-mallory", "--quiet"]) == 1
+    b = briefing.gather(load_city("port-mallory"), TODAY)
+    assert "privacy gate" not in str(b.beacon.last.get("error")).lower()  # it is in Spanish
+    assert b.beacon.gate_failed and b.risks[0].level == "high"

@@ -20,6 +20,7 @@ from daas.beacon import publish, quality, records, schema
 from daas.beacon.load import load_source
 from daas.city import City, load_city
 from daas.errors import DaasError
+from daas.i18n import _
 from daas.io import atomic_dir
 from daas.paths import data_dir, repo_root
 
@@ -143,7 +144,7 @@ def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
         cols = src.columns.get(fld, [])
         allowed += [cols] if isinstance(cols, str) else cols
     label = f"{name} ({src.path})"
-    _gate({label: raw}, city, f"export {src.path}", {label: allowed})
+    _gate({label: raw}, city, _("the export {path}").format(path=src.path), {label: allowed})
 
 
 def _gate(
@@ -160,14 +161,20 @@ def _gate(
         allowed_columns=allowed if allowed is not None else ALLOWED_COLUMNS,
     )
     if not result.passed:
-        raise DaasError.one(
+        raise PrivacyGateError.one(
             city_file(city),
             "privacy",
-            f"the privacy gate stopped the {what}: " + "; ".join(result.reasons),
-            "remove or aggregate the columns named above",
+            _("the privacy gate stopped {what}: {reasons}").format(
+                what=what, reasons="; ".join(result.reasons)
+            ),
+            _("remove or aggregate the columns named above"),
             exit_code=1,
         )
     return result
+
+
+class PrivacyGateError(DaasError):
+    """The privacy gate stopped a run: its record says so (`failed_check`), in any language."""
 
 
 def build(
@@ -188,6 +195,8 @@ def build(
         )
     except DaasError as exc:
         record.update(finished=_now(), status="failed", error=str(exc))
+        if isinstance(exc, PrivacyGateError):
+            record["failed_check"] = "privacy-gate"
         records.append_history(slug, record)
         raise
     records.append_history(slug, record)
@@ -223,7 +232,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
         done("quality", "privacy")
         clean = {t: r.clean for t, r in results.items()}
-        _gate(clean, city, "input data")
+        _gate(clean, city, _("the input data"))
         done("privacy", "aggregate")
         public = {
             "inventory": clean["inventory"],
@@ -239,7 +248,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         public["quality_issues"] = pd.concat(issues, ignore_index=True)
         public = {t: public[t] for t in schema.PUBLIC_TABLES if t in public}
         extra = _neighbourhoods(city)
-        gate = _gate({**public, **extra}, city, "publication")
+        gate = _gate({**public, **extra}, city, _("the publication"))
         done("aggregate", "publish")
         record = _publish(city, ctx, results, public, extra, gate, record)
         done("publish", None)

@@ -60,7 +60,7 @@ class Beacon:
     @property
     def gate_failed(self) -> bool:
         """The latest run was stopped by the privacy gate (nothing new was published)."""
-        return self.last_failed and "privacy gate" in str(self.last.get("error", "")).lower()
+        return self.last_failed and self.last.get("failed_check") == "privacy-gate"
 
     @property
     def last_day(self) -> str | None:

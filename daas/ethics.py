@@ -247,7 +247,7 @@ def save_answers(city: City, data: dict) -> Path:
 def assessment(city: City, today: date | None = None) -> dict:
     """The assessment record: scores, flags, actions with owners, review date."""
     a = load_answers(city)
-    today = today or date.today()
+    today = today or city.today()
     scores = {k: a.principles[k].score for k in PRINCIPLES}
     return {
         "city": city.slug,

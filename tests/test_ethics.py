@@ -23,15 +23,15 @@ def test_structure_matches_the_frameworks() -> None:
 
 def test_example_city_record(city_tree: Path) -> None:
     city = load_city("port-mallory")
-    path = ethics.write_assessment(city, today=date(2026, 10, 1))
+    path = ethics.write_assessment(city, today=date(2025, 7, 14))
     rec = json.loads(path.read_text())
     assert path == city_tree / "_build/cities/port-mallory/ethics/assessment.json"
     assert rec["scores"] == {"transparency": 4, "accountability": 3, "fairness": 2}
     assert rec["flagged"] == ["fairness"]
-    assert rec["review_date"] == "2027-03-01" and rec["review_overdue"] is False
+    assert rec["review_date"] == "2025-10-17" and rec["review_overdue"] is False
     assert all(a["owner"] for a in rec["actions"]) and len(rec["actions"]) == 5
     assert sum(len(s) for s in rec["canvas"].values()) == 15
-    assert ethics.assessment(city, today=date(2027, 4, 1))["review_overdue"] is True
+    assert ethics.assessment(city, today=date(2025, 11, 1))["review_overdue"] is True
 
 
 def test_every_problem_reported_at_once(city_tree: Path) -> None:

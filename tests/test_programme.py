@@ -307,6 +307,16 @@ def test_briefing_speaks_the_city_language() -> None:
     assert _("Leadership briefing", "es") in html
 
 
+def test_a_site_page_shows_the_briefing_in_the_readers_language() -> None:
+    """An English city's briefing on the Portuguese site is in Portuguese; its team text is not
+    translated, the kit's words are."""
+    b = briefing.gather(load_city("port-mallory"), TODAY, lang="pt")
+    body = briefing.body_html(b)
+    assert f"<h2>{_('Risks', 'pt')}</h2>" in body and _("Risks", "pt") != "Risks"
+    case = showcase.gather(load_city("port-mallory"), TODAY, lang="pt")
+    assert _("A case study from the Data as a Service track", "pt") in showcase.to_markdown(case)
+
+
 # --- case study ----------------------------------------------------------------------------------
 
 

@@ -51,13 +51,17 @@ class Briefing:
     unfilled: list[str]
     risks: list[Risk]
     decisions: list[str]
+    lang: str = "en"  # the language it is written in
 
 
-def gather(city: City, today: date | None = None) -> Briefing:
-    """Read the city's records (nothing is built here: see `state.ensure_beacon`)."""
+def gather(city: City, today: date | None = None, lang: str | None = None) -> Briefing:
+    """Read the city's records (nothing is built here: see `state.ensure_beacon`). Written in
+    `lang`: the city's language by default (the printable file); a site page passes its own."""
     today = today or city.today()
-    with use_language(city.language):
+    lang = lang or city.language
+    with use_language(lang):
         b = Briefing(
+            lang=lang,
             city=city,
             today=today,
             month=milestones.month_of_track(city, today),
@@ -372,7 +376,7 @@ def _risks_html(risks_: list[Risk]) -> str:
 
 def body_html(b: Briefing) -> str:
     """The briefing's sections (no page header), for the book page and the printable file."""
-    with use_language(b.city.language):
+    with use_language(b.lang):
         sections = [
             (_("Where the track stands"), _progress_html(b)),
             (_("Capability profile"), _capability_html(b.capability)),
@@ -391,7 +395,7 @@ def body_html(b: Briefing) -> str:
 
 def to_html(b: Briefing) -> str:
     """The whole printable page: one A4 sheet, nothing loaded from anywhere."""
-    with use_language(b.city.language):
+    with use_language(b.lang):
         name = escape(b.city.name)
         title = escape(_("Leadership briefing"))
         meta = escape(
@@ -407,7 +411,7 @@ def to_html(b: Briefing) -> str:
         )
         body = body_html(b)
     return (
-        f'<!DOCTYPE html>\n<html lang="{escape(b.city.language)}">\n<head>\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(b.lang)}">\n<head>\n'
         f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width">\n'
         f"<title>{name}: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         f'<header><h1>{name}: {title}</h1><p class="meta">{meta}</p></header>\n'
@@ -415,15 +419,15 @@ def to_html(b: Briefing) -> str:
     )
 
 
-def render(city: City, today: date | None = None) -> str:
-    return to_html(gather(city, today))
+def render(city: City, today: date | None = None, lang: str | None = None) -> str:
+    return to_html(gather(city, today, lang))
 
 
 def download_link(b: Briefing) -> str:
     """A link that saves the printable page from the book page itself (a data: URL, so it
     works offline and needs no file beside the page)."""
     data = base64.b64encode(to_html(b).encode("utf-8")).decode("ascii")
-    with use_language(b.city.language):
+    with use_language(b.lang):
         text = escape(_("Download the printable briefing (one A4 page)"))
     name = f"briefing-{b.city.slug}.html"
     return (

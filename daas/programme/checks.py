@@ -18,14 +18,14 @@ NO_WARNINGS = N_(
 )
 
 
-def warnings(city: City, today: date | None = None) -> list[Problem]:
-    """Every warning for `city`, in the city's language."""
+def warnings(city: City, today: date | None = None, lang: str | None = None) -> list[Problem]:
+    """Every warning for `city`, in `lang` (the city's language by default)."""
     from daas.programme.milestones import milestone_warnings
     from daas.programme.readiness import readiness_warnings
     from daas.programme.showcase import showcase_warnings
     from daas.programme.team import team_warnings
 
-    with use_language(city.language):
+    with use_language(lang or city.language):
         return [
             *readiness_warnings(city),
             *milestone_warnings(city, today),

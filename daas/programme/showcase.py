@@ -59,6 +59,7 @@ class CaseStudy:
     sections: list[Section]
     missing: list[str]  # section ids without the team's text
     beacon_built: bool
+    lang: str = "en"  # the language of the kit's text (the team's text is as they wrote it)
 
     @property
     def ready(self) -> bool:
@@ -68,7 +69,7 @@ class CaseStudy:
 
 def status_note(cs: CaseStudy) -> str:
     """Whether the case study is ready to publish, and if not, why (Markdown, kit text only)."""
-    with use_language(cs.city.language):
+    with use_language(cs.lang):
         if cs.ready:
             return "**" + _("Ready to publish.") + "**"
         notes = []
@@ -181,9 +182,12 @@ def _reuse_facts(city: City) -> list[str]:
     return out
 
 
-def gather(city: City, today: date | None = None) -> CaseStudy:
+def gather(city: City, today: date | None = None, lang: str | None = None) -> CaseStudy:
+    """The case study: the team's text plus figures from the records, the kit's words in `lang`
+    (the city's language by default; a site page passes its own)."""
     today = today or city.today()
-    with use_language(city.language):
+    lang = lang or city.language
+    with use_language(lang):
         bc = state.beacon(city)
         words = team_text(city)
         research = state.research(city)
@@ -196,14 +200,14 @@ def gather(city: City, today: date | None = None) -> CaseStudy:
         }
         sections = [Section(k, _(HEADINGS[k]), words[k], facts.get(k, [])) for k in SHOWCASE_IDS]
     missing = [k for k in SHOWCASE_IDS if not words[k]]
-    return CaseStudy(city, sections, missing, bc.built)
+    return CaseStudy(city, sections, missing, bc.built, lang)
 
 
 def to_markdown(cs: CaseStudy, headings: bool = True) -> str:
     """The case study as Markdown; `headings=False` uses bold titles instead (for a page that
     already has its own headings)."""
     city = cs.city
-    with use_language(city.language):
+    with use_language(cs.lang):
         title = esc(city.name) + (f": {esc(city.beacon.title)}" if city.beacon else "")
         subtitle = "*" + _("A case study from the Data as a Service track") + "*"
         lines = [f"# {title}" if headings else f"**{title}**", "", subtitle]

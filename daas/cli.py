@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from daas.city import DEFAULT_CITY
+from daas.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -42,7 +43,8 @@ def _city_list(args: argparse.Namespace) -> int:
 
     for slug in list_cities():
         c = load_city(slug)
-        print(f"{slug:24} {c.name} ({c.language}){'  [fictional]' if c.fictional else ''}")
+        fictional = "  " + _("[fictional]") if c.fictional else ""
+        print(f"{slug:24} {c.name} ({c.language}){fictional}")
     return 0
 
 
@@ -50,8 +52,12 @@ def _city_new(args: argparse.Namespace) -> int:
     from daas.city import new_city_file
 
     path = new_city_file(args.slug, args.name, args.language, args.country, args.currency)
-    print(f"created {path.name}: fill in priority_problem, datasets and team, then run "
-          f"`daas city validate --city {args.slug}`")  # fmt: skip
+    print(
+        _(
+            "created {file}: fill in priority_problem, datasets and team, then run "
+            "`daas city validate --city {slug}`"
+        ).format(file=path.name, slug=args.slug)
+    )
     return 0
 
 
@@ -117,59 +123,63 @@ def _assets_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="daas", description="Data Service Toolkit")
+    parser = argparse.ArgumentParser(prog="daas", description=_("Data Service Toolkit"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    book = sub.add_parser("book", help="build the toolkit website").add_subparsers(
+    book = sub.add_parser("book", help=_("build the toolkit website")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    b = book.add_parser("build", help="build the site into _build/html (strict, cached)")
-    b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
-    b.add_argument("--all", action="store_true", help="rebuild every page")
-    b.add_argument("--output", type=Path, help="folder to hold _build/ (default: the repository)")
+    b = book.add_parser("build", help=_("build the site into _build/html (strict, cached)"))
+    b.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    b.add_argument("--all", action="store_true", help=_("rebuild every page"))
+    b.add_argument(
+        "--output", type=Path, help=_("folder to hold _build/ (default: the repository)")
+    )
     b.add_argument(
         "--languages",
         default="",
-        help="comma-separated, e.g. en,es,pt (default: the published languages)",
+        help=_("comma-separated, e.g. en,es,pt (default: the published languages)"),
     )
     b.set_defaults(func=_book_build)
 
-    city = sub.add_parser("city", help="city parameter files").add_subparsers(
+    city = sub.add_parser("city", help=_("city parameter files")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    city.add_parser("list", help="list the city files").set_defaults(func=_city_list)
-    new = city.add_parser("new", help="start a city file from the template")
-    new.add_argument("slug", help="lower-case letters, digits and hyphens, e.g. puerto-azul")
-    new.add_argument("--name", required=True, help="the city's name as readers see it")
-    new.add_argument("--language", default="en", help="en, es or pt (default: en)")
-    new.add_argument("--country", default="US", help="country code, e.g. US, MX, BR")
-    new.add_argument("--currency", default="USD", help="ISO 4217 code, e.g. USD, MXN, BRL")
+    city.add_parser("list", help=_("list the city files")).set_defaults(func=_city_list)
+    new = city.add_parser("new", help=_("start a city file from the template"))
+    new.add_argument("slug", help=_("lower-case letters, digits and hyphens, e.g. puerto-azul"))
+    new.add_argument("--name", required=True, help=_("the city's name as readers see it"))
+    new.add_argument("--language", default="en", help=_("en, es or pt (default: en)"))
+    new.add_argument("--country", default="US", help=_("country code, e.g. US, MX, BR"))
+    new.add_argument("--currency", default="USD", help=_("ISO 4217 code, e.g. USD, MXN, BRL"))
     new.set_defaults(func=_city_new)
-    v = city.add_parser("validate", help="check city files, reporting every problem at once")
-    v.add_argument("--city", help="one city slug (default: every city)")
-    v.add_argument("files", nargs="*", help="city files to check instead")
+    v = city.add_parser("validate", help=_("check city files, reporting every problem at once"))
+    v.add_argument("--city", help=_("one city slug (default: every city)"))
+    v.add_argument("files", nargs="*", help=_("city files to check instead"))
     v.set_defaults(func=_city_validate)
 
-    nbs = sub.add_parser("notebooks", help="notebook hygiene").add_subparsers(
+    nbs = sub.add_parser("notebooks", help=_("notebook hygiene")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    n = nbs.add_parser("normalize", help="normalise notebooks (ids, metadata, outputs)")
-    n.add_argument("paths", nargs="*", help="notebooks (default: notebooks/ and exercises/)")
-    n.add_argument("--check", action="store_true", help="only report; exit 1 if any would change")
+    n = nbs.add_parser("normalize", help=_("normalise notebooks (ids, metadata, outputs)"))
+    n.add_argument("paths", nargs="*", help=_("notebooks (default: notebooks/ and exercises/)"))
+    n.add_argument(
+        "--check", action="store_true", help=_("only report; exit 1 if any would change")
+    )
     n.add_argument(
         "--execute",
         action="store_true",
-        help="run each notebook first, to refresh the outputs nbval checks",
+        help=_("run each notebook first, to refresh the outputs nbval checks"),
     )
     n.set_defaults(func=_notebooks_normalize)
 
-    ast = sub.add_parser("assets", help="vendored JavaScript").add_subparsers(
+    ast = sub.add_parser("assets", help=_("vendored JavaScript")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    ast.add_parser("vendor", help="re-vendor from npm at altair's versions").set_defaults(
+    ast.add_parser("vendor", help=_("re-vendor from npm at altair's versions")).set_defaults(
         func=_assets_vendor
     )
-    ast.add_parser("check", help="check the vendored bundle matches altair").set_defaults(
+    ast.add_parser("check", help=_("check the vendored bundle matches altair")).set_defaults(
         func=_assets_check
     )
     for name in COMMAND_MODULES:

@@ -73,13 +73,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ex = sub.add_parser("exercises", help="self-checking exercises").add_subparsers(
+    ex = sub.add_parser("exercises", help=_("self-checking exercises")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    b = ex.add_parser("build", help="generate exercises/NN-*.ipynb from exercises/solutions/")
-    b.add_argument("--check", action="store_true", help="only report stale learner notebooks")
-    b.add_argument("--execute", action="store_true", help="run them to store checked outputs")
+    b = ex.add_parser("build", help=_("generate exercises/NN-*.ipynb from exercises/solutions/"))
+    b.add_argument("--check", action="store_true", help=_("only report stale learner notebooks"))
+    b.add_argument("--execute", action="store_true", help=_("run them to store checked outputs"))
     b.set_defaults(func=_build)
-    c = ex.add_parser("check", help="every solution passes its checks; every blank fails them")
-    c.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    c = ex.add_parser("check", help=_("every solution passes its checks; every blank fails them"))
+    c.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
     c.set_defaults(func=_check)

@@ -5,40 +5,44 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from daas.i18n import _
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    i18n = sub.add_parser("i18n", help="translations (Spanish, Portuguese)").add_subparsers(
+    i18n = sub.add_parser("i18n", help=_("translations (Spanish, Portuguese)")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    up = i18n.add_parser("update", help="bring the catalogues up to date with the English text")
-    up.add_argument("--language", help="one language (default: es and pt)")
+    up = i18n.add_parser("update", help=_("bring the catalogues up to date with the English text"))
+    up.add_argument("--language", help=_("one language (default: es and pt)"))
     up.set_defaults(func=_update)
     st = i18n.add_parser(
         "status",
-        help="translated / stale / untranslated per language; exit 1 if a published "
-        "language is incomplete",
+        help=_(
+            "translated / stale / untranslated per language; exit 1 if a published "
+            "language is incomplete"
+        ),
     )
-    st.add_argument("--language", help="one language (default: es and pt)")
-    st.add_argument("--untranslated", action="store_true", help="list untranslated strings too")
+    st.add_argument("--language", help=_("one language (default: es and pt)"))
+    st.add_argument("--untranslated", action="store_true", help=_("list untranslated strings too"))
     st.set_defaults(func=_status)
     ck = i18n.add_parser(
-        "check", help="every translation keeps the English's roles, code, placeholders and links"
+        "check", help=_("every translation keeps the English's roles, code, placeholders and links")
     )
-    ck.add_argument("--language", help="one language (default: es and pt)")
+    ck.add_argument("--language", help=_("one language (default: es and pt)"))
     ck.set_defaults(func=_check)
-    ex = i18n.add_parser("export", help="strings that need a translator, as a JSON file")
-    ex.add_argument("--language", required=True, help="es or pt")
-    ex.add_argument("--output", required=True, type=Path, help="the JSON file to write")
+    ex = i18n.add_parser("export", help=_("strings that need a translator, as a JSON file"))
+    ex.add_argument("--language", required=True, help=_("es or pt"))
+    ex.add_argument("--output", required=True, type=Path, help=_("the JSON file to write"))
     ex.add_argument(
-        "--catalogue", default="", help="only catalogues starting with this, e.g. book/toolkit"
+        "--catalogue", default="", help=_("only catalogues starting with this, e.g. book/toolkit")
     )
     ex.add_argument(
-        "--all", action="store_true", help="every string, translated ones too (for review)"
+        "--all", action="store_true", help=_("every string, translated ones too (for review)")
     )
     ex.set_defaults(func=_export)
-    im = i18n.add_parser("import", help="put a translated JSON file back into the catalogues")
-    im.add_argument("--language", required=True, help="es or pt")
-    im.add_argument("file", type=Path, help="a file written by `daas i18n export`, translated")
+    im = i18n.add_parser("import", help=_("put a translated JSON file back into the catalogues"))
+    im.add_argument("--language", required=True, help=_("es or pt"))
+    im.add_argument("file", type=Path, help=_("a file written by `daas i18n export`, translated"))
     im.set_defaults(func=_import)
 
 

@@ -5,28 +5,32 @@ from __future__ import annotations
 import argparse
 import time
 
+from daas.i18n import _
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ws = sub.add_parser("workshop", help="city workshop packs").add_subparsers(
+    ws = sub.add_parser("workshop", help=_("city workshop packs")).add_subparsers(
         dest="action", required=True, metavar="ACTION")  # fmt: skip
-    run = ws.add_parser("run", help="execute a city's notebooks and build its edition of the site")
-    who = run.add_mutually_exclusive_group(required=True)
-    who.add_argument("--city", help="city slug, or several separated by commas")
-    who.add_argument("--all", action="store_true", help="every city in cities/")
-    run.add_argument("--only", help="run only notebooks whose name contains this text")
-    run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
-    run.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786")
-    run.add_argument(
-        "--force", action="store_true", help="re-run notebooks whose inputs are unchanged"
+    run = ws.add_parser(
+        "run", help=_("execute a city's notebooks and build its edition of the site")
     )
-    run.add_argument("--no-site", action="store_true", help="skip building the city's edition")
+    who = run.add_mutually_exclusive_group(required=True)
+    who.add_argument("--city", help=_("city slug, or several separated by commas"))
+    who.add_argument("--all", action="store_true", help=_("every city in cities/"))
+    run.add_argument("--only", help=_("run only notebooks whose name contains this text"))
+    run.add_argument("--workers", type=int, default=1, help=_("local worker processes (default 1)"))
+    run.add_argument("--scheduler", help=_("run on an existing Dask cluster, e.g. tcp://host:8786"))
+    run.add_argument(
+        "--force", action="store_true", help=_("re-run notebooks whose inputs are unchanged")
+    )
+    run.add_argument("--no-site", action="store_true", help=_("skip building the city's edition"))
     run.set_defaults(func=_run)
 
-    lab = sub.add_parser("lab", help="open JupyterLab on a city's workshop pack")
-    lab.add_argument("--city", required=True, help="city slug")
+    lab = sub.add_parser("lab", help=_("open JupyterLab on a city's workshop pack"))
+    lab.add_argument("--city", required=True, help=_("city slug"))
     lab.add_argument("--port", type=int, default=8888)
-    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    lab.add_argument("--token", help="access token (default: JupyterLab makes one)")
+    lab.add_argument("--no-browser", action="store_true", help=_("do not open a browser"))
+    lab.add_argument("--token", help=_("access token (default: JupyterLab makes one)"))
     lab.set_defaults(func=_lab)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from daas import i18n
+from daas.city import DEFAULT_CITY
 from daas.cli import main
 
 SPANISH = {
@@ -20,6 +21,8 @@ SPANISH = {
         "agregue la(s) columna(s) a la primera fila, escritas como en {file} "
         "(encontradas: {columns})"
     ),
+    "city slug (default: %(default)s)": "slug de la ciudad (predeterminado: %(default)s)",
+    "no progress display": "sin mostrar el progreso",
 }
 
 
@@ -71,3 +74,15 @@ def test_the_same_error_in_english_is_unchanged(
         f"daas: 1 problem found:\n  - {table}: cannot read '.xlsx' files\n"
         "    fix: save the table as CSV (UTF-8)\n"
     )
+
+
+def test_help_is_in_spanish_with_options_and_defaults_intact(
+    spanish: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["beacon", "build", "--help"])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines to the terminal
+    assert out.startswith("usage: daas beacon build [-h] [--city CITY] [--quiet]")
+    assert f"--city CITY slug de la ciudad (predeterminado: {DEFAULT_CITY})" in out
+    assert "--quiet sin mostrar el progreso" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from daas.city import DEFAULT_CITY
+from daas.i18n import _
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -42,19 +43,21 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    beacon = sub.add_parser("beacon", help="the Beacon Data Service").add_subparsers(
+    beacon = sub.add_parser("beacon", help=_("the Beacon Data Service")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    g = beacon.add_parser("generate", help="write the city's fictional sample Beacon data")
-    g.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
-    g.add_argument("--seed", type=int, default=20250630, help="random seed (default: %(default)s)")
+    g = beacon.add_parser("generate", help=_("write the city's fictional sample Beacon data"))
+    g.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    g.add_argument(
+        "--seed", type=int, default=20250630, help=_("random seed (default: %(default)s)")
+    )
     g.set_defaults(func=_generate)
-    b = beacon.add_parser("build", help="load, check, protect and publish the Beacon data")
-    b.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
-    b.add_argument("--quiet", action="store_true", help="no progress display")
+    b = beacon.add_parser("build", help=_("load, check, protect and publish the Beacon data"))
+    b.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    b.add_argument("--quiet", action="store_true", help=_("no progress display"))
     b.set_defaults(func=_build)
-    s = beacon.add_parser("serve", help="serve the published database with Datasette, read-only")
-    s.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
-    s.add_argument("--port", type=int, default=8001, help="port (default: %(default)s)")
-    s.add_argument("--host", default="127.0.0.1", help="loopback address (default: %(default)s)")
+    s = beacon.add_parser("serve", help=_("serve the published database with Datasette, read-only"))
+    s.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    s.add_argument("--port", type=int, default=8001, help=_("port (default: %(default)s)"))
+    s.add_argument("--host", default="127.0.0.1", help=_("loopback address (default: %(default)s)"))
     s.set_defaults(func=_serve)

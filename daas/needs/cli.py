@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from daas.i18n import _
+
 
 def _label(ident: str, row: int) -> str:
     """Where a story is: its id and line, or the line or row alone when it has no id."""
@@ -42,16 +44,16 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    needs = sub.add_parser("needs", help="user needs and user stories").add_subparsers(
+    needs = sub.add_parser("needs", help=_("user needs and user stories")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     c = needs.add_parser(
-        "check", help="check user stories (CSV or markdown); exit 1 if any is incomplete"
+        "check", help=_("check user stories (CSV or markdown); exit 1 if any is incomplete")
     )
-    c.add_argument("file", type=Path, help="stories file: CSV with a 'story' column, or .md")
+    c.add_argument("file", type=Path, help=_("stories file: CSV with a 'story' column, or .md"))
     c.add_argument(
         "--language",
         choices=["en", "es", "pt"],
-        help="story form to expect (default: detected per story)",
+        help=_("story form to expect (default: detected per story)"),
     )
     c.set_defaults(func=_check)

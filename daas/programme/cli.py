@@ -5,24 +5,25 @@ from __future__ import annotations
 import argparse
 
 from daas.city import DEFAULT_CITY
+from daas.i18n import N_, _
 
 ACTIONS = {
-    "readiness": "is the city a good fit for the track? writes readiness.json",
-    "progress": "milestones planned against done, and the team; writes progress.json",
-    "briefing": "the one-page leadership briefing; writes briefing.html",
-    "showcase": "the case study for peer cities; writes showcase.md",
-    "all": "every output above for the city",
+    "readiness": N_("is the city a good fit for the track? writes readiness.json"),
+    "progress": N_("milestones planned against done, and the team; writes progress.json"),
+    "briefing": N_("the one-page leadership briefing; writes briefing.html"),
+    "showcase": N_("the case study for peer cities; writes showcase.md"),
+    "all": N_("every output above for the city"),
 }
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    prog = sub.add_parser("programme", help="the programme companion for leaders and coaches")
+    prog = sub.add_parser("programme", help=_("the programme companion for leaders and coaches"))
     actions = prog.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, text in ACTIONS.items():
-        p = actions.add_parser(name, help=text)
-        p.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+        p = actions.add_parser(name, help=_(text))
+        p.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
         p.set_defaults(func=_run)
-    o = actions.add_parser("overview", help="every city file in one table (for coaches)")
+    o = actions.add_parser("overview", help=_("every city file in one table (for coaches)"))
     o.set_defaults(func=_overview)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from daas.city import DEFAULT_CITY
+from daas.i18n import _
 
 
 def _points(args: argparse.Namespace) -> int:
@@ -44,21 +45,21 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    std = sub.add_parser("standard", help="the Data Service Standard").add_subparsers(
+    std = sub.add_parser("standard", help=_("the Data Service Standard")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    p = std.add_parser("points", help="list the points of a city's standard (after its fork)")
-    p.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    p = std.add_parser("points", help=_("list the points of a city's standard (after its fork)"))
+    p.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
     p.set_defaults(func=_points)
     a = std.add_parser(
-        "assess", help="rate a service against the standard; writes the report and chart"
+        "assess", help=_("rate a service against the standard; writes the report and chart")
     )
-    a.add_argument("--city", default=DEFAULT_CITY, help="city slug (default: %(default)s)")
+    a.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
     a.add_argument(
-        "--evidence", type=_path, help="evidence file (default: cities/evidence/<city>.yml)"
+        "--evidence", type=_path, help=_("evidence file (default: cities/evidence/<city>.yml)")
     )
     a.add_argument(
-        "--fail-on-red", action="store_true", help="exit 1 when the overall rating is red"
+        "--fail-on-red", action="store_true", help=_("exit 1 when the overall rating is red")
     )
     a.set_defaults(func=_assess)
 

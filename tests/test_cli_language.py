@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from daas import i18n
 from daas.city import DEFAULT_CITY
 from daas.cli import main
+from tests.kit import add_translations
 
 SPANISH = {
     "1 problem found:": "se encontró 1 problema:",
@@ -29,12 +29,7 @@ SPANISH = {
 @pytest.fixture
 def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI speaks Spanish, from a catalogue with the strings above."""
-    real = i18n._package_catalogue
-
-    def catalogue(lang: str) -> dict[str, str]:
-        return {**real(lang), **SPANISH} if lang == "es" else real(lang)
-
-    monkeypatch.setattr(i18n, "_package_catalogue", catalogue)
+    add_translations(monkeypatch, "es", SPANISH)
     monkeypatch.setenv("DAAS_LANG", "es")
 
 

@@ -10,6 +10,7 @@ from daas import community, i18n, masterclass
 from daas.city import City
 from daas.exercises import check
 from daas.standard import points
+from tests.kit import add_translations
 
 SPANISH = {
     "starts at": "empieza a las",
@@ -28,12 +29,7 @@ SPANISH = {
 @pytest.fixture
 def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Spanish package catalogue with the strings above, whatever daas/messages/es.po holds."""
-    real = i18n._package_catalogue
-
-    def catalogue(lang: str) -> dict[str, str]:
-        return {**real(lang), **SPANISH} if lang == "es" else real(lang)
-
-    monkeypatch.setattr(i18n, "_package_catalogue", catalogue)
+    add_translations(monkeypatch, "es", SPANISH)
 
 
 def test_agenda_table_speaks_the_reader_language(spanish: None) -> None:

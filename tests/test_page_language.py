@@ -18,6 +18,7 @@ from daas.city import City
 from daas.privacy import report
 from daas.privacy.scan import ScanResult
 from daas.standard import assess
+from tests.kit import add_translations
 
 SPANISH = {
     "Data as of {date}: {days} days old when last built.": (
@@ -57,12 +58,7 @@ RUN = {
 @pytest.fixture
 def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Spanish package catalogue with the strings above, whatever daas/messages/es.po holds."""
-    real = i18n._package_catalogue
-
-    def catalogue(lang: str) -> dict[str, str]:
-        return {**real(lang), **SPANISH} if lang == "es" else real(lang)
-
-    monkeypatch.setattr(i18n, "_package_catalogue", catalogue)
+    add_translations(monkeypatch, "es", SPANISH)
 
 
 def test_performance_summary_speaks_the_reader_language(spanish: None) -> None:

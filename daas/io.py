@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,7 +60,7 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     _swap_in(stage, target)
 
 
-def _swap_in(stage: Path, target: Path, attempts: int = 5) -> None:
+def _swap_in(stage: Path, target: Path, attempts: int = 200) -> None:
     """Put `stage` where `target` is. Two processes may publish the same folder at once (two
     languages of the book built side by side): each moves the current one aside under a name of
     its own, and the last one in wins."""
@@ -73,5 +75,6 @@ def _swap_in(stage: Path, target: Path, attempts: int = 5) -> None:
             if attempt == attempts - 1:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
+            time.sleep(random.uniform(0, 0.002))  # let the other writer finish its swap
         finally:
             shutil.rmtree(old, ignore_errors=True)

@@ -188,8 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from daas.errors import DaasError
+    try:
+        try:
+            return _main(argv)
+        finally:  # flush here, not at exit, so a closed pipe is noticed where it can be handled
+            sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
 
+
+def _main(argv: Sequence[str] | None) -> int:
+    from daas.errors import DaasError
+    from daas.kernel_ipc import use_ipc_kernels
+
+    use_ipc_kernels()  # every kernel this command starts, or its children start, uses IPC
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -201,6 +213,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print("daas: " + _("interrupted"), file=sys.stderr)
         return 130
+
+
+def _reader_gone() -> int:
+    """The reader of our output closed it (`daas ... | head -1`): stop quietly, the standard way.
+    Python flushes stdout at exit; pointing it at devnull keeps that flush from failing again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
 
 
 if __name__ == "__main__":

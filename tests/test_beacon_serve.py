@@ -33,10 +33,8 @@ def _get(url: str) -> object:
         return json.loads(r.read())
 
 
-def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
-    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
-    inv = pages.read_table(CITY, "inventory")
-    limits = pages.read_table(CITY, "income_limits")
+def _start(city_tree: Path) -> tuple[subprocess.Popen, str]:
+    """`daas beacon serve` on a free loopback port, once it answers; (process, base URL)."""
     port = _free_port()
     env = {**os.environ, "DAAS_ROOT": str(city_tree)}
     proc = subprocess.Popen(
@@ -46,14 +44,33 @@ def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            _get(f"{base}/-/versions.json")
+            return proc, base
+        except (urllib.error.URLError, ConnectionError):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.2)
+    proc.terminate()
+    raise AssertionError("the Beacon server did not answer within 30 s")
+
+
+def _status(method: str, url: str, body: bytes | None = None) -> int:
+    req = urllib.request.Request(url, data=body, method=method)
+    req.add_header("Content-Type", "application/json")
     try:
-        for _ in range(100):
-            try:
-                _get(f"{base}/-/versions.json")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None, proc.stderr.read().decode()
-                time.sleep(0.2)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    inv = pages.read_table(CITY, "inventory")
+    limits = pages.read_table(CITY, "income_limits")
+    proc, base = _start(city_tree)
+    try:
         sql = urllib.parse.quote("select count(*) as n from inventory")
         rows = _get(f"{base}/beacon.json?sql={sql}&_shape=array")
         assert rows == [{"n": len(inv)}]
@@ -77,3 +94,61 @@ def test_serve_refuses_other_hosts_and_unbuilt_cities(city_tree: Path) -> None:
         serve.command(CITY, 8001, host="0.0.0.0")
     with pytest.raises(DaasError, match="beacon build"):
         serve.command(CITY, 8001)
+
+
+WRITES = [
+    ("POST", "/beacon/-/create"),
+    ("POST", "/beacon/inventory/-/insert"),
+    ("POST", "/beacon/inventory/-/upsert"),
+    ("POST", "/beacon/inventory/-/drop"),
+    ("POST", "/beacon/inventory/1/-/update"),
+    ("POST", "/beacon/inventory/1/-/delete"),
+    ("GET", "/beacon/inventory/-/insert"),
+    ("POST", "/beacon/inventory"),
+    ("POST", "/beacon/-/query"),
+    ("POST", "/beacon"),
+    ("PUT", "/beacon/inventory"),
+    ("DELETE", "/beacon/inventory"),
+    ("PATCH", "/beacon/inventory/1"),
+    ("POST", "/-/messages"),
+]
+REJECTED_QUERIES = [
+    "drop table inventory",
+    "delete from inventory",
+    "select * from no_such_table",
+    "select load_extension('x')",
+    "attach database '/tmp/x.db' as x",
+]
+
+
+def test_write_routes_are_refused_and_rejected_queries_leave_no_traceback(
+    city_tree: Path,
+) -> None:
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    rows = len(pages.read_table(CITY, "inventory"))
+    proc, base = _start(city_tree)
+    try:
+        body = json.dumps({"row": {"building_id": "X"}, "rows": [{"building_id": "X"}]}).encode()
+        got = {(m, p): _status(m, base + p, body if m != "GET" else None) for m, p in WRITES}
+        assert {k: v for k, v in got.items() if v not in (403, 405)} == {}
+        for sql in REJECTED_QUERIES:
+            url = f"{base}/beacon.json?sql={urllib.parse.quote(sql)}"
+            assert _status("GET", url) == 400, sql
+        assert _status("GET", f"{base}/no-such-database") == 404  # a 500 before the guard
+        sql = urllib.parse.quote("select count(*) as n from inventory")
+        assert _get(f"{base}/beacon.json?sql={sql}&_shape=array") == [{"n": rows}]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    log = proc.stderr.read().decode()
+    assert "Traceback" not in log and "Exception" not in log, log
+
+
+def test_refusal_rules() -> None:
+    from daas.beacon.datasette_app import refusal
+
+    assert refusal("GET", "/beacon/inventory.json") is None
+    assert refusal("HEAD", "/beacon") is None
+    assert refusal("POST", "/beacon/inventory") == (405, refusal("PUT", "/x")[1])
+    assert refusal("GET", "/beacon/inventory/-/upsert")[0] == 403
+    assert refusal("GET", "/beacon/inventory/-/upsert-ish") is None

@@ -15,13 +15,25 @@ from pathlib import Path
 
 from jupyter_client.manager import KernelManager
 
+from daas.kernel_ipc import is_start_failure
+
 KERNEL = "python3"
 PRELOAD = ("pandas", "altair", "ipywidgets", "daas.city", "daas.charts", "daas.profile")
 _PRELOAD_CODE = "\n".join(f"__import__({m!r})" for m in PRELOAD)
 
 
 def start_kernel(cwd: Path) -> KernelManager:
-    """Start a kernel in `cwd` and pre-import the kit's heavy modules (silently)."""
+    """Start a kernel in `cwd` and pre-import the kit's heavy modules (silently); a kernel that
+    does not come up is replaced by a fresh one, once."""
+    try:
+        return _start_kernel(cwd)
+    except Exception as exc:
+        if not is_start_failure(exc):
+            raise
+        return _start_kernel(cwd)
+
+
+def _start_kernel(cwd: Path) -> KernelManager:
     km = KernelManager(kernel_name=KERNEL)
     km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
     kc = km.blocking_client()
@@ -29,6 +41,9 @@ def start_kernel(cwd: Path) -> KernelManager:
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
         kc.execute_interactive(_PRELOAD_CODE, silent=True, store_history=False, timeout=120)
+    except BaseException:
+        shutdown(km)
+        raise
     finally:
         kc.stop_channels()
     return km

@@ -150,9 +150,10 @@ def _execute(tmp_in: str, tmp_out: Path, city: City, source: Path, task: Task, k
 
 
 def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
-    """Execute one task; never raises for a notebook failure (the Result says what failed)."""
-    from daas.kernels import shutdown
+    """Execute one task; never raises for a notebook failure (the Result says what failed).
 
+    A kernel that does not start is retried once with a fresh kernel; a second failure is a
+    failed Result that says so."""
     city = load_city(task.city)
     source, output = Path(task.source), Path(task.output)
     name = f"{source.parent.name}/{source.name}"
@@ -161,12 +162,9 @@ def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
     fd, tmp_in = tempfile.mkstemp(suffix=".ipynb", dir=output.parent, prefix=".in-")
     os.close(fd)
     tmp_out = output.with_name(f".{output.stem}.tmp.ipynb")
-    env = {"DAAS_LANG": city.language}  # the pack speaks the city's language
-    km = _pool(repo_root()).take(source.parent, prefetch, env) if warm else None
     try:
         nbformat.write(prepare(source, city), tmp_in)
-        with use_language(city.language):  # a kernel papermill starts inherits it
-            _execute(tmp_in, tmp_out, city, source, task, km)
+        _execute_with_retry(tmp_in, tmp_out, city, source, task, warm, prefetch)
         os.replace(tmp_out, output)
         return Result(city.slug, name, "ok", time.perf_counter() - started, worker=_worker())
     except Exception as exc:  # a notebook failure is a result, not a crash of the batch
@@ -177,10 +175,36 @@ def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
             city.slug, name, "failed", time.perf_counter() - started, cell, msg, _worker()
         )
     finally:
-        if km is not None:
-            shutdown(km)
         for p in (Path(tmp_in), tmp_out):
             p.unlink(missing_ok=True)
+
+
+def _execute_with_retry(
+    tmp_in: str, tmp_out: Path, city: City, source: Path, task: Task, warm: bool, prefetch: bool
+) -> None:
+    """Run the notebook; when its kernel did not start, once more with a fresh kernel."""
+    from daas.kernel_ipc import is_start_failure
+    from daas.kernels import shutdown
+
+    env = {"DAAS_LANG": city.language}  # the pack speaks the city's language
+    for attempt in (1, 2):
+        km = None
+        try:
+            if warm and attempt == 1:
+                km = _pool(repo_root()).take(source.parent, prefetch, env)
+            with use_language(city.language):  # a kernel papermill starts inherits it
+                _execute(tmp_in, tmp_out, city, source, task, km)
+            return
+        except Exception as exc:
+            if not is_start_failure(exc):
+                raise
+            if attempt == 2:
+                raise RuntimeError(
+                    _("the kernel did not start, twice: {cause}").format(cause=_error_of(exc)[1])
+                ) from exc
+        finally:
+            if km is not None:
+                shutdown(km)
 
 
 def run_notebook(notebook: Path, city: City, output: Path, timeout: int = 600) -> Path:

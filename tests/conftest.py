@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from daas.city import DEFAULT_CITY, City, load_city
+from daas.kernel_ipc import use_ipc_kernels
 from daas.paths import repo_root
 
 ROOT = repo_root()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Kernels started by tests, nbval and the commands they run use IPC sockets (no port race)."""
+    assert use_ipc_kernels(), "the daas-ipc kernel provisioner is not installed: run `make setup`"
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from daas.errors import DaasError, Problem
 from daas.i18n import N_, _
 from daas.io import atomic_write_text
 from daas.paths import city_build_dir, repo_root
+from daas.templating import escape_markdown
 
 ATTRIBUTION = (
     "Structure from the UK Data Ethics Framework (2020), GOV.UK, published under the Open "
@@ -318,7 +319,7 @@ def summary_markdown(record: dict, done: bool) -> str:
     names = ", ".join(_(PRINCIPLE_NAMES[k]) for k in record["flagged"])
     return "  \n".join(
         [
-            _("**Service:** {service}").format(service=record["service"]),
+            _("**Service:** {service}").format(service=escape_markdown(str(record["service"]))),
             _("**Assessed on:** {date}").format(date=record["assessed_on"]),
             review.format(date=record["review_date"]),
             flagged.format(below=FLAG_BELOW, principles=names),

@@ -22,6 +22,7 @@ from daas.errors import Problem
 from daas.i18n import N_, _
 from daas.io import atomic_dir
 from daas.needs.stories import check_table
+from daas.templating import escape_markdown
 from daas.text import fold
 
 MOSCOW = ("Must", "Should", "Could", "Won't")
@@ -258,15 +259,17 @@ RICE_TOOLTIP = (
 
 
 def _md_cell(value: object) -> str:
+    """A table cell: numbers as numbers, text escaped so it shows literally (never as markup)."""
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(" ".join(str(value).split()))
 
 
 def to_markdown(table: pd.DataFrame, title: str) -> str:
-    """The backlog as a markdown table."""
+    """The backlog as a markdown table; the title and every text cell are escaped."""
     cols = ["rank", "id", "moscow", "rice", "story", "done_when"]
-    lines = [f"# {title}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    head = escape_markdown(" ".join(title.split()))
+    lines = [f"# {head}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for rec in table[cols].itertuples(index=False):
         lines.append("| " + " | ".join(_md_cell(v) for v in rec) + " |")
     return "\n".join(lines) + "\n"

@@ -589,7 +589,9 @@ def to_markdown(report: Assessment) -> str:
     )
     head = (_("Point"), _("Team says"), _("Automatic evidence"), _("Rating"))
     lines = [
-        _("# {city}: assessment against the Data Service Standard").format(city=report.city_name),
+        _("# {city}: assessment against the Data Service Standard").format(
+            city=escape_markdown(report.city_name)
+        ),
         "",
         _("- Stage assessed: **{stage}**").format(stage=_(report.stage)),
         _("- Overall rating: **{rating}** ({green} green, {amber} amber, {red} red)").format(
@@ -609,7 +611,7 @@ def to_markdown(report: Assessment) -> str:
     lines += ["", _("## Actions"), "", actions_markdown(report), ""]
     lines += [_("## Evidence by point"), ""]
     for i, r in enumerate(report.points, 1):
-        lines += [f"**{i}. {_(r.title)}** ({_(r.rating)}). {r.evidence}", ""]
+        lines += [f"**{i}. {_cell(_(r.title))}** ({_(r.rating)}). {_cell(r.evidence)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -626,12 +628,14 @@ def actions_markdown(report: Assessment) -> str:
             else _("pause, fix, then ask for re-assessment")
         )
         lines.append(f"**{escape_markdown(_(r.title))}** ({_(r.rating)}: {when})")
-        lines += ["", *(f"- {a}" for a in r.actions), ""]
+        lines += ["", *(f"- {_cell(a)}" for a in r.actions), ""]
     return "\n".join(lines).rstrip()
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """City or team text (a renamed point, the evidence, an action) shown literally: escaped,
+    on one line, so it cannot add markup, a script or a table column."""
+    return escape_markdown(" ".join(str(text).split()))
 
 
 def write(report: Assessment) -> Path:

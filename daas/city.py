@@ -94,6 +94,20 @@ class BeaconMapping(_Strict):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # detected too
     # export columns that hold contact details public by design (a housing office's phone)
     allowed_columns: list[str] = Field(default_factory=list)
+    # how the export writes dates (`%d/%m/%Y`), for every date field or per field; day/month
+    # order is inferred from unambiguous values when omitted
+    date_format: str | dict[str, str] | None = None
+    # field -> export values that mean "unknown" or "never" (`12/31/2099`, `TBD`), published blank
+    placeholders: dict[str, list[str]] = Field(default_factory=dict)
+    decimal: Literal[".", ","] | None = None  # the decimal mark of numbers; inferred when omitted
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, v: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        for fmt in [v] if isinstance(v, str) else (v or {}).values():
+            if not all(code in fmt for code in ("%d", "%m", "%Y")):
+                raise ValueError("a date format needs %d, %m and %Y, e.g. %d/%m/%Y")
+        return v
 
 
 class BeaconSource(BeaconMapping):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas.beacon import load, quality
+from daas.beacon import load, values
 from daas.beacon.generate import generate
 from daas.city import BeaconMapping, load_city
 from daas.cli import main
@@ -44,14 +44,71 @@ def test_generator_is_seeded_and_uses_the_city_names(city_tree: Path, tmp_path: 
     assert "12-30-3799" in text and "Peña" in text and "Harbourside" in text
 
 
-def test_sentinel_and_mixed_dates() -> None:
+def test_placeholder_dates_are_not_dates() -> None:
     import pandas as pd
 
-    s = pd.Series(["12-30-3799", "03/31/2022", "2022-03-31", "31.03.2022", "", "31/31/2019"])
-    parsed, sentinel = quality.parse_dates(s, quality.DATE_FORMATS)
-    assert sentinel.tolist() == [True, False, False, False, False, False]
-    assert parsed[1:4].dt.strftime("%Y-%m-%d").tolist() == ["2022-03-31"] * 3
-    assert parsed[[0, 4, 5]].isna().all()
+    s = pd.Series(
+        ["12-30-3799", "9999-12-31", "1939-12-30", "1904-12-30", "1899-12-30", "03/31/2022", "",
+         "31/31/2019", "TBD", "2041-12-30"]
+    )  # fmt: skip
+    text, note = values.read_dates(s, placeholders=frozenset({"TBD"}))
+    p, period = values.NOTE_PLACEHOLDER, values.NOTE_PERIOD
+    assert note.tolist() == [p, p, period, period, p, "", "", "", p, ""]
+    assert text[5] == "2022-03-31" and text[9] == "2041-12-30"  # a real 30 December stays
+    assert text[7] == "31/31/2019"  # not a date: left for the quality checks to report
+    assert text[0] == "12-30-3799"  # a placeholder keeps its text for the report
+
+
+def test_day_month_order_comes_from_unambiguous_values_or_the_mapping() -> None:
+    import pandas as pd
+
+    text, _ = values.read_dates(pd.Series(["01/03/2019", "31/12/2035", "05.04.2020"]))
+    assert text.tolist() == ["2019-03-01", "2035-12-31", "2020-04-05"]
+    text, _ = values.read_dates(pd.Series(["01/03/2019", "12/31/2035", "12-30-3799"]))
+    assert text.tolist()[:2] == ["2019-01-03", "2035-12-31"]  # the sentinel is no evidence
+    with pytest.raises(values.AmbiguousDates) as exc:
+        values.read_dates(pd.Series(["01/03/2019", "02/04/2019", "2019-05-06"]))
+    assert not exc.value.conflict and "01/03/2019" in exc.value.examples
+    with pytest.raises(values.AmbiguousDates) as exc:
+        values.read_dates(pd.Series(["31/12/2035", "12/31/2035"]))
+    assert exc.value.conflict
+    text, _ = values.read_dates(pd.Series(["01/03/2019", "2019-05-06", "5/6/2019"]), "%d/%m/%Y")
+    assert text.tolist() == ["2019-03-01", "2019-05-06", "2019-06-05"]
+
+
+@pytest.mark.parametrize(
+    ("field", "integer", "raw", "read"),
+    [
+        ("latitude", False, ["-33,478965", "40.5", "-33,478"], ["-33.478965", "40.5", "-33.478"]),
+        (
+            "asking_rent",
+            False,
+            ["1.234,56", "$1.250", "R$ 1.250,00"],
+            ["1234.56", "1250", "1250.00"],
+        ),
+        ("asking_rent", False, ["1,234.56", "12,5"], ["1234.56", "12.5"]),
+        ("units", True, ["1,250", "1.250", "12"], ["1250", "1250", "12"]),
+        ("units", True, ["1,2,3", "abc"], ["1,2,3", "abc"]),  # left for the checks to report
+    ],
+)
+def test_decimal_commas_are_read_as_such(
+    field: str, integer: bool, raw: list[str], read: list[str]
+) -> None:
+    import pandas as pd
+
+    text, note = values.read_numbers(pd.Series(raw), field, integer=integer)
+    assert text.tolist() == read and not note.ne("").any()
+
+
+def test_a_number_that_reads_two_ways_is_noted_not_guessed() -> None:
+    import pandas as pd
+
+    col = pd.Series(["1250,50", "1,250", "1.250"])  # the column writes decimals with a comma
+    text, note = values.read_numbers(col, "asking_rent")
+    assert note.tolist() == ["", values.NOTE_AMBIGUOUS, ""]
+    assert text.tolist() == ["1250.50", "1,250", "1250"]
+    text, note = values.read_numbers(col, "asking_rent", decimal=",")
+    assert text.tolist() == ["1250.50", "1.250", "1250"] and not note.ne("").any()
 
 
 def _tree_digest(folder: Path) -> str:

@@ -36,8 +36,8 @@ def sql_columns(df: pd.DataFrame, table: str) -> list[list]:
 
 def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
     """The CSV of `table` in schema order, one line per row plus the header (no line ends):
-    ISO dates, `true`/`false`, numbers rounded to 2 places in `%g` form, empty when missing,
-    quoted as Python's CSV writer quotes."""
+    ISO dates, `true`/`false`, numbers in full (the shortest text that reads back as the same
+    number, as SQLite holds it), empty when missing, quoted as Python's CSV writer quotes."""
     cols = []
     for name, spec in schema.fields(table).items():
         col = df[name]
@@ -74,11 +74,12 @@ def _iso_dates(col: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def _number_text(col: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes and distinct texts of numbers rounded to 2 places (`44.45`, `1200`, `-0`)."""
-    num = pd.to_numeric(col).round(2).to_numpy(dtype=float, na_value=np.nan)
+    """Codes and distinct texts of numbers in full, without exponents (`40.822911`, `1200`,
+    `-0`): what was read is what is published."""
+    num = pd.to_numeric(col).to_numpy(dtype=float, na_value=np.nan)
     codes, uniq = pd.factorize(np.ascontiguousarray(num).view("int64"))  # exact bits: -0.0, 0.0
     codes[np.isnan(num)] = -1
-    return codes, [f"{v:g}" for v in uniq.view("float64")]
+    return codes, [np.format_float_positional(v, trim="-") for v in uniq.view("float64")]
 
 
 def _field(text: str) -> str:

@@ -13,13 +13,18 @@ import difflib
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from daas.beacon import schema
+from daas.beacon import schema, values
 from daas.city import BeaconMapping
 from daas.errors import DaasError
+from daas.i18n import _
 
 ROW = "_row"  # the line in the export a row came from (header = line 1)
+NOTE = "_note:"  # `_note:<field>`: how a field's value was read (see `daas.beacon.values`)
+LINES = "daas_lines"  # raw.attrs: the line each record starts on, when not position + 2
+DUPLICATES = "daas_duplicate_columns"  # raw.attrs: repeated header name -> column numbers
 DELIMITERS = ",;\t|"
 
 
@@ -94,8 +99,63 @@ def read_export(
         ) from None
     if df.empty:
         raise DaasError.one(shown, "", "the file has a header but no rows", "export the data again")
-    df.columns = [str(c).strip() for c in df.columns]
+    header = _header(text, sep)
+    names, repeated = _unique_names(header)
+    if len(names) == len(df.columns):
+        df.columns = names
+        if repeated:
+            df.attrs[DUPLICATES] = repeated
+    else:
+        df.columns = [str(c).strip() for c in df.columns]
+    lines = _record_lines(text, sep, len(df))
+    if lines is not None:
+        df.attrs[LINES] = lines
     return df, enc, sep
+
+
+def _header(text: str, sep: str) -> list[str]:
+    """The export's header fields, stripped (a quoted header may hold a line break)."""
+    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep), [])
+    return [h.strip() for h in first]
+
+
+def _unique_names(header: list[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """Column names with repeats made unique (`units`, `units.2`), and each repeated name with
+    its column numbers (1 = first column)."""
+    seen: dict[str, list[int]] = {}
+    for i, h in enumerate(header, start=1):
+        seen.setdefault(h, []).append(i)
+    names, taken = [], set(header)
+    for h in header:
+        k, name = 1, h
+        while name in names or (name != h and name in taken):
+            k += 1
+            name = f"{h}.{k}"
+        names.append(name)
+    return names, {h: cols for h, cols in seen.items() if len(cols) > 1}
+
+
+def _record_lines(text: str, sep: str, rows: int) -> list[int] | None:
+    """The line each record starts on when it is not simply its position + 2 (a quoted field
+    holds a line break, or blank lines are skipped); None when it is."""
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if n_lines == rows + 1 and "\r" not in text.replace("\r\n", ""):
+        return None
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    starts, last = [], 0
+    for record in reader:
+        if record:
+            starts.append(last + 1)
+        last = reader.line_num
+    return starts[1:] if len(starts) == rows + 1 else None
+
+
+def row_numbers(raw: pd.DataFrame) -> np.ndarray:
+    """The line in the export each row of `raw` starts on (the header is line 1)."""
+    lines = raw.attrs.get(LINES)
+    if lines is not None:
+        return np.asarray(lines, dtype="int64")
+    return np.arange(2, len(raw) + 2, dtype="int64")
 
 
 def _missing(shown: str, where: str, column: str, available: list[str]) -> DaasError:
@@ -133,9 +193,10 @@ def apply_mapping(
     for col in wanted:
         if col not in available:
             problems += _missing(shown, f"{where}", col, available).problems
+    problems += _duplicated(raw, [*wanted, *mapping.allowed_columns], shown)
     if problems:
         raise DaasError(problems)
-    out = pd.DataFrame({ROW: pd.RangeIndex(2, len(raw) + 2)}, index=raw.index)
+    out = pd.DataFrame({ROW: row_numbers(raw)}, index=raw.index)
     for fld, cols in mapping.columns.items():
         parts = [_strip(raw[c]) for c in _as_list(cols)]
         joined = parts[0]
@@ -154,9 +215,14 @@ def apply_mapping(
             frames.append(f[f[u.value].ne("0")])  # a band with no homes is not a row
         out = pd.concat(frames, ignore_index=True).sort_values(ROW, kind="stable")
         out = out.reset_index(drop=True)
+    notes = {f: _declared(out[f], set(v)) for f, v in mapping.placeholders.items() if f in out}
     for fld, recode in mapping.values.items():
         if fld in out:
             out[fld] = _recode(out[fld], recode)
+    for fld in out.columns.intersection(list(known)):
+        note = _read_values(out, fld, known[fld], mapping, shown)
+        if note is not None:
+            notes[fld] = note if fld not in notes else notes[fld].where(notes[fld] != "", note)
     unmapped = [f for f in schema.required(table) if f not in out]
     if unmapped:
         raise DaasError.one(
@@ -168,7 +234,78 @@ def apply_mapping(
     for fld in known:
         if fld not in out:
             out[fld] = ""
-    return out[[ROW, *known]]
+    noted = [f for f in known if f in notes and notes[f].ne("").any()]
+    for fld in noted:
+        out[NOTE + fld] = notes[fld]
+    return out[[ROW, *known, *(NOTE + f for f in noted)]]
+
+
+def _duplicated(raw: pd.DataFrame, wanted: list[str], shown: str) -> list:
+    """A problem for each column the mapping names that the file's header repeats."""
+    repeated = raw.attrs.get(DUPLICATES, {})
+    problems = []
+    for col in dict.fromkeys(wanted):
+        if col in repeated:
+            numbers = " and ".join(map(str, repeated[col]))
+            problems += DaasError.one(
+                shown,
+                col,
+                _("columns {numbers} of the file are both named '{column}': the mapping cannot "
+                  "tell which one it means").format(numbers=numbers, column=col),
+                _("rename one of them in the export (or delete the copy), then map the one "
+                  "you mean"),
+            ).problems  # fmt: skip
+    return problems
+
+
+def _declared(col: pd.Series, placeholders: set[str]) -> pd.Series:
+    """NOTE_PLACEHOLDER where the mapping declares the value a placeholder, else ""."""
+    hit = col.isin(placeholders).to_numpy()
+    return pd.Series(np.where(hit, values.NOTE_PLACEHOLDER, ""), index=col.index, dtype=object)
+
+
+def _read_values(
+    out: pd.DataFrame, fld: str, spec: dict, mapping: BeaconMapping, shown: str
+) -> pd.Series | None:
+    """Read a date or number field with certainty (in place); return its notes, or None."""
+    if spec["type"] == "date":
+        fmt = mapping.date_format
+        fmt = fmt.get(fld) if isinstance(fmt, dict) else fmt
+        try:
+            out[fld], note = values.read_dates(out[fld], fmt)
+        except values.AmbiguousDates as exc:
+            raise _ambiguous_dates(exc, _source_columns(mapping, fld), fld, shown) from None
+        return note
+    if spec["type"] in ("number", "integer"):
+        integer = spec["type"] == "integer"
+        out[fld], note = values.read_numbers(out[fld], fld, mapping.decimal, integer)
+        return note
+    return None
+
+
+def _ambiguous_dates(exc: values.AmbiguousDates, column: str, fld: str, shown: str) -> DaasError:
+    examples = " / ".join(exc.examples)
+    message = (
+        _("the column '{column}' mixes day-first and month-first dates ({examples})")
+        if exc.conflict
+        else _("the dates in column '{column}' can be read day-first or month-first ({examples})")
+    )
+    return DaasError.one(
+        shown,
+        column,
+        message.format(column=column, examples=examples),
+        _("state the order in the mapping: `date_format: {{{field}: \"%d/%m/%Y\"}}` (day first) "
+          "or `\"%m/%d/%Y\"` (month first)").format(field=fld),
+    )  # fmt: skip
+
+
+def _source_columns(mapping: BeaconMapping, fld: str) -> str:
+    """The export column(s) a field comes from, as the user wrote them."""
+    if fld in mapping.columns:
+        return " + ".join(_as_list(mapping.columns[fld]))
+    if mapping.unpivot and fld == mapping.unpivot.value:
+        return ", ".join(mapping.unpivot.columns)
+    return fld
 
 
 def _strip(col: pd.Series) -> pd.Series:
@@ -204,5 +341,5 @@ def load_source(
     path: Path, mapping: BeaconMapping, shown: str, where: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one export; return (the export as read, the export mapped onto its table's schema)."""
-    raw, _, _ = read_export(path, shown, mapping.encoding, mapping.delimiter)
+    raw = read_export(path, shown, mapping.encoding, mapping.delimiter)[0]
     return raw, apply_mapping(raw, mapping, shown, where)

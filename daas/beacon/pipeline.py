@@ -408,7 +408,8 @@ def with_overrides(
         sources[name]["path"] = path
     for name, file in (mappings or {}).items():
         m = yaml.safe_load((repo_root() / file).read_text(encoding="utf-8"))
-        for key in ("columns", "constants", "values", "unpivot", "encoding", "delimiter"):
+        for key in ("columns", "constants", "values", "unpivot", "encoding", "delimiter",
+                    "date_format", "placeholders", "decimal"):  # fmt: skip
             sources[name].pop(key, None)
         sources[name].update(m)
     if min_cell_size is not None:

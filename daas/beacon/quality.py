@@ -7,17 +7,26 @@ that dimension (1.0 = no problems).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from daas.beacon import schema
-from daas.beacon.load import ROW
+from daas.beacon import schema, values
+from daas.beacon.load import NOTE, ROW
 
 DIMENSIONS = ("accuracy", "completeness", "uniqueness", "consistency", "timeliness", "validity")
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%d.%m.%Y", "%Y/%m/%d")
+# addresses that name no place: a map cannot show them, and they are not published as addresses
+PLACEHOLDER_ADDRESS = re.compile(
+    r"[\W_]+|(?:multiple|various|several|scattered)(?: sites?| addresses| locations| buildings)?"
+    r"|confidential|confidencial|redacted|withheld|address withheld|not disclosed|undisclosed"
+    r"|unknown|n/?a|none|null|tb[ad]|to be (?:determined|announced)|desconocid[oa]"
+    r"|desconhecid[oa]|sin direcci[oó]n|sem endere[cç]o"
+    r"|v[aá]ri[oa]s(?: direcciones| endere[cç]os)?",
+    re.IGNORECASE,
+)
 KEYS = {
     "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
     "income_limits": ["household_size", "income_band"],
@@ -34,7 +43,6 @@ class Context:
     as_of: date
     neighbourhoods: list[str] | None = None  # the city's names; None skips the check
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
-    date_formats: tuple[str, ...] = DATE_FORMATS
 
 
 @dataclass
@@ -44,6 +52,7 @@ class TableQuality:
     clean: pd.DataFrame
     issues: pd.DataFrame
     scores: dict[str, float] = field(default_factory=dict)
+    unknown_dates: int = 0  # placeholder dates (12-30-3799, 1939-12-30) published blank
 
     @property
     def excluded(self) -> int:
@@ -90,27 +99,14 @@ class _Issues:
         )
 
 
-def parse_dates(text: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
-    """Parse mixed-format dates; return (dates, sentinel mask). Sentinels such as 12-30-3799
-    mean "never" and become empty without a problem; unparseable text stays NaT. Each distinct
-    text is parsed once (exports repeat dates a lot)."""
+def parse_dates(text: pd.Series) -> pd.Series:
+    """`YYYY-MM-DD` text (as `daas.beacon.load` writes every date it reads with certainty) as
+    dates; any other text is NaT. Each distinct text is parsed once."""
     codes, uniq = pd.factorize(text, sort=False)
-    u = pd.Series(uniq, dtype=object)
-    out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[s]")
-    todo = u.ne("")
-    for fmt in formats:
-        if not todo.any():
-            break
-        got = pd.to_datetime(u[todo], format=fmt, errors="coerce").astype("datetime64[s]")
-        ok = got.notna()
-        out.loc[ok[ok].index] = got[ok]
-        todo.loc[ok[ok].index] = False
-    sentinel = out.dt.strftime("%Y-%m-%d").isin(schema.SENTINEL_DATES)
-    out[sentinel] = pd.NaT
-    # years past 2262 do not fit pandas' default range: match sentinel text directly too
-    sentinel |= todo & u.str.contains("3799|9999", regex=True)
-    dates = pd.Series(out.to_numpy()[codes], index=text.index)
-    return dates, pd.Series(sentinel.to_numpy()[codes], index=text.index)
+    days = pd.to_datetime(pd.Series(uniq, dtype=object), format="%Y-%m-%d", errors="coerce")
+    days = days.astype("datetime64[s]").to_numpy()
+    out = np.append(days, np.datetime64("NaT", "s"))[codes]
+    return pd.Series(out, index=text.index)
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -120,7 +116,7 @@ def _numbers(text: pd.Series) -> pd.Series:
     num = pd.to_numeric(u, errors="coerce")
     retry = num.isna() & u.ne("")
     if retry.any():
-        cleaned = u[retry].str.replace(r"[$€£\s,]", "", regex=True)
+        cleaned = u[retry].str.replace(r"[$€£\s]", "", regex=True)
         num[retry] = pd.to_numeric(cleaned, errors="coerce")
     return pd.Series(num.to_numpy(dtype=float)[codes], index=text.index)
 
@@ -130,8 +126,16 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
     fields = schema.fields(table)
     issues = _Issues(table, df)
     typed = pd.DataFrame({ROW: df[ROW].to_numpy()}, index=df.index)
+    unknown_dates, unplaced = 0, np.zeros(len(df), dtype=bool)
     for name, spec in fields.items():
         text = df[name].astype(str)  # already stripped by the mapping
+        noted = _noted(df, name, spec, text, issues)
+        if name == "address":
+            unplaced = _placeholder_address(text, noted, issues)
+            noted |= unplaced
+        if spec["type"] == "date":
+            unknown_dates += int(noted.sum())
+        text = text.where(~noted, "")
         blank = pd.Series(text.to_numpy(dtype=object) == "", index=text.index)
         cons = spec.get("constraints", {})
         if spec["type"] in ("number", "integer"):
@@ -155,8 +159,8 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
                     num = num.where(~out)
             typed[name] = num.astype("Int64") if spec["type"] == "integer" else num
         elif spec["type"] == "date":
-            parsed, sentinel = parse_dates(text, ctx.date_formats)
-            bad = parsed.isna() & ~blank & ~sentinel
+            parsed = parse_dates(text)
+            bad = parsed.isna() & ~blank
             issues.add(bad, "validity", name, f"{name} is not a date we can read", text)
             typed[name] = parsed
         else:
@@ -174,16 +178,60 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
                 value = value.where(~bad, pd.NA)
             typed[name] = value
         if cons.get("required"):
-            missing = typed[name].isna().to_numpy() & blank.to_numpy()
+            missing = typed[name].isna().to_numpy() & blank.to_numpy() & ~noted
             issues.add(missing, "completeness", name, f"{name} is empty", text, True)
-    _table_checks(table, typed, issues, ctx)
+    _table_checks(table, typed, issues, ctx, unplaced)
     clean = typed[~issues.drop].drop(columns=[ROW]).reset_index(drop=True)
     n = max(len(df), 1)
     scores = {d: round(float(1 - issues.failed[d].sum() / n), 4) for d in DIMENSIONS}
-    return TableQuality(table, len(df), clean, issues.frame(), scores)
+    return TableQuality(table, len(df), clean, issues.frame(), scores, unknown_dates)
 
 
-def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) -> None:
+def _noted(df: pd.DataFrame, name: str, spec: dict, text: pd.Series, issues: _Issues) -> np.ndarray:
+    """Rows whose value the loader could not read as a value (a placeholder, a period typed as
+    a date, an ambiguous number): each reported, and the value published blank."""
+    col = NOTE + name
+    if col not in df:
+        return np.zeros(len(df), dtype=bool)
+    note = df[col].fillna("").to_numpy(dtype=object)
+    required = bool(spec.get("constraints", {}).get("required"))
+    is_date = spec["type"] == "date"
+    reasons = {
+        values.NOTE_PLACEHOLDER: f"{name} is a placeholder for 'never' or 'unknown', not a real "
+        "date: published blank"
+        if is_date
+        else f"{name} is a placeholder for 'unknown', not a value: published blank",
+        values.NOTE_PERIOD: f"{name} is a number of years typed into a date cell (counted from "
+        "a spreadsheet's day zero, 30 Dec 1899), not a real date: published blank",
+        values.NOTE_AMBIGUOUS: f"{name} reads as two different numbers (is the comma or the dot "
+        "the decimal mark?): declare `decimal` in the mapping",
+    }
+    for kind, reason in reasons.items():
+        dimension = "validity" if kind == values.NOTE_AMBIGUOUS else "completeness"
+        issues.add(note == kind, dimension, name, reason, text, exclude=required)
+    return note != ""
+
+
+def _placeholder_address(text: pd.Series, noted: np.ndarray, issues: _Issues) -> np.ndarray:
+    """Addresses that name no place (`Multiple Addresses`, `----`, `CONFIDENTIAL`, or declared
+    in the mapping): reported, published blank, and their rows kept off the map."""
+    codes, uniq = pd.factorize(text, sort=False)
+    hit = np.array([u != "" and bool(PLACEHOLDER_ADDRESS.fullmatch(u)) for u in uniq] + [False])
+    found = hit[codes] & ~noted
+    issues.add(
+        found,
+        "validity",
+        "address",
+        "the address is a placeholder, not a street address: published blank, and the home is "
+        "not placed on the map",
+        text,
+    )
+    return found | noted
+
+
+def _table_checks(
+    table: str, t: pd.DataFrame, issues: _Issues, ctx: Context, unplaced: np.ndarray
+) -> None:
     if table in ("inventory", "listings"):
         if ctx.neighbourhoods is not None:
             unknown = t["neighbourhood"].notna() & ~t["neighbourhood"].isin(ctx.neighbourhoods)
@@ -203,6 +251,7 @@ def _table_checks(table: str, t: pd.DataFrame, issues: _Issues, ctx: Context) ->
                 lat.notna() & lon.notna() & ~(lat.between(s, n) & lon.between(w, e))
             ).fillna(False)
         issues.add(outside, "accuracy", "latitude", "the location is outside the city", lat)
+        outside |= unplaced  # a place the address does not name is not a precise location
         t.loc[outside, ["latitude", "longitude"]] = np.nan
         no_coords = (t["latitude"].isna() | t["longitude"].isna()) & ~outside
         issues.add(no_coords, "completeness", "latitude", "no location: not shown on the map", "")
@@ -288,6 +337,12 @@ def statement(results: list[TableQuality], city_name: str) -> str:
         f"{left_out:,} rows were left out of the published data because they were duplicates, "
         "incomplete, unreadable, out of date or named a neighbourhood the city does not have.",
     ]
+    unknown = sum(r.unknown_dates for r in results)
+    if unknown:
+        parts.append(
+            f'{unknown:,} dates were placeholders (such as 12-30-3799 for "never"), not real '
+            "dates: they are published blank, as unknown."
+        )
     if scores[weakest] < 1:
         parts.append(
             f"The weakest dimension is {weakest}: {scores[weakest]:.1%} of rows passed its checks."

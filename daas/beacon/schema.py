@@ -25,8 +25,6 @@ INCOME_BANDS = {
 }
 # Income limits scale with household size; a 4-person household is the base (HUD convention).
 SIZE_FACTORS = {1: 0.70, 2: 0.80, 3: 0.90, 4: 1.00, 5: 1.08, 6: 1.16, 7: 1.24, 8: 1.32}
-# Dates that exports use to mean "never" or "unknown" rather than a real day.
-SENTINEL_DATES = ("3799-12-30", "9999-12-31", "2099-12-31", "1900-01-01", "1899-12-30")
 
 
 @cache

@@ -1,0 +1,227 @@
+"""Reading dates and numbers from an export's text with certainty, one source column at a time.
+
+- Dates become `YYYY-MM-DD`. Day/month order comes from the mapping (`date_format`) or from the
+  column's unambiguous values (`31/12/2035` is day-first); a column that cannot tell raises
+  `AmbiguousDates`. Placeholders are not dates: far-future years (`12-30-3799`, `9999-12-31`),
+  the spreadsheet zero (`1899-12-30`, `1900-01-01`), a number of years typed into a date cell
+  (`1939-12-30` = 40 years counted from 1899-12-30) and the values a mapping declares.
+- Numbers become plain `1234.56`. A decimal comma (`-33,478965`, `1.234,56`) is read as one when
+  the value, the column or the mapping (`decimal`) says so; a value that could be read two ways is
+  noted as ambiguous instead of guessed.
+
+Each function returns the new text and a note per row ("" = read as is, else a `NOTE_*` kind);
+a noted value keeps its export text so the quality report can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+NOTE_PLACEHOLDER = "placeholder"  # means "never" or "unknown"
+NOTE_PERIOD = "period"  # a number of years typed into a date cell
+NOTE_AMBIGUOUS = "ambiguous"  # a number that reads two ways
+SPREADSHEET_ZERO = date(1899, 12, 30)
+SENTINEL_DATES = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1), date(2099, 12, 31)}
+FAR_FUTURE = 2200  # a year from here on means "never"
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
+_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _TIME + "$")
+_CURRENCY = re.compile(r"^([+-]?)\s*(?:R\$|US\$|[$€£¥])?\s*([+-]?)([\d.,\s\u00a0\u202f']+)$")
+COORDINATES = {"latitude", "longitude"}
+MONEY = {"asking_rent", "max_income", "median_asking_rent"}
+
+
+class AmbiguousDates(ValueError):
+    """A column whose day/month order its values cannot tell (examples attached)."""
+
+    def __init__(self, examples: list[str], conflict: bool):
+        super().__init__(", ".join(examples))
+        self.examples, self.conflict = examples, conflict
+
+
+def read_dates(
+    col: pd.Series, fmt: str | None = None, placeholders: frozenset[str] = frozenset()
+) -> tuple[pd.Series, pd.Series]:
+    """`col` as ISO dates where read with certainty; (text, note) per row. Raises
+    `AmbiguousDates` when no `fmt` is given and the day/month order cannot be told."""
+    codes, uniq = pd.factorize(col, sort=False)
+    texts = [str(u) for u in uniq]
+    order = None if fmt else day_month_order(texts)
+    out, notes = [], []
+    for t in texts:
+        iso, note = _read_date(t, fmt, order, placeholders)
+        out.append(iso if iso is not None and not note else t)
+        notes.append(note)
+    return _spread(col, codes, out), _spread(col, codes, notes)
+
+
+def day_month_order(texts: list[str]) -> str | None:
+    """The order ("dmy" or "mdy") shown by values only one order reads (`31/12/2035`); None when no
+    value needs an order. Raises `AmbiguousDates` when values need one and none (or both) shows."""
+    dmy, mdy, unsure = [], [], []
+    for t in texts:
+        m = _DMY.match(t)
+        if not m or int(m.group(4)) >= FAR_FUTURE:  # 12-30-3799 says nothing about the order
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        if a > 12 >= b:
+            dmy.append(t)
+        elif b > 12 >= a:
+            mdy.append(t)
+        elif a != b and a <= 12 and b <= 12:
+            unsure.append(t)
+    if dmy and mdy:
+        raise AmbiguousDates([dmy[0], mdy[0]], conflict=True)
+    if dmy or mdy:
+        return "dmy" if dmy else "mdy"
+    if unsure:
+        raise AmbiguousDates(unsure[:2], conflict=False)
+    return None
+
+
+def _read_date(
+    text: str, fmt: str | None, order: str | None, placeholders: frozenset[str]
+) -> tuple[str | None, str]:
+    if text == "":
+        return None, ""
+    if text in placeholders or _far_future(text):
+        return None, NOTE_PLACEHOLDER
+    day = _parse(text, fmt, order)
+    if day is None:
+        return None, ""  # not a date: the quality checks report it
+    if day.year >= FAR_FUTURE or day in SENTINEL_DATES or day.year < SPREADSHEET_ZERO.year:
+        return None, NOTE_PLACEHOLDER
+    if (day.month, day.day) == (12, 30) and day.year < 2000:
+        return None, NOTE_PERIOD
+    return day.isoformat(), ""
+
+
+def _far_future(text: str) -> bool:
+    m = _YMD.match(text)
+    year = m.group(1) if m else (m.group(4) if (m := _DMY.match(text)) else "0")
+    return int(year) >= FAR_FUTURE
+
+
+def _parse(text: str, fmt: str | None, order: str | None) -> date | None:
+    """The day `text` names, or None (Python's dates reach year 9999, pandas' only 2262)."""
+    if fmt:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    m = _YMD.match(text)
+    if m and (m.group(2) == "-" or not fmt):
+        y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    else:
+        m = None if fmt else _DMY.match(text)
+        if not m:
+            return None
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        d, mo = (a, b) if order == "dmy" else (b, a)
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def read_numbers(
+    col: pd.Series, field: str, decimal: str | None = None, integer: bool = False
+) -> tuple[pd.Series, pd.Series]:
+    """`col` with each number written plainly (`1234.56`); (text, note) per row. Values that
+    are not numbers stay as they are, for the quality checks to report."""
+    codes, uniq = pd.factorize(col, sort=False)
+    texts = [str(u) for u in uniq]
+    kind = "coordinate" if field in COORDINATES else "count" if integer else "money"
+    todo = [i for i, t in enumerate(texts) if _needs_reading(t, kind)]
+    if not todo:
+        return col, pd.Series("", index=col.index, dtype=object)
+    parts = {i: _split(texts[i]) for i in todo}
+    mark = decimal or column_mark([p for p in parts.values() if p])
+    notes = [""] * len(texts)
+    for i, p in parts.items():
+        if p:
+            texts[i], notes[i] = _number(p, kind, mark, decimal is not None)
+    return _spread(col, codes, texts), _spread(col, codes, notes)
+
+
+def _needs_reading(text: str, kind: str) -> bool:
+    """Whether `text` has more than digits, a sign and (in a coordinate) one decimal point."""
+    if "," in text or any(c in text for c in "$€£¥R \u00a0\u202f'"):
+        return True
+    return text.count(".") > 1 or (kind != "coordinate" and "." in text)
+
+
+def _split(text: str) -> tuple[str, str] | None:
+    """(sign, digits and separators) of a number written with separators or a currency."""
+    m = _CURRENCY.match(text.strip())
+    if not m or not any(c.isdigit() for c in m.group(3)):
+        return None
+    body = re.sub(r"[\s\u00a0\u202f']", "", m.group(3))
+    return ("-" if "-" in m.group(1) + m.group(2) else ""), body
+
+
+def column_mark(parts: list[tuple[str, str]]) -> str | None:
+    """The decimal mark the column's unambiguous values show ("," or "."); None when they show
+    none, or both."""
+    seen = set()
+    for _, body in parts:
+        mark = _own_mark(body)
+        if mark:
+            seen.add(mark)
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _own_mark(body: str) -> str | None:
+    """The decimal mark a value shows by itself: the last of two kinds of separator, a single
+    separator not followed by three digits, or the other kind when one repeats."""
+    commas, dots = body.count(","), body.count(".")
+    if commas and dots:
+        return "," if body.rfind(",") > body.rfind(".") else "."
+    sep = "," if commas else "."
+    if commas + dots == 1:
+        return sep if len(body) - body.index(sep) - 1 != 3 else None
+    return ("." if sep == "," else ",") if commas + dots > 1 else None
+
+
+def _number(p: tuple[str, str], kind: str, mark: str | None, declared: bool) -> tuple[str, str]:
+    sign, body = p
+    seps = [c for c in body if c in ",."]
+    if not seps:
+        return sign + body, ""
+    if kind == "coordinate" and len(seps) == 1:
+        point = seps[0]  # coordinates have no thousands
+    elif declared:
+        point = mark
+    else:
+        point = _own_mark(body)
+        if point is None:  # one separator with three digits after it: 1,250 or 1.250
+            other = "." if seps[0] == "," else ","
+            if kind == "money" and mark == seps[0]:
+                return sign + body, NOTE_AMBIGUOUS  # the column writes decimals this way
+            point = other  # whole numbers group; money has 0 or 2 decimals
+    whole, frac = body.rsplit(point, 1) if point in body else (body, "")
+    group = "." if point == "," else ","
+    if not _grouped(whole, group) or (point in body and not frac.isdigit()):
+        return sign + body, ""  # not a number we can read: reported as such
+    return sign + whole.replace(group, "") + ("." + frac if frac else ""), ""
+
+
+def _grouped(whole: str, group: str) -> bool:
+    """`whole` is digits, grouped in threes by `group` if at all (`1,234,567`)."""
+    if not whole:
+        return False
+    parts = whole.split(group)
+    if not all(p.isdigit() for p in parts):
+        return False
+    return len(parts) == 1 or (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]))
+
+
+def _spread(col: pd.Series, codes: np.ndarray, values: list) -> pd.Series:
+    """The value of each row from its code in `pd.factorize` (-1, a missing value, gives "")."""
+    table = np.empty(len(values) + 1, dtype=object)
+    table[: len(values)], table[-1] = values, ""
+    return pd.Series(table[codes], index=col.index, dtype=object)

@@ -13,13 +13,17 @@ LANGUAGES ?=
 book: setup
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
 
-## Set up .venv and Chromium, build the site, then run every test.
+## Set up .venv and Chromium, build the site, then run every test; prints the five slowest tests
+## and the wall time of everything after the setup.
 test: setup browser
-	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile \
-	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	@start=$$(date +%s); status=0; \
+	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)" \
+	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . \
+	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
+	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	|| status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s wall time (book build, lint, tests)"; \
+	exit $$status
 
 setup:
 	@PYTHON=$(PYTHON) VENV=$(VENV) sh tools/setup_env.sh

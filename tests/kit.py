@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from daas.paths import repo_root
@@ -26,3 +33,63 @@ def add_translations(monkeypatch, lang: str, extra: dict[str, str]) -> None:
         return {**real(wanted), **extra} if wanted == lang else real(wanted)
 
     monkeypatch.setattr(i18n, "_package_catalogue", catalogue)
+
+
+def free_port() -> int:
+    """A loopback port free at this moment (another process may take it: see `serve`)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def serve(
+    command: Callable[[int], list[str]],
+    ready: Callable[[int], bool],
+    env: dict[str, str] | None = None,
+    seconds: float = 120,
+    attempts: int = 3,
+) -> Iterator[tuple[int, subprocess.Popen]]:
+    """Start the server `command(port)` on a free port and wait until `ready(port)`.
+
+    A free port can be taken by another process before the server binds it; when the server
+    exits before it is ready, it is started again on another port. Stopped on leaving."""
+    errors = []
+    for _ in range(attempts):
+        port = free_port()
+        with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a full pipe blocks
+            proc = subprocess.Popen(command(port), env=env, stdout=log, stderr=log, text=True)
+            deadline = time.monotonic() + seconds
+            while proc.poll() is None and time.monotonic() < deadline and not ready(port):
+                time.sleep(0.2)  # polling for readiness, bounded by the deadline
+            if proc.poll() is None and ready(port):
+                try:
+                    yield port, proc
+                finally:
+                    stop([proc])
+                return
+            stop([proc])
+            log.seek(0)
+            errors.append(f"port {port}: {log.read()[-2000:]}")
+    raise RuntimeError("the server did not start:\n" + "\n".join(errors))
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Terminate, then kill what has not ended after 20 s."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()

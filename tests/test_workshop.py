@@ -14,6 +14,9 @@ import pytest
 from daas.cli import main
 from tests.kit import copy_kit
 
+# The first test pays for four cities' packs and sites (the `packs` fixture).
+pytestmark = pytest.mark.timeout(1800)
+
 EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
 HOSTILE_NAME = "Town \"Q\" </script><script>alert('pwned')</script> & <b>bold</b>"
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".txt", ".csv"}

@@ -8,8 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,27 +15,11 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from daas.cli import main
-from tests.kit import copy_kit
+from tests.kit import copy_kit, http_ready, serve, stop
 from tests.test_browser import ARGS, CHROMIUM
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
+pytestmark = pytest.mark.timeout(1200)
 
 
 @pytest.fixture(scope="module")
@@ -52,38 +34,34 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["DAAS_ROOT"] = old
 
 
-def _stop(procs: list[subprocess.Popen]) -> None:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
+def _accepts(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_two_cities_on_a_real_dask_cluster(kit: Path) -> None:
-    port = _free_port()
     env = {**os.environ, "DAAS_ROOT": str(kit)}
-    address = f"tcp://127.0.0.1:{port}"
-    scheduler = subprocess.Popen(
-        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-         "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    worker = subprocess.Popen(
-        [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
-         "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        from distributed import Client
 
-        with Client(address, timeout="60s") as client:
-            client.wait_for_workers(1, timeout=60)
-        code = main(["workshop", "run", "--city", "port-mallory,vale-do-sereno", "--only",
-                     "00-", "--scheduler", address, "--no-site", "--force"])  # fmt: skip
-    finally:
-        _stop([worker, scheduler])
+    def scheduler(port: int) -> list[str]:
+        return [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                "--no-dashboard"]  # fmt: skip
+
+    with serve(scheduler, _accepts, env) as (port, _):
+        address = f"tcp://127.0.0.1:{port}"
+        worker = subprocess.Popen(
+            [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
+             "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            from distributed import Client
+
+            with Client(address, timeout="60s") as client:
+                client.wait_for_workers(1, timeout=60)
+            code = main(["workshop", "run", "--city", "port-mallory,vale-do-sereno", "--only",
+                         "00-", "--scheduler", address, "--no-site", "--force"])  # fmt: skip
+        finally:
+            stop([worker])
     assert code == 0
     pids = set()
     for slug in ("port-mallory", "vale-do-sereno"):
@@ -98,16 +76,18 @@ def test_two_cities_on_a_real_dask_cluster(kit: Path) -> None:
 def test_lab_opens_a_city_pack_with_widgets(kit: Path) -> None:
     assert main(["workshop", "run", "--city", "port-mallory", "--only", "00-city",
                  "--no-site"]) == 0  # fmt: skip
-    port, token = _free_port(), "daas-test-token"
-    lab = subprocess.Popen(
-        [str(BIN / "daas"), "lab", "--city", "port-mallory", "--no-browser", "--port", str(port),
-         "--token", token], env={**os.environ, "DAAS_ROOT": str(kit)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    token = "daas-test-token"
+
+    def lab(port: int) -> list[str]:
+        return [str(BIN / "daas"), "lab", "--city", "port-mallory", "--no-browser", "--port",
+                str(port), "--token", token]  # fmt: skip
+
+    def ready(port: int) -> bool:
+        return http_ready(f"http://127.0.0.1:{port}/api/status?token={token}")
+
     blocked: list[str] = []
-    try:
-        _wait_for(f"{base}/api/status?token={token}")
+    with serve(lab, ready, {**os.environ, "DAAS_ROOT": str(kit)}) as (port, _):
+        base = f"http://127.0.0.1:{port}"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             page = browser.new_page()
@@ -127,6 +107,4 @@ def test_lab_opens_a_city_pack_with_widgets(kit: Path) -> None:
             # charts render with the pack's vendored vega, not a CDN
             page.wait_for_selector(".jp-Notebook div[id^='altair-viz'] svg", timeout=30_000)
             browser.close()
-    finally:
-        _stop([lab])
     assert blocked == []

@@ -70,10 +70,12 @@ def test_verdict_and_json_shape() -> None:
         "l_diversity",
         "publishable",
         "reasons",
+        "about",
     ]
     assert d["rows"] == 8 and d["k_anonymity"] == 4 and d["unique_records"] == 0
     assert d["l_diversity"] == 2 and d["publishable"] is True
-    assert d["columns"][0] == {"name": "age", "pii": [], "examples_redacted": []}
+    assert d["columns"][0] == {"name": "age", "pii": [], "examples_redacted": [], "rows": {}}
+    assert d["about"] == "people"
     bad = scan_table(people(), min_group=3)
     assert not bad.publishable
     assert bad.quasi_identifiers == ["age", "sex", "postcode"]

@@ -1,5 +1,9 @@
 """Re-identification risk in person-level tables: k-anonymity, unique records, l-diversity.
 
+Only tables about people are judged this way: a table whose rows are places (buildings,
+projects, cameras, service points; `rows_are_places`) has no one to re-identify, unless the
+user names quasi-identifiers.
+
 Quasi-identifiers are fields that are harmless alone but can be matched to other sources
 together (age, sex, postcode, a small area, an exact date). A table is k-anonymous when every
 combination of their values is shared by at least k records; l-diversity asks, in addition, that
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from daas.i18n import _
-from daas.privacy.identifiers import name_tokens, sample_values
+from daas.privacy.identifiers import ColumnFinding, name_tokens, sample_values
 from daas.tables import require_columns
 
 _QI_WORDS = {
@@ -113,6 +117,59 @@ def suggest_quasi_identifiers(df: pd.DataFrame) -> list[Suggestion]:
         if kind:
             out.append(Suggestion(str(col), kind))
     return out
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A column naming a place: a place word with an identity word ("Property Name", "Building ID")
+_PLACE_ENTITY = _words(
+    "building bldg project property development site facility camera station asset school park "
+    "library venue complex estate proyecto projeto edificio edifício predio prédio inmueble "
+    "imovel imóvel propiedad propriedade empreendimento conjunto desarrollo condominio "
+    "condomínio camara cámara câmera estacion estación estação equipamiento equipamento sede "
+    "instalacion instalación punto ponto"
+)
+_IDENTITY = _words("id name number key code nombre nome numero número codigo código no nr ref")
+_PLACE_KEYS = frozenset({"bbl", "bin", "bldg_id", "building_id", "project_id", "property_id"})
+# Words that say the rows are about people, or about what people asked or reported
+_PERSON_WORDS = _words(
+    "applicant applicants application applications tenant tenants resident residents patient "
+    "patients student students client clients person persons people persona personas pessoa "
+    "pessoas household households hogar hogares caller complainant reporter requester "
+    "solicitante contacto contactos contact contacts complaint complaints request requests case "
+    "cases incident incidents ticket tickets enquiry inquiry reclamo reclamos queja quejas "
+    "denuncia denuncias solicitud solicitudes solicitacao solicitação reclamacao reclamação "
+    "chamado chamados beneficiary beneficiario beneficiário member members employee employees "
+    "victim victims offender arrest arrests user users respondent respondents"
+)
+_PERSON_QI = {"age", "sex or gender", "ethnicity", "household"}
+_PERSON_FINDINGS = {"email", "person_name", "card_number"}
+
+
+def rows_are_places(
+    df: pd.DataFrame,
+    findings: Sequence[ColumnFinding],
+    suggested: Sequence[Suggestion] | None = None,
+) -> bool:
+    """True when the table's rows are places: a column names a place (`Property Name`,
+    `Building ID`, `BIN`) and nothing says the rows are about people (an age, sex, ethnicity or
+    household column; a person's name, email, card or national id; a word such as `applicant`,
+    `complaint`, `request`, `case` or `contact` in a column name)."""
+    suggested = suggest_quasi_identifiers(df) if suggested is None else suggested
+    if any(s.kind in _PERSON_QI for s in suggested):
+        return False
+    if any(k in _PERSON_FINDINGS or k.startswith("id:") for f in findings for k in f.pii):
+        return False
+    place = False
+    for col in df.columns:
+        toks = set(name_tokens(str(col)))
+        if toks & _PERSON_WORDS:
+            return False
+        joined = "_".join(name_tokens(str(col)))
+        place = place or joined in _PLACE_KEYS or bool(toks & _PLACE_ENTITY and toks & _IDENTITY)
+    return place
 
 
 def _check_columns(df: pd.DataFrame, cols: Sequence[str], flag: str) -> None:

@@ -2,9 +2,13 @@
 
 `gate(tables)` looks at every table about to be written and fails, with plain reasons naming the
 table and the column, when
-- a column holds a direct identifier (an email, phone number, person's name or national id),
-  unless the column is listed in `allowed_columns[table]` (e.g. a housing provider's public
-  phone line), or
+- a column holds a direct identifier (an email, phone number, card number, person's name or
+  national id; emails, phones, ids and cards are looked for in every value, and the reason gives
+  their row numbers), unless the column is listed in `allowed_columns[table]` (e.g. a housing
+  provider's public phone line), or
+- with `addresses=True` (the Beacon), a column holds street addresses and is not declared in
+  `public_columns[table]` as holding buildings' addresses or names (`PUBLIC_KINDS`); a declared
+  column is still checked for every other identifier, or
 - a count column holds a positive count below `min_cell_size` that is not suppressed.
 
 Count columns (`is_count_column`): whole-number columns whose name is `n`, `count`, `counts`,
@@ -55,9 +59,16 @@ BLOCKING = {
     ids.EMAIL: N_("email addresses"),
     ids.PHONE: N_("phone numbers"),
     ids.PERSON_NAME: N_("people's names"),
+    ids.CARD: N_("card numbers"),
 }
 # The other identifier types in plain words (their names with spaces, shown as `_(words)`).
 OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
+# What a column declared public may hold: buildings' addresses, or buildings' names (which are
+# often their address). People's names, emails, phones, cards and ids are never accepted.
+PUBLIC_KINDS = {
+    "building-address": frozenset({ids.STREET_ADDRESS}),
+    "building-name": frozenset({ids.STREET_ADDRESS}),
+}
 
 
 def is_count_column(name: str, series: pd.Series) -> bool:
@@ -96,24 +107,63 @@ class GateResult:
         return {"passed": self.passed, "reasons": list(self.reasons), "tables": list(self.tables)}
 
 
+def _blocked(finding: ids.ColumnFinding, declared: str | None, addresses: bool) -> list[str]:
+    """The identifier types that stop this column."""
+    accepted = PUBLIC_KINDS.get(declared or "", frozenset())
+    return [
+        k
+        for k in finding.pii
+        if (k in BLOCKING or k.startswith("id:") or (addresses and k == ids.STREET_ADDRESS))
+        and k not in accepted
+    ]
+
+
+def _identifier_reason(
+    table: str, column: str, finding: ids.ColumnFinding, blocked: list[str], declared: str | None
+) -> str:
+    what = ", ".join(
+        describe_type(k) + (f" ({finding.where(k)})" if finding.where(k) else "") for k in blocked
+    )
+    if declared:
+        return _(
+            "table '{table}', column '{column}': declared public as {kind}, but holds {what}. "
+            "Remove these values from the export: a public column may hold buildings, never "
+            "people."
+        ).format(table=table, column=column, kind=declared, what=what)
+    if blocked == [ids.STREET_ADDRESS]:
+        return _(
+            "table '{table}', column '{column}': holds {what}. If these are buildings' "
+            "addresses or names, declare the column under {setting} with its kind and a reason "
+            "(see cities/README.md); if they are people's addresses, remove the column."
+        ).format(table=table, column=column, what=what, setting="public")
+    return _(
+        "table '{table}', column '{column}': holds {what}. Remove the column, or "
+        "list it in {setting} if it is a public contact (an office, not a "
+        "resident)."
+    ).format(table=table, column=column, what=what, setting="allowed_columns")
+
+
 def check_table(
-    name: str, df: pd.DataFrame, *, min_cell_size: int = 10, allowed: Sequence[str] = ()
+    name: str,
+    df: pd.DataFrame,
+    *,
+    min_cell_size: int = 10,
+    allowed: Sequence[str] = (),
+    public: Mapping[str, str] | None = None,
+    addresses: bool = False,
 ) -> list[str]:
-    """Reasons this one table must not be published (empty when it may)."""
+    """Reasons this one table must not be published (empty when it may). `public` maps a
+    column to its declared kind (`PUBLIC_KINDS`)."""
+    public = public or {}
     reasons: list[str] = []
     for col in df.columns:
         series = df[col]
         if col not in allowed:
             finding = ids.scan_column(series, str(col))
-            blocking = [k for k in finding.pii if k in BLOCKING or k.startswith("id:")]
-            if blocking:
-                what = ", ".join(describe_type(k) for k in blocking)
+            blocked = _blocked(finding, public.get(col), addresses)
+            if blocked:
                 reasons.append(
-                    _(
-                        "table '{table}', column '{column}': holds {what}. Remove the column, or "
-                        "list it in {setting} if it is a public contact (an office, not a "
-                        "resident)."
-                    ).format(table=name, column=col, what=what, setting="allowed_columns")
+                    _identifier_reason(name, str(col), finding, blocked, public.get(col))
                 )
         if is_count_column(str(col), series):
             values = pd.to_numeric(series, errors="coerce")
@@ -141,12 +191,22 @@ def gate(
     *,
     min_cell_size: int = 10,
     allowed_columns: Mapping[str, Sequence[str]] | None = None,
+    public_columns: Mapping[str, Mapping[str, str]] | None = None,
+    addresses: bool = False,
 ) -> GateResult:
-    """Check every table about to be published; fail with reasons naming table and column."""
+    """Check every table about to be published; fail with reasons naming table and column.
+    `public_columns[table]` maps a column to its declared kind; with `addresses`, street
+    addresses stop any column not declared."""
     allowed_columns = allowed_columns or {}
+    public_columns = public_columns or {}
     reasons: list[str] = []
     for name, df in tables.items():
         reasons += check_table(
-            name, df, min_cell_size=min_cell_size, allowed=allowed_columns.get(name, ())
+            name,
+            df,
+            min_cell_size=min_cell_size,
+            allowed=allowed_columns.get(name, ()),
+            public=public_columns.get(name, {}),
+            addresses=addresses,
         )
     return GateResult(passed=not reasons, reasons=reasons, tables=list(tables))

@@ -3,11 +3,14 @@
 Two kinds of evidence, combined per column:
 - the column name (English, Spanish and Portuguese words: `email`, `telefono`, `nombre`,
   `domicilio`, `cpf`...), with qualifiers that rule a person out (`street name`, `agency name`);
-- the values: emails, phone numbers, street addresses, person names, national ids (checked with
-  `daas.privacy.national_ids`), and free text containing any of these.
+- the values: emails, phone numbers, national ids (checked with `daas.privacy.national_ids`) and
+  card numbers are looked for in every value (`daas.privacy.specific`), with the rows holding
+  them; street addresses, person names and free text are judged on a sample of the column's
+  distinct values (`SAMPLE_VALUES`), so a million-row column costs little more than a small one.
 
-Everything works on a sample of the column's distinct non-empty values (`SAMPLE_VALUES`), so a
-million-row column costs no more than a small one.
+Building, project and place names ("Residencial Las Palmas", "Edifício Aurora", "Rosa Parks
+Apts.") and street intersections are not people's names: a value holding a building or street
+word is never counted as one.
 """
 
 from __future__ import annotations
@@ -18,23 +21,22 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from daas.privacy import national_ids as nid
+from daas.privacy import specific
+from daas.privacy.specific import CARD, EMAIL, EMAIL_RE, PHONE, PHONE_RE
 
 SAMPLE_VALUES = 2000
+ROWS_SHOWN = 10  # row numbers listed per identifier type (the count is always given)
 
-EMAIL = "email"
-PHONE = "phone"
 PERSON_NAME = "person_name"
 STREET_ADDRESS = "street_address"
 PRECISE_LOCATION = "precise_location"
 FREE_TEXT = "free_text"
 # Types that identify a person on their own (the gate refuses them); national ids are "id:<kind>".
-DIRECT_TYPES = (EMAIL, PHONE, PERSON_NAME)
+DIRECT_TYPES = (EMAIL, PHONE, PERSON_NAME, CARD)
+# Types looked for in every value (the others on a sample).
+SPECIFIC_TYPES = (EMAIL, PHONE, CARD)
+_REEXPORTED = (EMAIL_RE, PHONE_RE)  # kept importable from here
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-PHONE_RE = re.compile(
-    r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?|\d{2,4}[\s.\-])"
-    r"\d{3,4}[\s.\-]?\d{4}(?![\w/\-]|\.\d)"
-)
 _STREET_WORDS = (
     r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|place|pl|court|ct|way|"
     r"terrace|ter|parkway|pkwy|highway|hwy|square|sq|crescent|close|row|walk|broadway"
@@ -80,7 +82,6 @@ _NAME_VALUE_RE = re.compile(
     r"|^[A-ZÁÉÍÓÚÑ][A-Za-záéíóúñ'\-]+,\s*[A-ZÁÉÍÓÚÑ][A-Za-záéíóúñ'\-]+$"
 )
 _TEXT_NAME_RE = re.compile(r"\b([A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,}")
-_DECIMAL_RE = re.compile(r"^-?\d+\.\d+$")
 _COORD_RE = re.compile(r"^\s*-?\d{1,3}\.\d{4,}\s*$")
 
 # Column-name words (matched against the name's lower-case tokens).
@@ -219,6 +220,59 @@ _NOT_PERSON = {
     "host",
     "server",
     "domain",
+    # buildings, projects and city assets, in English, Spanish and Portuguese
+    "camera",
+    "asset",
+    "venue",
+    "complex",
+    "housing",
+    "estate",
+    "tower",
+    "residence",
+    "apartment",
+    "proyecto",
+    "projeto",
+    "edificio",
+    "edifício",
+    "empreendimento",
+    "conjunto",
+    "desarrollo",
+    "desenvolvimento",
+    "condominio",
+    "condomínio",
+    "residencial",
+    "predio",
+    "prédio",
+    "inmueble",
+    "imovel",
+    "imóvel",
+    "propiedad",
+    "propriedade",
+    "vivienda",
+    "moradia",
+    "habitacional",
+    "obra",
+    "sitio",
+    "instalacion",
+    "instalación",
+    "equipamiento",
+    "equipamento",
+    "escuela",
+    "escola",
+    "parque",
+    "plaza",
+    "praça",
+    "estacion",
+    "estación",
+    "estação",
+    "camara",
+    "cámara",
+    "câmera",
+    "unidad",
+    "unidade",
+    "rua",
+    "bairro",
+    "colonia",
 }
 # Words that make an address word about a place, not a home (the kind of record, not the address).
 _NOT_ADDRESS = {
@@ -246,18 +300,31 @@ _NOT_ADDRESS = {
     "localidad",
     "municipio",
 }
+_PLACE_WORDS = (
+    r"br|bridge|expressway|expy|tunnel|plaza|square|school|center|centre|hospital|houses|"
+    r"avenida|calle|cir|circle|hwy|dm|pkwy|apts?|apartments?|apartamentos?|homes|house|tower|"
+    r"towers|residences?|residencial|residencia|edif[ií]cio|edificio|condom[ií]nio|condominio|"
+    r"conjunto|torres?|villas?|vila|manor|gardens?|lofts?|commons|estates?|village|complex|"
+    r"court|courts|senior|seniors|hdfc|lp|llc|inc|ltd|cooperative|coop|co-op|building|"
+    r"bldg|library|station|chapel|clinic|market|mall|hotel|inn|heights|"
+    r"pointe?|landing|crossing|terraces|mansions?|cottages?|housing|project|development|"
+    r"desarrollo|proyecto|projeto|empreendimento|unidad|parque|jardim|jard[ií]n|jardines|"
+    r"barrio|bairro|colonia|fraccionamiento|n[uú]cleo|sede|intersection|intersecci[oó]n|esquina"
+)
 # Place words after a name-like pair: "George Washington Bridge" names a place, not a person.
 _PLACE_AFTER = re.compile(
-    rf"^\s*(?:{_STREET_WORDS}|br|bridge|expressway|expy|park|tunnel|plaza|square|school|center|"
-    r"centre|hospital|houses|avenida|calle)\b",
-    re.IGNORECASE,
+    rf"^\s*(?:[\w'.\-]+\s+){{0,2}}(?:{_STREET_WORDS}|{_PLACE_WORDS}|park)\b", re.IGNORECASE
+)
+# A value with a place or street word, or joining two streets, names a place, not a person.
+_PLACE_VALUE = re.compile(
+    rf"\b(?:{_STREET_WORDS}|{_PLACE_WORDS})\b|\s(?:&|&amp;|and|y|e|/)\s|\d", re.IGNORECASE
 )
 
 
 def name_tokens(column: str) -> list[str]:
     """Lower-case words of a column name: 'Incident Address' -> ['incident', 'address']."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(column))
-    return [t for t in re.split(r"[^0-9a-záéíóúñç]+", spaced.lower()) if t]
+    return [t for t in re.split(r"[^0-9a-záéíóúñçãõâêôàü]+", spaced.lower()) if t]
 
 
 def types_from_name(column: str) -> set[str]:
@@ -298,9 +365,30 @@ class ColumnFinding:
     pii: list[str] = field(default_factory=list)
     examples_redacted: list[str] = field(default_factory=list)
     evidence: dict[str, str] = field(default_factory=dict)
+    # for types looked for in every value: how many rows hold it, and the first row numbers
+    # (1 is the first row under the header)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "pii": self.pii, "examples_redacted": self.examples_redacted}
+        return {
+            "name": self.name,
+            "pii": self.pii,
+            "examples_redacted": self.examples_redacted,
+            "rows": {k: {"count": self.row_counts[k], "first": self.rows[k]} for k in self.rows},
+        }
+
+    def where(self, kind: str) -> str:
+        """'rows 3, 17 and 40' (or 'rows 3, 17, ... (250 rows)'); empty for sampled types."""
+        from daas.i18n import _
+
+        if kind not in self.rows:
+            return ""
+        shown = ", ".join(f"{r:,}" for r in self.rows[kind])
+        n = self.row_counts[kind]
+        if n > len(self.rows[kind]):
+            return _("rows {rows}, … ({n:,} rows)").format(rows=shown, n=n)
+        return _("row {rows}").format(rows=shown) if n == 1 else _("rows {rows}").format(rows=shown)
 
 
 def redact(value: str) -> str:
@@ -338,118 +426,119 @@ def is_free_text(values: list[str]) -> bool:
 
 
 def _looks_like_name(value: str) -> bool:
-    if not _NAME_VALUE_RE.match(value):
+    if not _NAME_VALUE_RE.match(value) or _PLACE_VALUE.search(value):
         return False
     first = value.split(",")[-1].split()[0] if "," in value else value.split()[0]
     return first.lower() in GIVEN_NAMES
 
 
-def _ids_in(value: str, hinted: set[str]) -> set[str]:
-    """National ids in one value: written forms anywhere; bare digits only with a name hint."""
-    found = set()
-    upper = value.upper()
-    for kind, (check, distinctive, pattern) in nid.VALIDATORS.items():
-        if not distinctive and kind not in hinted:
-            continue
-        for m in re.finditer(pattern, upper):
-            if check(m.group()):
-                found.add(kind)
-                break
-        else:
-            if kind in hinted and check(value):
-                found.add(kind)
-    return found
+def _name_in_text(value: str) -> bool:
+    """A person's name inside longer text: an honorific, or a given name and a capitalised word
+    not followed by a street or place word ("William Cardinal O'Connell Way" is a street)."""
+    for m in _HONORIFIC_RE.finditer(value):
+        before = value[: m.start()].split()[-1:]
+        if not before or not before[0][:1].isupper() or before[0][-1] in ".,:;":
+            return True  # "Dr Jones", not "East Pier Dr  East Boston"
+    return any(
+        m.group(1).lower() in GIVEN_NAMES
+        and not _PLACE_AFTER.match(value[m.start(1) + len(m.group(1)) :])
+        for m in _TEXT_NAME_RE.finditer(value)
+    )
 
 
-def scan_values(column: str, values: list[str]) -> ColumnFinding:
-    """Detect identifier types in one column from its name and a sample of its values."""
-    finding = ColumnFinding(str(column))
-    from_name = types_from_name(column)
-    hinted = {t[3:] for t in from_name if t.startswith("id:")}
-    if set(name_tokens(column)) & set(nid.GENERIC_ID_WORDS):
-        hinted |= {k for k, (_, distinctive, _) in nid.VALIDATORS.items() if not distinctive}
+def _sampled_hits(values: list[str]) -> dict[str, list[str]]:
+    """Addresses and person names in a sample of values (kind -> the values holding it)."""
     hits: dict[str, list[str]] = {}
-
-    def hit(kind: str, value: str) -> None:
-        hits.setdefault(kind, []).append(value)
-
-    names = 0
     for v in values:
-        if EMAIL_RE.search(v):
-            hit(EMAIL, v)
-        for m in PHONE_RE.finditer(v):
-            text = m.group()
-            if (
-                7 <= sum(c.isdigit() for c in text) <= 15
-                and not _DECIMAL_RE.match(text)
-                and not nid.is_us_ssn(text)
-            ):
-                hit(PHONE, v)
-                break
         if ADDRESS_RE.search(v):
-            hit(STREET_ADDRESS, v)
-        for kind in _ids_in(v, hinted):
-            hit(f"id:{kind}", v)
+            hits.setdefault(STREET_ADDRESS, []).append(v)
         if _looks_like_name(v):
-            names += 1
-            hit(PERSON_NAME, v)
-        elif _HONORIFIC_RE.search(v) or any(
-            m.group(1).lower() in GIVEN_NAMES and not _PLACE_AFTER.match(v[m.end() :])
-            for m in _TEXT_NAME_RE.finditer(v)
-        ):
-            hit("name_in_text", v)
+            hits.setdefault(PERSON_NAME, []).append(v)
+        elif _name_in_text(v):
+            hits.setdefault("name_in_text", []).append(v)
+    return hits
+
+
+def _sampled_types(column: str, values: list[str], from_name: set[str]) -> dict[str, str]:
+    """Types found on the sample, by value and by column name: kind -> one example value."""
     n = max(len(values), 1)
     free = is_free_text(values)
-    found: set[str] = set()
-    for kind, vs in hits.items():
+    found: dict[str, str] = {}
+    for kind, vs in _sampled_hits(values).items():
         share = len(vs) / n
-        if kind in (EMAIL, PHONE) or kind.startswith("id:"):
-            ok = True  # specific patterns (ids checked by check digit): one is enough
-        elif kind == STREET_ADDRESS:
+        if kind == STREET_ADDRESS:
             ok = free or share >= 0.3 or STREET_ADDRESS in from_name
         elif kind == PERSON_NAME:
             ok = share >= 0.3 or (PERSON_NAME in from_name and share >= 0.05)
         else:  # names inside text: only in free text
             ok = free
         if ok:
-            found.add(PERSON_NAME if kind == "name_in_text" else kind)
-            finding.evidence.setdefault(PERSON_NAME if kind == "name_in_text" else kind, vs[0])
-    # Trust the name for addresses, emails and phones; for person names too unless the values
-    # are plainly something else (numbers, codes).
+            found.setdefault(PERSON_NAME if kind == "name_in_text" else kind, vs[0])
     for kind in from_name if values else ():  # an empty column holds nobody
-        if kind == PRECISE_LOCATION:
-            if sum(bool(_COORD_RE.match(v)) for v in values) / n >= 0.5 or (
+        if _trust_name(kind, column, values):
+            found.setdefault(kind, values[0])
+    return found
+
+
+_FLAGS = {"y", "n", "yes", "no", "true", "false", "0", "1", "t", "f", "si", "sí", "sim", "não"}
+
+
+def _trust_name(kind: str, column: str, values: list[str]) -> bool:
+    """Whether the values bear out what the column's name says."""
+    n = max(len(values), 1)
+    if kind == PRECISE_LOCATION:
+        return (
+            sum(bool(_COORD_RE.match(v)) for v in values) / n >= 0.5
+            or (
                 "coordinate" in name_tokens(column)
-                and (pd.to_numeric(pd.Series(values), errors="coerce").notna().mean() >= 0.5)
-            ):
-                found.add(kind)
-            elif any("(" in v and "," in v for v in values[:50]):
-                found.add(kind)  # "(lat, lon)" pairs
-        elif kind == PERSON_NAME:
-            alpha = sum(
-                bool(re.search(r"[A-Za-zÁÉÍÓÚÑáéíóúñ]{2}", v)) and not EMAIL_RE.search(v)
-                for v in values
+                and pd.to_numeric(pd.Series(values), errors="coerce").notna().mean() >= 0.5
             )
-            if alpha / n >= 0.5:
-                found.add(kind)
-        elif kind.startswith("id:"):
-            pass  # ids need a value that passes the validator
-        else:
-            found.add(kind)
-        if kind in found and values:
-            finding.evidence.setdefault(kind, values[0])
-    if free and found & {EMAIL, PHONE, PERSON_NAME, STREET_ADDRESS} | {
-        k for k in found if k.startswith("id:")
-    }:
-        found.add(FREE_TEXT)
-    finding.pii = sorted(found)
-    finding.examples_redacted = [
-        redact(v) for v in dict.fromkeys(finding.evidence.get(k, "") for k in finding.pii) if v
-    ][:3]
-    return finding
+            or any("(" in v and "," in v for v in values[:50])  # "(lat, lon)" pairs
+        )
+    if kind == PERSON_NAME:
+        alpha = sum(
+            bool(re.search(r"[A-Za-zÁÉÍÓÚÑáéíóúñ]{2}", v)) and not EMAIL_RE.search(v)
+            for v in values
+        )
+        return alpha / n >= 0.5
+    if kind == STREET_ADDRESS:  # not a yes/no flag such as "AddressVerified"
+        return sum(v.strip().lower() not in _FLAGS for v in values) / n >= 0.5
+    return False  # emails, phones and ids: found in the values (every one), never by name alone
+
+
+def scan_values(column: str, values: list[str]) -> ColumnFinding:
+    """Detect identifier types in one column from its name and a list of its values."""
+    return scan_column(pd.Series(values, dtype=object), column)
+
+
+def _hinted(column: str, from_name: set[str]) -> set[str]:
+    hinted = {t[3:] for t in from_name if t.startswith("id:")}
+    if set(name_tokens(column)) & set(nid.GENERIC_ID_WORDS):
+        hinted |= {k for k, (_, distinctive, _) in nid.VALIDATORS.items() if not distinctive}
+    return hinted
 
 
 def scan_column(series: pd.Series, name: str | None = None) -> ColumnFinding:
-    """Detect identifier types in a pandas column."""
+    """Detect identifier types in a pandas column: every value for emails, phones, ids and card
+    numbers (with their rows), a sample for addresses, names, free text and locations."""
     column = str(series.name if name is None else name)
-    return scan_values(column, sample_values(series))
+    finding = ColumnFinding(column)
+    from_name = types_from_name(column)
+    values = sample_values(series)
+    exact = specific.find(
+        series.reset_index(drop=True), _hinted(column, from_name), PHONE in from_name
+    )
+    found = _sampled_types(column, values, from_name)
+    for kind, hits in exact.items():
+        found.setdefault(kind, hits.example)
+        finding.row_counts[kind] = hits.count
+        finding.rows[kind] = (hits.rows[:ROWS_SHOWN] + 1).tolist()
+    identifying = {EMAIL, PHONE, CARD, PERSON_NAME, STREET_ADDRESS}
+    if is_free_text(values) and {k for k in found if k in identifying or k.startswith("id:")}:
+        found.setdefault(FREE_TEXT, found[next(iter(found))])
+    finding.pii = sorted(found)
+    finding.evidence = {k: found[k] for k in finding.pii}
+    finding.examples_redacted = [
+        redact(v) for v in dict.fromkeys(found[k] for k in finding.pii if k != FREE_TEXT) if v
+    ][:3]
+    return finding

@@ -1,11 +1,14 @@
 """The privacy scan of one table, and its verdict: publishable or not, with reasons.
 
-Person-level tables (one row per person or per contact) are checked for direct identifiers in
-every column and for re-identification risk on their quasi-identifiers (k-anonymity, records
-unique on them, l-diversity of a sensitive column). Aggregate tables (with a count column, see
-`daas.privacy.gate.is_count_column`) are checked for direct identifiers and for small counts left
-unsuppressed; for them `k_anonymity` is the smallest published non-zero count and
-`unique_records` the number of cells counting exactly one.
+Every table is checked for direct identifiers in every column (emails, phones, ids and card
+numbers in every value, with their row numbers). Then, by what the rows are (`about`):
+- `people` (one row per person, contact or request): re-identification risk on the
+  quasi-identifiers (k-anonymity, records unique on them, l-diversity of a sensitive column);
+- `places` (buildings, projects, cameras, service points; `anonymity.rows_are_places`): no
+  k-anonymity, unless the user names quasi-identifiers;
+- `counts` (a count column, see `daas.privacy.gate.is_count_column`): small counts left
+  unsuppressed; `k_anonymity` is the smallest published non-zero count and `unique_records` the
+  number of cells with a count of 1.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class ScanResult:
     reasons: list[str] = field(default_factory=list)
     suggested: dict[str, str] = field(default_factory=dict)
     count_columns: list[str] = field(default_factory=list)
+    about: str = "people"  # people, places or counts (see the module docstring)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +56,7 @@ class ScanResult:
             "l_diversity": self.l_diversity,
             "publishable": self.publishable,
             "reasons": self.reasons,
+            "about": self.about,
         }
 
     def to_json(self) -> str:
@@ -70,10 +75,24 @@ class ScanResult:
                         examples=", ".join(c.examples_redacted),
                     )
                 )
+                lines += [f"    {k}: {c.where(k)}" for k in c.pii if c.where(k)]
+        if self.about == "places":
+            lines.append(
+                _(
+                    "the rows are places (buildings, projects, sites), not people: k-anonymity is "
+                    "not computed (name quasi-identifiers with {option} to compute it)"
+                ).format(option="--quasi-identifiers")
+            )
         if self.quasi_identifiers:
             quasi = ", ".join(self.quasi_identifiers)
             lines.append(_("quasi-identifiers: {fields}").format(fields=quasi))
-        if self.k_anonymity is not None:
+        if self.k_anonymity is not None and self.about == "counts":
+            lines.append(
+                _("smallest count: {k}; cells with a count of 1: {ones}").format(
+                    k=self.k_anonymity, ones=self.unique_records
+                )
+            )
+        elif self.k_anonymity is not None:
             lines.append(
                 _("k-anonymity: {k}; unique records: {unique}").format(
                     k=self.k_anonymity, unique=self.unique_records
@@ -119,7 +138,16 @@ def scan_table(
     declared = quasi_identifiers is not None
     quasi = list(quasi_identifiers) if declared else [c for c in suggested if c not in counts]
     k = uniques = ldiv = None
-    if counts and not declared:
+    about = "counts" if counts and not declared else "people"
+    if (
+        not declared
+        and not counts
+        and anonymity.rows_are_places(
+            df, findings, [anonymity.Suggestion(c, kind) for c, kind in suggested.items()]
+        )
+    ):
+        about, quasi = "places", []
+    if about == "counts":
         values = pd.concat([pd.to_numeric(df[c], errors="coerce") for c in counts])
         published = values[values.notna() & (values > 0)]
         k = int(published.min()) if len(published) else None
@@ -171,6 +199,7 @@ def scan_table(
         reasons=reasons,
         suggested=suggested,
         count_columns=counts,
+        about=about,
     )
 
 

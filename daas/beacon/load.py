@@ -219,10 +219,17 @@ def apply_mapping(
     for fld, recode in mapping.values.items():
         if fld in out:
             out[fld] = _recode(out[fld], recode)
+    problems = []
     for fld in out.columns.intersection(list(known)):
-        note = _read_values(out, fld, known[fld], mapping, shown)
+        try:
+            note = _read_values(out, fld, known[fld], mapping, shown)
+        except DaasError as exc:
+            problems += exc.problems  # every ambiguous column at once
+            continue
         if note is not None:
             notes[fld] = note if fld not in notes else notes[fld].where(notes[fld] != "", note)
+    if problems:
+        raise DaasError(problems)
     unmapped = [f for f in schema.required(table) if f not in out]
     if unmapped:
         raise DaasError.one(

@@ -60,6 +60,14 @@ SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date
 ROW_LIMIT = 1000
 TIME_LIMIT_MS = 1000
 SQL_VARIABLES = 999  # SQLite's smallest limit on `?` per statement (older builds)
+# how every published CSV is written (`cells.csv_lines`), declared so no reader has to guess
+DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "lineTerminator": "\n",
+    "header": True,
+}
 
 
 def csv_text(df: pd.DataFrame, table: str) -> str:
@@ -116,6 +124,7 @@ def descriptor(city, tables: dict[str, pd.DataFrame], meta: dict) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "dialect": dict(DIALECT),
                 "schema": f"schemas/{t}.json",
             }
             for t in tables
@@ -196,11 +205,15 @@ def datasette_metadata(city, meta: dict) -> dict:
         },
         "expiring_affordability": {
             "title": "Staff: affordability ending within N years",
-            "description": "Buildings whose affordability requirement ends soon, soonest first.",
+            "description": (
+                "Buildings whose affordability requirement ends within :years years after "
+                ":as_of (YYYY-MM-DD), soonest first."
+            ),
             "sql": (
                 "select building_id, project_name, address, neighbourhood, "
                 "sum(units) as homes, affordability_end\n"
                 "from inventory where affordability_end is not null\n"
+                "  and affordability_end >= date(:as_of)\n"
                 "  and affordability_end <= date(:as_of, '+' || cast(:years as integer) || "
                 "' years')\n"
                 "group by building_id, affordability_end order by affordability_end"

@@ -73,4 +73,5 @@ def empty_record(slug: str, started: str) -> dict:
         "rows_published": 0,
         "rows_suppressed": 0,
         "pages": {"resident": False, "staff": False, "performance": False},
+        "public_columns": [],  # columns declared to hold buildings' addresses or names
     }

@@ -46,8 +46,8 @@ CARD_RE = re.compile(
 )
 # a whole value made of 8 to 19 digits (surrounding blanks allowed)
 _BARE_RE = re.compile(r"(?<![^\x00])[ \t]*(\d{8,19})[ \t]*(?![^\x00])")
-# a whole value that is a phone number without the usual grouping (when the name says phone)
-_LOOSE_PHONE_RE = re.compile(r"(?<![^\x00])[ \t]*(\+?[\d \t().\-]{7,25}?)[ \t]*(?![^\x00])")
+# a whole value without letters, when the name says phone: "5552013344", "312=944-8500"
+_LOOSE_PHONE_RE = re.compile(r"(?<![^\x00])([^\x00A-Za-z]{7,30})(?![^\x00])")
 
 
 @dataclass
@@ -226,20 +226,21 @@ def _kind_hits(values: list[str], hinted: frozenset[str], phone_named: bool) -> 
     def add(kind: str, i: int) -> None:
         hits.setdefault(kind, set()).add(back[i])
 
-    cards: set[int] = set()
+    card_spans: list[tuple[int, int]] = []  # card-shaped numbers are not phone numbers
     bare: list[tuple[int, str]] = []
     for i, m in sub.matches(_combined(hinted)):
         kind = m.lastgroup or ""
         if kind == "bare":
             bare.append((i, m.group(kind).strip()))
         elif kind == "card":
+            card_spans.append(m.span())
             if is_card_number(m.group()):
                 add(CARD, i)
-                cards.add(i)
         elif nid.VALIDATORS[kind][0](m.group().upper()):
             add(f"id:{kind}", i)
     for i, m in sub.matches(PHONE_RE):
-        if i not in cards and is_phone(m.group()):
+        inside = any(a <= m.start() < b for a, b in card_spans)
+        if not inside and is_phone(m.group()):
             add(PHONE, i)
     if phone_named:
         for i, m in sub.matches(_LOOSE_PHONE_RE):

@@ -56,44 +56,18 @@ def digest(source: Path, names: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-def _state(source: Path, city: str, lang: str, site_languages: tuple[str, ...]) -> dict[str, str]:
+def _state(source: Path, city: str, config: dict) -> dict[str, str]:
     from daas.i18n import locales_dir
 
+    lang = config["sphinx"]["config"]["language"]
     return {
         "city": city,
         "execution": digest(repo_root(), EXECUTION_INPUTS),
         "pages": digest(source, PAGE_INPUTS),
         "toc": digest(source, ("_toc.yml",)),
-        "language": lang,
-        "site_languages": ",".join(site_languages),
+        "config": hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest(),
         "locales": digest(locales_dir().parent, (f"locales/{lang}",)),
     }
-
-
-def language_config(source: Path, lang: str | None, site_languages: tuple[str, ...]) -> dict:
-    """The source's `_config.yml` for one language: its catalogues, theme strings and the
-    languages the language switcher links to."""
-    import yaml
-
-    from daas.i18n import LANGUAGES, _, locales_dir
-
-    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
-    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
-    lang = lang or sphinx.get("language") or "en"
-    if lang not in LANGUAGES:
-        raise DaasError.one(
-            source / "_config.yml",
-            "sphinx.config.language",
-            _("'{lang}' is not a kit language").format(lang=lang),
-            _("use one of {languages}").format(languages=", ".join(LANGUAGES)),
-        )
-    if config.get("title") == "Data Service Toolkit":
-        config["title"] = _("Data Service Toolkit", lang)
-    sphinx.update(language=lang, locale_dirs=[str(locales_dir())], gettext_compact=False,
-                  daas_site_languages=list(site_languages or (lang,)))  # fmt: skip
-    theme = sphinx.setdefault("html_theme_options", {})
-    theme["search_bar_text"] = _("Search the toolkit...", lang)
-    return config
 
 
 def _read_stamp(build: Path) -> dict[str, str]:
@@ -110,32 +84,33 @@ def _log_tail(log: str, lines: int = 80) -> str:
     return "\n".join(kept[start : start + lines]) + "\n"
 
 
-def build(
+def run(
     city: str,
-    output_root: Path | None = None,
+    source: Path,
+    out: Path,
+    config: dict,
+    builder: str = "html",
     force_all: bool = False,
-    source_root: Path | None = None,
     quiet: bool = False,
-    language: str | None = None,
-    site_languages: tuple[str, ...] = (),
 ) -> Path:
-    """Build the site for `city` in one language into `<output_root>/_build/html`; return its
-    index page. `language` defaults to the one in the source's `_config.yml` (a city's edition
-    sets the city's); `site_languages` are the languages the switcher links to.
+    """Run Jupyter Book on `source` with `config` into `out` (a `_build` folder); return the
+    index page, or the folder of `.pot` templates for the gettext builder.
 
     Sphinx warnings are errors; a failing cell stops the build with its cell and traceback in
-    the log, and the next build starts from a clean Sphinx environment.
+    the log, and the next build starts from a clean Sphinx environment. An html build is skipped
+    when nothing it depends on changed (`_state`).
     """
     import yaml
 
-    load_city(city)
+    if city:
+        load_city(city)
     assets.check()
-    source = source_root or repo_root()
-    out = (output_root or source) / "_build"
-    index = out / "html" / "index.html"
-    config = language_config(source, language, site_languages)
+    out.mkdir(parents=True, exist_ok=True)
+    if builder == "gettext":
+        return _gettext(source, out, config)
     lang = config["sphinx"]["config"]["language"]
-    state, stamp = _state(source, city, lang, site_languages), _read_stamp(out)
+    index = out / "html" / "index.html"
+    state, stamp = _state(source, city, config), _read_stamp(out)
     if not force_all and stamp == state and index.exists():
         if not quiet:
             print(_("Site up to date (nothing changed since the last build): {index}").format(
@@ -147,10 +122,9 @@ def build(
     if stamp.get("toc") != state["toc"]:  # removed pages would otherwise linger in html/
         shutil.rmtree(out / "html", ignore_errors=True)
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
-    if any(stamp.get(k) != state[k] for k in ("locales", "site_languages", "language")):
+    if any(stamp.get(k) != state[k] for k in ("locales", "config")):
         shutil.rmtree(out / ".doctrees", ignore_errors=True)  # re-read every page, cache kept
     (out / STAMP).unlink(missing_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
     cfg = out / f".config-{lang}.yml"
     atomic_write_text(cfg, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
@@ -180,6 +154,27 @@ def build(
         print(_("Site ({lang}) built in {seconds:.1f} s. Open {index}").format(
             lang=lang, seconds=time.perf_counter() - started, index=index))  # fmt: skip
     return index
+
+
+def _gettext(source: Path, out: Path, config: dict) -> Path:
+    """The translators' templates: every page's strings, nothing executed; `<out>/gettext/`."""
+    import yaml
+
+    cfg = out / ".config-gettext.yml"
+    atomic_write_text(cfg, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    cmd = [jupyter_book(), "build", str(source), "--config", str(cfg), "--path-output",
+           str(out.parent), "--builder", "custom", "--custom-builder", "gettext",
+           "-W", "-n"]  # fmt: skip
+    env = {**os.environ, "DAAS_CITY": os.environ.get("DAAS_CITY", "")}
+    proc = subprocess.run(cmd, cwd=source, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise DaasError.one(
+            "book/", "",
+            _("extracting the book's strings failed:") + "\n" + (proc.stdout + proc.stderr)[-3000:],
+            _("fix the page the log names, then run `daas i18n update` again"),
+            exit_code=1,
+        )  # fmt: skip
+    return out / "gettext"
 
 
 def root_page(languages: tuple[str, ...], start: str) -> str:
@@ -247,6 +242,7 @@ def build_site(
     import yaml
 
     from daas.i18n import LANGUAGES, PUBLISHED
+    from daas.variants import Variant, build
 
     languages = tuple(languages or PUBLISHED)
     unknown = [x for x in languages if x not in LANGUAGES]
@@ -263,8 +259,8 @@ def build_site(
 
     def one(lang: str, quiet: bool) -> None:
         started = time.perf_counter()
-        built[lang] = build(city, output_root=out / "lang" / lang, force_all=force_all,
-                            quiet=quiet, language=lang, site_languages=languages)  # fmt: skip
+        variant = Variant(city, out / "lang" / lang, language=lang, site_languages=languages)
+        built[lang] = build(variant, force=force_all, quiet=quiet)
         seconds[lang] = time.perf_counter() - started
 
     # The first language runs alone (it builds what every language's pages read, such as the

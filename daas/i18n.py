@@ -17,7 +17,6 @@ import ast
 import io
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,51 +166,15 @@ def _repo_relative(cat, source: Path) -> None:
 
 
 def extract(source: Path | None = None, dest: Path | None = None) -> Path:
-    """Extract the book's strings into `.pot` templates (no execution); return their folder."""
-    import yaml
-
-    from daas.book import jupyter_book
+    """Extract the book's strings into `.pot` templates (no execution); return their folder.
+    The coach edition, so coach notes and solutions are extracted too."""
+    from daas.variants import Variant, build
 
     source = source or repo_root()
     dest = dest or Path(tempfile.mkdtemp(prefix="daas-gettext-"))
-    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("execute", {})["execute_notebooks"] = "off"
-    config.setdefault("sphinx", {}).setdefault("config", {}).update(gettext_compact=False)
-    cfg = dest / "_config.gettext.yml"
-    dest.mkdir(parents=True, exist_ok=True)
-    cfg.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    cmd = [
-        jupyter_book(),
-        "build",
-        str(source),
-        "--config",
-        str(cfg),
-        "--path-output",
-        str(dest),
-        "--builder",
-        "custom",
-        "--custom-builder",
-        "gettext",
-        "-W",
-        "-n",
-    ]
-    proc = subprocess.run(
-        cmd,
-        cwd=source,
-        capture_output=True,
-        text=True,
-        # the coach edition: coach notes and solutions are extracted too
-        env={**os.environ, "DAAS_CITY": os.environ.get("DAAS_CITY", ""), "DAAS_EDITION": "coach"},
-    )
-    if proc.returncode != 0:
-        raise DaasError.one(
-            "book/",
-            "",
-            _("extracting the book's strings failed:") + "\n" + (proc.stdout + proc.stderr)[-3000:],
-            _("fix the page the log names, then run `daas i18n update` again"),
-            exit_code=1,
-        )
-    pots = dest / "_build" / "gettext"
+    variant = Variant("", dest, source=source, language="en", edition="coach",
+                      builder="gettext", execute=False)  # fmt: skip
+    pots = build(variant)
     for pot in pots.rglob("*.pot"):
         cat = _pot_catalogue(pot)
         _repo_relative(cat, source)

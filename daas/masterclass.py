@@ -8,20 +8,18 @@ teaching and exercise minutes do not match its length fails the build with the f
 
 from __future__ import annotations
 
-import shutil
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from daas import variants
 from daas.city import DEFAULT_CITY
 from daas.errors import DaasError
 from daas.i18n import N_, _
-from daas.io import atomic_write_text
-from daas.paths import build_dir, repo_root
-
-EDITIONS = ("learner", "coach")
+from daas.paths import build_dir
+from daas.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -127,40 +125,29 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _toc(parts: tuple[str, ...] | None) -> dict:
-    toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
-    if parts:
-        toc["parts"] = [p for p in toc["parts"] if p.get("caption") in parts]
-        if not toc["parts"]:
-            raise DaasError.one(
-                "_toc.yml",
-                "parts",
-                _("no part is called {parts}").format(parts=", ".join(parts)),
-                _("use a caption from {file}").format(file="_toc.yml"),
-            )
+def _parts(toc: dict, parts: tuple[str, ...]) -> dict:
+    """The table of contents with only the named parts."""
+    toc["parts"] = [p for p in toc["parts"] if p.get("caption") in parts]
+    if not toc["parts"]:
+        raise DaasError.one(
+            "_toc.yml",
+            "parts",
+            _("no part is called {parts}").format(parts=", ".join(parts)),
+            _("use a caption from {file}").format(file="_toc.yml"),
+        )
     return toc
 
 
-def stage(kind: str, source: Path, parts: tuple[str, ...] | None = None) -> None:
-    """Lay out a book source for one edition: the pages, and config and toc for the edition."""
-    if kind not in EDITIONS:
-        raise DaasError.one(
-            "--edition",
-            "",
-            _("'{kind}' is not an edition").format(kind=kind),
-            _("use learner or coach"),
-        )
-    shutil.rmtree(source / "book", ignore_errors=True)
-    shutil.copytree(repo_root() / "book", source / "book")
-    config = yaml.safe_load((repo_root() / "_config.yml").read_text(encoding="utf-8"))
-    sphinx = config.setdefault("sphinx", {})
-    extensions = sphinx.setdefault("extra_extensions", [])
-    if "daas.coach" not in extensions:
-        extensions.append("daas.coach")
-    sphinx.setdefault("config", {})["daas_edition"] = kind
-    dump = {"sort_keys": False, "allow_unicode": True}
-    atomic_write_text(source / "_config.yml", yaml.safe_dump(config, **dump))
-    atomic_write_text(source / "_toc.yml", yaml.safe_dump(_toc(parts), **dump))
+def variant(
+    kind: str,
+    city: str = DEFAULT_CITY,
+    output_root: Path | None = None,
+    parts: tuple[str, ...] | None = None,
+) -> Variant:
+    """The learner or coach edition (optionally only some parts) as a book variant."""
+    work = output_root or build_dir() / "masterclass-editions" / kind
+    toc = functools.partial(_parts, parts=parts) if parts else None
+    return Variant(city, work, edition=kind, toc=toc)
 
 
 def build_edition(
@@ -170,8 +157,4 @@ def build_edition(
     parts: tuple[str, ...] | None = None,
 ) -> Path:
     """Build the learner or coach edition (optionally only some parts); return its index page."""
-    from daas import book
-
-    work = output_root or build_dir() / "masterclass-editions" / kind
-    stage(kind, work / "source", parts)
-    return book.build(city, output_root=work, source_root=work / "source", quiet=True)
+    return variants.build(variant(kind, city, output_root, parts), quiet=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from daas import book
+from daas import book, variants
 from daas.errors import DaasError
+from daas.variants import Variant
 
 pytestmark = pytest.mark.book
 
@@ -32,6 +33,11 @@ households["Atlantis"] / 2
 """
 
 
+def _build(src: Path) -> Path:
+    """The book in `src` (one language), built into `src/_build`."""
+    return variants.build(Variant("port-mallory", src, source=src))
+
+
 def _mini_book(tmp: Path, root: Path, page: str) -> Path:
     src = tmp / "src"
     (src / "book").mkdir(parents=True)
@@ -47,7 +53,7 @@ def test_failing_cell_fails_the_build_with_cell_and_traceback(
 ) -> None:
     src = _mini_book(tmp_path, root, FAILING_PAGE)
     with pytest.raises(DaasError) as exc:
-        book.build("port-mallory", source_root=src, output_root=src)
+        _build(src)
     out = "".join(capfd.readouterr())
     assert exc.value.exit_code == 1
     assert "broken.md" in out
@@ -56,7 +62,7 @@ def test_failing_cell_fails_the_build_with_cell_and_traceback(
     # a failed build must not look "up to date" next time
     assert not (src / "_build" / ".doctrees").exists()
     with pytest.raises(DaasError):
-        book.build("port-mallory", source_root=src, output_root=src)
+        _build(src)
 
 
 def _fake_source(tmp: Path) -> Path:
@@ -87,12 +93,12 @@ def test_rebuild_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) ->
     src = _fake_source(tmp_path)
     runs = _Runs()
     monkeypatch.setattr(book.subprocess, "run", runs)
-    book.build("port-mallory", source_root=src)
-    book.build("port-mallory", source_root=src)
+    _build(src)
+    _build(src)
     assert len(runs.calls) == 1
     (src / "book" / "page.md").write_text("# Page, edited")
     (src / "_build" / ".jupyter_cache").mkdir()
-    book.build("port-mallory", source_root=src)
+    _build(src)
     assert len(runs.calls) == 2
     assert (src / "_build" / ".jupyter_cache").exists(), "a page edit must keep the cache"
 
@@ -102,10 +108,10 @@ def test_package_change_drops_the_execution_cache(tmp_path: Path, monkeypatch) -
     runs = _Runs()
     monkeypatch.setattr(book.subprocess, "run", runs)
     monkeypatch.setattr(book, "repo_root", lambda: src)  # the package lives in the fake kit
-    book.build("port-mallory", source_root=src)
+    _build(src)
     (src / "_build" / ".jupyter_cache").mkdir()
     (src / "daas" / "mod.py").write_text("X = 2")
-    book.build("port-mallory", source_root=src)
+    _build(src)
     assert len(runs.calls) == 2
     assert not (src / "_build" / ".jupyter_cache").exists()
 
@@ -125,12 +131,12 @@ def test_toc_change_clears_stale_pages(tmp_path: Path, monkeypatch) -> None:
     src = _fake_source(tmp_path)
     runs = _Runs()
     monkeypatch.setattr(book.subprocess, "run", runs)
-    book.build("port-mallory", source_root=src)
+    _build(src)
     stale = src / "_build" / "html" / "book" / "removed-page.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("old")
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
-    book.build("port-mallory", source_root=src)
+    _build(src)
     assert not stale.exists()
 
 
@@ -141,8 +147,8 @@ def _site_source(tmp: Path, monkeypatch) -> Path:
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")
     (src / "locales" / "es" / "LC_MESSAGES" / "book").mkdir(parents=True)
     (src / "locales" / "es" / "LC_MESSAGES" / "book" / "page.po").write_text('msgid ""\n')
-    monkeypatch.setattr(book, "repo_root", lambda: src)
-    monkeypatch.setattr(i18n, "repo_root", lambda: src)
+    for module in (book, i18n, variants):
+        monkeypatch.setattr(module, "repo_root", lambda: src)
     return src
 
 
@@ -199,11 +205,11 @@ def test_a_city_edition_builds_in_the_language_of_its_config(tmp_path: Path) -> 
     src = _fake_source(tmp_path)
     (src / "_config.yml").write_text("title: Data Service Toolkit\nsphinx:\n  config:\n"
                                      "    language: pt\n")  # fmt: skip
-    config = book.language_config(src, None, ())
+    config = variants.configure(Variant("port-mallory", tmp_path / "w", source=src))
     sphinx = config["sphinx"]["config"]
     assert sphinx["language"] == "pt" and sphinx["daas_site_languages"] == ["pt"]
     assert Path(sphinx["locale_dirs"][0]).name == "locales"
     assert config["title"] == "Conjunto de Ferramentas de Serviço de Dados"
     (src / "_config.yml").write_text("sphinx:\n  config:\n    language: fr\n")
     with pytest.raises(DaasError, match="fr"):
-        book.language_config(src, None, ())
+        variants.configure(Variant("port-mallory", tmp_path / "w", source=src))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas import masterclass
+from daas import masterclass, variants
 from daas.city import list_cities, load_city
 from daas.errors import DaasError
 from daas.paths import repo_root
@@ -158,14 +158,22 @@ def test_role_paths_link_real_pages_and_add_up() -> None:
         assert sum(int(r[3]) for r in rows) == int(total.group(1)), role.splitlines()[0]
 
 
-def test_stage_writes_the_edition_config(tmp_path: Path) -> None:
-    masterclass.stage("coach", tmp_path)
-    config = yaml.safe_load((tmp_path / "_config.yml").read_text())
+def test_an_edition_is_a_variant_with_its_config(tmp_path: Path) -> None:
+    coach = masterclass.variant("coach", output_root=tmp_path)
+    config = variants.configure(coach)
     assert config["sphinx"]["config"]["daas_edition"] == "coach"
     assert "daas.coach" in config["sphinx"]["extra_extensions"]
-    assert (tmp_path / "book/masterclasses/index.md").exists()
+    assert variants.stage(coach) == ROOT  # the whole book: nothing to stage
+    part = masterclass.variant("coach", output_root=tmp_path, parts=("Masterclasses",))
+    source = variants.stage(part)
+    assert (source / "book/masterclasses/index.md").exists()
+    assert [p["caption"] for p in yaml.safe_load((source / "_toc.yml").read_text())["parts"]] == [
+        "Masterclasses"
+    ]
     with pytest.raises(DaasError, match="learner or coach"):
-        masterclass.stage("teacher", tmp_path)
+        variants.configure(masterclass.variant("teacher", output_root=tmp_path))
+    with pytest.raises(DaasError, match="Nowhere"):
+        variants.stage(masterclass.variant("coach", output_root=tmp_path, parts=("Nowhere",)))
 
 
 def test_default_site_is_the_learner_edition() -> None:

@@ -188,9 +188,10 @@ def test_failing_notebook_is_reported_and_others_still_run(
 
 def test_launch_buttons_come_from_the_city_file(example_city) -> None:
     from daas.city import Launch
-    from daas.edition import edition_config
+    from daas.edition import variant
+    from daas.variants import configure
 
-    assert not edition_config(example_city)["launch_buttons"].get("binderhub_url")
+    assert not configure(variant(example_city))["launch_buttons"].get("binderhub_url")
     city = example_city.model_copy(
         update={
             "launch": Launch(
@@ -199,7 +200,7 @@ def test_launch_buttons_come_from_the_city_file(example_city) -> None:
             )
         }
     )
-    config = edition_config(city)
+    config = configure(variant(city))
     assert config["repository"]["url"] == "https://github.com/example/kit"
     assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
     assert config["launch_buttons"]["thebe"] is False

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from daas.errors import DaasError, Problem
+from daas.i18n import N_
 from daas.paths import cities_dir, repo_root
 from daas.programme.schema import Programme, Readiness, Showcase
 
@@ -203,19 +204,21 @@ class City(_Strict):
         return repo_root() / self.datasets[key].path
 
 
-_FIXES = {
-    "missing": "add this field",
-    "extra_forbidden": "remove this field, or check its spelling against cities/README.md",
-    "string_pattern_mismatch": "use the form shown in cities/README.md",
-    "literal_error": "use one of the allowed values",
+_FIXES = {  # marked for the catalogue: a Problem is printed in the reader's (the city's) language
+    "missing": N_("add this field"),
+    "extra_forbidden": N_("remove this field, or check its spelling against cities/README.md"),
+    "string_pattern_mismatch": N_("use the form shown in cities/README.md"),
+    "literal_error": N_("use one of the allowed values"),
 }
+# pydantic's most frequent messages, translated when printed
+_MESSAGES = (N_("Field required"), N_("Extra inputs are not permitted"))
 
 
 def _problem(file: str, err: dict) -> Problem:
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    fix = _FIXES.get(err["type"], "correct the value; cities/README.md documents every field")
+    fix = _FIXES.get(err["type"], N_("correct the value; cities/README.md documents every field"))
     if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("slug",):
-        fix = "use lower-case letters, digits and hyphens, matching the file name"
+        fix = N_("use lower-case letters, digits and hyphens, matching the file name")
     return Problem(file, loc, err["msg"], fix)
 
 
@@ -240,9 +243,28 @@ def parse_city(data: object, file: str) -> City:
             f"slug '{city.slug}' differs from the file name",
             f"rename the file to {city.slug}.yml or set slug: {stem}",
         )
-    if problems := _reference_date_problems(city, file):
+    if problems := _reference_date_problems(city, file) + _path_problems(city, file):
         raise DaasError(problems)
     return city
+
+
+def _path_problems(city: City, file: str) -> list[Problem]:
+    """Every path in the city file, resolved (symbolic links followed), stays in the repository."""
+    from daas.i18n import _
+
+    paths = {f"datasets.{k}.path": d.path for k, d in city.datasets.items()}
+    if city.beacon:
+        paths |= {f"beacon.sources.{k}.path": s.path for k, s in city.beacon.sources.items()}
+    if city.ethics_answers:
+        paths["ethics_answers"] = city.ethics_answers
+    root = repo_root().resolve()
+    message = _("{path} leads outside the repository (through a symbolic link)")
+    fix = _("copy the file into the repository, e.g. under data/{slug}/, and point to it there")
+    return [
+        Problem(file, field, message.format(path=path), fix.format(slug=city.slug))
+        for field, path in paths.items()
+        if not (root / path).resolve().is_relative_to(root)
+    ]
 
 
 def _reference_date_problems(city: City, file: str) -> list[Problem]:

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "daas.i18n_cli",
     "daas.exercises_cli",
     "daas.programme.cli",
+    "daas.datacheck",
 )
 
 
@@ -62,20 +63,62 @@ def _city_new(args: argparse.Namespace) -> int:
 
 
 def _city_validate(args: argparse.Namespace) -> int:
-    from daas.city import list_cities, load_city, load_city_file
+    """Each city: schema problems (exit 2), then readiness problems (exit 1), then warnings; every
+    line in that city's language."""
+    import re
+
+    from daas.city import SLUG_RE, list_cities, load_city
+    from daas.paths import cities_dir
 
     if args.files:
-        cities = [load_city_file(Path(f)) for f in args.files]
+        paths = [Path(f) for f in args.files]
     else:
-        cities = [load_city(s) for s in ([args.city] if args.city else list_cities())]
-    from daas.i18n import _
+        slugs = [args.city] if args.city else list_cities()
+        for slug in slugs:
+            if not re.match(SLUG_RE, slug or ""):
+                load_city(slug)  # refuses the slug, naming it, before any file is read
+        paths = [cities_dir() / f"{s}.yml" for s in slugs]
+    return max([_validate_one(p) for p in paths], default=0)
+
+
+def _validate_one(path: Path) -> int:
+    from daas.city import load_city_file
+    from daas.city_checks import readiness_notes, readiness_problems
+    from daas.errors import DaasError
+    from daas.i18n import use_language
     from daas.programme.checks import warnings
 
-    for c in cities:  # each city's lines in its own language
-        print(_("ok: cities/{slug}.yml ({name})", c.language).format(slug=c.slug, name=c.name))
+    with use_language(_declared_language(path)):
+        try:
+            c = load_city_file(path)
+        except DaasError as exc:
+            print(f"daas: {exc}", file=sys.stderr)
+            return exc.exit_code
+    with use_language(c.language):
+        if problems := readiness_problems(c):
+            print(_("not ready: cities/{slug}.yml ({name})").format(slug=c.slug, name=c.name))
+            print(f"daas: {DaasError(problems)}", file=sys.stderr)
+        else:
+            print(_("ok: cities/{slug}.yml ({name})").format(slug=c.slug, name=c.name))
+        for note in readiness_notes(c):
+            print(_("warning: {problem}").format(problem=note))
         for p in warnings(c):  # gaps to fill, never a failure
-            print(_("warning: {problem}", c.language).format(problem=p))
-    return 0
+            print(_("warning: {problem}").format(problem=p))
+    return 1 if problems else 0
+
+
+def _declared_language(path: Path) -> str:
+    """The `language:` a city file declares, when it can be read at all; else the user's."""
+    import yaml
+
+    from daas.i18n import LANGUAGES, language
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return language()
+    lang = data.get("language") if isinstance(data, dict) else None
+    return lang if lang in LANGUAGES else language()
 
 
 def _notebooks_normalize(args: argparse.Namespace) -> int:

@@ -144,3 +144,157 @@ def test_city_new_values_cannot_inject_fields(city_tree: Path) -> None:
     city = load_city("safe-town")
     assert city.name == "Safe\nfictional: true"
     assert city.fictional is False and city.language == "en"
+
+
+# ---------------------------------------------------------------- ready to run (issue 14, 12-14)
+
+
+def _edit_city(tree: Path, slug: str, edit) -> Path:
+    """Load cities/<slug>.yml as data, change it with `edit`, write it back."""
+    import yaml
+
+    path = tree / "cities" / f"{slug}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _validate(capsys, *argv: str) -> tuple[int, str]:
+    code = main(["city", "validate", *argv])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out + out.err
+
+
+def test_unknown_dataset_key_suggests_the_right_one(city_tree: Path, capsys) -> None:
+    def edit(d: dict) -> None:
+        d["datasets"]["neighborhoods"] = d["datasets"].pop("neighbourhoods")
+
+    _edit_city(city_tree, "port-mallory", edit)
+    code, out = _validate(capsys, "--city", "port-mallory")
+    assert code == 1 and "not ready: cities/port-mallory.yml" in out
+    assert "datasets.neighborhoods: 'neighborhoods' is not a dataset the workshops read" in out
+    assert "did you mean 'neighbourhoods'?" in out
+
+
+def test_missing_files_are_named_before_anything_runs(city_tree: Path, capsys) -> None:
+    def edit(d: dict) -> None:
+        d["datasets"]["stories"]["path"] = "data/port-mallory/no-such-stories.csv"
+        d["beacon"]["sources"]["inventory"]["path"] = "data/port-mallory/beacon/gone.csv"
+
+    _edit_city(city_tree, "port-mallory", edit)
+    code, out = _validate(capsys, "--city", "port-mallory")
+    assert code == 1
+    assert "datasets.stories.path: data/port-mallory/no-such-stories.csv does not exist" in out
+    assert "beacon.sources.inventory.path: data/port-mallory/beacon/gone.csv does not exist" in out
+
+
+def test_beacon_mapping_is_checked_against_the_schema(city_tree: Path, capsys) -> None:
+    def edit(d: dict) -> None:
+        cols = d["beacon"]["sources"]["inventory"]["columns"]
+        cols["unit"] = cols.pop("units")  # a typo: the schema field is `units`
+        del cols["neighbourhood"]  # a required field left unmapped
+
+    _edit_city(city_tree, "port-mallory", edit)
+    code, out = _validate(capsys, "--city", "port-mallory")
+    assert code == 1
+    assert "beacon.sources.inventory.columns.unit: 'unit' is not a field of the inventory" in out
+    assert "did you mean 'units'?" in out
+    assert "required field(s) of the inventory schema not mapped: neighbourhood" in out
+
+
+def test_untouched_template_is_not_ready(city_tree: Path, capsys) -> None:
+    assert main(["city", "new", "puerto-azul", "--name", "Puerto Azul", "--language", "es",
+                 "--country", "MX", "--currency", "MXN"]) == 0  # fmt: skip
+    capsys.readouterr()
+    code, out = _validate(capsys, "--city", "puerto-azul")
+    assert code == 1
+    assert "priority_problem" in out and "datasets" in out
+    from daas.i18n import _
+
+    # the lines are in the city's language (Spanish), like the rest of the output
+    assert _("still the template's placeholder text", "es") in out
+    assert (
+        _("still the template's placeholder text", "es") != "still the template's placeholder text"
+    )
+    assert _("no datasets declared", "es") in out
+
+
+def test_every_example_city_is_ready(capsys) -> None:
+    code, out = _validate(capsys)
+    assert code == 0 and "not ready" not in out
+
+
+def test_symlink_out_of_the_repository_is_refused(
+    city_tree: Path, tmp_path_factory, capsys
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.csv"
+    outside.write_text("neighbourhood,population\nX,1\n", encoding="utf-8")
+    link = city_tree / "data" / "port-mallory" / "innocent.csv"
+    link.symlink_to(outside)
+
+    def edit(d: dict) -> None:
+        d["datasets"]["neighbourhoods"]["path"] = "data/port-mallory/innocent.csv"
+
+    _edit_city(city_tree, "port-mallory", edit)
+    with pytest.raises(DaasError) as exc:
+        load_city("port-mallory")
+    assert [p.field for p in exc.value.problems] == ["datasets.neighbourhoods.path"]
+    assert "outside the repository" in str(exc.value)
+    code, out = _validate(capsys, "--city", "port-mallory")
+    assert code == 2 and "symbolic link" in out
+
+
+def test_symlinked_folder_out_of_the_repository_is_refused(
+    city_tree: Path, tmp_path_factory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "inventory.csv").write_text("x\n1\n", encoding="utf-8")
+    (city_tree / "data" / "port-mallory" / "elsewhere").symlink_to(
+        outside, target_is_directory=True
+    )
+
+    def edit(d: dict) -> None:
+        d["beacon"]["sources"]["inventory"]["path"] = "data/port-mallory/elsewhere/inventory.csv"
+
+    _edit_city(city_tree, "port-mallory", edit)
+    with pytest.raises(DaasError) as exc:
+        load_city("port-mallory")
+    assert exc.value.problems[0].field == "beacon.sources.inventory.path"
+
+
+def test_a_symlink_inside_the_repository_is_fine(city_tree: Path) -> None:
+    real = city_tree / "data" / "port-mallory" / "neighbourhoods.csv"
+    (city_tree / "data" / "port-mallory" / "hoods.csv").symlink_to(real)
+
+    def edit(d: dict) -> None:
+        d["datasets"]["neighbourhoods"]["path"] = "data/port-mallory/hoods.csv"
+
+    _edit_city(city_tree, "port-mallory", edit)
+    assert load_city("port-mallory").dataset_path("neighbourhoods").read_text() == real.read_text()
+
+
+HOSTILE_FILES = {
+    "a-list.yml": "- slug: a-list\n- name: x\n",
+    "python-tag.yml": "slug: !!python/object/apply:os.system ['echo pwned']\n",
+    "binary.yml": "\x00\x01\x02slug: x\n",
+    "anchors.yml": "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n",
+    "deep.yml": "slug: deep\nname: " + "[" * 200 + "]" * 200 + "\n",
+    "wrong-types.yml": "slug: 7\nname: {a: 1}\ncountry: []\npriority_problem: 3\ndatasets: [1]\n",
+    "paths.yml": (
+        "slug: paths\nname: P\ncountry: US\npriority_problem: p\n"
+        "datasets: {neighbourhoods: {path: /etc/passwd, description: d}}\n"
+        "ethics_answers: ../x.yml\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_hostile_city_files_are_refused_without_a_traceback(
+    tmp_path: Path, capsys, name: str
+) -> None:
+    path = _write(tmp_path, name, HOSTILE_FILES[name])
+    code, out = _validate(capsys, str(path))
+    assert code == 2 and name in out and "fix:" in out
+    assert "pwned" not in out

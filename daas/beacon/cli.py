@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from daas.city import DEFAULT_CITY
-from daas.i18n import _
+from daas.i18n import N_, _
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -13,8 +13,11 @@ def _generate(args: argparse.Namespace) -> int:
     from daas.city import load_city
     from daas.i18n import _
     from daas.paths import repo_root
+    from daas.samples import require_fictional
 
-    for path in generate(load_city(args.city), seed=args.seed).values():
+    city = load_city(args.city)
+    require_fictional(city, N_("sample Beacon data"))
+    for path in generate(city, seed=args.seed).values():
         print(_("wrote {path}").format(path=path.relative_to(repo_root())))
     return 0
 

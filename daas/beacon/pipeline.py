@@ -354,6 +354,10 @@ def with_sample_beacon(city: City) -> City:
     import yaml
 
     from daas.beacon.generate import generate
+    from daas.i18n import N_
+    from daas.samples import require_fictional
+
+    require_fictional(city, N_("sample Beacon data"))  # a real city never gets invented numbers
 
     folder = data_dir() / city.slug / "beacon"
     if not (folder / "inventory.csv").exists():

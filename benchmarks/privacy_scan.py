@@ -1,12 +1,16 @@
-"""Benchmark: the privacy scan of a 1,000,000-row, 20-column table must take at most 60 s.
+"""Benchmark: the privacy scan of a 1,000,000-row, 20-column table, every value checked for
+emails, phone numbers, national ids and card numbers: at most 20 s and 1.5 GB peak memory.
 
 Run: .venv/bin/python benchmarks/privacy_scan.py [--rows N]
-Prints the seconds taken and the ratio to the 60 s target (below 1.0 passes).
+Prints wall time, CPU time and peak memory (the process's peak resident set, table included)
+with their ratios to the targets (below 1.0 passes), and checks that the identifiers planted in
+single rows were found in those rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 import numpy as np
@@ -14,7 +18,14 @@ import pandas as pd
 
 from daas.privacy.scan import scan_table
 
-TARGET_S = 60.0
+TARGET_S = 20.0
+TARGET_MB = 1536.0
+# one of each high-specificity identifier, planted in a single row of a free-text column
+PLANTED = {
+    "email": "Wrote to ana.souza@example.org about the repair",
+    "id:br_cpf": "Tenant gave CPF 529.982.247-25 by phone",
+    "card_number": "Paid the deposit with 4111 1111 1111 1111 last week",
+}
 
 
 def make_table(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -26,6 +37,19 @@ def make_table(rows: int, seed: int = 0) -> pd.DataFrame:
     n = rows
     idx = np.arange(n)
     dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    notes = pd.Series(
+        rng.choice(
+            [
+                "Needs a ground floor flat near the bus route.",
+                "Asked to be contacted by letter rather than phone.",
+                "No comments recorded at the time of application.",
+            ],
+            n,
+        ),
+        dtype=object,
+    )
+    for i, text in enumerate(PLANTED.values()):
+        notes[planted_row(n, i)] = text
     return pd.DataFrame(
         {
             "record_id": idx,
@@ -53,17 +77,19 @@ def make_table(rows: int, seed: int = 0) -> pd.DataFrame:
             "score": rng.random(n),
             "bedrooms": rng.integers(0, 5, n),
             "priority": rng.choice(["A", "B", "C", "D"], n),
-            "notes": rng.choice(
-                [
-                    "Needs a ground floor flat near the bus route.",
-                    "Asked to be contacted by letter rather than phone.",
-                    "No comments recorded at the time of application.",
-                ],
-                n,
-            ),
+            "notes": notes,
             "latitude": (41.3 + rng.random(n) / 10).round(6),
         }
     )
+
+
+def planted_row(rows: int, i: int) -> int:
+    """Where the i-th planted identifier goes (0-based): spread over the whole column."""
+    return (rows - 1) * (i + 1) // (len(PLANTED) + 1)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
 def main() -> None:
@@ -72,15 +98,23 @@ def main() -> None:
     args = parser.parse_args()
     df = make_table(args.rows)
     assert df.shape[1] == 20
-    start = time.perf_counter()
+    before = peak_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
     result = scan_table(df)
-    seconds = time.perf_counter() - start
-    flagged = sum(bool(c.pii) for c in result.columns)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = peak_mb()
+    flagged = {c.name: c.pii for c in result.columns if c.pii}
+    notes = next(c for c in result.columns if c.name == "notes")
+    for i, kind in enumerate(PLANTED):
+        assert notes.rows.get(kind) == [planted_row(args.rows, i) + 1], (kind, notes.rows)
+    print(f"rows={len(df):,} columns={df.shape[1]} values={df.size:,} flagged={flagged}")
+    print(f"planted in notes, found in rows: {notes.rows}")
+    print(f"wall_s={wall:.2f} target={TARGET_S:.0f} ratio={wall / TARGET_S:.3f}")
+    print(f"cpu_s={cpu:.2f}")
     print(
-        f"rows={len(df):,} columns={df.shape[1]} flagged_columns={flagged} "
-        f"quasi_identifiers={len(result.quasi_identifiers)} k={result.k_anonymity}"
+        f"peak_mb={peak:.0f} (table built: {before:.0f}) target={TARGET_MB:.0f} "
+        f"ratio={peak / TARGET_MB:.3f}"
     )
-    print(f"seconds={seconds:.2f} target={TARGET_S:.0f} ratio={seconds / TARGET_S:.3f}")
 
 
 if __name__ == "__main__":

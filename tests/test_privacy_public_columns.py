@@ -95,6 +95,12 @@ def test_declarations_are_recorded_in_run_json(published: dict[str, str]) -> Non
     assert address["columns"] == ["Street Number", "Street Name"]
     assert address["reason"].startswith("The inventory lists buildings, not people")
     assert run["privacy_gate"]["passed"] is True
+    from daas.beacon import pages
+
+    shown = pages.public_columns(CITY)  # the staff page's table
+    assert list(shown.columns) == ["source", "field", "export columns", "kind", "reason"]
+    assert len(shown) == 3 and set(shown["reason"]) == {d["reason"] for d in declared.values()}
+    assert "Street Number, Street Name" in set(shown["export columns"])
 
 
 def test_people_in_undeclared_columns_stop_the_build(

@@ -36,10 +36,12 @@ PHONE_RE = re.compile(
     r"\d{3,4}[\s.\-]?\d{4}(?![\w/\-]|\.\d)"
 )
 _DECIMAL_RE = re.compile(r"^-?\d+\.\d+$")
-# A value is a candidate when it holds a run of seven or more digits and separators, or a letter
-# then six digits (the start of a Mexican CURP or RFC); six digits in a column named for an id.
-_CANDIDATE_RE = re.compile(r"\d[\d \t\-./()]{6,}|[A-Za-zÑñ&]\d{6}")
-_HINTED_CANDIDATE_RE = re.compile(r"\d[\d \t\-./()]{5,}|[A-Za-zÑñ&]\d{6}")
+# A value is a candidate when it holds a run of seven or more digits and separators, or the
+# shape of a Mexican CURP or RFC (letters, six digits, three letters or digits); six digits are
+# enough in a column named for an id.
+_MX = r"[A-Za-zÑñ&]{3}\d{6}[A-Za-z\d]{3}"
+_CANDIDATE_RE = re.compile(rf"\d[\d \t\-./()]{{6,}}|{_MX}")
+_HINTED_CANDIDATE_RE = re.compile(rf"\d[\d \t\-./()]{{5,}}|{_MX}")
 # a written card number: 4-4-4-4 (Visa, Mastercard...) or 4-6-5 (American Express)
 CARD_RE = re.compile(
     r"(?<![\d\-])(?:\d{4}[ \-]\d{4}[ \-]\d{4}[ \-]\d{4}|\d{4}[ \-]\d{6}[ \-]\d{5})(?![\d\-])"
@@ -84,6 +86,21 @@ def is_phone(text: str) -> bool:
         and not _DECIMAL_RE.match(text)
         and not nid.is_us_ssn(text)
     )
+
+
+def phone_like(texts: list[str]) -> np.ndarray:
+    """`is_phone` over many matches at once: digits counted with numpy; only the few texts
+    that could be a decimal number or an SSN are checked one by one."""
+    if not texts:
+        return np.zeros(0, dtype=bool)
+    width = max(map(len, texts))
+    chars = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
+    digits = ((chars >= 48) & (chars <= 57)).sum(axis=1)
+    grouped = np.isin(chars, [32, 40, 41, 45]).any(axis=1)  # a space, bracket or dash
+    ok = (digits >= 7) & (digits <= 15)
+    for i in np.flatnonzero(ok & (~grouped | (digits == 9))).tolist():
+        ok[i] = is_phone(texts[i])
+    return ok
 
 
 # ---- bare digit strings, validated as a matrix of digits (one row per value) ----
@@ -190,7 +207,7 @@ def _combined(hinted: frozenset[str]) -> re.Pattern[str]:
         if distinctive or kind in hinted
     ]
     parts += [f"(?P<card>{CARD_RE.pattern})", f"(?P<bare>{_BARE_RE.pattern})"]
-    return re.compile("|".join(parts))
+    return re.compile(r"(?<![\dA-Za-z])(?:" + "|".join(parts) + ")")
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -238,9 +255,10 @@ def _kind_hits(values: list[str], hinted: frozenset[str], phone_named: bool) -> 
                 add(CARD, i)
         elif nid.VALIDATORS[kind][0](m.group().upper()):
             add(f"id:{kind}", i)
-    for i, m in sub.matches(PHONE_RE):
-        inside = any(a <= m.start() < b for a, b in card_spans)
-        if not inside and is_phone(m.group()):
+    phones = list(sub.matches(PHONE_RE))
+    ok = phone_like([m.group() for _, m in phones])
+    for (i, m), good in zip(phones, ok.tolist(), strict=True):
+        if good and not any(a <= m.start() < b for a, b in card_spans):
             add(PHONE, i)
     if phone_named:
         for i, m in sub.matches(_LOOSE_PHONE_RE):

@@ -83,6 +83,15 @@ class BeaconUnpivot(_Strict):
     value: str = Field(default="units", min_length=1, max_length=60)  # schema field for counts
 
 
+class PublicColumn(_Strict):
+    """A schema field declared to hold buildings' addresses or names, public by design in a
+    housing inventory: the privacy gate accepts addresses there (never people's names, emails,
+    phones or ids), and the declaration and its reason go into run.json and the staff page."""
+
+    kind: Literal["building-address", "building-name"]
+    reason: PlainText
+
+
 class BeaconMapping(_Strict):
     """How one export's columns map onto a Beacon table schema, declared without code."""
 
@@ -95,6 +104,8 @@ class BeaconMapping(_Strict):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # detected too
     # export columns that hold contact details public by design (a housing office's phone)
     allowed_columns: list[str] = Field(default_factory=list)
+    # schema fields declared to hold buildings' addresses or names (see PublicColumn)
+    public: dict[str, PublicColumn] = Field(default_factory=dict)
     # how the export writes dates (`%d/%m/%Y`), for every date field or per field; day/month
     # order is inferred from unambiguous values when omitted
     date_format: str | dict[str, str] | None = None

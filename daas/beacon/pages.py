@@ -343,3 +343,15 @@ HISTORY_COLUMNS = (
     N_("rows_suppressed"),
     N_("freshness_days"),
 )
+
+
+PUBLIC_COLUMNS = (N_("source"), N_("field"), N_("export columns"), N_("kind"), N_("reason"))
+
+
+def public_columns(slug: str) -> pd.DataFrame:
+    """The columns the city file declares public (buildings' names and addresses), with their
+    reasons, as recorded in the published run's run.json."""
+    run = records.latest_run(slug) or {}
+    rows = [{**d, "columns": ", ".join(d["columns"])} for d in run.get("public_columns", [])]
+    table = pd.DataFrame(rows, columns=["source", "field", "columns", "kind", "reason"])
+    return headers(table.rename(columns={"columns": "export columns"}), PUBLIC_COLUMNS)

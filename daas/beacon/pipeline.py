@@ -24,12 +24,6 @@ from daas.i18n import _
 from daas.io import atomic_dir
 from daas.paths import data_dir, repo_root
 
-# Columns that are public by design (a building's address is not about a person).
-ALLOWED_COLUMNS = {
-    "inventory": ["building_id", "project_name", "address", "latitude", "longitude"],
-    "listings": ["listing_id", "address", "latitude", "longitude"],
-    "quality_issues": ["value", "field", "reason"],
-}
 STAGES = ("load", "quality", "privacy", "aggregate", "publish")
 
 
@@ -136,15 +130,55 @@ def listings_summary(lst: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     return out[list(schema.fields("listings_summary"))]
 
 
+def _export_columns(src, fld: str) -> list[str]:
+    cols = src.columns.get(fld, [])
+    return [cols] if isinstance(cols, str) else list(cols)
+
+
+def declarations(city: City) -> list[dict]:
+    """The columns the city file declares public (`beacon.sources.<name>.public`), for run.json
+    and the staff page; a declared field that is not mapped is an error naming the fix."""
+    out = []
+    for name, src in city.beacon.sources.items():
+        for fld, decl in src.public.items():
+            if fld not in src.columns:
+                raise DaasError.one(
+                    city_file(city),
+                    f"beacon.sources.{name}.public.{fld}",
+                    _("'{field}' is declared public but not mapped under columns").format(
+                        field=fld
+                    ),
+                    _("declare one of the mapped fields: {fields}").format(
+                        fields=", ".join(src.columns)
+                    ),
+                )
+            cols = _export_columns(src, fld)
+            out.append(dict(source=name, table=src.table, field=fld, columns=cols,
+                            kind=decl.kind, reason=decl.reason))  # fmt: skip
+    return out
+
+
+def public_columns(city: City) -> dict[str, dict[str, str]]:
+    """Declared kinds by table and field; the quality report's `value` column echoes cells of
+    the declared fields, so it may hold buildings' addresses too when any field is declared."""
+    out: dict[str, dict[str, str]] = {}
+    for d in declarations(city):
+        out.setdefault(d["table"], {})[d["field"]] = d["kind"]
+        if not schema.is_restricted(d["table"]):
+            out.setdefault("quality_issues", {})["value"] = d["kind"]
+    return out
+
+
 def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     """The privacy gate on an export as received, every column included: a city should not
-    receive (or keep) personal data the service does not need, even in a column it drops."""
-    allowed = list(src.allowed_columns)
-    for fld in ALLOWED_COLUMNS.get(src.table, []):
-        cols = src.columns.get(fld, [])
-        allowed += [cols] if isinstance(cols, str) else cols
+    receive (or keep) personal data the service does not need, even in a column it drops.
+    Only contact columns in `allowed_columns` skip it; declared columns accept addresses."""
+    declared = {
+        col: decl.kind for fld, decl in src.public.items() for col in _export_columns(src, fld)
+    }
     label = f"{name} ({src.path})"
-    _gate({label: raw}, city, _("the export {path}").format(path=src.path), {label: allowed})
+    what = _("the export {path}").format(path=src.path)
+    _gate({label: raw}, city, what, {label: list(src.allowed_columns)}, {label: declared})
 
 
 def _gate(
@@ -152,13 +186,17 @@ def _gate(
     city: City,
     what: str,
     allowed: dict[str, list[str]] | None = None,
+    public: dict[str, dict[str, str]] | None = None,
 ):
+    """The privacy gate: no column is exempt; street addresses only in declared columns."""
     from daas.privacy import gate
 
     result = gate(
         tables,
         min_cell_size=city.privacy.min_cell_size,
-        allowed_columns=allowed if allowed is not None else ALLOWED_COLUMNS,
+        allowed_columns=allowed or {},
+        public_columns=public if public is not None else public_columns(city),
+        addresses=True,
     )
     if not result.passed:
         raise PrivacyGateError.one(
@@ -217,6 +255,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
     with _progress(show) as bar:
         task = bar.add_task("Beacon: load", total=len(STAGES)) if bar else None
         clock = [time.perf_counter()]
+        record["public_columns"] = declarations(city) if city.beacon else []  # failed runs too
 
         def done(stage: str, nxt: str | None) -> None:
             now = time.perf_counter()
@@ -413,7 +452,8 @@ def with_overrides(
     for name, file in (mappings or {}).items():
         m = yaml.safe_load((repo_root() / file).read_text(encoding="utf-8"))
         for key in ("columns", "constants", "values", "unpivot", "encoding", "delimiter",
-                    "date_format", "placeholders", "decimal"):  # fmt: skip
+                    "date_format", "placeholders", "decimal", "allowed_columns",
+                    "public"):  # fmt: skip
             sources[name].pop(key, None)
         sources[name].update(m)
     if min_cell_size is not None:

@@ -10,7 +10,9 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from daas.paths import repo_root
 
@@ -50,6 +52,27 @@ def http_ready(url: str) -> bool:
         return False
 
 
+@dataclass
+class Server:
+    """A server the tests started: its port, process and log."""
+
+    port: int
+    proc: subprocess.Popen
+    _log: IO[str]
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        stop([self.proc])
+
+    def log(self) -> str:
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
+
+
 @contextlib.contextmanager
 def serve(
     command: Callable[[int], list[str]],
@@ -57,7 +80,7 @@ def serve(
     env: dict[str, str] | None = None,
     seconds: float = 120,
     attempts: int = 3,
-) -> Iterator[tuple[int, subprocess.Popen]]:
+) -> Iterator[Server]:
     """Start the server `command(port)` on a free port and wait until `ready(port)`.
 
     A free port can be taken by another process before the server binds it; when the server
@@ -67,18 +90,18 @@ def serve(
         port = free_port()
         with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a full pipe blocks
             proc = subprocess.Popen(command(port), env=env, stdout=log, stderr=log, text=True)
+            server = Server(port, proc, log)
             deadline = time.monotonic() + seconds
             while proc.poll() is None and time.monotonic() < deadline and not ready(port):
                 time.sleep(0.2)  # polling for readiness, bounded by the deadline
             if proc.poll() is None and ready(port):
                 try:
-                    yield port, proc
+                    yield server
                 finally:
-                    stop([proc])
+                    server.stop()
                 return
-            stop([proc])
-            log.seek(0)
-            errors.append(f"port {port}: {log.read()[-2000:]}")
+            server.stop()
+            errors.append(f"port {port}: {server.log()[-2000:]}")
     raise RuntimeError("the server did not start:\n" + "\n".join(errors))
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,14 +15,10 @@ import pytest
 from daas.beacon import pages, serve
 from daas.cli import main
 from daas.errors import DaasError
+from tests.kit import http_ready
+from tests.kit import serve as start_server
 
 CITY = "port-mallory"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> object:
@@ -33,26 +26,17 @@ def _get(url: str) -> object:
         return json.loads(r.read())
 
 
-def _start(city_tree: Path) -> tuple[subprocess.Popen, str]:
-    """`daas beacon serve` on a free loopback port, once it answers; (process, base URL)."""
-    port = _free_port()
-    env = {**os.environ, "DAAS_ROOT": str(city_tree)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daas", "beacon", "serve", "--city", CITY, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            _get(f"{base}/-/versions.json")
-            return proc, base
-        except (urllib.error.URLError, ConnectionError):
-            assert proc.poll() is None, proc.stderr.read().decode()
-            time.sleep(0.2)
-    proc.terminate()
-    raise AssertionError("the Beacon server did not answer within 30 s")
+def _serve(city_tree: Path):
+    """`daas beacon serve` on a free loopback port, once it answers."""
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "daas", "beacon", "serve", "--city", CITY, "--port",
+                str(port)]  # fmt: skip
+
+    def ready(port: int) -> bool:
+        return http_ready(f"http://127.0.0.1:{port}/-/versions.json")
+
+    return start_server(command, ready, {**os.environ, "DAAS_ROOT": str(city_tree)})
 
 
 def _status(method: str, url: str, body: bytes | None = None) -> int:
@@ -69,8 +53,8 @@ def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
     assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
     inv = pages.read_table(CITY, "inventory")
     limits = pages.read_table(CITY, "income_limits")
-    proc, base = _start(city_tree)
-    try:
+    with _serve(city_tree) as server:
+        base = server.base
         sql = urllib.parse.quote("select count(*) as n from inventory")
         rows = _get(f"{base}/beacon.json?sql={sql}&_shape=array")
         assert rows == [{"n": len(inv)}]
@@ -84,9 +68,6 @@ def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
         assert dbs[0]["is_mutable"] is False
         tables = {t["name"] for t in _get(f"{base}/beacon.json")["tables"]}
         assert "listings" not in tables and "listings_summary" in tables
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_serve_refuses_other_hosts_and_unbuilt_cities(city_tree: Path) -> None:
@@ -126,8 +107,8 @@ def test_write_routes_are_refused_and_rejected_queries_leave_no_traceback(
 ) -> None:
     assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
     rows = len(pages.read_table(CITY, "inventory"))
-    proc, base = _start(city_tree)
-    try:
+    with _serve(city_tree) as server:
+        base = server.base
         body = json.dumps({"row": {"building_id": "X"}, "rows": [{"building_id": "X"}]}).encode()
         got = {(m, p): _status(m, base + p, body if m != "GET" else None) for m, p in WRITES}
         assert {k: v for k, v in got.items() if v not in (403, 405)} == {}
@@ -137,10 +118,8 @@ def test_write_routes_are_refused_and_rejected_queries_leave_no_traceback(
         assert _status("GET", f"{base}/no-such-database") == 404  # a 500 before the guard
         sql = urllib.parse.quote("select count(*) as n from inventory")
         assert _get(f"{base}/beacon.json?sql={sql}&_shape=array") == [{"n": rows}]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    log = proc.stderr.read().decode()
+        server.stop()
+        log = server.log()
     assert "Traceback" not in log and "Exception" not in log, log
 
 

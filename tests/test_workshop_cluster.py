@@ -46,8 +46,8 @@ def test_two_cities_on_a_real_dask_cluster(kit: Path) -> None:
         return [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
                 "--no-dashboard"]  # fmt: skip
 
-    with serve(scheduler, _accepts, env) as (port, _):
-        address = f"tcp://127.0.0.1:{port}"
+    with serve(scheduler, _accepts, env) as server:
+        address = f"tcp://127.0.0.1:{server.port}"
         worker = subprocess.Popen(
             [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
              "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
@@ -86,8 +86,8 @@ def test_lab_opens_a_city_pack_with_widgets(kit: Path) -> None:
         return http_ready(f"http://127.0.0.1:{port}/api/status?token={token}")
 
     blocked: list[str] = []
-    with serve(lab, ready, {**os.environ, "DAAS_ROOT": str(kit)}) as (port, _):
-        base = f"http://127.0.0.1:{port}"
+    with serve(lab, ready, {**os.environ, "DAAS_ROOT": str(kit)}) as server:
+        base = server.base
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             page = browser.new_page()

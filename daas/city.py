@@ -10,7 +10,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -84,12 +84,17 @@ class BeaconUnpivot(_Strict):
 
 
 class PublicColumn(_Strict):
-    """A schema field declared to hold buildings' addresses or names, public by design in a
-    housing inventory: the privacy gate accepts addresses there (never people's names, emails,
-    phones or ids), and the declaration and its reason go into run.json and the staff page."""
+    """A schema field declared to hold buildings' addresses, names or coordinates, public by
+    design in a housing inventory: the privacy gate accepts addresses (`building-address`,
+    `building-name`) or exact coordinates (`building-location`) there, never people's names,
+    emails, phones or ids, and the declaration and its reason go into run.json and the staff
+    page. An unknown kind or an empty reason is reported by `daas city validate` (in the city's
+    language, `daas.city_checks`) and stops a Beacon build."""
 
-    kind: Literal["building-address", "building-name"]
-    reason: PlainText
+    KINDS: ClassVar[tuple[str, ...]] = ("building-address", "building-name", "building-location")
+
+    kind: str = Field(max_length=60)
+    reason: str = Field(default="", max_length=500)
 
 
 class BeaconMapping(_Strict):
@@ -104,7 +109,7 @@ class BeaconMapping(_Strict):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # detected too
     # export columns that hold contact details public by design (a housing office's phone)
     allowed_columns: list[str] = Field(default_factory=list)
-    # schema fields declared to hold buildings' addresses or names (see PublicColumn)
+    # schema fields declared to hold buildings' addresses, names or coordinates (PublicColumn)
     public: dict[str, PublicColumn] = Field(default_factory=dict)
     # how the export writes dates (`%d/%m/%Y`), for every date field or per field; day/month
     # order is inferred from unambiguous values when omitted

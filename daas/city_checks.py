@@ -1,7 +1,8 @@
 """Is a city file ready to run? The checks `daas city validate` makes after the schema: every
 dataset key is one the workshops read, every declared file exists, every Beacon mapping names
-fields of its table's schema and maps the required ones, and the file is more than the untouched
-`daas city new` template. Problems come back in the city's language, each with its fix.
+fields of its table's schema and maps the required ones, its `public:` declarations name mapped
+fields, known kinds and reasons, and the file is more than the untouched `daas city new`
+template. Problems come back in the city's language, each with its fix.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cache
 import yaml
 
 from daas.beacon import schema
-from daas.city import NEW_CITY_TEMPLATE, BeaconSource, City
+from daas.city import NEW_CITY_TEMPLATE, BeaconSource, City, PublicColumn
 from daas.errors import Problem
 from daas.i18n import N_, _, use_language
 from daas.paths import repo_root
@@ -149,6 +150,7 @@ def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
             fld = getattr(src.unpivot, part)
             if fld not in known:
                 out.append(_unknown_field(file, f"{where}.unpivot.{part}", fld, src.table, known))
+    out += public_problems(city, name, src)
     missing = [f for f in schema.required(src.table) if f not in mapped]
     if missing:
         out.append(
@@ -161,6 +163,43 @@ def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
                 _("map each under `columns:` (an export column) or `constants:` (a fixed value)"),
             )
         )
+    return out
+
+
+def public_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
+    """A source's `public:` declarations: each names a field mapped under `columns:`, one of
+    the kinds (`PublicColumn.KINDS`) and a reason (the Beacon build refuses them too)."""
+    file, out, kinds = city_file(city), [], list(PublicColumn.KINDS)
+    for fld, decl in src.public.items():
+        where = f"beacon.sources.{name}.public.{fld}"
+        if fld not in src.columns:
+            message = _("'{field}' is declared public but not mapped under columns")
+            fix = _("declare one of the mapped fields: {fields}")
+            out.append(Problem(file, where, message.format(field=fld),
+                               fix.format(fields=", ".join(src.columns))))  # fmt: skip
+        if decl.kind not in kinds:
+            out.append(
+                Problem(
+                    file,
+                    f"{where}.kind",
+                    _("'{kind}' is not a kind of public column").format(kind=decl.kind),
+                    _did_you_mean(decl.kind, kinds)
+                    + _("use one of: {keys}").format(keys=", ".join(kinds)),
+                )
+            )
+        if not decl.reason:
+            out.append(
+                Problem(
+                    file,
+                    f"{where}.reason",
+                    _("no reason given for declaring '{field}' public").format(field=fld),
+                    _(
+                        "say in one line why this column is public by design (for example "
+                        "'in the public planning register'), as agreed with your data "
+                        "protection lead"
+                    ),
+                )
+            )
     return out
 
 

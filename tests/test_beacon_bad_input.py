@@ -53,6 +53,8 @@ def write_city(root: Path, lines: list[str], **mapping) -> Path:
         "public": {
             "project_name": {"kind": "building-name", "reason": "Buildings' names are public."},
             "address": {"kind": "building-address", "reason": "Buildings' addresses are public."},
+            "latitude": {"kind": "building-location", "reason": "Buildings' places are public."},
+            "longitude": {"kind": "building-location", "reason": "Buildings' places are public."},
         },
         **mapping,
     }

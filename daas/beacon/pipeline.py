@@ -137,48 +137,51 @@ def _export_columns(src, fld: str) -> list[str]:
 
 def declarations(city: City) -> list[dict]:
     """The columns the city file declares public (`beacon.sources.<name>.public`), for run.json
-    and the staff page; a declared field that is not mapped is an error naming the fix."""
+    and the staff page (none without a beacon section); a declaration of a field not mapped,
+    of an unknown kind or without a reason is an error naming the fix (`daas city validate`
+    reports the same)."""
+    from daas.city_checks import public_problems
+
+    sources = city.beacon.sources.items() if city.beacon else []
+    if problems := [p for name, src in sources for p in public_problems(city, name, src)]:
+        raise DaasError(problems)
     out = []
-    for name, src in city.beacon.sources.items():
+    for name, src in sources:
         for fld, decl in src.public.items():
-            if fld not in src.columns:
-                raise DaasError.one(
-                    city_file(city),
-                    f"beacon.sources.{name}.public.{fld}",
-                    _("'{field}' is declared public but not mapped under columns").format(
-                        field=fld
-                    ),
-                    _("declare one of the mapped fields: {fields}").format(
-                        fields=", ".join(src.columns)
-                    ),
-                )
             cols = _export_columns(src, fld)
             out.append(dict(source=name, table=src.table, field=fld, columns=cols,
                             kind=decl.kind, reason=decl.reason))  # fmt: skip
     return out
 
 
-def public_columns(city: City) -> dict[str, dict[str, str]]:
+def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     """Declared kinds by table and field; the quality report's `value` column echoes cells of
-    the declared fields, so it may hold buildings' addresses too when any field is declared."""
-    out: dict[str, dict[str, str]] = {}
+    the declared fields of public tables, so it accepts the address kinds declared there (it
+    holds other text too, so it is not a location column)."""
+    from daas.privacy.gate import LOCATION_KIND
+
+    out: dict[str, dict[str, str | list[str]]] = {}
     for d in declarations(city):
         out.setdefault(d["table"], {})[d["field"]] = d["kind"]
-        if not schema.is_restricted(d["table"]):
-            out.setdefault("quality_issues", {})["value"] = d["kind"]
+        if not schema.is_restricted(d["table"]) and d["kind"] != LOCATION_KIND:
+            echo = out.setdefault("quality_issues", {}).setdefault("value", [])
+            echo += [d["kind"]] * (d["kind"] not in echo)
     return out
 
 
 def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     """The privacy gate on an export as received, every column included: a city should not
     receive (or keep) personal data the service does not need, even in a column it drops.
-    Only contact columns in `allowed_columns` skip it; declared columns accept addresses."""
+    Only contact columns in `allowed_columns` skip it; declared columns accept addresses.
+    Exact coordinates are looked for in the mapped tables (`_gate`), where they could be
+    published: an export's unmapped coordinate columns are dropped, never published."""
     declared = {
         col: decl.kind for fld, decl in src.public.items() for col in _export_columns(src, fld)
     }
     label = f"{name} ({src.path})"
     what = _("the export {path}").format(path=src.path)
-    _gate({label: raw}, city, what, {label: list(src.allowed_columns)}, {label: declared})
+    allowed = {label: list(src.allowed_columns)}
+    _gate({label: raw}, city, what, allowed, {label: declared}, locations=False)
 
 
 def _gate(
@@ -186,9 +189,11 @@ def _gate(
     city: City,
     what: str,
     allowed: dict[str, list[str]] | None = None,
-    public: dict[str, dict[str, str]] | None = None,
+    public: dict[str, dict[str, str | list[str]]] | None = None,
+    locations: bool = True,
 ):
-    """The privacy gate: no column is exempt; street addresses only in declared columns."""
+    """The privacy gate: no column is exempt; street addresses and exact coordinates only in
+    declared columns."""
     from daas.privacy import gate
 
     result = gate(
@@ -197,6 +202,7 @@ def _gate(
         allowed_columns=allowed or {},
         public_columns=public if public is not None else public_columns(city),
         addresses=True,
+        locations=locations,
     )
     if not result.passed:
         raise PrivacyGateError.one(

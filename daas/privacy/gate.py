@@ -7,8 +7,12 @@ table and the column, when
   their row numbers), unless the column is listed in `allowed_columns[table]` (e.g. a housing
   provider's public phone line), or
 - with `addresses=True` (the Beacon), a column holds street addresses and is not declared in
-  `public_columns[table]` as holding buildings' addresses or names (`PUBLIC_KINDS`); a declared
-  column is still checked for every other identifier, or
+  `public_columns[table]` as holding buildings' addresses or names (`PUBLIC_KINDS`), or
+- with `locations=True` (the Beacon's input and published tables), a column holds exact
+  coordinates (a location can point at a person's home) and is not declared as holding
+  buildings' locations; a declared location column holds numbers only (any other text in it
+  stops the gate, with its rows); a declared column is still checked for every other
+  identifier, or
 - a count column holds a positive count below `min_cell_size` that is not suppressed.
 
 Count columns (`is_count_column`): whole-number columns whose name is `n`, `count`, `counts`,
@@ -23,9 +27,10 @@ checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from daas.i18n import N_, _
@@ -63,12 +68,19 @@ BLOCKING = {
 }
 # The other identifier types in plain words (their names with spaces, shown as `_(words)`).
 OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
-# What a column declared public may hold: buildings' addresses, or buildings' names (which are
-# often their address). People's names, emails, phones, cards and ids are never accepted.
+# What a column declared public may hold: buildings' addresses, buildings' names (which are
+# often their address) or buildings' coordinates. People's names, emails, phones, cards and ids
+# are never accepted. The kinds are those of `daas.city.PUBLIC_COLUMN_KINDS`.
+LOCATION_KIND = "building-location"
 PUBLIC_KINDS = {
     "building-address": frozenset({ids.STREET_ADDRESS}),
     "building-name": frozenset({ids.STREET_ADDRESS}),
+    LOCATION_KIND: frozenset({ids.PRECISE_LOCATION}),
 }
+_NOT_A_NUMBER = "not_a_number"
+_WORDS = {_NOT_A_NUMBER: N_("text that is not a number")}
+_BLANKS = frozenset({"", "nan", "none", "n/a", "na", "null"})
+Declared = str | Collection[str] | None  # a column's declared kind(s)
 
 
 def is_count_column(name: str, series: pd.Series) -> bool:
@@ -89,7 +101,7 @@ def describe_type(kind: str) -> str:
     """Plain words for an identifier type."""
     if kind.startswith("id:"):
         return _("national id numbers ({kind})").format(kind=kind[3:].replace("_", " ").upper())
-    return _(BLOCKING.get(kind, kind.replace("_", " ")))
+    return _(BLOCKING.get(kind) or _WORDS.get(kind) or kind.replace("_", " "))
 
 
 @dataclass
@@ -107,29 +119,84 @@ class GateResult:
         return {"passed": self.passed, "reasons": list(self.reasons), "tables": list(self.tables)}
 
 
-def _blocked(finding: ids.ColumnFinding, declared: str | None, addresses: bool) -> list[str]:
+def _kinds(declared: Declared) -> tuple[str, ...]:
+    """A column's declared kinds as a tuple (none, one, or several for an echo column)."""
+    if not declared:
+        return ()
+    return (declared,) if isinstance(declared, str) else tuple(declared)
+
+
+def _blocked(
+    finding: ids.ColumnFinding, declared: Declared, addresses: bool, locations: bool
+) -> list[str]:
     """The identifier types that stop this column."""
-    accepted = PUBLIC_KINDS.get(declared or "", frozenset())
+    accepted = frozenset().union(*(PUBLIC_KINDS.get(k, frozenset()) for k in _kinds(declared)))
+    places = {ids.STREET_ADDRESS} if addresses else set()
+    places |= {ids.PRECISE_LOCATION} if locations else set()
     return [
         k
         for k in finding.pii
-        if (k in BLOCKING or k.startswith("id:") or (addresses and k == ids.STREET_ADDRESS))
-        and k not in accepted
+        if (k in BLOCKING or k.startswith("id:") or k in places) and k not in accepted
     ]
 
 
+def not_numbers(series: pd.Series) -> np.ndarray:
+    """Row numbers (1 = the first row under the header) of values that are not numbers: a
+    decimal comma is a number; blanks and values without a letter or digit (`----`) are not
+    looked at (the quality checks report them)."""
+    if pd.api.types.is_numeric_dtype(series):
+        return np.array([], dtype=np.int64)
+    text = series.astype("string")
+    rows = np.flatnonzero((pd.to_numeric(text, errors="coerce").isna() & text.notna()).to_numpy())
+    odd = text.iloc[rows].str.strip()  # only the values that did not read as numbers at once
+    comma = pd.to_numeric(odd.str.replace(",", ".", regex=False), errors="coerce")
+    text_like = comma.isna() & ~odd.str.lower().isin(_BLANKS) & odd.str.contains(r"[^\W_]")
+    return rows[text_like.to_numpy(dtype=bool)] + 1
+
+
+def _check_numbers(finding: ids.ColumnFinding, series: pd.Series, declared: Declared) -> list[str]:
+    """A column declared to hold buildings' coordinates holds numbers only: any other text is
+    recorded in `finding` (with its rows) and returned as a blocking type."""
+    if LOCATION_KIND not in _kinds(declared):
+        return []
+    rows = not_numbers(series)
+    if not rows.size:
+        return []
+    finding.rows[_NOT_A_NUMBER] = rows[: ids.ROWS_SHOWN].tolist()
+    finding.row_counts[_NOT_A_NUMBER] = int(rows.size)
+    return [_NOT_A_NUMBER]
+
+
 def _identifier_reason(
-    table: str, column: str, finding: ids.ColumnFinding, blocked: list[str], declared: str | None
+    table: str, column: str, finding: ids.ColumnFinding, blocked: list[str], declared: Declared
 ) -> str:
     what = ", ".join(
         describe_type(k) + (f" ({finding.where(k)})" if finding.where(k) else "") for k in blocked
     )
-    if declared:
+    kinds = ", ".join(_kinds(declared))
+    if kinds and blocked == [_NOT_A_NUMBER]:
+        return _(
+            "table '{table}', column '{column}': declared public as {kind}, but holds {what}. "
+            "A location column holds coordinates (numbers) only: correct or remove these "
+            "values in the export."
+        ).format(table=table, column=column, kind=kinds, what=what)
+    if kinds:
         return _(
             "table '{table}', column '{column}': declared public as {kind}, but holds {what}. "
             "Remove these values from the export: a public column may hold buildings, never "
             "people."
-        ).format(table=table, column=column, kind=declared, what=what)
+        ).format(table=table, column=column, kind=kinds, what=what)
+    if ids.PRECISE_LOCATION in blocked and set(blocked) <= {
+        ids.PRECISE_LOCATION,
+        ids.STREET_ADDRESS,
+    }:
+        return _(
+            "table '{table}', column '{column}': holds {what}: exact coordinates can point at "
+            "a person's home. If these are buildings' coordinates (a housing inventory), "
+            "declare the column under {setting} with kind {kind} and a reason (see "
+            "cities/README.md); otherwise drop it from the mapping and publish a coarser "
+            "location, such as the neighbourhood."
+        ).format(table=table, column=column, what=what, setting="public", kind=LOCATION_KIND)
     if blocked == [ids.STREET_ADDRESS]:
         return _(
             "table '{table}', column '{column}': holds {what}. If these are buildings' "
@@ -149,18 +216,20 @@ def check_table(
     *,
     min_cell_size: int = 10,
     allowed: Sequence[str] = (),
-    public: Mapping[str, str] | None = None,
+    public: Mapping[str, Declared] | None = None,
     addresses: bool = False,
+    locations: bool = False,
 ) -> list[str]:
     """Reasons this one table must not be published (empty when it may). `public` maps a
-    column to its declared kind (`PUBLIC_KINDS`)."""
+    column to its declared kind or kinds (`PUBLIC_KINDS`)."""
     public = public or {}
     reasons: list[str] = []
     for col in df.columns:
         series = df[col]
         if col not in allowed:
             finding = ids.scan_column(series, str(col))
-            blocked = _blocked(finding, public.get(col), addresses)
+            blocked = _blocked(finding, public.get(col), addresses, locations)
+            blocked += _check_numbers(finding, series, public.get(col))
             if blocked:
                 reasons.append(
                     _identifier_reason(name, str(col), finding, blocked, public.get(col))
@@ -191,12 +260,13 @@ def gate(
     *,
     min_cell_size: int = 10,
     allowed_columns: Mapping[str, Sequence[str]] | None = None,
-    public_columns: Mapping[str, Mapping[str, str]] | None = None,
+    public_columns: Mapping[str, Mapping[str, Declared]] | None = None,
     addresses: bool = False,
+    locations: bool = False,
 ) -> GateResult:
     """Check every table about to be published; fail with reasons naming table and column.
-    `public_columns[table]` maps a column to its declared kind; with `addresses`, street
-    addresses stop any column not declared."""
+    `public_columns[table]` maps a column to its declared kind(s); with `addresses`, street
+    addresses stop any column not declared, and with `locations`, exact coordinates."""
     allowed_columns = allowed_columns or {}
     public_columns = public_columns or {}
     reasons: list[str] = []
@@ -208,5 +278,6 @@ def gate(
             allowed=allowed_columns.get(name, ()),
             public=public_columns.get(name, {}),
             addresses=addresses,
+            locations=locations,
         )
     return GateResult(passed=not reasons, reasons=reasons, tables=list(tables))

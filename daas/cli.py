@@ -32,11 +32,28 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def _book_build(args: argparse.Namespace) -> int:
-    from daas import book
+    from daas import book, stages
+    from daas.city import load_city
 
+    city = load_city(args.city)
+    stages.check(stages.compute(city), city)  # the pages read what this computes, never write
     langs = tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
     book.build_site(args.city, languages=langs, output_root=args.output, force_all=args.all)
     return 0
+
+
+def _city_build(args: argparse.Namespace) -> int:
+    from daas import stages
+    from daas.city import list_cities, load_city
+
+    failed = False
+    for slug in [args.city] if args.city else list_cities():
+        city = load_city(slug)
+        for o in stages.compute(city, force=args.force):
+            line = f"{slug}: {o.stage}: {_(o.status)}" + (f": {o.error}" if o.error else "")
+            print(line, file=sys.stderr if o.status == "failed" else sys.stdout)
+            failed |= o.status == "failed"
+    return 1 if failed else 0
 
 
 def _city_list(args: argparse.Namespace) -> int:
@@ -200,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--city", help=_("one city slug (default: every city)"))
     v.add_argument("files", nargs="*", help=_("city files to check instead"))
     v.set_defaults(func=_city_validate)
+    cb = city.add_parser(
+        "build", help=_("compute a city's outputs (Beacon, ethics, Standard, programme)")
+    )
+    cb.add_argument("--city", help=_("one city slug (default: every city)"))
+    cb.add_argument("--force", action="store_true", help=_("recompute unchanged outputs too"))
+    cb.set_defaults(func=_city_build)
 
     nbs = sub.add_parser("notebooks", help=_("notebook hygiene")).add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -8,6 +8,7 @@ Attendance: one row per person per session (`session_date`, `session`, `person_i
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from daas.display import headers
 from daas.errors import DaasError, Problem
 from daas.i18n import N_, _
 from daas.io import atomic_write_text
-from daas.paths import city_build_dir
 from daas.tables import LATIN1_NOTE, read_table, shown
 
 ATTENDANCE_COLUMNS = ["session_date", "session", "person_id", "department"]
@@ -154,14 +154,16 @@ def source_note(city: City) -> str:
 def load(city: City) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The city's attendance and feedback tables (datasets `community_attendance`/`_feedback`).
 
-    A city that has not declared them yet gets the seeded fictional sample, written under
-    `_build/cities/<slug>/community/`, so the tracker can be tried before the first session.
+    A city that has not declared them yet gets the seeded fictional sample, in the reader's
+    language, so the tracker can be tried before the first session. It is made in a private
+    temporary folder: reading never writes an output.
     """
     if has_records(city):
         att, fb = city.dataset_path("community_attendance"), city.dataset_path("community_feedback")
-    else:
-        att, fb = sample(city, city_build_dir(city.slug) / "community")
-    return read_attendance(att), read_feedback(fb)
+        return read_attendance(att), read_feedback(fb)
+    with tempfile.TemporaryDirectory(prefix="daas-community-") as tmp:
+        att, fb = sample(city, Path(tmp))
+        return read_attendance(att), read_feedback(fb)
 
 
 def records_summary(att: pd.DataFrame, fb: pd.DataFrame) -> str:

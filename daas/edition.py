@@ -24,6 +24,9 @@ PACK_FOLDERS = ("notebooks", "exercises")
 WORKSHOPS = "workshops"
 # Pages of the kit's site that a city's edition leaves out: the coaches' overview names every city.
 MAIN_SITE_ONLY = frozenset({"book/coaches/overview"})
+# Pages that show a city's published Beacon: left out of the edition of a city that has none yet
+# (a real city before its first sources), rather than showing made-up numbers or failing.
+BEACON_PAGES = frozenset({"book/beacon/resident", "book/beacon/staff", "book/beacon/performance"})
 
 
 def executed_notebooks(city: City) -> list[Path]:
@@ -51,10 +54,10 @@ def edition_config(city: City, config: dict) -> None:
         }
 
 
-def edition_toc(toc: dict, notebooks: list[Path], lang: str = "en") -> dict:
+def edition_toc(toc: dict, notebooks: list[Path], lang: str = "en", beacon: bool = True) -> dict:
     """The book's `_toc.yml` plus a part listing the city's executed notebooks (captioned in
-    `lang`)."""
-    toc = _without(toc, MAIN_SITE_ONLY)
+    `lang`); without the Beacon's pages when the city has no Beacon yet."""
+    toc = _without(toc, MAIN_SITE_ONLY if beacon else MAIN_SITE_ONLY | BEACON_PAGES)
     if notebooks:
         files = [{"file": f"{WORKSHOPS}/{p.parent.name}/{p.stem}"} for p in notebooks]
         toc.setdefault("parts", []).append(
@@ -74,15 +77,23 @@ def _without(node, files: frozenset[str]):
     return node
 
 
+def has_beacon(city: City) -> bool:
+    """Whether the city has a Beacon to show: its sources, or the sample of a fictional city."""
+    return city.fictional or bool(city.beacon and city.beacon.sources)
+
+
 def variant(city: City) -> Variant:
     """The city's edition as a book variant."""
     notebooks = executed_notebooks(city)
+    toc = functools.partial(
+        edition_toc, notebooks=notebooks, lang=city.language, beacon=has_beacon(city)
+    )
     return Variant(
         city.slug,
         build_dir() / "editions" / city.slug,  # outside the pack: staging and caches
         language=city.language,
         config=functools.partial(edition_config, city),
-        toc=functools.partial(edition_toc, notebooks=notebooks, lang=city.language),
+        toc=toc,
         files={f"{WORKSHOPS}/{nb.parent.name}/{nb.name}": nb for nb in notebooks},
     )
 

@@ -33,6 +33,20 @@ class DaasError(Exception):
     def one(cls, file: str | Path, field: str, message: str, fix: str, exit_code: int = 2):
         return cls([Problem(str(file), field, message, fix)], exit_code)
 
+    @classmethod
+    def missing_output(cls, slug: str, what: str, path: str | Path):
+        """What a reader says when an output it reads has not been computed: the command that
+        computes it (`daas city build`). `what` is marked for translation by the caller."""
+        from daas.i18n import _
+
+        return cls.one(
+            path,
+            "",
+            _("{what} has not been computed for this city").format(what=_(what)),
+            _("run `daas city build --city {slug}` (or `make book`) first").format(slug=slug),
+            exit_code=1,
+        )
+
     def __str__(self) -> str:
         from daas.i18n import _
 

@@ -273,9 +273,14 @@ def assessment(city: City, today: date | None = None) -> dict:
     }
 
 
+def assessment_path(city: City) -> Path:
+    return city_build_dir(city.slug) / "ethics" / "assessment.json"
+
+
 def write_assessment(city: City, today: date | None = None) -> Path:
-    """Write `_build/cities/<slug>/ethics/assessment.json` atomically."""
-    path = city_build_dir(city.slug) / "ethics" / "assessment.json"
+    """Write `_build/cities/<slug>/ethics/assessment.json` atomically (the city's `ethics`
+    stage, `daas.stages`)."""
+    path = assessment_path(city)
     record = assessment(city, today)
     atomic_write_text(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     return path

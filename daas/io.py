@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
-import random
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +47,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_dir(target: Path) -> Iterator[Path]:
     """Yield a staging folder that replaces `target` whole on success and is removed on failure.
 
-    The previous `target` stays untouched until the new one is complete.
+    The previous `target` stays untouched until the new one is complete. The swap holds a lock
+    on the parent folder (`locked`), so a second writer waits for the first instead of racing it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -57,24 +57,30 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    _swap_in(stage, target)
-
-
-def _swap_in(stage: Path, target: Path, attempts: int = 200) -> None:
-    """Put `stage` where `target` is. Two processes may publish the same folder at once (two
-    languages of the book built side by side): each moves the current one aside under a name of
-    its own, and the last one in wins."""
-    for attempt in range(attempts):
+    with locked(target.parent):
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
         try:
             with contextlib.suppress(FileNotFoundError):
                 os.replace(target, old)  # `old` is an empty folder: replacing it is allowed
             os.replace(stage, target)
-            return
-        except OSError:
-            if attempt == attempts - 1:
-                shutil.rmtree(stage, ignore_errors=True)
-                raise
-            time.sleep(random.uniform(0, 0.002))  # let the other writer finish its swap
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
         finally:
             shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` across processes (and threads): a folder, or a file that
+    is created when missing. Released when the block ends, also when the process dies."""
+    if path.is_dir():
+        fd = os.open(path, os.O_RDONLY)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

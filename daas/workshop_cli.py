@@ -54,17 +54,17 @@ def _run(args: argparse.Namespace) -> int:
                             "see the names in notebooks/ and exercises/")  # fmt: skip
     todo, skipped = split_skipped(tasks, args.force)
     started = time.perf_counter()
+    stage_results = city_stages(cities, console)  # what the notebooks and pages read
 
     def after(results: list[Result]) -> None:
         for c in cities:
             record(c.slug, [t for t in tasks if t.city == c.slug],
                    [r for r in results if r.city == c.slug])  # fmt: skip
 
-    results = run_batch(todo, skipped, args.workers, args.scheduler, console, after)
+    results = stage_results + run_batch(todo, skipped, args.workers, args.scheduler, console,
+                                        after)  # fmt: skip
     if not args.no_site:
         results += build_editions(cities, args.force, args.workers, console)
-    if not args.only:  # a partial run leaves the programme's outputs as they were
-        results += programme_outputs(cities, console)
     # The summary speaks the cities' language (the city file's `language`) when they share one.
     langs = {c.language for c in cities}
     with use_language(langs.pop() if len(langs) == 1 else language()):
@@ -112,30 +112,25 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     return results
 
 
-def programme_outputs(cities, console) -> list:
-    """Each city's readiness, progress, briefing and case study (after its edition, whose pages
-    build the Beacon), with the city file's warnings: gaps to fill, never failures."""
-    from daas.errors import DaasError
+def city_stages(cities, console) -> list:
+    """Each city's outputs (`daas.stages`: Beacon, ethics, Standard, programme), computed before
+    anything reads them, with the city file's warnings: gaps to fill, never failures."""
     from daas.i18n import _, use_language
     from daas.programme.checks import warnings
-    from daas.programme.outputs import write_all
+    from daas.stages import compute
     from daas.workshop import Result
 
     results = []
     for c in cities:
-        started = time.perf_counter()
         with use_language(c.language):
             for p in warnings(c):
                 console.print(_("warning: {problem}").format(problem=p), soft_wrap=True,
                               markup=False, highlight=False)  # fmt: skip
-        status, error = "ok", None
-        try:
-            write_all(c)
-        except DaasError as exc:
-            status, error = "failed", exc.problems[0].message if exc.problems else str(exc)
-        results.append(
-            Result(c.slug, "programme", status, time.perf_counter() - started, error=error)
-        )
+        started = time.perf_counter()
+        for o in compute(c):
+            results.append(Result(c.slug, o.stage, o.status, time.perf_counter() - started,
+                                  error=o.error or None))  # fmt: skip
+            started = time.perf_counter()
     return results
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from daas.beacon import pipeline
+from daas import stages
+from daas.beacon import pages, pipeline
 from daas.city import City, load_city
 from daas.cli import main
 from daas.errors import DaasError
@@ -31,9 +32,12 @@ def test_real_city_without_sources_gets_no_sample_beacon(city_tree: Path, capsys
     assert problem.file == "cities/real-town.yml" and problem.field == "beacon"
     assert "does not make up sample Beacon data for a real city" in problem.message
     assert "beacon.sources" in problem.fix or "sources:" in problem.fix
-    for call in (pipeline.ensure_built, lambda c: pipeline.with_overrides(c, min_cell_size=10)):
-        with pytest.raises(DaasError):
-            call(city)
+    with pytest.raises(DaasError):
+        pipeline.with_overrides(city, min_cell_size=10)
+    outcomes = {o.stage: o.status for o in stages.compute(city)}
+    assert outcomes["beacon"] == "not-applicable"  # nothing built, nothing made up
+    with pytest.raises(DaasError, match="daas city build"):
+        pages.published_run(city)
     capsys.readouterr()
     assert main(["beacon", "generate", "--city", "real-town"]) == 2
     err = capsys.readouterr().err
@@ -66,5 +70,5 @@ def test_every_page_showing_sample_data_carries_the_note() -> None:
              "masterclasses/live-service.md"]  # fmt: skip
     for page in pages:
         assert "sample_note(" in (root / page).read_text(encoding="utf-8"), page
-    showing = [p for p in root.rglob("*.md") if "ensure_built(" in p.read_text(encoding="utf-8")]
+    showing = [p for p in root.rglob("*.md") if "published_run(" in p.read_text(encoding="utf-8")]
     assert showing and all("sample_note(" in p.read_text(encoding="utf-8") for p in showing)

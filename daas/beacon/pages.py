@@ -14,6 +14,7 @@ from daas.beacon import publish, quality, records
 from daas.charts import describe, use_theme
 from daas.city import City
 from daas.display import headers, labels
+from daas.errors import DaasError
 from daas.i18n import N_, _
 
 
@@ -51,6 +52,16 @@ def write_page_data(
     for name, obj in (("resident", resident), ("staff", staff), ("performance", performance)):
         publish.write_json(stage / "pages" / f"{name}.json", obj)
     return {"resident": True, "staff": True, "performance": True}
+
+
+def published_run(city: City) -> dict:
+    """The run record of the published Beacon (computed by `daas city build`, never here)."""
+    run = records.latest_run(city.slug)
+    if run is None:
+        raise DaasError.missing_output(
+            city.slug, N_("the Beacon Data Service"), records.output_dir(city.slug) / "run.json"
+        )
+    return run
 
 
 def read_table(slug: str, table: str) -> pd.DataFrame:

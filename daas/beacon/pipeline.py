@@ -417,21 +417,6 @@ def with_sample_beacon(city: City) -> City:
     return parse_city({**data, "beacon": sample}, city_file(city))
 
 
-def ensure_built(city: City) -> dict:
-    """The published run record, building first when the output is missing or older than the
-    city file or any source (used by the book pages)."""
-    city = with_sample_beacon(city)
-    rec = records.latest_run(city.slug)
-    out = records.output_dir(city.slug) / "run.json"
-    inputs = [repo_root() / city_file(city)] + [
-        repo_root() / s.path for s in (city.beacon.sources.values() if city.beacon else [])
-    ]
-    newest = max((p.stat().st_mtime for p in inputs if p.exists()), default=0)
-    if rec is None or out.stat().st_mtime < newest:
-        rec = build(city, progress=False)
-    return rec
-
-
 def with_overrides(
     city: City,
     paths: dict[str, str] | None = None,

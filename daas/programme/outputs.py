@@ -12,7 +12,7 @@ from daas.city import City
 from daas.i18n import _, use_language
 from daas.io import atomic_write_text
 from daas.paths import build_dir, city_build_dir
-from daas.programme import briefing, milestones, readiness, showcase, state
+from daas.programme import briefing, milestones, readiness, showcase
 from daas.programme.checks import warnings
 from daas.programme.team import ROLES, open_places
 
@@ -72,11 +72,9 @@ def write_showcase(city: City, today: date | None = None) -> Path:
     return path
 
 
-def write_all(city: City, today: date | None = None, build_beacon: bool = True) -> list[Path]:
-    """Every output for `city`. The Beacon is built first when its output is missing or stale
-    (a failed build is recorded and reported in the briefing's risks, not raised)."""
-    if build_beacon:
-        state.ensure_beacon(city)
+def write_all(city: City, today: date | None = None) -> list[Path]:
+    """Every output for `city` (the `programme` stage of `daas.stages`, after the Beacon: a
+    failed Beacon run is reported in the briefing's risks)."""
     return [
         write_readiness(city),
         write_progress(city, today),

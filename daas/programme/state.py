@@ -2,12 +2,11 @@
 assessment, the ethics review, the staff survey, research notes and community records.
 
 Readers never fail on a missing record: they return None (or an empty state) and the briefing
-says what is missing. Only `ensure_beacon` runs anything.
+says what is missing. Nothing here writes: `daas city build` (`daas.stages`) computes the records.
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -95,15 +94,6 @@ def beacon(city: City) -> Beacon:
 
     history = records.run_history(city.slug)
     return Beacon(read_run(city.slug), history[-1] if history else None, city.reference_date)
-
-
-def ensure_beacon(city: City) -> None:
-    """Build the Beacon when its output is missing or older than its inputs. A failed build is
-    recorded in the run history, where `beacon()` finds it, so it is not raised here."""
-    from daas.beacon.pipeline import ensure_built
-
-    with contextlib.suppress(DaasError):
-        ensure_built(city)
 
 
 # --- the Standard, ethics, capability ------------------------------------------------------------

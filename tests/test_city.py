@@ -298,3 +298,34 @@ def test_hostile_city_files_are_refused_without_a_traceback(
     code, out = _validate(capsys, str(path))
     assert code == 2 and name in out and "fix:" in out
     assert "pwned" not in out
+
+
+def test_public_declarations_are_checked_in_the_city_language(city_tree: Path, capsys) -> None:
+    def edit(d: dict) -> None:
+        public = d["beacon"]["sources"]["inventory"]["public"]
+        public["bedroom_text"] = {"kind": "building-name", "reason": "una errata"}
+        public["latitude"]["kind"] = "building-locaton"
+        public["longitude"]["reason"] = "  "
+
+    _edit_city(city_tree, "villa-ondina", edit)  # a Spanish city
+    code, out = _validate(capsys, "--city", "villa-ondina")
+    assert code == 1 and "cities/villa-ondina.yml" in out
+    from daas.i18n import _
+
+    where = "beacon.sources.inventory.public"
+    expected = {
+        f"{where}.bedroom_text": _(
+            "'{field}' is declared public but not mapped under columns", "es"
+        ).format(field="bedroom_text"),
+        f"{where}.latitude.kind": _("'{kind}' is not a kind of public column", "es").format(
+            kind="building-locaton"
+        ),
+        f"{where}.longitude.reason": _(
+            "no reason given for declaring '{field}' public", "es"
+        ).format(field="longitude"),
+    }
+    for field, message in expected.items():
+        assert f"{field}: {message}" in out
+    assert _("did you mean '{key}'? ", "es").format(key="building-location") in out
+    english = "no reason given for declaring 'longitude' public"
+    assert english not in out and english != expected[f"{where}.longitude.reason"]

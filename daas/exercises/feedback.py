@@ -43,7 +43,7 @@ def right(message: str) -> Feedback:
 
 def unanswered(example: str) -> Feedback | None:
     """Feedback for a blank answer (`None` or `...`), else None."""
-    hint = _("set `answer` like this: {example}").format(example=example)
+    hint = _("set it like this: {example}").format(example=example)
     return not_yet(_("you have not answered yet."), hint)
 
 

@@ -83,7 +83,7 @@ def on_time_share(answer: object, city: City) -> Feedback:
 
 @kindly
 def quality_drop(answer: object, city: City) -> Feedback:
-    """Which quality dimension fell the most over the year? Example: answer = "accuracy" """
+    """Which quality dimension fell the most over the year? Example: dimension = "accuracy" """
     change = ops.quality_change(ops.sample_runs(city))
     names = list(change.index)
     if not isinstance(answer, str):
@@ -128,7 +128,7 @@ def quality_drop(answer: object, city: City) -> Feedback:
 def service_level(answer: object, city: City) -> Feedback:
     """Set the Beacon's freshness service level.
 
-    Example: answer = {"freshness_days": 35, "on_time_target": 95}"""
+    Example: level = {"freshness_days": 35, "on_time_target": 95}"""
     example = _("write {example}").format(example='{"freshness_days": ..., "on_time_target": ...}')
     if not isinstance(answer, dict):
         return not_yet(

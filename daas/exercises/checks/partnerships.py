@@ -27,7 +27,7 @@ IDENTIFYING = ("listing_id", "address", "latitude", "longitude")
 
 @kindly
 def tde_order(answer: object, city: City) -> Feedback:
-    """The four steps in order. Example: answer = ["find", "refine", "design", "implement"]"""
+    """The four steps in order. Example: steps = ["find", "refine", "design", "implement"]"""
     if not isinstance(answer, list | tuple):
         return not_yet(
             _("give the steps as a list, not a {kind}.").format(kind=type(answer).__name__),
@@ -116,7 +116,7 @@ def identifying_columns(city: City) -> list[str]:
 
 @kindly
 def sharing_agreement(answer: object, city: City) -> Feedback:
-    """A data-sharing agreement. Example: answer = {"purpose": "...", "data": [...], ...}"""
+    """A data-sharing agreement. Example: agreement = {"purpose": "...", "data": [...], ...}"""
     if not isinstance(answer, dict):
         return not_yet(
             _("the agreement should be a dictionary, not a {kind}.").format(

@@ -15,7 +15,7 @@ def template_intro(city: City) -> str:
 
 @kindly
 def user_story(answer: object, city: City) -> Feedback:
-    """A user story for the Beacon. Example: answer = "As a renter, I need ... so that ..." """
+    """A user story for the Beacon. Example: story = "As a renter, I need ... so that ..." """
     if not isinstance(answer, str):
         return not_yet(
             _("write the story as text in quotes, not a {kind}.").format(
@@ -47,7 +47,7 @@ def user_story(answer: object, city: City) -> Feedback:
 
 @kindly
 def acceptance_criteria(answer: object, city: City) -> Feedback:
-    """Two or more acceptance criteria. Example: answer = ["Done when ...", "Done when ..."]"""
+    """Two or more acceptance criteria. Example: criteria = ["Done when ...", "Done when ..."]"""
     if isinstance(answer, str):
         answer = criteria(answer)
     if not isinstance(answer, list | tuple):

@@ -1,6 +1,8 @@
 """No Beacon column is exempt from the privacy gate: only columns declared in the city file as
-holding buildings' addresses or names may hold addresses, and never people's ids, emails, phones
-or names. Declarations and their reasons are recorded in run.json."""
+holding buildings' addresses or names may hold addresses, only columns declared as buildings'
+locations may hold exact coordinates (numbers only), and never people's ids, emails, phones or
+names. Declarations and their reasons are recorded in run.json; partner listings' coordinates
+never reach a published file."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import yaml
 
 from daas.beacon import records
 from daas.cli import main
-from daas.paths import city_build_dir
+from daas.paths import city_build_dir, shared_real_data
 
 CITY = "port-mallory"
 FIRST = ["Maria", "John", "Ana", "David", "Lucia", "Peter", "Sarah", "Jorge", "Paula", "Carlos"]
@@ -312,3 +315,37 @@ def test_gate_kinds_match_the_city_schema() -> None:
     from daas.privacy.gate import PUBLIC_KINDS
 
     assert set(PUBLIC_KINDS) == set(PublicColumn.KINDS)
+
+
+REAL = shared_real_data()  # resolved before city_tree moves the repository root
+
+
+def test_real_export_coordinates_need_their_declaration(
+    city_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NYC HPD's export through its worked mapping without the coordinate declarations: the
+    mapped Latitude and Longitude stop the gate; its unmapped internal coordinates, dropped and
+    never published, do not."""
+    export = REAL / "nyc_affordable_housing_by_building.csv"
+    if not export.exists():
+        pytest.skip(f"real export {export.name} not present in {REAL}")
+    (city_tree / "data" / "nyc").mkdir()
+    shutil.copy(export, city_tree / "data" / "nyc" / export.name)
+    src = yaml.safe_load((city_tree / "cities" / "mappings" / "nyc-affordable-housing.yml")
+                         .read_text(encoding="utf-8"))  # fmt: skip
+    del src["public"]["latitude"], src["public"]["longitude"]
+    src.update(path=f"data/nyc/{export.name}", role="public", as_of="2022-10-01")
+    beacon = {
+        "publisher": "Housing department",
+        "contact_point": {"name": "Data team", "email": "data@example.org"},
+        "sources": {"inventory": src},
+    }
+    city = {"slug": "nyc", "name": "Nyc", "country": "US", "priority_problem": "Housing.",
+            "beacon": beacon}  # fmt: skip
+    (city_tree / "cities" / "nyc.yml").write_text(yaml.safe_dump(city), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["beacon", "build", "--city", "nyc", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    for column in ("latitude", "longitude"):
+        assert f"table 'inventory', column '{column}': holds precise location" in err
+    assert "Internal" not in err and "street address" not in err

@@ -409,10 +409,11 @@ def sample_values(series: pd.Series, n: int = SAMPLE_VALUES, seed: int = 0) -> l
     s = series.dropna()
     if len(s) > 20 * n:
         s = s.sample(20 * n, random_state=seed)
-    vals = pd.unique(s.astype(str).str.strip())
-    vals = [v for v in vals if v and v.lower() not in {"nan", "none", "n/a", "na", "null"}]
+    # plain Python strings, in order of first appearance (iterating a pandas array is slow)
+    texts = dict.fromkeys(v.strip() for v in s.astype(str).to_numpy(dtype=object))
+    vals = [v for v in texts if v and v.lower() not in {"nan", "none", "n/a", "na", "null"}]
     if len(vals) > n:
-        vals = list(pd.Series(vals).sample(n, random_state=seed))
+        vals = pd.Series(vals, dtype=object).sample(n, random_state=seed).tolist()
     return vals
 
 

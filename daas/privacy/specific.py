@@ -4,20 +4,28 @@ Emails, phone numbers, national ids with a check digit (and the US SSN's written
 numbers with a Luhn check identify a person on their own, so one of them anywhere is enough to
 stop a publication. `find(series)` returns, for each kind found, the rows holding it.
 
-How it stays fast on millions of rows: the column's distinct values are joined into one string
-(separated by NUL characters) and each pattern runs over that string once inside the regex
-engine. A first pass keeps only the values with an `@` or a run of six or more digits; the other
-patterns run over those candidates only, and check digits are validated on the matches alone.
-Bare digit strings (`52998224725`) are validated all at once as a matrix of digits with numpy;
-they count as ids when the column's name says so, or when at least half of the column's values
-are valid ids of that kind (a random 11-digit number passes the CPF check one time in 100).
+How it stays fast on millions of rows. The work is done once per distinct value
+(`pd.factorize`), in blocks of at most `BLOCK` values and `BLOCK_CHARS` characters, and mapped
+back to rows at the end. Cheap tests on each block's bytes come first, with numpy: which values
+hold an `@` (only those are searched for emails), which hold a candidate run of digits (the same
+test as `_CANDIDATE_RE`, exact on ASCII text), which are a bare number, which hold the telltale
+part of a written id or card number. Then each pattern runs once over the values that passed,
+joined into one string separated by NUL characters, inside the regex engine: `findall` with
+the pattern `NUL|P` lists the matches of P in order, interleaved with the separators, so counting
+separators gives the value each match is in, without a Python object per match. Check digits
+are validated on the matches alone; bare digit strings (`52998224725`) all at once as a matrix
+of digits with numpy.
+Bare ids count when the column's name says so, or when at least half of the column's values are
+valid ids of that kind (a random 11-digit number passes the CPF check one time in 100).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -29,6 +37,8 @@ PHONE = "phone"
 CARD = "card_number"
 SEP = "\x00"
 BARE_SHARE = 0.5  # share of a column's values that must be valid bare ids to flag the column
+BLOCK = 100_000  # distinct values scanned together: bounds the memory a scan adds
+BLOCK_CHARS = 4_000_000  # and their characters
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(
@@ -38,7 +48,7 @@ PHONE_RE = re.compile(
 _DECIMAL_RE = re.compile(r"^-?\d+\.\d+$")
 # A value is a candidate when it holds a run of seven or more digits and separators, or the
 # shape of a Mexican CURP or RFC (letters, six digits, three letters or digits); six digits are
-# enough in a column named for an id.
+# enough in a column named for an id. (`_CANDIDATE_SHAPES` says the same on bytes.)
 _MX = r"[A-Za-zÑñ&]{3}\d{6}[A-Za-z\d]{3}"
 _CANDIDATE_RE = re.compile(rf"\d[\d \t\-./()]{{6,}}|{_MX}")
 _HINTED_CANDIDATE_RE = re.compile(rf"\d[\d \t\-./()]{{5,}}|{_MX}")
@@ -48,8 +58,9 @@ CARD_RE = re.compile(
 )
 # a whole value made of 8 to 19 digits (surrounding blanks allowed)
 _BARE_RE = re.compile(r"(?<![^\x00])[ \t]*(\d{8,19})[ \t]*(?![^\x00])")
+_BARE_VALUE_RE = re.compile(r"(?<![^\x00])[ \t]*\d{8,19}[ \t]*(?![^\x00])")
 # a whole value without letters, when the name says phone: "5552013344", "312=944-8500"
-_LOOSE_PHONE_RE = re.compile(r"(?<![^\x00])([^\x00A-Za-z]{7,30})(?![^\x00])")
+_LOOSE_PHONE_RE = re.compile(r"(?<![^\x00])[^\x00A-Za-z]{7,30}(?![^\x00])")
 
 
 @dataclass
@@ -177,28 +188,172 @@ def bare_ids(values: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
+def digit_counts(texts: list[str]) -> np.ndarray:
+    """How many characters of each text are digits (`str.isdigit`), counted with numpy; only
+    texts with a character beyond ASCII (which may be a digit) are counted one by one."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    width = max(map(len, texts))
+    chars = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
+    counts = ((chars >= 48) & (chars <= 57)).sum(axis=1)
+    for i in np.flatnonzero((chars > 127).any(axis=1)).tolist():
+        counts[i] = sum(c.isdigit() for c in texts[i])
+    return counts
+
+
 # ---- the scan ----
 
 
+@functools.cache
+def _or_separator(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A separator or `pattern`: `findall` then lists both in the order of the text."""
+    assert not pattern.groups, pattern.pattern  # findall must return whole matches
+    return re.compile(f"{SEP}|(?:{pattern.pattern})", pattern.flags)
+
+
 class _Joined:
-    """Distinct values joined by NUL, with a way back from a match to its value."""
+    """Values joined by NUL, with the way back from a match to the value holding it.
 
-    def __init__(self, values: list[str]) -> None:
+    `index` says where each value sits in the block. A value holding a NUL itself is split
+    in pieces by it (as it always was for the patterns); `owner` maps pieces to values.
+    """
+
+    def __init__(self, values: list[str], index: np.ndarray) -> None:
         self.values = values
+        self.index = index
         self.text = SEP.join(values)
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        self.starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        self.owner: np.ndarray | None = None
+        if self.text.count(SEP) != len(values) - 1:
+            counts = [v.count(SEP) + 1 for v in values]
+            self.owner = np.repeat(np.arange(len(values)), counts)
 
-    def owners(self, positions: Iterable[int]) -> np.ndarray:
-        pos = np.fromiter(positions, dtype=np.int64)
-        return np.searchsorted(self.starts, pos, side="right") - 1
+    def __len__(self) -> int:
+        return len(self.values)
 
-    def matches(self, pattern: re.Pattern[str]) -> Iterable[tuple[int, re.Match[str]]]:
+    def subset(self, local: np.ndarray) -> _Joined:
+        """The values at these positions (a boolean mask or positions)."""
+        idx = np.flatnonzero(local) if local.dtype == bool else local
+        return _Joined([self.values[i] for i in idx.tolist()], self.index[idx])
+
+    def _values_of(self, pieces: np.ndarray) -> np.ndarray:
+        return pieces if self.owner is None else self.owner[pieces]
+
+    def find(self, pattern: re.Pattern[str]) -> tuple[np.ndarray, list[str]]:
+        """Every match of `pattern`: the position of the value holding it, and its text."""
+        if not self.values:
+            return np.zeros(0, dtype=np.int64), []
+        items = _or_separator(pattern).findall(self.text)
+        seps = np.fromiter(map(SEP.__eq__, items), dtype=bool, count=len(items))
+        pieces = np.cumsum(seps)[~seps]
+        return self._values_of(pieces), list(compress(items, (~seps).tolist()))
+
+    def holding(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """Positions of the values holding at least one match of `pattern`."""
+        owners = self.find(pattern)[0]  # in the order of the text
+        return owners[np.append(True, owners[1:] != owners[:-1])] if len(owners) else owners
+
+    def matches(self, pattern: re.Pattern[str]) -> list[tuple[int, re.Match[str]]]:
+        """Each match object with the position of its value (for the few that need one)."""
         found = list(pattern.finditer(self.text))
-        owners = self.owners(m.start() for m in found)
-        return zip(owners.tolist(), found, strict=True)
+        if not found:
+            return []
+        pieces = self.values if self.owner is None else self.text.split(SEP)
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        pos = np.fromiter((m.start() for m in found), dtype=np.int64, count=len(found))
+        owners = self._values_of(np.searchsorted(starts, pos, side="right") - 1)
+        return list(zip(owners.tolist(), found, strict=True))
+
+    def prefilter(self, hinted: bool) -> dict[str, np.ndarray]:
+        """Per value, what it may hold, from its UTF-8 bytes, where NUL, `@`, ASCII letters,
+        digits and punctuation are single bytes:
+        - `at`: an `@` (emails);
+        - `wide`: a character beyond ASCII (a digit or letter of another script may match
+          `\\d` or a case-insensitive letter): such values always go through the patterns;
+        - `candidate`: what `_CANDIDATE_RE` (`_HINTED_CANDIDATE_RE`) finds, exactly, on ASCII;
+        - `bare`: nothing but 8 or more digits and blanks (`_BARE_VALUE_RE`);
+        - `written`: the telltale part of a written id or card number (`_WRITTEN_SHAPES`).
+        """
+        n = len(self.values)
+        if self.owner is not None or set(nid.VALIDATORS) - set(_WRITTEN_SHAPES):
+            return dict.fromkeys(("at", "wide", "candidate", "bare", "written"), np.ones(n, bool))
+        raw = np.frombuffer(self.text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        starts = np.concatenate([[0], np.flatnonzero(raw == 0) + 1])
+        empty = np.append(starts[1:] - 1, len(raw)) == starts
+
+        def per_value(mask: np.ndarray) -> np.ndarray:
+            sums = np.add.reduceat(np.append(mask, False).view(np.uint8), starts, dtype=np.int64)
+            return np.where(empty, 0, sums) > 0
+
+        wide = per_value(raw >= 128)
+        classes = _byte_classes(raw)
+        candidate = _CANDIDATE_SHAPES[1 if hinted else 0]
+        other = ~classes["d"] & (raw != 32) & (raw != 9) & (raw != 0)
+        return {
+            "at": per_value(raw == 64),
+            "wide": wide,
+            "candidate": per_value(_shapes_at(classes, candidate)) | wide,
+            "bare": wide | ~per_value(other) & per_value(_shapes_at(classes, ["dddddddd"])),
+            "written": per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
+        }
 
 
+def _ahead(mask: np.ndarray, k: int) -> np.ndarray:
+    """`mask[i + k]` at each position i (False past the end)."""
+    out = np.zeros_like(mask)
+    if k < len(mask):
+        out[: len(mask) - k] = mask[k:]
+    return out
+
+
+# What every written id and card number holds, as a shape of bytes from the position where it
+# starts (d: a digit, L: a letter or &, S: a space or dash, C: a digit, blank or one of -./()).
+# A kind without an entry here turns the tests off (every value goes through the patterns).
+_WRITTEN_SHAPES = {
+    "us_ssn": "-dd-",  # 123-45-6789
+    "ar_cuit": "-dddddddd-",  # 20-26756539-3
+    "br_cpf": ".ddd",  # 529.982.247-25, and the others written with dots
+    "br_cnpj": ".ddd",
+    "cl_rut": ".ddd",
+    "ar_dni": ".ddd",
+    "co_cedula": ".ddd",
+    "mx_curp": "Ldddddd",  # BOXW310820HNERXN09, GODE561231GR8
+    "mx_rfc": "Ldddddd",
+    "card": "ddddSdddd",  # 4111 1111 1111 1111
+}
+# `_CANDIDATE_RE` and `_HINTED_CANDIDATE_RE` as shapes (A: an ASCII letter or digit)
+_MX_SHAPE = "LLLddddddAAA"
+_CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
+
+
+def _byte_classes(raw: np.ndarray) -> dict[str, np.ndarray]:
+    digit = (raw >= 48) & (raw <= 57)
+    lower = raw | 32
+    letter = (lower >= 97) & (lower <= 122)
+    dash = raw == 45
+    return {
+        "d": digit,
+        "-": dash,
+        ".": raw == 46,
+        "L": letter | (raw == 38),
+        "S": (raw == 32) | dash,
+        "A": letter | digit,
+        "C": digit | np.isin(raw, np.frombuffer(b" \t-./()", dtype=np.uint8)),
+    }
+
+
+def _shapes_at(classes: dict[str, np.ndarray], shapes: Iterable[str]) -> np.ndarray:
+    """Positions where one of `shapes` starts."""
+    out = np.zeros(len(classes["d"]), dtype=bool)
+    for shape in set(shapes):
+        hit = classes[shape[0]].copy()
+        for k, c in enumerate(shape[1:], 1):
+            hit &= _ahead(classes[c], k)
+        out |= hit
+    return out
+
+
+@functools.cache
 def _combined(hinted: frozenset[str]) -> re.Pattern[str]:
     """One pattern for every written id and card number (one pass over the text)."""
     parts = [
@@ -224,57 +379,135 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, [str(u) for u in np.asarray(uniques, dtype=object)]
 
 
-def _kind_hits(values: list[str], hinted: frozenset[str], phone_named: bool) -> dict[str, set]:
-    """Kind -> indices into `values` holding it (bare ids: every valid one, judged later)."""
-    hits: dict[str, set[int]] = {}
-    joined = _Joined(values)
-    if "@" in joined.text:
-        ats = joined.owners(m.start() for m in re.finditer("@", joined.text))
-        for i in np.unique(ats).tolist():
-            if EMAIL_RE.search(values[i]):
-                hits.setdefault(EMAIL, set()).add(i)
-    candidate = _HINTED_CANDIDATE_RE if hinted else _CANDIDATE_RE
-    cand = np.unique(joined.owners(m.start() for m in candidate.finditer(joined.text)))
-    if not len(cand):
-        return hits
-    sub = _Joined([values[i] for i in cand.tolist()])
-    back = cand.tolist()
+def _valid(kind: str, text: str) -> bool:
+    """The national-id check of `kind`; a character its check digit cannot be computed from
+    (a digit from another script matches `\\d`) means it is not such an id."""
+    try:
+        return nid.VALIDATORS[kind][0](text)
+    except ValueError:
+        return False
 
-    def add(kind: str, i: int) -> None:
-        hits.setdefault(kind, set()).add(back[i])
 
-    card_spans: list[tuple[int, int]] = []  # card-shaped numbers are not phone numbers
-    bare: list[tuple[int, str]] = []
-    for i, m in sub.matches(_combined(hinted)):
-        kind = m.lastgroup or ""
+class _Found:
+    """Kind -> positions (in the block) of the values holding it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.parts: dict[str, list[np.ndarray]] = {}
+
+    def add(self, kind: str, positions: np.ndarray | list[int]) -> None:
+        positions = np.asarray(positions, dtype=np.int64)
+        if len(positions):
+            self.parts.setdefault(kind, []).append(positions)
+
+    def mask(self, *kinds: str) -> np.ndarray:
+        out = np.zeros(self.size, dtype=bool)
+        for kind in kinds:
+            for positions in self.parts.get(kind, []):
+                out[positions] = True
+        return out
+
+    def result(self) -> dict[str, np.ndarray]:
+        return {k: np.flatnonzero(self.mask(k)) for k in self.parts}
+
+
+def _emails(whole: _Joined, has_at: np.ndarray, found: _Found) -> None:
+    sub = whole.subset(has_at)
+    found.add(EMAIL, sub.index[sub.holding(EMAIL_RE)])
+
+
+def _written(
+    cand: _Joined, flags: dict[str, np.ndarray], hinted: frozenset[str], found: _Found
+) -> tuple[list, set[int]]:
+    """Written ids and card numbers in the candidates; returns the bare numbers found (value
+    position, digits) and the positions of values holding a card-shaped number."""
+    bare_pos, bare_texts = [], []
+    rest = cand
+    if cand.owner is None:  # a whole value of digits: the combined pattern's `bare` branch
+        maybe = cand.subset(flags["bare"][cand.index])
+        own, texts = maybe.find(_BARE_VALUE_RE)
+        bare_pos, bare_texts = maybe.index[own].tolist(), [t.strip() for t in texts]
+        keep = flags["written"][cand.index]
+        keep[np.isin(cand.index, maybe.index[own])] = False
+        rest = cand.subset(keep)
+    cards: set[int] = set()
+    for i, m in rest.matches(_combined(hinted)):
+        kind, at = m.lastgroup or "", int(rest.index[i])
         if kind == "bare":
-            bare.append((i, m.group(kind).strip()))
+            bare_pos.append(at)
+            bare_texts.append(m.group(kind).strip())
         elif kind == "card":
-            card_spans.append(m.span())
+            cards.add(at)
             if is_card_number(m.group()):
-                add(CARD, i)
-        elif nid.VALIDATORS[kind][0](m.group().upper()):
-            add(f"id:{kind}", i)
-    phones = list(sub.matches(PHONE_RE))
+                found.add(CARD, [at])
+        elif _valid(kind, m.group().upper()):
+            found.add(f"id:{kind}", [at])
+    return list(zip(bare_pos, bare_texts, strict=True)), cards
+
+
+def _phones(cand: _Joined, cards: set[int], hinted: frozenset[str], found: _Found) -> None:
+    """Phone numbers; a phone-shaped part of a card-shaped number is not one."""
+    in_card = np.isin(cand.index, np.fromiter(cards, dtype=np.int64, count=len(cards)))
+    bulk = cand.subset(~in_card)
+    own, texts = bulk.find(PHONE_RE)
+    found.add(PHONE, bulk.index[own[phone_like(texts)]])
+    if not in_card.any():
+        return
+    few = cand.subset(in_card)
+    spans = [(i, m.span()) for i, m in few.matches(_combined(hinted)) if m.lastgroup == "card"]
+    phones = few.matches(PHONE_RE)
     ok = phone_like([m.group() for _, m in phones])
     for (i, m), good in zip(phones, ok.tolist(), strict=True):
-        if good and not any(a <= m.start() < b for a, b in card_spans):
-            add(PHONE, i)
+        if good and not any(j == i and a <= m.start() < b for j, (a, b) in spans):
+            found.add(PHONE, [few.index[i]])
+
+
+def _loose_phones(cand: _Joined, found: _Found) -> None:
+    """A whole value of 7 to 15 digits without letters, in a column named for phones."""
+    rest = cand.subset(~found.mask(PHONE)[cand.index])
+    own, texts = rest.find(_LOOSE_PHONE_RE)
+    counts = digit_counts(texts)
+    found.add(PHONE, rest.index[own[(counts >= 7) & (counts <= 15)]])
+
+
+def _block_hits(values: list[str], hinted: frozenset[str], phone_named: bool) -> dict:
+    """Kind -> positions in `values` holding it (bare ids: every valid one, judged later)."""
+    found = _Found(len(values))
+    whole = _Joined(values, np.arange(len(values)))
+    flags = whole.prefilter(bool(hinted))
+    if flags["at"].any():
+        _emails(whole, flags["at"], found)
+    is_cand = flags["candidate"] & ~flags["wide"]  # exact on ASCII values
+    wide = whole.subset(flags["candidate"] & flags["wide"])
+    is_cand[wide.index[wide.holding(_HINTED_CANDIDATE_RE if hinted else _CANDIDATE_RE)]] = True
+    cand = whole.subset(is_cand)
+    del whole, wide
+    if not len(cand):
+        return found.result()
+    bare, cards = _written(cand, flags, hinted, found)
+    _phones(cand, cards, hinted, found)
     if phone_named:
-        for i, m in sub.matches(_LOOSE_PHONE_RE):
-            if 7 <= sum(c.isdigit() for c in m.group(1)) <= 15:
-                add(PHONE, i)
-    for kind in hinted:  # a bare number, all the value
-        check = nid.VALIDATORS[kind][0]
-        for i, v in enumerate(sub.values):
-            if check(v):
-                add(f"id:{kind}", i)
+        _loose_phones(cand, found)
     if bare:
+        positions = np.array([i for i, _ in bare], dtype=np.int64)
         for kind, mask in bare_ids([v for _, v in bare]).items():
-            for (i, _), ok in zip(bare, mask.tolist(), strict=True):
-                if ok:
-                    add("bare:" + kind, i)
-    return hits
+            found.add("bare:" + kind, positions[mask])
+    for kind in sorted(hinted):  # a bare number, all the value
+        done = found.mask(f"id:{kind}", f"bare:id:{kind}")
+        todo = np.flatnonzero(~done[cand.index]).tolist()
+        found.add(f"id:{kind}", [cand.index[i] for i in todo if _valid(kind, cand.values[i])])
+    return found.result()
+
+
+def _blocks(values: list[str]) -> Iterable[tuple[int, int]]:
+    """Slices of `values` of at most `BLOCK` values and about `BLOCK_CHARS` characters."""
+    ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
+    lo = 0
+    while lo < len(values):
+        by_chars = int(np.searchsorted(ends, ends[lo] + BLOCK_CHARS, side="right"))
+        hi = min(len(values), lo + BLOCK, max(lo + 1, by_chars))
+        yield lo, hi
+        lo = hi
 
 
 def find(
@@ -290,12 +523,18 @@ def find(
     codes, values = _distinct(series)
     if not values:
         return {}
-    found = _kind_hits(values, hinted, phone_named)
+    found: dict[str, list[np.ndarray]] = {}
+    for lo, hi in _blocks(values):
+        hits = _block_hits(values[lo:hi], hinted, phone_named)
+        for key, positions in hits.items():
+            found.setdefault(key, []).append(positions + lo)
     filled = int((codes >= 0).sum())
     out: dict[str, Hits] = {}
-    for key, idx in sorted(found.items()):
+    for key in sorted(found):
         kind = key.removeprefix("bare:")
-        rows = np.flatnonzero(np.isin(codes, np.fromiter(idx, dtype=np.int64)))
+        holds = np.zeros(len(values) + 1, dtype=bool)  # the last slot stands for blanks (-1)
+        holds[np.concatenate(found[key])] = True
+        rows = np.flatnonzero(holds[codes])
         if key.startswith("bare:") and kind[3:] not in hinted and len(rows) < BARE_SHARE * filled:
             continue  # a few numbers that happen to pass a check digit: chance, not ids
         first = values[codes[rows[0]]]

@@ -43,7 +43,7 @@ class DaasError(Exception):
             path,
             "",
             _("{what} has not been computed for this city").format(what=_(what)),
-            _("run `daas city build --city {slug}` (or `make book`) first").format(slug=slug),
+            _("run `daas city build --city {slug}` first").format(slug=slug),
             exit_code=1,
         )
 

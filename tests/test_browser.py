@@ -1,6 +1,7 @@
 """Every built page of every language in headless Chromium with the network blocked: charts and
-widgets render (charts within the 2 s budget), no request leaves the machine, the console stays
-free of errors, and axe-core finds no serious or critical accessibility violation."""
+widgets render, no request leaves the machine, the console stays free of errors, and axe-core
+finds no serious or critical accessibility violation. (How fast charts draw is measured by
+`benchmarks/chart_render.py`, against its 2 s budget.)"""
 
 from __future__ import annotations
 
@@ -27,10 +28,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-RENDER_TIMEOUT_MS = 10_000
-CHART_BUDGET_MS = 2_000  # every chart drawn within 2 s of the load event
+RENDER_TIMEOUT_MS = 10_000  # a chart not drawn by then is broken, not slow
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-RENDER_TIMES: dict[str, float] = {}
 PAGE_BUDGET = 1.5 * 1024 * 1024  # bytes fetched on a cold load, beyond the shared bundles
 SHARED_BUNDLES = ("/_static/vendor/vega-offline.js", "/_static/vendor/widgets/embed.js")
 WEIGHTS: dict[str, tuple[int, int]] = {}  # page: (bytes beyond the shared bundles, all bytes)
@@ -54,17 +53,13 @@ AXE_RUN = """async () => {
 
 
 @pytest.fixture(scope="module", autouse=True)
-def chart_render_report() -> Iterator[None]:
-    """After the page tests: print the slowest page's chart render time."""
+def weight_report() -> Iterator[None]:
+    """After the page tests: print the heaviest page."""
     yield
     if WEIGHTS:
         page, (own, total) = max(WEIGHTS.items(), key=lambda kv: kv[1][0])
         print(f"\nheaviest page (fetched by the browser): {page} {own / 2**20:.2f} MB beyond the "
               f"shared bundles, {total / 2**20:.2f} MB in all; {len(WEIGHTS)} pages")  # fmt: skip
-    if RENDER_TIMES:
-        page, ms = max(RENDER_TIMES.items(), key=lambda kv: kv[1])
-        print(f"\nslowest charts: {page} {ms:.0f} ms after load (budget {CHART_BUDGET_MS} ms); "
-              f"{len(RENDER_TIMES)} pages with charts")  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +75,8 @@ def base_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test` to install it"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -91,7 +85,13 @@ def _is_local(url: str, base_url: str) -> bool:
     return url.startswith((base_url, "data:", "blob:", "about:"))
 
 
-def _offline_page(browser: Browser, base_url: str, locale: str = "en-US"):
+def launch(p) -> Browser:
+    """Debian's Chromium, headless, with the flags that keep it off the network."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test` to install it"
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+def offline_page(browser: Browser, base_url: str, locale: str = "en-US"):
     blocked: list[str] = []
     errors: list[str] = []
     ctx = browser.new_context(locale=locale)
@@ -113,7 +113,7 @@ def _offline_page(browser: Browser, base_url: str, locale: str = "en-US"):
     return ctx, pg, blocked, errors
 
 
-def _charts_render_ms(pg: Page) -> tuple[int, float]:
+def charts_render_ms(pg: Page) -> tuple[int, float]:
     """How many charts the page has, and ms from the load event until all are drawn."""
     n = pg.evaluate("document.querySelectorAll('div[id^=\"altair-viz\"]').length")
     if not n:
@@ -134,14 +134,13 @@ def _charts_render_ms(pg: Page) -> tuple[int, float]:
 def test_page_renders_offline_and_accessibly(
     browser: Browser, base_url: str, lang: str, page: str
 ) -> None:
-    ctx, pg, blocked, errors = _offline_page(browser, base_url)
+    ctx, pg, blocked, errors = offline_page(browser, base_url)
     pg.goto(f"{base_url}{lang}/{page}", wait_until="load")
     if page == "index.html":  # the language's root sends readers on to the book's first page
         pg.wait_for_url(f"**/{lang}/book/index.html")
         pg.wait_for_load_state("load")
-    n_charts, ms = _charts_render_ms(pg)
+    n_charts, _ = charts_render_ms(pg)  # raises when a chart is not drawn
     if n_charts:
-        RENDER_TIMES[f"{lang}/{page}"] = ms
         labels = pg.evaluate("""() => [...document.querySelectorAll('div[id^="altair-viz"]')]
             .map(d => (d.querySelector('[aria-label]') || d).getAttribute('aria-label'))""")
         assert all(labels), f"a chart has no text alternative: {labels}"
@@ -161,7 +160,6 @@ def test_page_renders_offline_and_accessibly(
     assert blocked == []
     assert errors == []
     assert violations == [], f"{lang}/{page}: " + "\n".join(violations)
-    assert ms <= CHART_BUDGET_MS, f"charts on {lang}/{page} took {ms:.0f} ms after load"
     assert own <= PAGE_BUDGET, f"{lang}/{page} fetched {own / 2**20:.2f} MB beyond the bundles"
     if page == "book/city-profile.html":
         assert n_charts >= 1 and n_views >= 1, "the example page lost its chart or widget"
@@ -171,7 +169,7 @@ def test_page_renders_offline_and_accessibly(
 def test_root_page_picks_the_browser_language(browser: Browser, base_url: str, locale: str) -> None:
     built = site_languages()
     want = locale[:2] if locale[:2] in built else built[0]
-    ctx, pg, blocked, errors = _offline_page(browser, base_url, locale)
+    ctx, pg, blocked, errors = offline_page(browser, base_url, locale)
     pg.goto(base_url, wait_until="load")
     pg.wait_for_url(f"**/{want}/book/index.html")
     pg.add_script_tag(path=str(AXE))

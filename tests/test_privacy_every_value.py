@@ -191,3 +191,54 @@ def test_real_311_phones_in_free_text_are_still_flagged() -> None:
     assert boston.about == "people" and boston.k_anonymity == 1
     location = next(c for c in boston.columns if c.name == "location")
     assert "person_name" not in location.pii and "street_address" in location.pii
+
+
+TRICKY = [
+    "Call 555-201-3344 or write to ana@example.org",
+    "Card 4111 1111 1111 1111, phone (555) 201-3344",
+    "52998224725",
+    "  11222333000181 ",
+    "Seen 2024-03-05, file 48213, unit 12",
+    "CPF 529.982.247-25\x00and 123-45-6789",  # a NUL inside a value
+    "٥٥٥-٢٠١-٣٣٤٤",  # digits of another script
+    "GODE561231G٣8",  # an RFC shape whose check character cannot be computed
+    "BOXW310820HNERXN09",
+    "no identifiers here",
+    "",
+]
+
+
+def _rows(found: dict[str, specific.Hits]) -> dict[str, list[int]]:
+    return {kind: hits.rows.tolist() for kind, hits in found.items()}
+
+
+def test_blocks_and_joined_values_do_not_change_what_is_found(monkeypatch) -> None:
+    series = pd.Series(TRICKY * 3 + [None], dtype=object)
+    whole = _rows(specific.find(series, {"br_cpf"}, phone_named=True))
+    monkeypatch.setattr(specific, "BLOCK", 2)
+    monkeypatch.setattr(specific, "BLOCK_CHARS", 10)
+    assert _rows(specific.find(series, {"br_cpf"}, phone_named=True)) == whole
+    one_by_one: dict[str, list[int]] = {}
+    for row, value in enumerate(series):
+        for kind in specific.find(pd.Series([value]), {"br_cpf"}, phone_named=True):
+            one_by_one.setdefault(kind, []).append(row)
+    # a bare CNPJ the name does not hint at counts alone, not in 3 of 34 values (BARE_SHARE)
+    assert one_by_one.pop("id:br_cnpj") == [3, 14, 25] and "id:br_cnpj" not in whole
+    assert whole == one_by_one
+    assert {"email", "phone", "card_number", "id:br_cpf", "id:us_ssn"} <= set(whole)
+    assert whole["id:us_ssn"] == [5, 16, 27] and 7 not in whole.get("id:mx_rfc", [])
+
+
+def test_every_written_id_has_a_byte_shape_that_lets_it_through() -> None:
+    assert set(nid.VALIDATORS) <= set(specific._WRITTEN_SHAPES)
+    written = ["123-45-6789", "529.982.247-25", "11.222.333/0001-81", "BOXW310820HNERXN09"]
+    written += ["GODE561231GR8", "20-26756539-3", "12.345.678-5", "4111 1111 1111 1111"]
+    written += ["3782 822463 10005", "x 1.234.567.890 y"]
+    joined = specific._Joined([*written, "Seen 2024-03-05", "(555) 201-3344"], np.arange(12))
+    flags = joined.prefilter(True, ["written", "candidate"])
+    assert flags["written"].tolist() == [True] * 10 + [False, False]
+    assert flags["candidate"].all()
+
+
+def test_a_digit_from_another_script_in_an_id_shape_does_not_stop_the_scan() -> None:
+    assert scan_column(pd.Series(["GODE561231G٣8"] * 3), "rfc").pii == []

@@ -264,7 +264,7 @@ class _Joined:
         owners = self._values_of(np.searchsorted(starts, pos, side="right") - 1)
         return list(zip(owners.tolist(), found, strict=True))
 
-    def prefilter(self, hinted: bool) -> dict[str, np.ndarray]:
+    def prefilter(self, hinted: bool, which: Iterable[str]) -> dict[str, np.ndarray]:
         """Per value, what it may hold, from its UTF-8 bytes, where NUL, `@`, ASCII letters,
         digits and punctuation are single bytes:
         - `at`: an `@` (emails);
@@ -274,9 +274,9 @@ class _Joined:
         - `bare`: nothing but 8 or more digits and blanks (`_BARE_VALUE_RE`);
         - `written`: the telltale part of a written id or card number (`_WRITTEN_SHAPES`).
         """
-        n = len(self.values)
+        n, which = len(self.values), set(which)
         if self.owner is not None or set(nid.VALIDATORS) - set(_WRITTEN_SHAPES):
-            return dict.fromkeys(("at", "wide", "candidate", "bare", "written"), np.ones(n, bool))
+            return dict.fromkeys(which, np.ones(n, dtype=bool))
         raw = np.frombuffer(self.text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         starts = np.concatenate([[0], np.flatnonzero(raw == 0) + 1])
         empty = np.append(starts[1:] - 1, len(raw)) == starts
@@ -287,15 +287,18 @@ class _Joined:
 
         wide = per_value(raw >= 128)
         classes = _byte_classes(raw)
-        candidate = _CANDIDATE_SHAPES[1 if hinted else 0]
-        other = ~classes["d"] & (raw != 32) & (raw != 9) & (raw != 0)
-        return {
-            "at": per_value(raw == 64),
-            "wide": wide,
-            "candidate": per_value(_shapes_at(classes, candidate)) | wide,
-            "bare": wide | ~per_value(other) & per_value(_shapes_at(classes, ["dddddddd"])),
-            "written": per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
+        tests = {
+            "at": lambda: per_value(raw == 64),
+            "wide": lambda: wide,
+            "candidate": lambda: per_value(_shapes_at(classes, _CANDIDATE_SHAPES[hinted])) | wide,
+            "bare": lambda: (
+                wide
+                | ~per_value(~classes["d"] & (raw != 32) & (raw != 9) & (raw != 0))
+                & per_value(_shapes_at(classes, ["dddddddd"]))
+            ),
+            "written": lambda: per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
         }
+        return {name: tests[name]() for name in which}
 
 
 def _ahead(mask: np.ndarray, k: int) -> np.ndarray:
@@ -306,20 +309,22 @@ def _ahead(mask: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-# What every written id and card number holds, as a shape of bytes from the position where it
-# starts (d: a digit, L: a letter or &, S: a space or dash, C: a digit, blank or one of -./()).
-# A kind without an entry here turns the tests off (every value goes through the patterns).
+# What every written id and card number holds, as a shape of bytes (d: a digit, L: a letter or
+# &, A: a letter or digit, S: a space or dash, C: a digit, blank or one of -./(); other
+# characters stand for themselves): the patterns of `national_ids.VALIDATORS` and `CARD_RE`
+# without their optional parts. A kind without an entry here turns the tests off (every value
+# then goes through the patterns).
 _WRITTEN_SHAPES = {
-    "us_ssn": "-dd-",  # 123-45-6789
-    "ar_cuit": "-dddddddd-",  # 20-26756539-3
-    "br_cpf": ".ddd",  # 529.982.247-25, and the others written with dots
-    "br_cnpj": ".ddd",
-    "cl_rut": ".ddd",
-    "ar_dni": ".ddd",
-    "co_cedula": ".ddd",
-    "mx_curp": "Ldddddd",  # BOXW310820HNERXN09, GODE561231GR8
-    "mx_rfc": "Ldddddd",
-    "card": "ddddSdddd",  # 4111 1111 1111 1111
+    "us_ssn": "ddd-dd-dddd",  # 123-45-6789
+    "br_cpf": "ddd.ddd.ddd-dd",  # 529.982.247-25
+    "br_cnpj": "dd.ddd.ddd/dddd-dd",  # 11.222.333/0001-81
+    "mx_curp": "LLLLdddddd",  # BOXW310820HNERXN09
+    "mx_rfc": "LLLdddddd",  # GODE561231GR8
+    "ar_cuit": "dd-dddddddd-d",  # 20-26756539-3
+    "cl_rut": "d.ddd.ddd-",  # 12.345.678-5
+    "ar_dni": "d.ddd.ddd",  # 12.345.678
+    "co_cedula": "d.ddd.ddd",  # 1.234.567.890
+    "card": "ddddSdddd",  # 4111 1111 1111 1111, 3782 822463 10005
 }
 # `_CANDIDATE_RE` and `_HINTED_CANDIDATE_RE` as shapes (A: an ASCII letter or digit)
 _MX_SHAPE = "LLLddddddAAA"
@@ -335,6 +340,7 @@ def _byte_classes(raw: np.ndarray) -> dict[str, np.ndarray]:
         "d": digit,
         "-": dash,
         ".": raw == 46,
+        "/": raw == 47,
         "L": letter | (raw == 38),
         "S": (raw == 32) | dash,
         "A": letter | digit,
@@ -416,19 +422,18 @@ def _emails(whole: _Joined, has_at: np.ndarray, found: _Found) -> None:
     found.add(EMAIL, sub.index[sub.holding(EMAIL_RE)])
 
 
-def _written(
-    cand: _Joined, flags: dict[str, np.ndarray], hinted: frozenset[str], found: _Found
-) -> tuple[list, set[int]]:
+def _written(cand: _Joined, hinted: frozenset[str], found: _Found) -> tuple[list, set[int]]:
     """Written ids and card numbers in the candidates; returns the bare numbers found (value
     position, digits) and the positions of values holding a card-shaped number."""
     bare_pos, bare_texts = [], []
     rest = cand
     if cand.owner is None:  # a whole value of digits: the combined pattern's `bare` branch
-        maybe = cand.subset(flags["bare"][cand.index])
-        own, texts = maybe.find(_BARE_VALUE_RE)
-        bare_pos, bare_texts = maybe.index[own].tolist(), [t.strip() for t in texts]
-        keep = flags["written"][cand.index]
-        keep[np.isin(cand.index, maybe.index[own])] = False
+        flags = cand.prefilter(bool(hinted), ("bare", "written"))
+        maybe = np.flatnonzero(flags["bare"])
+        own, texts = cand.subset(maybe).find(_BARE_VALUE_RE)
+        bare_pos, bare_texts = cand.index[maybe[own]].tolist(), [t.strip() for t in texts]
+        keep = flags["written"].copy()
+        keep[maybe[own]] = False
         rest = cand.subset(keep)
     cards: set[int] = set()
     for i, m in rest.matches(_combined(hinted)):
@@ -474,7 +479,7 @@ def _block_hits(values: list[str], hinted: frozenset[str], phone_named: bool) ->
     """Kind -> positions in `values` holding it (bare ids: every valid one, judged later)."""
     found = _Found(len(values))
     whole = _Joined(values, np.arange(len(values)))
-    flags = whole.prefilter(bool(hinted))
+    flags = whole.prefilter(bool(hinted), ("at", "wide", "candidate"))
     if flags["at"].any():
         _emails(whole, flags["at"], found)
     is_cand = flags["candidate"] & ~flags["wide"]  # exact on ASCII values
@@ -484,7 +489,7 @@ def _block_hits(values: list[str], hinted: frozenset[str], phone_named: bool) ->
     del whole, wide
     if not len(cand):
         return found.result()
-    bare, cards = _written(cand, flags, hinted, found)
+    bare, cards = _written(cand, hinted, found)
     _phones(cand, cards, hinted, found)
     if phone_named:
         _loose_phones(cand, found)

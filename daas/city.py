@@ -203,6 +203,11 @@ class City(_Strict):
         """Today, or the fictional city's `reference_date`."""
         return self.reference_date or date.today()
 
+    def has_beacon(self) -> bool:
+        """Whether the city has a Beacon to build and show: its own sources, or the kit's sample
+        for a fictional city (a real city never gets made-up numbers)."""
+        return self.fictional or bool(self.beacon and self.beacon.sources)
+
     @field_validator("ethics_answers")
     @classmethod
     def _ethics_inside_repo(cls, v: str | None) -> str | None:

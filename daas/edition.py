@@ -77,16 +77,11 @@ def _without(node, files: frozenset[str]):
     return node
 
 
-def has_beacon(city: City) -> bool:
-    """Whether the city has a Beacon to show: its sources, or the sample of a fictional city."""
-    return city.fictional or bool(city.beacon and city.beacon.sources)
-
-
 def variant(city: City) -> Variant:
     """The city's edition as a book variant."""
     notebooks = executed_notebooks(city)
     toc = functools.partial(
-        edition_toc, notebooks=notebooks, lang=city.language, beacon=has_beacon(city)
+        edition_toc, notebooks=notebooks, lang=city.language, beacon=city.has_beacon()
     )
     return Variant(
         city.slug,

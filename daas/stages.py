@@ -23,7 +23,6 @@ from functools import cache
 from pathlib import Path
 
 from daas.city import City, load_city
-from daas.edition import has_beacon
 from daas.errors import DaasError
 from daas.i18n import N_, _
 from daas.io import atomic_write_text, locked
@@ -138,7 +137,7 @@ STAGES: tuple[Stage, ...] = (
         _beacon_inputs,
         _build_beacon,
         _out("beacon", "run.json"),
-        has_beacon,
+        City.has_beacon,
     ),
     Stage(
         "ethics",

@@ -32,7 +32,7 @@ def example_city() -> City:
 @pytest.fixture
 def city_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch copy of the cities/ and data/ folders, with DAAS_ROOT pointing at it."""
-    for name in ("cities", "data", "_config.yml"):
+    for name in ("cities", "data", "_config.yml", "_toc.yml"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, tmp_path / name)

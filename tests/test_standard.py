@@ -168,14 +168,16 @@ GOOD_RUN = {
     "freshness_days": 3,
     "rows_published": 412,
     "rows_suppressed": 6,
-    "pages": {"resident": True, "staff": True, "performance": True},
 }
 
 
 def _write_run(tree: Path, **changes: object) -> None:
+    """A run record and the data of the three pages it published."""
     path = tree / "_build" / "cities" / "port-mallory" / "beacon" / "run.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / "pages").mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({**GOOD_RUN, **changes}))
+    for page in ("resident", "staff", "performance"):
+        (path.parent / "pages" / f"{page}.json").write_text("{}")
 
 
 def _report(tree: Path) -> dict:
@@ -231,14 +233,41 @@ def test_a_failed_privacy_gate_turns_the_privacy_point_red(city_tree: Path) -> N
         ({"metadata_complete": 0.5}, "open-standards", "red"),
         ({"freshness_days": 60}, "reliable", "amber"),
         ({"status": "failed"}, "reliable", "red"),
-        ({"pages": {"resident": True, "staff": True, "performance": False}}, "performance", "red"),
-        ({"pages": {"resident": False, "staff": True, "performance": True}}, "easy-to-use", "red"),
     ],
 )
 def test_each_beacon_check_feeds_its_point(city_tree: Path, changes, point, rating) -> None:
     _write_run(city_tree, **changes)
     report = assess.assess(load_city("port-mallory"))
     assert next(p.rating for p in report.points if p.id == point) == rating
+
+
+def _page_rating(point: str) -> str:
+    report = assess.assess(load_city("port-mallory"))
+    return next(p.rating for p in report.points if p.id == point)
+
+
+@pytest.mark.parametrize(("page", "point"), [("performance", "performance"),
+                                             ("resident", "easy-to-use")])  # fmt: skip
+def test_published_pages_are_read_from_what_was_built(city_tree: Path, page, point) -> None:
+    """A page counts as published when the site lists it, its data was published and, once the
+    city's edition is built, the page is on it; never from a constant."""
+    _write_run(city_tree)
+    assert _page_rating(point) != "red"
+    beacon = city_tree / "_build" / "cities" / "port-mallory" / "beacon"
+    (beacon / "pages" / f"{page}.json").unlink()  # the run did not publish its data
+    assert _page_rating(point) == "red"
+    _write_run(city_tree)
+    site = city_tree / "_build" / "cities" / "port-mallory" / "site" / "book" / "beacon"
+    site.mkdir(parents=True)
+    others = {"resident", "staff", "performance"} - {page}
+    for other in others:  # the city's edition was built without the page
+        (site / f"{other}.html").write_text("<html></html>")
+    assert _page_rating(point) == "red"
+    (site / f"{page}.html").write_text("<html></html>")
+    assert _page_rating(point) != "red"
+    toc = city_tree / "_toc.yml"
+    toc.write_text(toc.read_text(encoding="utf-8").replace(f"book/beacon/{page}", "book/x"))
+    assert _page_rating(point) == "red"  # the site no longer lists it
 
 
 def test_without_a_beacon_run_automatic_points_cannot_be_green(city_tree: Path) -> None:

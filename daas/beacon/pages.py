@@ -20,8 +20,8 @@ from daas.i18n import N_, _
 
 def write_page_data(
     stage: Path, city: City, public: dict, results: list, statement: str, meta: dict
-) -> dict[str, bool]:
-    """Small JSON files the resident, staff and performance pages read."""
+) -> list[str]:
+    """Small JSON files the resident, staff and performance pages read; their names."""
     supply = public["neighbourhood_supply"]
     by_hood = supply.groupby("neighbourhood")[["units", "expiring_5y"]].sum().reset_index()
     resident = {
@@ -51,7 +51,52 @@ def write_page_data(
     }
     for name, obj in (("resident", resident), ("staff", staff), ("performance", performance)):
         publish.write_json(stage / "pages" / f"{name}.json", obj)
-    return {"resident": True, "staff": True, "performance": True}
+    return sorted(p.stem for p in (stage / "pages").glob("*.json"))
+
+
+# The Beacon's pages on the site, by the name of their data file.
+PAGE_FILES = {
+    "resident": "book/beacon/resident",
+    "staff": "book/beacon/staff",
+    "performance": "book/beacon/performance",
+}
+
+
+def published_pages(city: City) -> dict[str, bool]:
+    """Whether each Beacon page is published, from what was built: the page is in the site's
+    table of contents (a city's edition keeps it only when the city has a Beacon), its data
+    was published with the Beacon, and, once the city's edition has been built, the page is on
+    it. Read by the Standard assessment's automatic checks."""
+    from daas.paths import city_build_dir, repo_root
+
+    toc = set(_toc_files(repo_root() / "_toc.yml"))
+    data = records.output_dir(city.slug) / "pages"
+    edition = city_build_dir(city.slug) / "site"
+    return {
+        page: city.has_beacon()
+        and doc in toc
+        and (data / f"{page}.json").exists()
+        and (not edition.exists() or (edition / f"{doc}.html").exists())
+        for page, doc in PAGE_FILES.items()
+    }
+
+
+def _toc_files(path: Path) -> list[str]:
+    """Every page a Jupyter Book `_toc.yml` lists (its root included)."""
+    import yaml
+
+    def walk(node: object) -> list[str]:
+        if isinstance(node, dict):
+            own = [str(node["file"])] if "file" in node else []
+            return own + [f for v in node.values() for f in walk(v)]
+        if isinstance(node, list):
+            return [f for item in node for f in walk(item)]
+        return []
+
+    if not path.exists():
+        return []
+    toc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(toc["root"])] * ("root" in toc) + walk(toc)
 
 
 def published_run(city: City) -> dict:

@@ -72,6 +72,6 @@ def empty_record(slug: str, started: str) -> dict:
         "freshness_days": 0,
         "rows_published": 0,
         "rows_suppressed": 0,
-        "pages": {"resident": False, "staff": False, "performance": False},
+        "pages": [],  # the page data files the run wrote
         "public_columns": [],  # columns declared to hold buildings' addresses or names
     }

@@ -277,9 +277,11 @@ def _capability_html(c: state.Capability | None) -> str:
 
 
 def _figures(b: Briefing) -> list[tuple[str, str]]:
+    from daas.beacon.pages import published_pages
+
     run = b.beacon.published or {}
     low = b.beacon.lowest_quality()
-    pages = [k for k, v in (run.get("pages") or {}).items() if v]
+    pages = [k for k, v in published_pages(b.city).items() if v] if b.beacon.published else []
     gate = (run.get("privacy_gate") or {}).get("passed")
     return [
         (_("Rows of data published"), number(int(run.get("rows_published", 0)))),

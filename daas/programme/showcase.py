@@ -93,6 +93,8 @@ def team_text(city: City) -> dict[str, str | None]:
 
 
 def _built_facts(city: City, run: dict | None) -> list[str]:
+    from daas.beacon.pages import published_pages
+
     b = city.beacon
     out = []
     if b is not None:
@@ -107,7 +109,7 @@ def _built_facts(city: City, run: dict | None) -> list[str]:
                 when=_(FREQUENCIES[b.update_frequency]),
             )
         )
-    if run and all((run.get("pages") or {}).values()):
+    if run and all(published_pages(city).values()):
         out.append(
             _("Pages for residents and for staff, and a public page on how the service performs.")
         )

@@ -440,6 +440,10 @@ def assess(
     else:
         data = read_evidence(city, points, path)
     run = read_run(city.slug)
+    if run is not None:  # which pages are published is read from the site, not the run
+        from daas.beacon.pages import published_pages
+
+        run = {**run, "pages": published_pages(city)}
     checks = automatic_checks(run)
     results = []
     for p in points:

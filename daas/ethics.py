@@ -20,6 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+# Imported with the module, not in the call that makes the widgets: a cold kernel that imports
+# ipywidgets in the same cell that opens widgets could leave that cell's reply unanswered under
+# load (notebook 04 stalled for the whole cell timeout under papermill).
+import ipywidgets as w
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -372,7 +376,6 @@ def canvas_table(record: dict):
 
 def form(city: City):
     """An ipywidgets form for the answers; 'Save' validates and writes the file atomically."""
-    import ipywidgets as w
 
     try:
         a = load_answers(city).model_dump(mode="python")

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import altair as alt
+
+# Imported with the module, not in the call that makes the widgets: a cold kernel that imports
+# ipywidgets in the same cell that opens widgets could leave that cell's reply unanswered under
+# load (notebook 04 stalled for the whole cell timeout under papermill).
+import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Markdown
 
@@ -77,7 +82,6 @@ def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:
 
 def income_explorer(df: pd.DataFrame):
     """A slider for an income that shows the neighbourhoods below it (`below_income`)."""
-    import ipywidgets as widgets
     from IPython.display import display
 
     income = widgets.IntSlider(

@@ -208,9 +208,10 @@ def _execute_with_retry(
 
 
 def run_notebook(notebook: Path, city: City, output: Path, timeout: int = 600) -> Path:
-    """Execute one notebook for a city into `output` with a fresh kernel; raise on failure."""
+    """Execute one notebook for a city into `output` with a fresh kernel, started the way the
+    workshop runner starts them (heavy modules imported first); raise on failure."""
     task = Task(city.slug, str(notebook), str(output), "", timeout)
-    result = run_task(task, warm=False)
+    result = run_task(task, warm=True, prefetch=False)
     if result.status != "ok":
         from daas.errors import DaasError
 

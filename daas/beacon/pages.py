@@ -8,6 +8,11 @@ import json
 from pathlib import Path
 
 import altair as alt
+
+# Imported with the module, not in the call that makes the widgets: a cold kernel that imports
+# ipywidgets in the same cell that opens widgets could leave that cell's reply unanswered under
+# load (notebook 04 stalled for the whole cell timeout under papermill).
+import ipywidgets as widgets
 import pandas as pd
 
 from daas.beacon import publish, quality, records
@@ -218,7 +223,6 @@ def eligible_homes(
 
 def eligibility_calculator(slug: str):
     """An ipywidgets calculator: household size, income, bedrooms -> eligible homes."""
-    import ipywidgets as widgets
     from IPython.display import display
 
     inv, limits = read_table(slug, "inventory"), read_table(slug, "income_limits")

@@ -116,3 +116,23 @@ def stop(procs: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
+
+
+def write_beacon_city(root: Path, slug: str, source: dict, name: str | None = None) -> Path:
+    """A city file whose Beacon has one inventory source (`source`: path, mapping, ...)."""
+    import yaml
+
+    city = {
+        "slug": slug,
+        "name": name or slug.title(),
+        "country": "US",
+        "priority_problem": "Housing.",
+        "beacon": {
+            "publisher": "Housing department",
+            "contact_point": {"name": "Data team", "email": "data@example.org"},
+            "sources": {"inventory": source},
+        },
+    }
+    path = root / "cities" / f"{slug}.yml"
+    path.write_text(yaml.safe_dump(city, allow_unicode=True))
+    return path

@@ -12,11 +12,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import yaml
 
 from daas.beacon import records
 from daas.cli import main
 from daas.paths import city_build_dir
+from tests.kit import write_beacon_city
 
 SLUG = "testville"
 HEADER = "Bldg,Development,Address,Area,Lat,Lon,Units,Start,End"
@@ -58,18 +58,7 @@ def write_city(root: Path, lines: list[str], **mapping) -> Path:
         },
         **mapping,
     }
-    city = {
-        "slug": SLUG,
-        "name": "Testville",
-        "country": "US",
-        "priority_problem": "Housing.",
-        "beacon": {
-            "publisher": "Housing department",
-            "contact_point": {"name": "Data team", "email": "data@example.org"},
-            "sources": {"inventory": src},
-        },
-    }
-    (root / "cities" / f"{SLUG}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+    write_beacon_city(root, SLUG, src, name="Testville")
     return folder / "inventory.csv"
 
 

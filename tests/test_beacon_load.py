@@ -15,6 +15,7 @@ from daas.city import BeaconMapping, load_city
 from daas.cli import main
 from daas.errors import DaasError
 from daas.paths import city_build_dir, shared_real_data
+from tests.kit import write_beacon_city
 
 CITY = "port-mallory"
 REAL = shared_real_data()  # resolved before city_tree moves the repository root
@@ -188,18 +189,7 @@ def _real_city(city_tree: Path, export: Path, mapping: str, slug: str) -> None:
     shutil.copy(export, dest)
     src = _mapping(mapping).model_dump(exclude_none=True)
     src.update(path=f"data/{slug}/{export.name}", role="public", as_of="2022-10-01")
-    city = {
-        "slug": slug,
-        "name": slug.title(),
-        "country": "US",
-        "priority_problem": "Housing.",
-        "beacon": {
-            "publisher": "Housing department",
-            "contact_point": {"name": "Data team", "email": "data@example.org"},
-            "sources": {"inventory": src},
-        },
-    }
-    (city_tree / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+    write_beacon_city(city_tree, slug, src)
 
 
 def test_nyc_export_builds_through_its_mapping(city_tree: Path) -> None:

@@ -17,6 +17,7 @@ import yaml
 from daas.beacon import records
 from daas.cli import main
 from daas.paths import city_build_dir, shared_real_data
+from tests.kit import write_beacon_city
 
 REAL = shared_real_data()  # resolved before city_tree moves the repository root
 MAPPINGS = Path(__file__).parent.parent / "cities" / "mappings"
@@ -56,18 +57,7 @@ def build_city(root: Path, export: Path, mapping: str, slug: str) -> None:
     shutil.copy(export, dest)
     src = yaml.safe_load((MAPPINGS / mapping).read_text(encoding="utf-8"))
     src.update(path=f"data/{slug}/{export.name}", role="public", as_of="2022-10-01")
-    city = {
-        "slug": slug,
-        "name": slug.title(),
-        "country": "US",
-        "priority_problem": "Housing.",
-        "beacon": {
-            "publisher": "Housing department",
-            "contact_point": {"name": "Data team", "email": "data@example.org"},
-            "sources": {"inventory": src},
-        },
-    }
-    (root / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+    write_beacon_city(root, slug, src)
     assert main(["beacon", "build", "--city", slug, "--quiet"]) == 0
 
 

@@ -3,6 +3,7 @@ an existing Dask cluster. Shows a progress bar and ends with a summary table."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -12,13 +13,17 @@ from rich.table import Table
 
 from daas.workshop import Result, Task, run_task
 
+# Worker processes are started fresh, never forked: a fork copies a process whose kernel clients
+# and warm kernels run in threads that the copy does not have, and the copy then waits forever.
+SPAWN = multiprocessing.get_context("spawn")
+
 
 def _local(tasks: list[Task], workers: int) -> Iterator[Result]:
     if workers <= 1:
         for i, t in enumerate(tasks):
             yield run_task(t, prefetch=i < len(tasks) - 1)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
         futures = [pool.submit(run_task, t) for t in tasks]
         for fut in as_completed(futures):
             yield fut.result()

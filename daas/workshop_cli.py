@@ -102,7 +102,9 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
     if workers > 1 and len(cities) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        from daas.batch import SPAWN
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
             results = list(pool.map(_edition, cities, [force] * len(cities)))
     else:
         results = [_edition(c, force) for c in cities]

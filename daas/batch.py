@@ -72,10 +72,11 @@ def summary_table(results: list[Result]) -> Table:
     table = Table(title=_("Workshop pack"))
     for col in (N_("city"), N_("notebook"), N_("status"), N_("seconds"), N_("problem")):
         table.add_column(_(col), justify="right" if col == "seconds" else "left", overflow="fold")
-    N_("ok"), N_("failed"), N_("skipped")  # the statuses, translated below
-    style = {"ok": "green", "skipped": "dim", "failed": "bold red"}
+    N_("ok"), N_("failed"), N_("skipped"), N_("not-applicable")  # translated below
+    style = {"ok": "green", "skipped": "dim", "not-applicable": "dim", "failed": "bold red"}
     for r in results:
-        problem = _("cell {n}: {error}").format(n=r.cell, error=r.error) if r.error else ""
-        table.add_row(r.city, r.notebook, f"[{style[r.status]}]{_(r.status)}[/]",
-                      f"{r.seconds:.1f}" if r.status != "skipped" else "", problem)  # fmt: skip
+        problem = (_("cell {n}: {error}").format(n=r.cell, error=r.error) if r.cell
+                   else r.error or "")  # fmt: skip
+        seconds = f"{r.seconds:.1f}" if r.status in ("ok", "failed") else ""
+        table.add_row(r.city, r.notebook, f"[{style[r.status]}]{_(r.status)}[/]", seconds, problem)
     return table

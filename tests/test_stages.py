@@ -159,3 +159,22 @@ def test_an_edition_of_a_city_without_a_beacon_leaves_its_pages_out(city_tree: P
     assert all(p in str(toc) for p in BEACON_PAGES)
     assert not any(p in str(edition_toc(toc, [], beacon=False)) for p in BEACON_PAGES)
     assert {o.stage: o.status for o in stages.compute(city)}["beacon"] == "not-applicable"
+
+
+def test_the_pack_summary_shows_every_stage_status() -> None:
+    """`daas workshop run` lists the city's stages with the notebooks, whatever their status."""
+    import io
+
+    from rich.console import Console
+
+    from daas.batch import summary_table
+    from daas.workshop import Result
+
+    rows = [Result(CITY, o, s, 0.5, error=e) for o, s, e in (
+        ("beacon", "ok", None), ("ethics", "not-applicable", None), ("standard", "skipped", None),
+        ("programme", "failed", "the briefing could not be written"))]  # fmt: skip
+    out = io.StringIO()
+    Console(file=out, width=200).print(summary_table(rows))
+    text = out.getvalue()
+    assert all(s in text for s in ("not-applicable", "skipped", "failed", "ok"))
+    assert "the briefing could not be written" in text and "cell None" not in text

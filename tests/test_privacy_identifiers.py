@@ -156,3 +156,13 @@ def test_ordinary_columns_are_not_flagged(column: str, values: list[str]) -> Non
 def test_redact_keeps_shape_only() -> None:
     assert redact("ana@x.org") == "a**@*.***"
     assert redact("(555) 201-3344") == "(999) 999-9999"
+
+
+@pytest.mark.parametrize(
+    "value", ["GODE561231G٣8", "GODE561231GR٣", "GODE561231HDFRRN0٣", "GODE５61231GR8"]
+)
+def test_digits_of_other_scripts_are_not_ids_and_never_crash(value: str) -> None:
+    """An Arabic-Indic or full-width digit is a digit to `\\d` in Unicode mode but has no place in
+    the Mexican check alphabets: the validators say no instead of raising."""
+    assert not nid.is_mx_rfc(value)
+    assert not nid.is_mx_curp(value)

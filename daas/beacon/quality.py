@@ -293,19 +293,20 @@ def _table_checks(
 
 
 def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
-    # each column's values as codes once (missing values match each other, as in `duplicated`)
-    codes = {c: pd.factorize(t[c])[0] for c in t.columns if c != ROW}
     alive = ~issues.drop
-    exact = _repeated(list(codes.values())) & alive
+    keys = KEYS[table]
+    no_keys = t[keys].isna().all(axis=None)
+    # an exact copy shares its keys with an earlier row: only rows whose keys repeat are
+    # compared in every column (most rows of a large export are not)
+    every = np.ones(len(t), dtype=bool)
+    candidates = every if no_keys else t[keys].duplicated(keep=False).to_numpy()
+    exact = _repeated(t.loc[candidates, [c for c in t.columns if c != ROW]], candidates) & alive
     issues.add(exact, "uniqueness", "", "an exact copy of an earlier row", "", exclude=True)
     alive &= ~exact
-    keys = KEYS[table]
-    if t[keys].isna().all(axis=None):
+    if no_keys:
         return
-    dup_key = np.zeros(len(t), dtype=bool)
-    dup_key[np.flatnonzero(alive)[_repeated([codes[k][alive] for k in keys])]] = True
     issues.add(
-        dup_key,
+        _repeated(t.loc[alive, keys], alive),
         "uniqueness",
         "+".join(keys),
         "the same key as an earlier row, with different values",
@@ -314,9 +315,12 @@ def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
     )
 
 
-def _repeated(codes: list[np.ndarray]) -> np.ndarray:
-    """Rows whose codes all equal those of an earlier row."""
-    return pd.DataFrame(dict(enumerate(codes))).duplicated(keep="first").to_numpy()
+def _repeated(rows: pd.DataFrame, where: np.ndarray) -> np.ndarray:
+    """Over the whole table, the rows (of `rows`, the table's rows at `where`) equal in every
+    column to an earlier one; missing values match each other."""
+    out = np.zeros(len(where), dtype=bool)
+    out[np.flatnonzero(where)[rows.duplicated(keep="first").to_numpy()]] = True
+    return out
 
 
 def overall(results: list[TableQuality]) -> dict[str, float]:

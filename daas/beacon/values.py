@@ -31,6 +31,9 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d
 _YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
 _DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _TIME + "$")
 _CURRENCY = re.compile(r"^([+-]?)\s*(?:R\$|US\$|[$€£¥])?\s*([+-]?)([\d.,\s\u00a0\u202f']+)$")
+# a number needs reading when it has more than digits, a sign and (in a coordinate) one point
+_MARKS = re.compile("[,$€£¥R \u00a0\u202f']")
+_MARKS_OR_POINT = re.compile("[,$€£¥R \u00a0\u202f'.]")
 COORDINATES = {"latitude", "longitude"}
 MONEY = {"asking_rent", "max_income", "median_asking_rent"}
 
@@ -136,7 +139,8 @@ def read_numbers(
     codes, uniq = pd.factorize(col, sort=False)
     texts = [str(u) for u in uniq]
     kind = "coordinate" if field in COORDINATES else "count" if integer else "money"
-    todo = [i for i, t in enumerate(texts) if _needs_reading(t, kind)]
+    marks = _MARKS if kind == "coordinate" else _MARKS_OR_POINT
+    todo = [i for i, t in enumerate(texts) if marks.search(t) or t.count(".") > 1]
     if not todo:
         return col, pd.Series("", index=col.index, dtype=object)
     parts = {i: _split(texts[i]) for i in todo}
@@ -148,11 +152,6 @@ def read_numbers(
     return _spread(col, codes, texts), _spread(col, codes, notes)
 
 
-def _needs_reading(text: str, kind: str) -> bool:
-    """Whether `text` has more than digits, a sign and (in a coordinate) one decimal point."""
-    if "," in text or any(c in text for c in "$€£¥R \u00a0\u202f'"):
-        return True
-    return text.count(".") > 1 or (kind != "coordinate" and "." in text)
 
 
 def _split(text: str) -> tuple[str, str] | None:

@@ -3,9 +3,9 @@
 Generates a 1M-row inventory export (the same quirks as the sample data) in a scratch repository,
 runs `daas.beacon.pipeline.build` on it, and prints per stage the wall time and peak memory
 (resident set size, sampled every 10 ms); a stage's time excludes the stages it calls (the
-privacy gate on each export runs inside loading). Then DuckDB does the comparable work on the same CSV in
-the same run: load with types (mixed-format dates too), the same validity checks, the same
-neighbourhood aggregates.
+privacy gate on each export runs inside loading). Then DuckDB does the comparable work on the
+same CSV in the same run: load with types (mixed-format dates too), the same validity checks,
+the same neighbourhood aggregates.
 
 Wall times depend on what else the machine runs, so the script prints the load average before
 and after, and the CPU time of each stage next to its wall time (CPU time varies less under load).

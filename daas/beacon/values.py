@@ -152,8 +152,6 @@ def read_numbers(
     return _spread(col, codes, texts), _spread(col, codes, notes)
 
 
-
-
 def _split(text: str) -> tuple[str, str] | None:
     """(sign, digits and separators) of a number written with separators or a currency."""
     m = _CURRENCY.match(text.strip())

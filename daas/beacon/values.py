@@ -34,6 +34,8 @@ _CURRENCY = re.compile(r"^([+-]?)\s*(?:R\$|US\$|[$€£¥])?\s*([+-]?)([\d.,\s\u
 # a number needs reading when it has more than digits, a sign and (in a coordinate) one point
 _MARKS = re.compile("[,$€£¥R \u00a0\u202f']")
 _MARKS_OR_POINT = re.compile("[,$€£¥R \u00a0\u202f'.]")
+SEP = "\x00"
+_TWO_POINTS = re.compile(r"\.[^\x00.]*\.")  # two decimal points in one value
 COORDINATES = {"latitude", "longitude"}
 MONEY = {"asking_rent", "max_income", "median_asking_rent"}
 
@@ -136,13 +138,16 @@ def read_numbers(
 ) -> tuple[pd.Series, pd.Series]:
     """`col` with each number written plainly (`1234.56`); (text, note) per row. Values that
     are not numbers stay as they are, for the quality checks to report."""
-    codes, uniq = pd.factorize(col, sort=False)
-    texts = [str(u) for u in uniq]
     kind = "coordinate" if field in COORDINATES else "count" if integer else "money"
     marks = _MARKS if kind == "coordinate" else _MARKS_OR_POINT
+    plain = pd.Series("", index=col.index, dtype=object)
+    if _all_plain(col, marks):
+        return col, plain
+    codes, uniq = pd.factorize(col, sort=False)
+    texts = [str(u) for u in uniq]
     todo = [i for i, t in enumerate(texts) if marks.search(t) or t.count(".") > 1]
     if not todo:
-        return col, pd.Series("", index=col.index, dtype=object)
+        return col, plain
     parts = {i: _split(texts[i]) for i in todo}
     mark = decimal or column_mark([p for p in parts.values() if p])
     notes = [""] * len(texts)
@@ -150,6 +155,16 @@ def read_numbers(
         if p:
             texts[i], notes[i] = _number(p, kind, mark, decimal is not None)
     return _spread(col, codes, texts), _spread(col, codes, notes)
+
+
+def _all_plain(col: pd.Series, marks: re.Pattern) -> bool:
+    """Whether no value of `col` needs reading, looked for in one pass over the values joined
+    (a column of plain numbers, the usual case, then costs no per-value work)."""
+    try:
+        joined = SEP.join(col.to_numpy(dtype=object))
+    except TypeError:  # a missing value
+        return False
+    return not marks.search(joined) and not _TWO_POINTS.search(joined)
 
 
 def _split(text: str) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CITY   ?= port-mallory
-# Languages to build: empty means the published ones (daas/i18n.py PUBLISHED); en,es,pt for review.
+# Languages to build: empty means the published ones (daas/core/i18n.py); en,es,pt for review.
 LANGUAGES ?=
 
 .PHONY: book test setup browser lint format normalize lock vendor clean

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from daas import discovery
+from daas.core.paths import repo_root
 from daas.needs import affinity, notes
-from daas.paths import repo_root
 
 
 def _time(fn) -> float:

@@ -54,7 +54,7 @@ def time_scripts(notebooks: list[Path], city: str, work: Path) -> dict[str, floa
 
 def time_runner(kit: Path, city: str) -> tuple[float, dict[str, float]]:
     from daas.batch import execute
-    from daas.city import load_city
+    from daas.core.city import load_city
     from daas.workshop import plan
 
     tasks = plan(load_city(city))
@@ -82,7 +82,7 @@ def main() -> None:
         kit = Path(tmp) / "kit"
         shutil.copytree(ROOT, kit, ignore=IGNORE)
         os.environ["DAAS_ROOT"] = str(kit)
-        from daas.city import list_cities
+        from daas.core.city import list_cities
         from daas.workshop import workshop_notebooks
 
         notebooks = workshop_notebooks()

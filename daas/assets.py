@@ -18,10 +18,10 @@ from pathlib import Path
 
 import altair as alt
 
-from daas.errors import DaasError, Problem
-from daas.i18n import _
-from daas.io import atomic_write_text
-from daas.paths import assets_dir
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import _
+from daas.core.io import atomic_write_text
+from daas.core.paths import assets_dir
 
 HTML_MANAGER = "@jupyter-widgets/html-manager@1.0.15"
 VEGA_BUNDLE = "vendor/vega-offline.js"

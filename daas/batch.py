@@ -67,7 +67,7 @@ def run_batch(tasks: list[Task], skipped: list[Result], workers: int, scheduler:
 
 
 def summary_table(results: list[Result]) -> Table:
-    from daas.i18n import N_, _
+    from daas.core.i18n import N_, _
 
     table = Table(title=_("Workshop pack"))
     for col in (N_("city"), N_("notebook"), N_("status"), N_("seconds"), N_("problem")):

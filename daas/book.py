@@ -7,7 +7,7 @@ Two layers of caching keep re-builds fast and correct:
   execution cache is dropped, since jupyter-cache alone would serve stale outputs; when neither
   it nor the pages changed, the build is skipped.
 
-`build_site` builds the site in each language (`daas.i18n.PUBLISHED` by default), each with its
+`build_site` builds the site in each language (`daas.core.i18n.PUBLISHED` by default), each with its
 own execution cache in `_build/lang/<lang>/`, then assembles `_build/html/<lang>/` and a root
 `_build/html/index.html` that picks the reader's language.
 """
@@ -25,11 +25,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from daas import assets
-from daas.city import load_city
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.io import atomic_dir, atomic_write_text
-from daas.paths import repo_root
+from daas.core.city import load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.io import atomic_dir, atomic_write_text
+from daas.core.paths import repo_root
 from daas.site_assets import slim_icons
 
 STRICT_FLAGS = ["-W", "-n", "--keep-going"]
@@ -57,7 +57,7 @@ def digest(source: Path, names: tuple[str, ...]) -> str:
 
 
 def _state(source: Path, city: str, config: dict) -> dict[str, str]:
-    from daas.i18n import locales_dir
+    from daas.core.i18n import locales_dir
 
     lang = config["sphinx"]["config"]["language"]
     return {
@@ -180,7 +180,7 @@ def _gettext(source: Path, out: Path, config: dict) -> Path:
 def root_page(languages: tuple[str, ...], start: str) -> str:
     """The site's front door: sends the reader to the book in their browser's language (plain
     JavaScript, offline); without JavaScript it is a list of links."""
-    from daas.i18n import NAMES, _
+    from daas.core.i18n import NAMES, _
 
     items = "\n".join(
         f'      <li><a href="{lang}/{start}" lang="{lang}" hreflang="{lang}">{NAMES[lang]}</a>'
@@ -241,7 +241,7 @@ def build_site(
     language."""
     import yaml
 
-    from daas.i18n import LANGUAGES, PUBLISHED
+    from daas.core.i18n import LANGUAGES, PUBLISHED
     from daas.variants import Variant, build
 
     languages = tuple(languages or PUBLISHED)

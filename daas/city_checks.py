@@ -13,10 +13,10 @@ from functools import cache
 import yaml
 
 from daas.beacon import schema
-from daas.city import NEW_CITY_TEMPLATE, BeaconSource, City, PublicColumn
-from daas.errors import Problem
-from daas.i18n import N_, _, use_language
-from daas.paths import repo_root
+from daas.core.city import NEW_CITY_TEMPLATE, BeaconSource, City, PublicColumn
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _, use_language
+from daas.core.paths import repo_root
 
 # The dataset keys the workshops and pages read (`city.dataset_path(key)`), and what each holds.
 WORKSHOP_DATASETS: dict[str, str] = {

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from daas.city import DEFAULT_CITY
-from daas.i18n import _
+from daas.core.city import DEFAULT_CITY
+from daas.core.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,7 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def _book_build(args: argparse.Namespace) -> int:
     from daas import book, stages
-    from daas.city import load_city
+    from daas.core.city import load_city
 
     city = load_city(args.city)
     stages.check(stages.compute(city), city)  # the pages read what this computes, never write
@@ -44,7 +44,7 @@ def _book_build(args: argparse.Namespace) -> int:
 
 def _city_build(args: argparse.Namespace) -> int:
     from daas import stages
-    from daas.city import list_cities, load_city
+    from daas.core.city import list_cities, load_city
 
     failed = False
     for slug in [args.city] if args.city else list_cities():
@@ -57,7 +57,7 @@ def _city_build(args: argparse.Namespace) -> int:
 
 
 def _city_list(args: argparse.Namespace) -> int:
-    from daas.city import list_cities, load_city
+    from daas.core.city import list_cities, load_city
 
     for slug in list_cities():
         c = load_city(slug)
@@ -67,7 +67,7 @@ def _city_list(args: argparse.Namespace) -> int:
 
 
 def _city_new(args: argparse.Namespace) -> int:
-    from daas.city import new_city_file
+    from daas.core.city import new_city_file
 
     path = new_city_file(args.slug, args.name, args.language, args.country, args.currency)
     print(
@@ -84,8 +84,8 @@ def _city_validate(args: argparse.Namespace) -> int:
     line in that city's language."""
     import re
 
-    from daas.city import SLUG_RE, list_cities, load_city
-    from daas.paths import cities_dir
+    from daas.core.city import SLUG_RE, list_cities, load_city
+    from daas.core.paths import cities_dir
 
     if args.files:
         paths = [Path(f) for f in args.files]
@@ -99,10 +99,10 @@ def _city_validate(args: argparse.Namespace) -> int:
 
 
 def _validate_one(path: Path) -> int:
-    from daas.city import load_city_file
     from daas.city_checks import readiness_notes, readiness_problems
-    from daas.errors import DaasError
-    from daas.i18n import use_language
+    from daas.core.city import load_city_file
+    from daas.core.errors import DaasError
+    from daas.core.i18n import use_language
     from daas.programme.checks import warnings
 
     with use_language(_declared_language(path)):
@@ -128,7 +128,7 @@ def _declared_language(path: Path) -> str:
     """The `language:` a city file declares, when it can be read at all; else the user's."""
     import yaml
 
-    from daas.i18n import LANGUAGES, language
+    from daas.core.i18n import LANGUAGES, language
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -139,8 +139,8 @@ def _declared_language(path: Path) -> str:
 
 
 def _notebooks_normalize(args: argparse.Namespace) -> int:
-    from daas import notebooks as nbs
-    from daas.i18n import _
+    from daas.core import notebooks as nbs
+    from daas.core.i18n import _
 
     paths = nbs.expand([Path(p) for p in args.paths]) if args.paths else nbs.committed_notebooks()
     if args.check:
@@ -161,7 +161,7 @@ def _notebooks_normalize(args: argparse.Namespace) -> int:
 
 def _assets_vendor(args: argparse.Namespace) -> int:
     from daas import assets
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     manifest = assets.vendor()
     packages = ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items())
@@ -171,7 +171,7 @@ def _assets_vendor(args: argparse.Namespace) -> int:
 
 def _assets_check(args: argparse.Namespace) -> int:
     from daas import assets
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     manifest = assets.check()
     print(
@@ -264,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from daas.errors import DaasError
+    from daas.core.errors import DaasError
     from daas.kernel_ipc import use_ipc_kernels
 
     use_ipc_kernels()  # every kernel this command starts, or its children start, uses IPC
@@ -275,7 +275,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"daas: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        from daas.i18n import _
+        from daas.core.i18n import _
 
         print("daas: " + _("interrupted"), file=sys.stderr)
         return 130

@@ -16,13 +16,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from daas.charts import describe, use_theme
-from daas.city import City
-from daas.display import headers
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.io import atomic_write_text
-from daas.tables import LATIN1_NOTE, read_table, shown
+from daas.core.charts import describe, use_theme
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_write_text
+from daas.core.tables import LATIN1_NOTE, read_table, shown
 
 ATTENDANCE_COLUMNS = ["session_date", "session", "person_id", "department"]
 FEEDBACK_COLUMNS = ["session_date", "department", "rating", "comment"]

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from daas.i18n import N_, _
+from daas.core.i18n import N_, _
 
 EXAMPLES = 5  # row numbers listed per finding
 # encoding damage: UTF-8 read as Latin-1 (Ã©, Â + no-break space, â€™), the replacement
@@ -81,8 +81,8 @@ def read(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
     """(header, [(line, fields)], encoding, delimiter), by the Beacon's detection; DaasError
     (exit 2) for a file that cannot be read as CSV."""
     from daas.beacon.load import detect_delimiter, detect_encoding
-    from daas.errors import DaasError
-    from daas.tables import shown
+    from daas.core.errors import DaasError
+    from daas.core.tables import shown
 
     name = shown(path)
     try:
@@ -201,7 +201,7 @@ def duplicates(header: list[str], records, key: str | None) -> list[Finding]:
 def key_column(header: list[str], records, key: str | None) -> int | None:
     """The key column: `--key`, else the first column when its name looks like an id (or it
     has no name, like a row index)."""
-    from daas.errors import DaasError
+    from daas.core.errors import DaasError
 
     if key is not None:
         if key not in header:
@@ -318,7 +318,7 @@ def empty_columns(header: list[str], cols: dict[int, list[tuple[int, str]]]) -> 
 
 def check(path: Path, key: str | None = None) -> Report:
     """Every check on one CSV file."""
-    from daas.tables import shown
+    from daas.core.tables import shown
 
     header, records, encoding, delimiter = read(path)
     cols = _columns(header, records)

@@ -19,14 +19,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from daas.charts import describe, use_theme
-from daas.city import City
-from daas.display import headers
-from daas.errors import Problem
-from daas.i18n import N_, _
-from daas.io import atomic_write_text
-from daas.tables import problems_table, read_table, shown
-from daas.text import words
+from daas.core.charts import describe, use_theme
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_write_text
+from daas.core.tables import problems_table, read_table, shown
+from daas.core.text import words
 
 WWC_LINK = "https://whatworkscities.bloomberg.org/assessment/"
 MATURITY_LINK = (

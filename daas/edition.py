@@ -14,10 +14,10 @@ import shutil
 from pathlib import Path
 
 from daas import variants
-from daas.city import City
-from daas.i18n import _
-from daas.io import atomic_dir
-from daas.paths import build_dir, city_build_dir
+from daas.core.city import City
+from daas.core.i18n import _
+from daas.core.io import atomic_dir
+from daas.core.paths import build_dir, city_build_dir
 from daas.variants import Variant
 
 PACK_FOLDERS = ("notebooks", "exercises")

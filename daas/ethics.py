@@ -27,13 +27,13 @@ import ipywidgets as w
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from daas.city import City
-from daas.display import headers
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.io import atomic_write_text
-from daas.paths import city_build_dir, repo_root
-from daas.templating import escape_markdown
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_write_text
+from daas.core.markdown import escape_markdown
+from daas.core.paths import city_build_dir, repo_root
 
 ATTRIBUTION = (
     "Structure from the UK Data Ethics Framework (2020), GOV.UK, published under the Open "

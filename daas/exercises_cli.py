@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from daas.city import DEFAULT_CITY
-from daas.i18n import N_, _
+from daas.core.city import DEFAULT_CITY
+from daas.core.i18n import N_, _
 
 # What `daas exercises check` says of each notebook: (passed, failed) by kind.
 RESULT = {
@@ -22,8 +22,8 @@ RESULT = {
 
 
 def _build(args: argparse.Namespace) -> int:
+    from daas.core.notebooks import shown
     from daas.exercises import build
-    from daas.notebooks import shown
 
     if args.check:
         stale = [s for s in build.solution_notebooks() if build.stale(s)]
@@ -41,9 +41,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from daas.errors import DaasError
+    from daas.core.errors import DaasError
+    from daas.core.notebooks import shown
     from daas.exercises import build
-    from daas.notebooks import shown
 
     failed = 0
     for sol in build.solution_notebooks():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from daas.i18n import _
+from daas.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _languages(args: argparse.Namespace) -> tuple[str, ...] | None:
-    from daas.errors import DaasError
-    from daas.i18n import LANGUAGES, SOURCE_LANGUAGE, _
+    from daas.core.errors import DaasError
+    from daas.core.i18n import LANGUAGES, SOURCE_LANGUAGE, _
 
     if not args.language:
         return None
@@ -63,12 +63,12 @@ def _languages(args: argparse.Namespace) -> tuple[str, ...] | None:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from daas import i18n
-    from daas.i18n import _
+    from daas.core.i18n import _
+    from daas.site import catalogues
 
     langs = _languages(args)
-    book = i18n.update_book(languages=langs) + i18n.update_notebooks(languages=langs)
-    pkg = i18n.update_package(languages=langs)
+    book = catalogues.update_book(languages=langs) + catalogues.update_notebooks(languages=langs)
+    pkg = catalogues.update_package(languages=langs)
     print(
         _("Updated {n} catalogues. Run `daas i18n status` to see what needs a translator.").format(
             n=len(book) + len(pkg)
@@ -83,12 +83,14 @@ def _short(text: str, width: int = 90) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from daas import i18n
-    from daas.i18n import _
+    from daas.core import i18n
+    from daas.core.i18n import _
+    from daas.site import catalogues
 
     langs = _languages(args)
-    book, pkg = i18n.book_status(languages=langs), i18n.package_status(languages=langs)
-    nbs = i18n.notebook_status(languages=langs)
+    book = catalogues.book_status(languages=langs)
+    pkg = catalogues.package_status(languages=langs)
+    nbs = catalogues.notebook_status(languages=langs)
     failing = []
     for lang, cov in book.items():
         p, n = pkg[lang], nbs[lang]
@@ -124,7 +126,7 @@ def _status(args: argparse.Namespace) -> int:
         print(
             _(
                 "Published languages with missing or stale strings: {langs}. Translate them, or "
-                "remove the language from PUBLISHED in daas/i18n.py."
+                "remove the language from PUBLISHED in daas/core/i18n.py."
             ).format(langs=", ".join(failing))
         )
         return 1
@@ -132,7 +134,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from daas.i18n import _
+    from daas.core.i18n import _
     from daas.i18n_files import check
 
     problems = check(_languages(args) or ("es", "pt"))
@@ -143,7 +145,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from daas.i18n import _
+    from daas.core.i18n import _
     from daas.i18n_files import export, write_export
 
     (lang,) = _languages(args) or ("",)
@@ -154,7 +156,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from daas.i18n import _
+    from daas.core.i18n import _
     from daas.i18n_files import import_file
 
     (lang,) = _languages(args) or ("",)

@@ -20,18 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from daas.errors import DaasError, Problem
-from daas.i18n import (
-    LANGUAGES,
-    SOURCE_LANGUAGE,
-    _,
-    _pot_catalogue,
-    _write_po,
-    locales_dir,
-    messages_dir,
-)
-from daas.io import atomic_write_text
-from daas.paths import repo_root
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, locales_dir, messages_dir
+from daas.core.io import atomic_write_text
+from daas.core.paths import repo_root
+from daas.site.catalogues import _pot_catalogue, _write_po
 
 PACKAGE = "package"
 _ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`")

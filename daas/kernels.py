@@ -18,7 +18,7 @@ from jupyter_client.manager import KernelManager
 from daas.kernel_ipc import is_start_failure
 
 KERNEL = "python3"
-PRELOAD = ("pandas", "altair", "ipywidgets", "daas.city", "daas.charts", "daas.profile")
+PRELOAD = ("pandas", "altair", "ipywidgets", "daas.core.city", "daas.core.charts", "daas.profile")
 _PRELOAD_CODE = "\n".join(f"__import__({m!r})" for m in PRELOAD)
 
 

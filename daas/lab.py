@@ -6,10 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from daas.city import load_city
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.paths import city_build_dir, repo_root
+from daas.core.city import load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.paths import city_build_dir, repo_root
 
 
 def lab_command(pack: Path, port: int, open_browser: bool, token: str | None = None) -> list[str]:

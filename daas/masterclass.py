@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from daas import variants
-from daas.city import DEFAULT_CITY
-from daas.errors import DaasError
-from daas.i18n import N_, _
-from daas.paths import build_dir
+from daas.core.city import DEFAULT_CITY
+from daas.core.errors import DaasError
+from daas.core.i18n import N_, _
+from daas.core.paths import build_dir
 from daas.variants import Variant
 
 

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon.records import QUALITY_KEYS
-from daas.charts import describe, use_theme
-from daas.city import City
-from daas.display import headers, labels
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.tables import read_table, shown
+from daas.core.charts import describe, use_theme
+from daas.core.city import City
+from daas.core.display import headers, labels
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.tables import read_table, shown
 
 # The oldest the published data may be, in days, for each promised update frequency.
 FRESHNESS_TARGET_DAYS = {"daily": 2, "weekly": 9, "monthly": 35, "quarterly": 100, "annually": 380}

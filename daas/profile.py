@@ -11,12 +11,12 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Markdown
 
-from daas.charts import describe, use_theme
-from daas.city import City
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.tables import require_columns
-from daas.templating import escape_markdown
+from daas.core.charts import describe, use_theme
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.markdown import escape_markdown
+from daas.core.tables import require_columns
 
 NEIGHBOURHOOD_COLUMNS = {
     "neighbourhood_id": "string",

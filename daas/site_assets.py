@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from daas.io import atomic_write_text
+from daas.core.io import atomic_write_text
 
 FONTAWESOME = Path("_static") / "scripts" / "fontawesome.js"
 USED = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")

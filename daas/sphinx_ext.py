@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from daas import assets
-from daas.errors import DaasError
+from daas.core.errors import DaasError
+
+if TYPE_CHECKING:
+    from daas.core.city import City
 
 
 def _check_assets(app: Sphinx) -> None:
@@ -41,8 +45,8 @@ def _disconnect_thebe(app: Sphinx) -> None:
 def _city_context(app: Sphinx, config: Config) -> None:
     """Fill `{{ city_name }}`-style substitutions (escaped) and set `city_<slug>`/`lang_<xx>` tags
     for `{only}` blocks, from the city this build is for ($DAAS_CITY)."""
-    from daas.city import current_city
-    from daas.templating import sphinx_tags, substitutions
+    from daas.core.city import current_city
+    from daas.core.markdown import substitutions
 
     try:
         city = current_city()
@@ -51,6 +55,11 @@ def _city_context(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = {**config.myst_substitutions, **substitutions(city)}
     for tag in sphinx_tags(city):
         app.tags.add(tag)
+
+
+def sphinx_tags(city: City) -> list[str]:
+    """Sphinx tags for `{only}` blocks in book pages: `city_<slug>` and `lang_<xx>`."""
+    return [f"city_{city.slug.replace('-', '_')}", f"lang_{city.language}"]
 
 
 TEMPLATES = Path(__file__).resolve().parent / "sphinx_templates"
@@ -71,7 +80,7 @@ def _add_switcher(app: Sphinx, config: Config) -> None:
 def language_links(pagename: str, current: str, languages: list[str]) -> list[dict]:
     """Links from `pagename` in `current` to the same page in each of `languages` (relative, so
     the site works from any folder and offline)."""
-    from daas.i18n import NAMES
+    from daas.core.i18n import NAMES
 
     up = "../" * (pagename.count("/") + 1)
     return [{"code": lang, "name": NAMES[lang], "current": lang == current,
@@ -79,7 +88,7 @@ def language_links(pagename: str, current: str, languages: list[str]) -> list[di
 
 
 def _page_languages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     lang = app.config.language or "en"
     context["daas_languages"] = language_links(pagename, lang, list(app.config.daas_site_languages))

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from daas.city import City, load_city
-from daas.errors import DaasError
-from daas.i18n import N_, _
-from daas.io import atomic_write_text, locked
-from daas.paths import city_build_dir, repo_root
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_write_text, locked
+from daas.core.paths import city_build_dir, repo_root
 
 KEYS = "stages.json"
 
@@ -234,7 +234,7 @@ def check(outcomes: list[Outcome], city: City) -> None:
     """Raise one DaasError naming every stage that failed (for commands that need them all)."""
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
-        from daas.errors import Problem
+        from daas.core.errors import Problem
 
         fix = _("fix it, then run `daas city build --city {slug}`").format(slug=city.slug)
         where = f"cities/{city.slug}.yml"

@@ -4,7 +4,7 @@ A `Variant` names the source tree, the changes to its `_config.yml` and `_toc.ym
 adds, the language, the city, the edition (learner or coach) and the builder. Every build of the
 book is one: each language of the main site (`daas.book.build_site`), a city's edition
 (`daas.edition`), the learner and coach editions (`daas.masterclass`) and the translators'
-templates (`daas.i18n.extract`, the gettext builder, no execution).
+templates (`daas.site.catalogues.extract`, the gettext builder, no execution).
 
 A variant that changes the table of contents or adds files is staged: its pages are mirrored into
 `<work>/source/` (only changed files are copied, so Sphinx's timestamps stay meaningful). Others
@@ -23,10 +23,10 @@ from typing import Any
 
 import yaml
 
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.io import atomic_write_text
-from daas.paths import repo_root
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.io import atomic_write_text
+from daas.core.paths import repo_root
 
 EDITIONS = ("learner", "coach")
 BUILDERS = ("html", "gettext")
@@ -65,7 +65,7 @@ def read_yaml(path: Path) -> Any:
 def configure(variant: Variant) -> dict:
     """The variant's `_config.yml`: the source's, with the variant's language (its catalogues,
     theme strings and the switcher's languages), edition, execution and own changes."""
-    from daas.i18n import LANGUAGES, locales_dir
+    from daas.core.i18n import LANGUAGES, locales_dir
 
     config = read_yaml(variant.root / "_config.yml")
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})

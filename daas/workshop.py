@@ -20,10 +20,11 @@ from pathlib import Path
 
 import nbformat
 
-from daas.city import City, load_city
-from daas.i18n import _, locales_dir, translate_notebook, use_language
-from daas.io import atomic_write_text
-from daas.paths import city_build_dir, repo_root
+from daas.core.city import City, load_city
+from daas.core.i18n import _, locales_dir, use_language
+from daas.core.io import atomic_write_text
+from daas.core.paths import city_build_dir, repo_root
+from daas.site.catalogues import translate_notebook
 from daas.templating import fill, keep_cell, substitutions
 
 KERNEL = "python3"
@@ -75,12 +76,12 @@ def _inputs_digest() -> str:
 def vendor_into_pack(city: City) -> None:
     """Copy the vega bundle into the pack, where charts find it when run in JupyterLab."""
     from daas.assets import VEGA_BUNDLE
-    from daas.paths import assets_dir
+    from daas.core.paths import assets_dir
 
     src = assets_dir() / VEGA_BUNDLE
     dst = city_build_dir(city.slug) / "vendor" / src.name
     if not dst.exists() or dst.read_bytes() != src.read_bytes():
-        from daas.io import atomic_write_bytes
+        from daas.core.io import atomic_write_bytes
 
         atomic_write_bytes(dst, src.read_bytes())
 
@@ -213,7 +214,7 @@ def run_notebook(notebook: Path, city: City, output: Path, timeout: int = 600) -
     task = Task(city.slug, str(notebook), str(output), "", timeout)
     result = run_task(task, warm=True, prefetch=False)
     if result.status != "ok":
-        from daas.errors import DaasError
+        from daas.core.errors import DaasError
 
         raise DaasError.one(
             result.notebook,

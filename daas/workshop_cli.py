@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from daas.i18n import _
+from daas.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,9 +38,9 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from daas.batch import run_batch, summary_table
-    from daas.city import list_cities, load_city
-    from daas.errors import DaasError
-    from daas.i18n import _, language, use_language
+    from daas.core.city import list_cities, load_city
+    from daas.core.errors import DaasError
+    from daas.core.i18n import _, language, use_language
     from daas.workshop import Result, plan, record, split_skipped
 
     if args.workers < 1:
@@ -83,8 +83,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _edition(city, force: bool):
     """Build one city's edition; a failure becomes a Result (runs in a worker process)."""
+    from daas.core.errors import DaasError
     from daas.edition import build_edition
-    from daas.errors import DaasError
     from daas.workshop import Result
 
     started = time.perf_counter()
@@ -117,7 +117,7 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
 def city_stages(cities, console) -> list:
     """Each city's outputs (`daas.stages`: Beacon, ethics, Standard, programme), computed before
     anything reads them, with the city file's warnings: gaps to fill, never failures."""
-    from daas.i18n import _, use_language
+    from daas.core.i18n import _, use_language
     from daas.programme.checks import warnings
     from daas.stages import compute
     from daas.workshop import Result
@@ -137,7 +137,7 @@ def city_stages(cities, console) -> list:
 
 
 def _load_all(slugs, load_city):
-    from daas.errors import DaasError
+    from daas.core.errors import DaasError
 
     cities, problems = [], []
     for s in slugs:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from daas.city import DEFAULT_CITY, City, load_city
+from daas.core.city import DEFAULT_CITY, City, load_city
+from daas.core.paths import repo_root
 from daas.kernel_ipc import use_ipc_kernels
-from daas.paths import repo_root
 
 ROOT = repo_root()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from daas.paths import repo_root
+from daas.core.paths import repo_root
 
 IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info",
                                 ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache")  # fmt: skip
@@ -26,8 +26,9 @@ def copy_kit(dest: Path) -> Path:
 
 
 def add_translations(monkeypatch, lang: str, extra: dict[str, str]) -> None:
-    """Make `daas.i18n._` find `extra` in `lang`'s package catalogue, whatever the .po holds."""
-    from daas import i18n
+    """Make `daas.core.i18n._` find `extra` in `lang`'s package catalogue, whatever the .po
+    holds."""
+    from daas.core import i18n
 
     real = i18n._package_catalogue
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from daas.paths import repo_root
+from daas.core.paths import repo_root
 
 DATA = Path(__file__).parent / "data" / "needs"
 

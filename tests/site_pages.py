@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from daas.i18n import LANGUAGES, PUBLISHED
-from daas.paths import repo_root
+from daas.core.i18n import LANGUAGES, PUBLISHED
+from daas.core.paths import repo_root
 
 SPECIAL_PAGES = ["index.html", "genindex.html", "search.html"]
 

@@ -10,8 +10,8 @@ import altair as alt
 import pytest
 
 from daas import assets
-from daas.errors import DaasError
-from daas.paths import assets_dir
+from daas.core.errors import DaasError
+from daas.core.paths import assets_dir
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import yaml
 
 from daas.beacon import load, values
 from daas.beacon.generate import generate
-from daas.city import BeaconMapping, load_city
 from daas.cli import main
-from daas.errors import DaasError
-from daas.paths import city_build_dir, shared_real_data
+from daas.core.city import BeaconMapping, load_city
+from daas.core.errors import DaasError
+from daas.core.paths import city_build_dir, shared_real_data
 from tests.kit import write_beacon_city
 
 CITY = "port-mallory"

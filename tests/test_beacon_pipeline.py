@@ -14,7 +14,7 @@ import pytest
 
 from daas.beacon import pipeline, records, schema
 from daas.cli import main
-from daas.paths import city_build_dir
+from daas.core.paths import city_build_dir
 
 CITY = "port-mallory"
 
@@ -206,8 +206,8 @@ def test_reference_date_is_for_fictional_cities_after_the_data(
 ) -> None:
     import yaml
 
-    from daas.city import load_city
-    from daas.errors import DaasError
+    from daas.core.city import load_city
+    from daas.core.errors import DaasError
 
     path = city_tree / "cities" / f"{CITY}.yml"
     data = yaml.safe_load(path.read_text())

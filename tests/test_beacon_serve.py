@@ -14,7 +14,7 @@ import pytest
 
 from daas.beacon import pages, serve
 from daas.cli import main
-from daas.errors import DaasError
+from daas.core.errors import DaasError
 from tests.kit import http_ready
 from tests.kit import serve as start_server
 

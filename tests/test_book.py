@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from daas import book, variants
-from daas.errors import DaasError
+from daas.core.errors import DaasError
 from daas.variants import Variant
 
 pytestmark = pytest.mark.book
@@ -141,7 +141,7 @@ def test_toc_change_clears_stale_pages(tmp_path: Path, monkeypatch) -> None:
 
 
 def _site_source(tmp: Path, monkeypatch) -> Path:
-    from daas import i18n
+    from daas.core import i18n
 
     src = _fake_source(tmp)
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/page\n")

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from daas import charts
+from daas.core import charts
 
 
 @pytest.mark.parametrize("colour", charts.PALETTE)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from daas.city import City, list_cities, load_city, load_city_file
 from daas.cli import main
-from daas.errors import DaasError
+from daas.core.city import City, list_cities, load_city, load_city_file
+from daas.core.errors import DaasError
 
 
 def test_example_city_loads(example_city: City) -> None:
@@ -211,7 +211,7 @@ def test_untouched_template_is_not_ready(city_tree: Path, capsys) -> None:
     code, out = _validate(capsys, "--city", "puerto-azul")
     assert code == 1
     assert "priority_problem" in out and "datasets" in out
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     # the lines are in the city's language (Spanish), like the rest of the output
     assert _("still the template's placeholder text", "es") in out
@@ -310,7 +310,7 @@ def test_public_declarations_are_checked_in_the_city_language(city_tree: Path, c
     _edit_city(city_tree, "villa-ondina", edit)  # a Spanish city
     code, out = _validate(capsys, "--city", "villa-ondina")
     assert code == 1 and "cities/villa-ondina.yml" in out
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     where = "beacon.sources.inventory.public"
     expected = {

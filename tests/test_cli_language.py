@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from daas.city import DEFAULT_CITY
 from daas.cli import main
+from daas.core.city import DEFAULT_CITY
 from tests.kit import add_translations
 
 SPANISH = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from daas import community
-from daas.city import City
-from daas.errors import DaasError
+from daas.core.city import City
+from daas.core.errors import DaasError
 
 
 def test_sample_files_are_the_seeded_sample(example_city: City, tmp_path: Path) -> None:

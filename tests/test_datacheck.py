@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from daas.cli import main
+from daas.core.paths import shared_real_data
 from daas.datacheck import check
-from daas.paths import shared_real_data
 
 REAL = shared_real_data()
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real exports absent ({REAL})")

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from daas import discovery as d
-from daas.city import City
-from daas.errors import DaasError
-from daas.paths import repo_root
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.paths import repo_root
 from tests.needs_helpers import DATA, run_with, text_of
 
 SAMPLE = repo_root() / "data" / "port-mallory" / "staff_survey.csv"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from daas import ethics
-from daas.city import load_city
-from daas.errors import DaasError
+from daas.core.city import load_city
+from daas.core.errors import DaasError
 
 
 def test_structure_matches_the_frameworks() -> None:

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 
 from daas import discovery
-from daas.city import City, load_city
-from daas.errors import DaasError
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
+from daas.core.paths import repo_root
+from daas.core.text import STOPWORDS, WORD_RE, fold
 from daas.ethics import load_answers
 from daas.needs import notes, stories
-from daas.paths import repo_root
 from daas.privacy.sample import applications_for, housing_applications
 from daas.standard.assess import evidence_path, read_evidence
 from daas.standard.points import city_points
-from daas.text import STOPWORDS, WORD_RE, fold
 
 EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
 WORKSHOP_DATASETS = [

@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from daas.city import City, load_city
-from daas.errors import DaasError
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
 from daas.exercises import CHECKS, Feedback, check
 from daas.exercises import build as exbuild
 from daas.workshop import run_notebook

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from daas import i18n, i18n_files
+from daas import i18n_files
 from daas.cli import main
-from daas.errors import DaasError
-from daas.i18n import LANGUAGES, PUBLISHED, _
+from daas.core import i18n
+from daas.core.errors import DaasError
+from daas.core.i18n import LANGUAGES, PUBLISHED, _
+from daas.site import catalogues
 from daas.sphinx_ext import language_links
 from tests.kit import copy_kit
 
@@ -42,7 +44,7 @@ def test_language_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_package_strings_are_translated_in_every_language() -> None:
     """Every `_()` message of the package, in Spanish and Portuguese, none stale."""
-    for lang, cov in i18n.package_status().items():
+    for lang, cov in catalogues.package_status().items():
         assert cov.untranslated == [] and cov.stale == [], lang
         assert cov.complete and cov.total >= 20, (lang, cov.total)
 
@@ -56,7 +58,7 @@ def test_city_validate_speaks_each_city_language(capsys: pytest.CaptureFixture[s
 
 def test_book_coverage_per_language(capsys: pytest.CaptureFixture[str]) -> None:
     """Reports every language's coverage; fails when a published language is below 100%."""
-    status = i18n.book_status()
+    status = catalogues.book_status()
     with capsys.disabled():
         for lang, cov in status.items():
             print(f"\n{lang}: {cov.translated}/{cov.total} ({cov.percent:.1f}%), "
@@ -85,7 +87,7 @@ def test_editing_an_english_paragraph_makes_it_stale(tmp_path: Path, monkeypatch
     assert PARAGRAPH in text
     page.write_text(text.replace(PARAGRAPH, EDITED), encoding="utf-8")
 
-    status = i18n.book_status(source=kit)
+    status = catalogues.book_status(source=kit)
     for lang in TRANSLATED:
         stale = [m for name, m in status[lang].stale if name == "book/index"]
         assert len(stale) == 1 and stale[0].startswith(EDITED), (lang, stale)
@@ -93,7 +95,7 @@ def test_editing_an_english_paragraph_makes_it_stale(tmp_path: Path, monkeypatch
         po = kit / "locales" / lang / "LC_MESSAGES" / "book" / "index.po"
         assert po.read_bytes() == before[lang]
 
-    i18n.update_book(source=kit)  # writes the catalogues: the old translation kept, as fuzzy
+    catalogues.update_book(source=kit)  # writes the catalogues: the old translation kept, as fuzzy
     for lang in TRANSLATED:
         po = kit / "locales" / lang / "LC_MESSAGES" / "book" / "index.po"
         with po.open("rb") as f:
@@ -133,7 +135,7 @@ def test_language_switcher_links_are_relative() -> None:
     ],
 )
 def test_workshop_notebook_is_prepared_in_the_city_language(slug: str, heading: str) -> None:
-    from daas.city import load_city
+    from daas.core.city import load_city
     from daas.workshop import prepare
 
     city = load_city(slug)
@@ -148,7 +150,7 @@ def test_city_profile_notebook_is_translated_and_edits_make_it_stale(
 ) -> None:
     import nbformat
 
-    status = i18n.notebook_status()
+    status = catalogues.notebook_status()
     for lang in TRANSLATED:
         cov = [m for name, m in status[lang].untranslated + status[lang].stale
                if name == "notebooks/00-city-profile"]  # fmt: skip
@@ -159,10 +161,10 @@ def test_city_profile_notebook_is_translated_and_edits_make_it_stale(
     cell = next(c for c in nb.cells if c.source.startswith("## Where renters live"))
     cell.source = cell.source.replace("exact figures", "exact figures and shares")
     nbformat.write(nb, path)
-    for lang, cov in i18n.notebook_status(root=kit).items():
+    for lang, cov in catalogues.notebook_status(root=kit).items():
         assert [m[:21] for name, m in cov.stale] == ["## Where renters live"], lang
         prepared = nbformat.read(path, as_version=4)
-        i18n.translate_notebook(prepared, "notebooks/00-city-profile", lang, root=kit)
+        catalogues.translate_notebook(prepared, "notebooks/00-city-profile", lang, root=kit)
         assert any(c.source == cell.source for c in prepared.cells)  # stale text stays English
 
 

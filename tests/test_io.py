@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from daas.io import atomic_dir, atomic_write_bytes, atomic_write_text
+from daas.core.io import atomic_dir, atomic_write_bytes, atomic_write_text
 
 
 def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_atomic_dir_replaces_whole(tmp_path: Path) -> None:
 def test_two_writers_publishing_the_same_folder_both_succeed(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from daas.io import atomic_dir
+    from daas.core.io import atomic_dir
 
     target = tmp_path / "out"
 

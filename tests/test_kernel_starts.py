@@ -13,8 +13,8 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from daas import workshop
+from daas.core.paths import repo_root
 from daas.kernel_ipc import PROVISIONER, is_start_failure
-from daas.paths import repo_root
 
 
 def _benchmark():

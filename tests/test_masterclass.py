@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from daas import masterclass, variants
-from daas.city import list_cities, load_city
-from daas.errors import DaasError
-from daas.paths import repo_root
+from daas.core.city import list_cities, load_city
+from daas.core.errors import DaasError
+from daas.core.paths import repo_root
 
 ROOT = repo_root()
 PAGES = {

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas.city import City
 from daas.cli import main
-from daas.errors import DaasError
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.paths import repo_root
 from daas.needs import affinity, notes, prioritise, stories
-from daas.paths import repo_root
 from tests.needs_helpers import DATA, run_with, text_of
 
 SAMPLE_DIR = repo_root() / "data" / "port-mallory"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daas import notebooks as nbs
+from daas.core import notebooks as nbs
 
 COMMITTED = nbs.committed_notebooks()
 IDS = [nbs.shown(p) for p in COMMITTED]

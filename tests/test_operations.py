@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from daas import operations as ops
-from daas.city import City, load_city
-from daas.errors import DaasError
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
 
 
 def test_incident_log_reads_and_drives_the_run_history(example_city: City) -> None:

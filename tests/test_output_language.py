@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from daas import community, i18n, masterclass
-from daas.city import City
+from daas import community, masterclass
+from daas.core import i18n
+from daas.core.city import City
 from daas.exercises import check
 from daas.standard import points
 from tests.kit import add_translations

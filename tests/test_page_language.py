@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas import ethics, i18n
+from daas import ethics
 from daas.beacon import pages
-from daas.city import City
+from daas.core import i18n
+from daas.core.city import City
 from daas.privacy import report
 from daas.privacy.scan import ScanResult
 from daas.standard import assess

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from daas.city import City
+from daas.core.city import City
 from daas.workshop import parameters_for, run_notebook, workshop_notebooks
 
 NOTEBOOKS = workshop_notebooks()

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from daas.paths import shared_real_data
+from daas.core.paths import shared_real_data
 from daas.privacy import gate, specific
 from daas.privacy import national_ids as nid
 from daas.privacy.identifiers import scan_column

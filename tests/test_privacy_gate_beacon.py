@@ -9,7 +9,7 @@ import pytest
 
 from daas.beacon import records
 from daas.cli import main
-from daas.paths import city_build_dir
+from daas.core.paths import city_build_dir
 
 CITY = "port-mallory"
 

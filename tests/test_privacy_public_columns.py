@@ -20,7 +20,7 @@ import yaml
 
 from daas.beacon import records
 from daas.cli import main
-from daas.paths import city_build_dir, shared_real_data
+from daas.core.paths import city_build_dir, shared_real_data
 
 CITY = "port-mallory"
 FIRST = ["Maria", "John", "Ana", "David", "Lucia", "Peter", "Sarah", "Jorge", "Paula", "Carlos"]
@@ -229,7 +229,7 @@ def test_listing_coordinates_never_reach_the_public(
     code, err = _build(capsys)
     assert code == 0, err
     from daas.beacon.pipeline import load_tables
-    from daas.city import load_city
+    from daas.core.city import load_city
 
     read = load_tables(load_city(CITY))["listings"]
     assert (read["latitude"].astype(str) == MARK_LAT).sum() == 1  # the marker was read
@@ -286,7 +286,7 @@ def test_only_tables_that_carry_coordinates_need_a_declaration(published: dict[s
 
 def test_declarations_without_a_beacon_section() -> None:
     from daas.beacon import pipeline
-    from daas.city import load_city
+    from daas.core.city import load_city
 
     city = load_city(CITY).model_copy(update={"beacon": None})
     assert pipeline.declarations(city) == []
@@ -311,7 +311,7 @@ def test_a_declaration_needs_a_known_kind_and_a_reason(
 
 
 def test_gate_kinds_match_the_city_schema() -> None:
-    from daas.city import PublicColumn
+    from daas.core.city import PublicColumn
     from daas.privacy.gate import PUBLIC_KINDS
 
     assert set(PUBLIC_KINDS) == set(PublicColumn.KINDS)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from daas.cli import main
-from daas.errors import DaasError
-from daas.paths import shared_real_data
+from daas.core.errors import DaasError
+from daas.core.paths import shared_real_data
 from daas.privacy import anonymity
 from daas.privacy.scan import read_table, scan_table
 
@@ -198,7 +198,7 @@ def test_sample_and_fixes_raise_k(example_city) -> None:
 
 
 def test_each_city_gets_its_own_applications_never_another_citys() -> None:
-    from daas.city import load_city
+    from daas.core.city import load_city
     from daas.privacy.sample import applications_for
 
     df = applications_for(load_city("villa-ondina"))

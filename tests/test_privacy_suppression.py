@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from daas.errors import DaasError
+from daas.core.errors import DaasError
 from daas.privacy import round_to_base, suppress_counts
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from daas import profile
-from daas.city import City, load_city
-from daas.errors import DaasError
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
 
 
 def test_summary_adds_up(example_city: City) -> None:

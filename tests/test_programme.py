@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas.city import City, TeamMember, load_city, parse_city
 from daas.cli import main
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.paths import city_build_dir, repo_root
+from daas.core.city import City, TeamMember, load_city, parse_city
+from daas.core.city_programme import MILESTONE_IDS, Programme, Readiness, Showcase
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.paths import city_build_dir, repo_root
 from daas.programme import briefing, milestones, overview, readiness, showcase
 from daas.programme.checks import warnings
 from daas.programme.outputs import output_dir, write_all
-from daas.programme.schema import MILESTONE_IDS, Programme, Readiness, Showcase
 
 EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
 TODAY = date(2025, 7, 14)  # the example cities' reference_date

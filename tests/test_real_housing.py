@@ -16,7 +16,7 @@ import yaml
 
 from daas.beacon import records
 from daas.cli import main
-from daas.paths import city_build_dir, shared_real_data
+from daas.core.paths import city_build_dir, shared_real_data
 from tests.kit import write_beacon_city
 
 REAL = shared_real_data()  # resolved before city_tree moves the repository root

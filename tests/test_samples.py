@@ -8,11 +8,11 @@ import pytest
 
 from daas import stages
 from daas.beacon import pages, pipeline
-from daas.city import City, load_city
 from daas.cli import main
-from daas.errors import DaasError
-from daas.i18n import _, use_language
-from daas.samples import note_text, sample_note
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _, use_language
+from daas.core.samples import note_text, sample_note
 
 
 def _real_town(tree: Path) -> City:

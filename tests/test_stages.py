@@ -12,10 +12,10 @@ import pytest
 
 from daas import book, stages
 from daas.beacon import pages
-from daas.city import load_city
 from daas.cli import main
-from daas.errors import DaasError
-from daas.paths import city_build_dir
+from daas.core.city import load_city
+from daas.core.errors import DaasError
+from daas.core.paths import city_build_dir
 
 CITY = "port-mallory"
 
@@ -33,7 +33,7 @@ kernelspec:
 
 ```{code-cell} ipython3
 from daas.beacon import pages
-from daas.city import current_city
+from daas.core.city import current_city
 from daas.programme import briefing
 
 city = current_city()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas.city import load_city
 from daas.cli import main
-from daas.errors import DaasError
+from daas.core.city import load_city
+from daas.core.errors import DaasError
 from daas.standard import assess
 from daas.standard.points import STAGES, base_points, city_points
 

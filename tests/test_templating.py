@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from daas.templating import escape_markdown
+from daas.core.markdown import escape_markdown
 
 
 def _rendered(value: str) -> str:

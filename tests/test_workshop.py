@@ -187,7 +187,7 @@ def test_failing_notebook_is_reported_and_others_still_run(
 
 
 def test_launch_buttons_come_from_the_city_file(example_city) -> None:
-    from daas.city import Launch
+    from daas.core.city import Launch
     from daas.edition import variant
     from daas.variants import configure
 
@@ -216,7 +216,9 @@ def test_pack_kernels_speak_the_city_language(tmp_path: Path, warm: bool) -> Non
 
     src = tmp_path / "notebooks" / "lang.ipynb"
     src.parent.mkdir()
-    code = "import os\nfrom daas.i18n import language\nprint(os.environ['DAAS_LANG'], language())"
+    code = (
+        "import os\nfrom daas.core.i18n import language\nprint(os.environ['DAAS_LANG'], language())"
+    )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {
         "name": "python3",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from daas.city import DEFAULT_CITY
-from daas.i18n import N_, _
+from daas.core.city import DEFAULT_CITY
+from daas.core.i18n import N_, _
 
 
 def _generate(args: argparse.Namespace) -> int:
     from daas.beacon.generate import generate
-    from daas.city import load_city
-    from daas.i18n import _
-    from daas.paths import repo_root
-    from daas.samples import require_fictional
+    from daas.core.city import load_city
+    from daas.core.i18n import _
+    from daas.core.paths import repo_root
+    from daas.core.samples import require_fictional
 
     city = load_city(args.city)
     require_fictional(city, N_("sample Beacon data"))
@@ -25,7 +25,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from daas.beacon.pipeline import build
     from daas.beacon.records import output_dir
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     rec = build(args.city, progress=not args.quiet)
     q = ", ".join(f"{_(k)} {v:.0%}" for k, v in rec["quality"].items())

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon.schema import income_limits
-from daas.city import City
-from daas.io import atomic_write_bytes, atomic_write_text
-from daas.paths import data_dir
+from daas.core.city import City
+from daas.core.io import atomic_write_bytes, atomic_write_text
+from daas.core.paths import data_dir
 from daas.profile import read_neighbourhoods
 
 SEED = 20250630

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon import schema, values
-from daas.city import BeaconMapping
-from daas.errors import DaasError
-from daas.i18n import _
+from daas.core.city import BeaconMapping
+from daas.core.errors import DaasError
+from daas.core.i18n import _
 
 ROW = "_row"  # the line in the export a row came from (header = line 1)
 NOTE = "_note:"  # `_note:<field>`: how a field's value was read (see `daas.beacon.values`)

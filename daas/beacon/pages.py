@@ -16,11 +16,11 @@ import ipywidgets as widgets
 import pandas as pd
 
 from daas.beacon import publish, quality, records
-from daas.charts import describe, use_theme
-from daas.city import City
-from daas.display import headers, labels
-from daas.errors import DaasError
-from daas.i18n import N_, _
+from daas.core.charts import describe, use_theme
+from daas.core.city import City
+from daas.core.display import headers, labels
+from daas.core.errors import DaasError
+from daas.core.i18n import N_, _
 
 
 def write_page_data(
@@ -72,7 +72,7 @@ def published_pages(city: City) -> dict[str, bool]:
     table of contents (a city's edition keeps it only when the city has a Beacon), its data
     was published with the Beacon, and, once the city's edition has been built, the page is on
     it. Read by the Standard assessment's automatic checks."""
-    from daas.paths import city_build_dir, repo_root
+    from daas.core.paths import city_build_dir, repo_root
 
     toc = set(_toc_files(repo_root() / "_toc.yml"))
     data = records.output_dir(city.slug) / "pages"
@@ -151,7 +151,7 @@ def page_data(slug: str, page: str) -> dict:
 def sources_overview(city: City) -> str:
     """Each source export as read: name, role, rows, encoding and delimiter, one line each."""
     from daas.beacon import load
-    from daas.paths import repo_root
+    from daas.core.paths import repo_root
 
     lines = []
     for name, src in city.beacon.sources.items():

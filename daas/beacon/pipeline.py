@@ -18,11 +18,11 @@ import pandas as pd
 
 from daas.beacon import publish, quality, records, schema
 from daas.beacon.load import load_source
-from daas.city import City, load_city
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.io import atomic_dir
-from daas.paths import data_dir, repo_root
+from daas.core.city import City, load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.io import atomic_dir
+from daas.core.paths import data_dir, repo_root
 
 STAGES = ("load", "quality", "privacy", "aggregate", "publish")
 
@@ -399,8 +399,8 @@ def with_sample_beacon(city: City) -> City:
     import yaml
 
     from daas.beacon.generate import generate
-    from daas.i18n import N_
-    from daas.samples import require_fictional
+    from daas.core.i18n import N_
+    from daas.core.samples import require_fictional
 
     require_fictional(city, N_("sample Beacon data"))  # a real city never gets invented numbers
 
@@ -412,7 +412,7 @@ def with_sample_beacon(city: City) -> City:
         src["path"] = src["path"].replace("{slug}", city.slug)
     sample["publisher"] = f"{city.name} (fictional sample data)"
     data = city.model_dump(mode="json", exclude_none=True)
-    from daas.city import parse_city
+    from daas.core.city import parse_city
 
     return parse_city({**data, "beacon": sample}, city_file(city))
 
@@ -449,6 +449,6 @@ def with_overrides(
         sources[name].update(m)
     if min_cell_size is not None:
         data["privacy"]["min_cell_size"] = min_cell_size
-    from daas.city import parse_city
+    from daas.core.city import parse_city
 
     return parse_city(data, city_file(city))

@@ -1,7 +1,7 @@
 """Publishing: the Frictionless data package with DCAT-style metadata, the SQLite database with
 Datasette metadata and canned queries, and the small JSON files the book pages read.
 
-Everything here writes into a staging folder given by the pipeline (`daas.io.atomic_dir`), and
+Everything here writes into a staging folder given by the pipeline (`daas.core.io.atomic_dir`), and
 writes nothing that changes between runs on the same inputs: the run record holds the times.
 """
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from daas.i18n import N_
-from daas.paths import city_build_dir
+from daas.core.i18n import N_
+from daas.core.paths import city_build_dir
 
 # the six quality dimensions; pages show them translated (`_(key)`)
 QUALITY_KEYS = (

@@ -9,8 +9,8 @@ import sys
 
 from daas.beacon.publish import ROW_LIMIT, TIME_LIMIT_MS
 from daas.beacon.records import output_dir
-from daas.errors import DaasError
-from daas.i18n import _
+from daas.core.errors import DaasError
+from daas.core.i18n import _
 
 
 def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:

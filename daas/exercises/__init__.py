@@ -7,10 +7,10 @@ Solution notebooks in `exercises/solutions/` are the one source of each exercise
 
 from __future__ import annotations
 
-from daas.city import City
+from daas.core.city import City
+from daas.core.i18n import _
 from daas.exercises.checks import governance, live_service, partnerships, renters, user_needs
 from daas.exercises.feedback import Check, Feedback, not_yet
-from daas.i18n import _
 
 CHECKS: dict[str, Check] = {
     "most-renters": renters.most_renters,

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import nbformat
 
-from daas import notebooks as nbs
-from daas.city import load_city
-from daas.errors import DaasError
+from daas.core import notebooks as nbs
+from daas.core.city import load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.io import atomic_write_text
+from daas.core.paths import repo_root
 from daas.exercises.feedback import Feedback
-from daas.i18n import _
-from daas.io import atomic_write_text
-from daas.paths import repo_root
 
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"

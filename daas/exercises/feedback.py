@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from daas.city import City
-from daas.errors import DaasError
-from daas.i18n import _
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.i18n import _
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """Affinity mapping: a first, automatic grouping of observations into themes, for the team to edit.
 
 The grouping is deterministic: each observation becomes a TF-IDF vector of its meaningful words
-(see `daas.text.words`), and groups are merged by average-linkage clustering on cosine similarity
-until no two groups are more alike than `threshold`. Observations that share nothing with any
-other stay "Ungrouped". The result is an ordinary table (note → theme) that the team changes by
-hand, saves, and re-reads: the computer makes the first pass, people decide.
+(see `daas.core.text.words`), and groups are merged by average-linkage clustering on cosine
+similarity until no two groups are more alike than `threshold`. Observations that share nothing
+with any other stay "Ungrouped". The result is an ordinary table (note → theme) that the team
+changes by hand, saves, and re-reads: the computer makes the first pass, people decide.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from daas.display import headers
-from daas.errors import DaasError
-from daas.i18n import N_, _
-from daas.io import atomic_write_text
-from daas.tables import read_table, shown
-from daas.text import words
+from daas.core.display import headers
+from daas.core.errors import DaasError
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_write_text
+from daas.core.tables import read_table, shown
+from daas.core.text import words
 
 UNGROUPED = N_("Ungrouped")  # the theme of notes in no group; shown as `_(UNGROUPED)`
 THRESHOLD = 0.1

@@ -7,12 +7,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from daas.i18n import _
+from daas.core.i18n import _
 
 
 def _label(ident: str, row: int) -> str:
     """Where a story is: its id and line, or the line or row alone when it has no id."""
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     if ident == f"row {row}":
         return _("row {row}").format(row=row)
@@ -24,9 +24,9 @@ def _label(ident: str, row: int) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from daas.i18n import _
+    from daas.core.i18n import _
+    from daas.core.tables import shown
     from daas.needs.stories import check_table, read_stories
-    from daas.tables import shown
 
     table, problems = read_stories(args.file)
     for p in problems:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.city import City
-from daas.display import headers
-from daas.errors import Problem
-from daas.i18n import N_, _
-from daas.tables import problems_table, read_table, shown
-from daas.text import fold
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _
+from daas.core.tables import problems_table, read_table, shown
+from daas.core.text import fold
 
 REQUIRED = ["participant", "user_group", "observation"]
 COLUMNS = ["note_id", "participant", "user_group", "observation"]

@@ -15,15 +15,15 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from daas.charts import PALETTE, describe, use_theme
-from daas.city import City
-from daas.display import headers
-from daas.errors import Problem
-from daas.i18n import N_, _
-from daas.io import atomic_dir
+from daas.core.charts import PALETTE, describe, use_theme
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_dir
+from daas.core.markdown import escape_markdown
+from daas.core.text import fold
 from daas.needs.stories import check_table
-from daas.templating import escape_markdown
-from daas.text import fold
 
 MOSCOW = ("Must", "Should", "Could", "Won't")
 UNSET = N_("Not set")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.display import headers
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.tables import read_table, shown
-from daas.text import fold
+from daas.core.display import headers
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.tables import read_table, shown
+from daas.core.text import fold
 
 PARTS = ("role", "need", "goal")
 LANGUAGES = ("en", "es", "pt")

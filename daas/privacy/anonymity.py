@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from daas.i18n import _
+from daas.core.i18n import _
+from daas.core.tables import require_columns
 from daas.privacy.identifiers import ColumnFinding, name_tokens, sample_values
-from daas.tables import require_columns
 
 _QI_WORDS = {
     "age": {

@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from daas.i18n import _
+from daas.core.i18n import _
 
 
 def _columns(text: str) -> list[str]:
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     cols = [c.strip() for c in text.split(",") if c.strip()]
     if not cols:

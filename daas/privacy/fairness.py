@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.tables import require_columns
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.tables import require_columns
 
 
 def coverage(

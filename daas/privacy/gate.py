@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from daas.i18n import N_, _
+from daas.core.i18n import N_, _
 from daas.privacy import identifiers as ids
 
 PEOPLE_WORDS = frozenset(
@@ -70,7 +70,7 @@ BLOCKING = {
 OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
 # What a column declared public may hold: buildings' addresses, buildings' names (which are
 # often their address) or buildings' coordinates. People's names, emails, phones, cards and ids
-# are never accepted. The kinds are those of `daas.city.PUBLIC_COLUMN_KINDS`.
+# are never accepted. The kinds are those of `daas.core.city.PUBLIC_COLUMN_KINDS`.
 LOCATION_KIND = "building-location"
 PUBLIC_KINDS = {
     "building-address": frozenset({ids.STREET_ADDRESS}),

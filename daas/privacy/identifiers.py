@@ -380,7 +380,7 @@ class ColumnFinding:
 
     def where(self, kind: str) -> str:
         """'rows 3, 17 and 40' (or 'rows 3, 17, ... (250 rows)'); empty for sampled types."""
-        from daas.i18n import _
+        from daas.core.i18n import _
 
         if kind not in self.rows:
             return ""

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from daas.charts import describe, use_theme
-from daas.display import headers
-from daas.i18n import N_, _
+from daas.core.charts import describe, use_theme
+from daas.core.display import headers
+from daas.core.i18n import N_, _
 from daas.privacy import anonymity
 from daas.privacy.scan import ScanResult
 

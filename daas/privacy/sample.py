@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from daas.city import City
-from daas.io import atomic_write_text
-from daas.paths import repo_root
+from daas.core.city import City
+from daas.core.io import atomic_write_text
+from daas.core.paths import repo_root
 from daas.profile import read_neighbourhoods
 
 SEED = 20250701

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.errors import DaasError
-from daas.i18n import _
+from daas.core.errors import DaasError
+from daas.core.i18n import _
 from daas.privacy import anonymity
 from daas.privacy import identifiers as ids
 from daas.privacy.gate import describe_type, is_count_column

@@ -24,9 +24,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from daas.errors import DaasError
-from daas.i18n import _
-from daas.tables import require_columns
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.tables import require_columns
 
 PRIMARY = "primary"
 SECONDARY = "secondary"

@@ -1,6 +1,7 @@
 """The programme companion: what leaders and coaches need around the twelve-month track.
 
-- `schema.py`: the city file's `readiness:`, `programme:` and `showcase:` sections;
+- the city file's `readiness:`, `programme:` and `showcase:` sections are read by
+  `daas.core.city_programme`;
 - `readiness.py`: "is my city a good fit?", a verdict and what to put in place first;
 - `track.py`, `milestones.py`, `team.py`: the suggested plan, milestones planned against done,
   the five roles and their hours;

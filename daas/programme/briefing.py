@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from daas.city import City
-from daas.i18n import N_, _, use_language
+from daas.core.city import City
+from daas.core.i18n import N_, _, use_language
 from daas.programme import milestones, readiness, state
 from daas.programme.fmt import number, percent
 from daas.programme.team import ROLES, unfilled_roles

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from daas.city import City
-from daas.errors import Problem
-from daas.i18n import N_, use_language
+from daas.core.city import City
+from daas.core.errors import Problem
+from daas.core.i18n import N_, use_language
 
 NO_WARNINGS = N_(
     "None: every question is answered, every role is filled and every milestone has a date."
@@ -38,7 +38,7 @@ def warnings_table(problems: list[Problem]):
     """The warnings as a table for a page: field, what is missing, and the fix."""
     import pandas as pd
 
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     rows = [
         {_("field"): p.field, _("what is missing"): p.message, _("fix"): p.fix} for p in problems

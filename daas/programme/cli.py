@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from daas.city import DEFAULT_CITY
-from daas.i18n import N_, _
+from daas.core.city import DEFAULT_CITY
+from daas.core.i18n import N_, _
 
 ACTIONS = {
     "readiness": N_("is the city a good fit for the track? writes readiness.json"),
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _warn(city) -> None:
-    from daas.i18n import _, use_language
+    from daas.core.i18n import _, use_language
     from daas.programme.checks import warnings
 
     with use_language(city.language):
@@ -37,8 +37,8 @@ def _warn(city) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from daas.city import load_city
-    from daas.paths import repo_root
+    from daas.core.city import load_city
+    from daas.core.paths import repo_root
     from daas.programme import outputs
     from daas.stages import compute
 
@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _overview(args: argparse.Namespace) -> int:
-    from daas.paths import repo_root
+    from daas.core.paths import repo_root
     from daas.programme import outputs, overview
 
     data = overview.rows()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal, format_percent
 
-from daas.i18n import language
+from daas.core.i18n import language
 
 LOCALES = {"en": "en_US", "es": "es_MX", "pt": "pt_BR"}
 

@@ -14,9 +14,9 @@ from typing import Literal
 
 import pandas as pd
 
-from daas.city import City
-from daas.errors import Problem
-from daas.i18n import N_, _
+from daas.core.city import City
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _
 from daas.programme.track import PLAN
 
 DUE_DAYS = 30  # a milestone planned within this many days is "due soon"
@@ -198,7 +198,7 @@ def timeline_chart(city: City, rows: list[MilestoneStatus], today: date | None =
     done date (or to today while it is late), or None when no milestone has a date."""
     import altair as alt
 
-    from daas.charts import describe, use_theme
+    from daas.core.charts import describe, use_theme
 
     today = today or city.today()
     dated = [r for r in rows if r.planned or r.done]

@@ -8,10 +8,10 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from daas.city import City
-from daas.i18n import _, use_language
-from daas.io import atomic_write_text
-from daas.paths import build_dir, city_build_dir
+from daas.core.city import City
+from daas.core.i18n import _, use_language
+from daas.core.io import atomic_write_text
+from daas.core.paths import build_dir, city_build_dir
 from daas.programme import briefing, milestones, readiness, showcase
 from daas.programme.checks import warnings
 from daas.programme.team import ROLES, open_places

@@ -7,9 +7,9 @@ from datetime import date
 
 import pandas as pd
 
-from daas.city import list_cities, load_city
-from daas.errors import DaasError
-from daas.i18n import _
+from daas.core.city import list_cities, load_city
+from daas.core.errors import DaasError
+from daas.core.i18n import _
 from daas.programme import milestones, readiness, state
 from daas.programme.checks import warnings
 from daas.programme.team import unfilled_roles
@@ -106,7 +106,7 @@ def chart(data: list[dict]):
     """One bar per city: its milestones by status."""
     import altair as alt
 
-    from daas.charts import describe, use_theme
+    from daas.core.charts import describe, use_theme
 
     use_theme()
     names = {k: _(v) for k, v in milestones.STATUSES.items()}

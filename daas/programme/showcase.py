@@ -8,18 +8,17 @@ placeholder text is ever published. Every value from the city is escaped for Mar
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from daas.city import City
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _, use_language
+from daas.core.city import City
+from daas.core.city_programme import SHOWCASE_IDS
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _, use_language
+from daas.core.markdown import escape_markdown as esc
 from daas.programme import milestones, state
 from daas.programme.fmt import number, percent
-from daas.programme.schema import SHOWCASE_IDS
-from daas.templating import MARKDOWN_SPECIAL
 
 HEADINGS = {
     "problem": N_("The problem"),
@@ -36,13 +35,6 @@ FREQUENCIES = {
     "quarterly": N_("every quarter"),
     "annually": N_("every year"),
 }
-
-
-def esc(value: str) -> str:
-    """A city's text, shown literally in Markdown: HTML's `<`, `>` and `&` as entities, Markdown's
-    special characters backslash-escaped. Quotes stay as they are (an entity for an apostrophe
-    would be broken by the backslash before its `#`)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
 
 
 @dataclass

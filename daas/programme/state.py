@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from daas.city import City
-from daas.errors import DaasError
-from daas.i18n import N_
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.i18n import N_
 
 # The What Works Cities practice areas and maturity levels, for translation (daas.discovery).
 AREA_NAMES = (

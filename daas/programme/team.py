@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from daas.city import City
-from daas.errors import Problem
-from daas.i18n import N_, _
+from daas.core.city import City
+from daas.core.errors import Problem
+from daas.core.i18n import N_, _
 
 
 @dataclass(frozen=True)

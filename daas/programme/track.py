@@ -37,7 +37,7 @@ def timeline_chart(df: pd.DataFrame | None = None):
     """A Gantt-style chart of the track: one row per activity, grouped by strand."""
     import altair as alt
 
-    from daas.charts import describe, use_theme
+    from daas.core.charts import describe, use_theme
 
     use_theme()
     df = plan() if df is None else df

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import yaml
 
-from daas.city import City
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.paths import cities_dir, city_build_dir
+from daas.core.city import City
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.markdown import escape_markdown
+from daas.core.paths import cities_dir, city_build_dir
 from daas.standard.points import STAGES, Point, city_points
-from daas.templating import escape_markdown
 
 RATINGS = (N_("green"), N_("amber"), N_("red"))  # best to worst; shown as `_(rating)`
 STATUS_RATING = {"met": "green", "partly-met": "amber", "not-met": "red"}
@@ -517,7 +517,7 @@ def chart(report: Assessment):
     import altair as alt
     import pandas as pd
 
-    from daas.charts import describe, use_theme
+    from daas.core.charts import describe, use_theme
 
     use_theme()
     rows = []
@@ -644,7 +644,7 @@ def _cell(text: str) -> str:
 
 def write(report: Assessment) -> Path:
     """Write the JSON, the Markdown page and the chart together; nothing is half-written."""
-    from daas.io import atomic_dir
+    from daas.core.io import atomic_dir
 
     target = output_dir(report.city)
     spec = chart(report).to_dict()
@@ -663,7 +663,7 @@ def write(report: Assessment) -> Path:
 
 
 def _shown(path: Path) -> str:
-    from daas.paths import repo_root
+    from daas.core.paths import repo_root
 
     try:
         return str(path.resolve().relative_to(repo_root()))

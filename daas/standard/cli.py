@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from daas.city import DEFAULT_CITY
-from daas.i18n import _
+from daas.core.city import DEFAULT_CITY
+from daas.core.i18n import _
 
 
 def _points(args: argparse.Namespace) -> int:
-    from daas.city import load_city
-    from daas.i18n import _
+    from daas.core.city import load_city
+    from daas.core.i18n import _
     from daas.standard.points import city_points
 
     for i, p in enumerate(city_points(load_city(args.city)), 1):
@@ -20,8 +20,8 @@ def _points(args: argparse.Namespace) -> int:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from daas.city import load_city
-    from daas.i18n import _
+    from daas.core.city import load_city
+    from daas.core.i18n import _
     from daas.standard import assess
 
     city = load_city(args.city)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.city import City
-from daas.display import headers
-from daas.i18n import N_, _
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.i18n import N_, _
 
 # field in datapackage.json -> (DCAT-US term, what to write, in plain words; shown translated)
 PROFILE: dict[str, tuple[str, str]] = {

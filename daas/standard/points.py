@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from daas.city import City
-from daas.display import headers
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
+from daas.core.city import City
+from daas.core.display import headers
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
 
 POINTS_FILE = Path(__file__).with_name("points.yml")
 STAGES = (N_("discovery"), N_("alpha"), N_("beta"), N_("live"))  # shown as `_(stage)`

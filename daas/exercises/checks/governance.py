@@ -6,9 +6,9 @@ from numbers import Real
 
 import pandas as pd
 
-from daas.city import City
+from daas.core.city import City
+from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
-from daas.i18n import _
 from daas.privacy.anonymity import band_ages, k_anonymity, unique_records
 
 QUASI = ["age_band", "sex", "neighbourhood"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from numbers import Real
 
-from daas.city import BeaconSource, City
-from daas.errors import DaasError
+from daas.core.city import BeaconSource, City
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.paths import repo_root
+from daas.core.tables import read_table
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
-from daas.i18n import _
-from daas.paths import repo_root
-from daas.tables import read_table
 
 TDE_STEPS = ("find", "refine", "design", "implement")
 AGREEMENT_KEYS = (

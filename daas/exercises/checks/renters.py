@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from daas import profile
-from daas.city import City
+from daas.core.city import City
+from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
-from daas.i18n import _
 
 
 @kindly

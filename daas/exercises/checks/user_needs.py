@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from daas.city import City
+from daas.core.city import City
+from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
-from daas.i18n import _
 from daas.needs.stories import TEMPLATES, check_story, criteria
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 
-from daas.city import City
-from daas.errors import DaasError
-from daas.i18n import N_, _
+from daas.core.city import City
+from daas.core.errors import DaasError
+from daas.core.i18n import N_, _
 
 BEACON_FIX = N_(
     "add `beacon:` with `sources:` pointing to the city's own exports (an affordable-housing "

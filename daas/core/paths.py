@@ -6,11 +6,16 @@ import os
 from pathlib import Path
 
 
+def package_dir() -> Path:
+    """The `daas` package folder (it holds `messages/` beside the code)."""
+    return Path(__file__).resolve().parents[1]
+
+
 def repo_root() -> Path:
     """The repository root: $DAAS_ROOT, else the folder above the package holding `_config.yml`."""
     if env := os.environ.get("DAAS_ROOT"):
         return Path(env).resolve()
-    here = Path(__file__).resolve().parent.parent
+    here = package_dir().parent
     if (here / "_config.yml").exists():
         return here
     for parent in [Path.cwd(), *Path.cwd().parents]:

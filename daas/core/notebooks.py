@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from daas.io import atomic_write_text
-from daas.paths import notebook_dirs, repo_root
+from daas.core.io import atomic_write_text
+from daas.core.paths import notebook_dirs, repo_root
 
 CHECK_TAG = "nbval-check-output"
 CHECK_COMMENT = "# NBVAL_CHECK_OUTPUT"
@@ -90,8 +90,8 @@ def committed_notebooks() -> list[Path]:
 
 def expand(paths: list[Path]) -> list[Path]:
     """Notebooks named on the command line: folders are searched, missing paths are an error."""
-    from daas.errors import DaasError, Problem
-    from daas.i18n import _
+    from daas.core.errors import DaasError, Problem
+    from daas.core.i18n import _
 
     found, missing = [], []
     for p in paths:

@@ -1,112 +1,41 @@
-"""Languages: English is the source, Spanish (Latin American) and Portuguese (Brazilian) are
-translations kept in gettext catalogues, one source of truth per text.
+"""Translation catalogues: extracting the English, keeping every language's catalogues up to date,
+and measuring how much is translated.
 
-- The book: `sphinx-build -b gettext` extracts every page's strings into `.pot` templates;
-  `locales/<lang>/LC_MESSAGES/<page>.po` hold the translations (Sphinx reads them at build time).
-- The package: `_()` marks `daas` messages (CLI output, reports, chart text);
-  `daas/messages/<lang>.po` hold their translations.
+- The book: `sphinx-build -b gettext` (a variant of the book, nothing executed) extracts every
+  page's strings into `.pot` templates; `locales/<lang>/LC_MESSAGES/book/<page>.po` hold the
+  translations (Sphinx reads them at build time).
+- The workshop notebooks: each markdown cell is one string in
+  `locales/<lang>/LC_MESSAGES/notebooks/<name>.po` (`translate_notebook`, used by the workshop
+  runner).
+- The package: every literal `_()` or `N_()` in `daas/` (`package_msgids`), translated in
+  `daas/messages/<lang>.po` (read at run time by `daas.core.i18n`).
 
 A changed English string keeps its old translation marked *fuzzy* (stale) until a translator
-checks it; stale strings are shown in English. `PUBLISHED` lists the languages the site ships: a
-language joins it only when every book string is translated and none is stale.
+checks it.
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from daas.errors import DaasError
-from daas.paths import repo_root
-
-LANGUAGES: tuple[str, ...] = ("en", "es", "pt")
-SOURCE_LANGUAGE = "en"
-# The languages the site publishes. Add one only when `daas i18n status` shows it complete.
-PUBLISHED: tuple[str, ...] = ("en", "es", "pt")
-NAMES = {"en": "English", "es": "Español", "pt": "Português"}
-PACKAGE_DOMAIN = "daas"
-
-
-def locales_dir(root: Path | None = None) -> Path:
-    """The book's catalogues: `locales/<lang>/LC_MESSAGES/<page>.po`."""
-    return (root or repo_root()) / "locales"
-
-
-def messages_dir() -> Path:
-    """The package's catalogues: `daas/messages/<lang>.po`."""
-    return Path(__file__).resolve().parent / "messages"
-
-
-# ---------------------------------------------------------------- package strings
-
-
-def language() -> str:
-    """The language for `daas` messages: $DAAS_LANG, else the locale ($LANGUAGE, $LC_ALL,
-    $LANG), else English."""
-    for var in ("DAAS_LANG", "LANGUAGE", "LC_ALL", "LANG"):
-        code = os.environ.get(var, "")[:2].lower()
-        if code in LANGUAGES:
-            return code
-    return SOURCE_LANGUAGE
-
-
-@contextmanager
-def use_language(lang: str) -> Iterator[None]:
-    """Speak `lang` inside the block (for a city's report or pack summary)."""
-    if lang not in LANGUAGES:
-        raise DaasError.one(
-            "language",
-            "",
-            _("'{lang}' is not a kit language").format(lang=lang),
-            _("use one of {languages}").format(languages=", ".join(LANGUAGES)),
-        )
-    old = os.environ.get("DAAS_LANG")
-    os.environ["DAAS_LANG"] = lang
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("DAAS_LANG", None)
-        else:
-            os.environ["DAAS_LANG"] = old
-
-
-@cache
-def _package_catalogue(lang: str) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    path = messages_dir() / f"{lang}.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as f:
-        cat = read_po(f)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
-
-
-def _(message: str, lang: str | None = None) -> str:
-    """`message` in the current language (English when it has no current translation)."""
-    lang = lang or language()
-    if lang == SOURCE_LANGUAGE:
-        return message
-    return _package_catalogue(lang).get(message, message)
-
-
-def N_(message: str) -> str:
-    """Mark `message` for the catalogue without translating it now (translate later with `_`)."""
-    return message
+from daas.core.i18n import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    _package_catalogue,
+    locales_dir,
+    messages_dir,
+)
+from daas.core.paths import package_dir, repo_root
 
 
 def package_msgids(package: Path | None = None) -> dict[str, list[str]]:
     """Every literal `_("...")` or `N_("...")` in the package, with where it is (`daas/x.py:12`)."""
-    package = package or Path(__file__).resolve().parent
+    package = package or package_dir()
     found: dict[str, list[str]] = {}
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -185,7 +114,7 @@ def extract(source: Path | None = None, dest: Path | None = None) -> Path:
 def _write_po(path: Path, cat) -> None:
     from babel.messages.pofile import write_po
 
-    from daas.io import atomic_write_bytes
+    from daas.core.io import atomic_write_bytes
 
     for m in cat:
         # Babel reads back the old English of a stale entry (`#| msgid`) as a plain comment;

@@ -16,7 +16,7 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        from daas.i18n import _
+        from daas.core.i18n import _
 
         where = f"{self.file}: {self.field}" if self.field else self.file
         return f"{where}: {_(self.message)}\n    {_('fix')}: {_(self.fix)}"
@@ -37,7 +37,7 @@ class DaasError(Exception):
     def missing_output(cls, slug: str, what: str, path: str | Path):
         """What a reader says when an output it reads has not been computed: the command that
         computes it (`daas city build`). `what` is marked for translation by the caller."""
-        from daas.i18n import _
+        from daas.core.i18n import _
 
         return cls.one(
             path,
@@ -48,7 +48,7 @@ class DaasError(Exception):
         )
 
     def __str__(self) -> str:
-        from daas.i18n import _
+        from daas.core.i18n import _
 
         n = len(self.problems)
         head = _("1 problem found:") if n == 1 else _("{n} problems found:").format(n=n)

@@ -15,10 +15,10 @@ from typing import Annotated, ClassVar, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from daas.errors import DaasError, Problem
-from daas.i18n import N_
-from daas.paths import cities_dir, repo_root
-from daas.programme.schema import Programme, Readiness, Showcase
+from daas.core.city_programme import Programme, Readiness, Showcase
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_
+from daas.core.paths import cities_dir, repo_root
 
 DEFAULT_CITY = "port-mallory"
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -271,7 +271,7 @@ def parse_city(data: object, file: str) -> City:
 
 def _path_problems(city: City, file: str) -> list[Problem]:
     """Every path in the city file, resolved (symbolic links followed), stays in the repository."""
-    from daas.i18n import _
+    from daas.core.i18n import _
 
     paths = {f"datasets.{k}.path": d.path for k, d in city.datasets.items()}
     if city.beacon:
@@ -385,7 +385,7 @@ def new_city_file(slug: str, name: str, language: str = "en", country: str = "US
     """Write `cities/<slug>.yml` from the template, validated first; never overwrite a city."""
     import json
 
-    from daas.io import atomic_write_text
+    from daas.core.io import atomic_write_text
 
     q = json.dumps  # JSON strings are YAML strings: no value can add a field or break the file
     text = NEW_CITY_TEMPLATE.format(

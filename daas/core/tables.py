@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.display import headers
-from daas.errors import DaasError, Problem
-from daas.i18n import N_, _
-from daas.paths import repo_root
+from daas.core.display import headers
+from daas.core.errors import DaasError, Problem
+from daas.core.i18n import N_, _
+from daas.core.paths import repo_root
 
 # the note a file read as Latin-1 gets (a warning, not an error)
 LATIN1_NOTE = N_("read as Latin-1, not UTF-8")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from daas.i18n import _
+from daas.core.i18n import _
 
 
 def headers(df: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:

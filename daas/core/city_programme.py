@@ -1,7 +1,7 @@
 """The city file's programme sections: `readiness:`, `programme:` and `showcase:`.
 
-Kept apart from `daas.city` so the programme's vocabulary (qualities, milestone ids) lives in one
-place; this module imports nothing from the kit.
+Kept apart from `daas.core.city` so the programme's vocabulary (qualities, milestone ids) lives in
+one place; this module imports nothing from the kit.
 """
 
 from __future__ import annotations

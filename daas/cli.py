@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from daas.core.city import DEFAULT_CITY
 from daas.core.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
@@ -19,27 +18,16 @@ Handler = Callable[[argparse.Namespace], int]
 # Feature modules that add their own sub-commands. Each defines `register(subparsers)`, which adds
 # parsers only and imports nothing heavy (import inside the handlers instead).
 COMMAND_MODULES: tuple[str, ...] = (
+    "daas.site.cli",
     "daas.workshop_cli",
     "daas.standard.cli",
     "daas.needs.cli",
     "daas.privacy.cli",
     "daas.beacon.cli",
-    "daas.i18n_cli",
     "daas.exercises_cli",
     "daas.programme.cli",
     "daas.datacheck",
 )
-
-
-def _book_build(args: argparse.Namespace) -> int:
-    from daas import book, stages
-    from daas.core.city import load_city
-
-    city = load_city(args.city)
-    stages.check(stages.compute(city), city)  # the pages read what this computes, never write
-    langs = tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
-    book.build_site(args.city, languages=langs, output_root=args.output, force_all=args.all)
-    return 0
 
 
 def _city_build(args: argparse.Namespace) -> int:
@@ -159,48 +147,9 @@ def _notebooks_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assets_vendor(args: argparse.Namespace) -> int:
-    from daas import assets
-    from daas.core.i18n import _
-
-    manifest = assets.vendor()
-    packages = ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items())
-    print(_("vendored: {packages}").format(packages=packages))
-    return 0
-
-
-def _assets_check(args: argparse.Namespace) -> int:
-    from daas import assets
-    from daas.core.i18n import _
-
-    manifest = assets.check()
-    print(
-        _("vendored assets match altair {version} {preset}").format(
-            version=manifest["altair"], preset=manifest["preset"]
-        )
-    )
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="daas", description=_("Data Service Toolkit"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    book = sub.add_parser("book", help=_("build the toolkit website")).add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    b = book.add_parser("build", help=_("build the site into _build/html (strict, cached)"))
-    b.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
-    b.add_argument("--all", action="store_true", help=_("rebuild every page"))
-    b.add_argument(
-        "--output", type=Path, help=_("folder to hold _build/ (default: the repository)")
-    )
-    b.add_argument(
-        "--languages",
-        default="",
-        help=_("comma-separated, e.g. en,es,pt (default: the published languages)"),
-    )
-    b.set_defaults(func=_book_build)
 
     city = sub.add_parser("city", help=_("city parameter files")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -239,15 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.set_defaults(func=_notebooks_normalize)
 
-    ast = sub.add_parser("assets", help=_("vendored JavaScript")).add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    ast.add_parser("vendor", help=_("re-vendor from npm at altair's versions")).set_defaults(
-        func=_assets_vendor
-    )
-    ast.add_parser("check", help=_("check the vendored bundle matches altair")).set_defaults(
-        func=_assets_check
-    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -270,6 +210,7 @@ def _main(argv: Sequence[str] | None) -> int:
     use_ipc_kernels()  # every kernel this command starts, or its children start, uses IPC
     args = build_parser().parse_args(argv)
     try:
+        _city_outputs(args)
         return args.func(args)
     except DaasError as exc:
         print(f"daas: {exc}", file=sys.stderr)
@@ -279,6 +220,23 @@ def _main(argv: Sequence[str] | None) -> int:
 
         print("daas: " + _("interrupted"), file=sys.stderr)
         return 130
+
+
+def _city_outputs(args: argparse.Namespace) -> None:
+    """A command whose handler reads a city's outputs says so in its parser's defaults:
+    `city_outputs="computed"` (computed first where their inputs changed) or `"required"` (the
+    same, and the command stops naming every stage that failed). Computing them is this layer's
+    job (`daas.stages`), so the site and the features that read them never import it."""
+    mode = getattr(args, "city_outputs", None)
+    if mode is None:
+        return
+    from daas import stages
+    from daas.core.city import load_city
+
+    city = load_city(args.city)
+    outcomes = stages.compute(city)
+    if mode == "required":
+        stages.check(outcomes, city)
 
 
 def _reader_gone() -> int:

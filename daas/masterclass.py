@@ -3,7 +3,7 @@
 Each masterclass's agenda is data here, so the table on its page always adds up: a session whose
 teaching and exercise minutes do not match its length fails the build with the fix.
 `build_edition("coach")` builds the whole book with coach notes and solutions shown;
-`build_edition("learner")` builds it without them (see `daas.coach`).
+`build_edition("learner")` builds it without them (see `daas.site.coach`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas import variants
 from daas.core.city import DEFAULT_CITY
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 from daas.core.paths import build_dir
-from daas.variants import Variant
+from daas.site import variants
+from daas.site.variants import Variant
 
 
 @dataclass(frozen=True)

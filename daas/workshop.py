@@ -25,7 +25,8 @@ from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_text
 from daas.core.paths import city_build_dir, repo_root
 from daas.site.catalogues import translate_notebook
-from daas.templating import fill, keep_cell, substitutions
+from daas.core.markdown import substitutions
+from daas.templating import fill, keep_cell
 
 KERNEL = "python3"
 MANIFEST = "pack-manifest.json"
@@ -68,15 +69,15 @@ def workshop_notebooks() -> list[Path]:
 
 
 def _inputs_digest() -> str:
-    from daas.book import EXECUTION_INPUTS, digest
+    from daas.site.book import EXECUTION_INPUTS, digest
 
     return digest(repo_root(), EXECUTION_INPUTS)
 
 
 def vendor_into_pack(city: City) -> None:
     """Copy the vega bundle into the pack, where charts find it when run in JupyterLab."""
-    from daas.assets import VEGA_BUNDLE
     from daas.core.paths import assets_dir
+    from daas.site.assets import VEGA_BUNDLE
 
     src = assets_dir() / VEGA_BUNDLE
     dst = city_build_dir(city.slug) / "vendor" / src.name

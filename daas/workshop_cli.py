@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
 def _edition(city, force: bool):
     """Build one city's edition; a failure becomes a Result (runs in a worker process)."""
     from daas.core.errors import DaasError
-    from daas.edition import build_edition
+    from daas.site.edition import build_edition
     from daas.workshop import Result
 
     started = time.perf_counter()

@@ -9,9 +9,9 @@ from pathlib import Path
 import altair as alt
 import pytest
 
-from daas import assets
 from daas.core.errors import DaasError
 from daas.core.paths import assets_dir
+from daas.site import assets
 
 
 @pytest.fixture

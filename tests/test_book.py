@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from daas import book, variants
 from daas.core.errors import DaasError
-from daas.variants import Variant
+from daas.site import book, variants
+from daas.site.variants import Variant
 
 pytestmark = pytest.mark.book
 
@@ -200,7 +200,7 @@ def test_unknown_language_is_refused(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_city_edition_builds_in_the_language_of_its_config(tmp_path: Path) -> None:
-    """`daas.edition` writes the city's language into its `_config.yml`; the build keeps it,
+    """`daas.site.edition` writes the city's language into its `_config.yml`; the build keeps it,
     reads the kit's catalogues and shows no switcher (one language)."""
     src = _fake_source(tmp_path)
     (src / "_config.yml").write_text("title: Data Service Toolkit\nsphinx:\n  config:\n"

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from daas import i18n_files
 from daas.cli import main
 from daas.core import i18n
 from daas.core.errors import DaasError
 from daas.core.i18n import LANGUAGES, PUBLISHED, _
-from daas.site import catalogues
-from daas.sphinx_ext import language_links
+from daas.site import catalogues, i18n_files
+from daas.site.sphinx_ext import language_links
 from tests.kit import copy_kit
 
 TRANSLATED = tuple(x for x in LANGUAGES if x != i18n.SOURCE_LANGUAGE)

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas import masterclass, variants
+from daas import masterclass
 from daas.core.city import list_cities, load_city
 from daas.core.errors import DaasError
 from daas.core.paths import repo_root
+from daas.site import variants
 
 ROOT = repo_root()
 PAGES = {
@@ -162,7 +163,7 @@ def test_an_edition_is_a_variant_with_its_config(tmp_path: Path) -> None:
     coach = masterclass.variant("coach", output_root=tmp_path)
     config = variants.configure(coach)
     assert config["sphinx"]["config"]["daas_edition"] == "coach"
-    assert "daas.coach" in config["sphinx"]["extra_extensions"]
+    assert "daas.site.coach" in config["sphinx"]["extra_extensions"]
     assert variants.stage(coach) == ROOT  # the whole book: nothing to stage
     part = masterclass.variant("coach", output_root=tmp_path, parts=("Masterclasses",))
     source = variants.stage(part)
@@ -178,7 +179,7 @@ def test_an_edition_is_a_variant_with_its_config(tmp_path: Path) -> None:
 
 def test_default_site_is_the_learner_edition() -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert "daas.coach" in config["sphinx"]["extra_extensions"]
+    assert "daas.site.coach" in config["sphinx"]["extra_extensions"]
     assert "daas_edition" not in config["sphinx"]["config"]
 
 
@@ -199,7 +200,7 @@ def editions(tmp_path_factory) -> dict[str, str]:
     for folder in MY_FOLDERS:
         shutil.copytree(ROOT / folder, src / folder)
     (src / "conf.py").write_text(
-        "extensions = ['myst_nb', 'sphinx_togglebutton', 'daas.coach']\n"
+        "extensions = ['myst_nb', 'sphinx_togglebutton', 'daas.site.coach']\n"
         "myst_enable_extensions = ['colon_fence', 'substitution']\n"
         "myst_substitutions = {'city_name': 'Testville', 'min_cell_size': '10',"
         " 'priority_problem': 'x'}\n"
@@ -241,7 +242,7 @@ def test_every_coach_note_and_solution_is_in_coach_edition_only(editions) -> Non
 
 
 def test_unknown_edition_stops_the_build(tmp_path: Path) -> None:
-    (tmp_path / "conf.py").write_text("extensions = ['daas.coach']\n")
+    (tmp_path / "conf.py").write_text("extensions = ['daas.site.coach']\n")
     (tmp_path / "index.rst").write_text("Hi\n==\n")
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(tmp_path), str(tmp_path / "o")],

@@ -394,7 +394,7 @@ def test_overview_covers_every_city_file(city_tree: Path) -> None:
 
 
 def test_the_overview_stays_out_of_city_editions() -> None:
-    from daas.edition import edition_toc
+    from daas.site.edition import edition_toc
 
     toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
     assert "book/coaches/overview" in json.dumps(toc)

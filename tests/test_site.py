@@ -176,8 +176,8 @@ def _heading(html: str) -> str:
 def test_translated_page_titles_reach_the_page(built_site: Path, lang: str) -> None:
     """Sphinx silently keeps the English when a translation does not parse as the same kind of
     node (a title "11. Use…" read as a numbered list): every translated title must show."""
-    from daas.i18n_files import catalogues
     from daas.site.catalogues import _pot_catalogue
+    from daas.site.i18n_files import catalogues
 
     table = {}
     for cat in catalogues(lang):

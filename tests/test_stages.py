@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from daas import book, stages
+from daas import stages
 from daas.beacon import pages
 from daas.cli import main
 from daas.core.city import load_city
 from daas.core.errors import DaasError
 from daas.core.paths import city_build_dir
+from daas.site import book
 
 CITY = "port-mallory"
 
@@ -151,7 +152,7 @@ def test_no_book_page_calls_a_writer() -> None:
 def test_an_edition_of_a_city_without_a_beacon_leaves_its_pages_out(city_tree: Path) -> None:
     import yaml
 
-    from daas.edition import BEACON_PAGES, edition_toc
+    from daas.site.edition import BEACON_PAGES, edition_toc
 
     assert main(["city", "new", "real-town", "--name", "Real Town"]) == 0
     city = load_city("real-town")

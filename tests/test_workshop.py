@@ -188,8 +188,8 @@ def test_failing_notebook_is_reported_and_others_still_run(
 
 def test_launch_buttons_come_from_the_city_file(example_city) -> None:
     from daas.core.city import Launch
-    from daas.edition import variant
-    from daas.variants import configure
+    from daas.site.edition import variant
+    from daas.site.variants import configure
 
     assert not configure(variant(example_city))["launch_buttons"].get("binderhub_url")
     city = example_city.model_copy(

@@ -70,7 +70,7 @@ BLOCKING = {
 OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
 # What a column declared public may hold: buildings' addresses, buildings' names (which are
 # often their address) or buildings' coordinates. People's names, emails, phones, cards and ids
-# are never accepted. The kinds are those of `daas.core.city.PUBLIC_COLUMN_KINDS`.
+# are never accepted. The kinds are those of `daas.core.city.PublicColumn.KINDS`.
 LOCATION_KIND = "building-location"
 PUBLIC_KINDS = {
     "building-address": frozenset({ids.STREET_ADDRESS}),

@@ -97,7 +97,7 @@ def _repo_relative(cat, source: Path) -> None:
 def extract(source: Path | None = None, dest: Path | None = None) -> Path:
     """Extract the book's strings into `.pot` templates (no execution); return their folder.
     The coach edition, so coach notes and solutions are extracted too."""
-    from daas.variants import Variant, build
+    from daas.site.variants import Variant, build
 
     source = source or repo_root()
     dest = dest or Path(tempfile.mkdtemp(prefix="daas-gettext-"))

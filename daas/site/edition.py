@@ -1,7 +1,7 @@
 """A city's edition of the toolkit website: the book built for that city, with its executed
 workshop notebooks as a part of their own, into `_build/cities/<slug>/site/`.
 
-The edition is a book variant (`daas.variants`): the book's pages, the city's title, language
+The edition is a book variant (`daas.site.variants`): the book's pages, the city's title, language
 and launch buttons, a table of contents with the executed notebooks as a part of their own. It is
 staged and built in `_build/editions/<slug>/` and copied into place atomically.
 """
@@ -13,12 +13,12 @@ import re
 import shutil
 from pathlib import Path
 
-from daas import variants
 from daas.core.city import City
 from daas.core.i18n import _
 from daas.core.io import atomic_dir
 from daas.core.paths import build_dir, city_build_dir
-from daas.variants import Variant
+from daas.site import variants
+from daas.site.variants import Variant
 
 PACK_FOLDERS = ("notebooks", "exercises")
 WORKSHOPS = "workshops"

@@ -24,13 +24,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from daas import assets
 from daas.core.city import load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.io import atomic_dir, atomic_write_text
 from daas.core.paths import repo_root
-from daas.site_assets import slim_icons
+from daas.site import assets
+from daas.site.site_assets import slim_icons
 
 STRICT_FLAGS = ["-W", "-n", "--keep-going"]
 EXECUTION_INPUTS = ("daas", "data", "cities", "requirements.txt")
@@ -242,7 +242,7 @@ def build_site(
     import yaml
 
     from daas.core.i18n import LANGUAGES, PUBLISHED
-    from daas.variants import Variant, build
+    from daas.site.variants import Variant, build
 
     languages = tuple(languages or PUBLISHED)
     unknown = [x for x in languages if x not in LANGUAGES]

@@ -1,14 +1,83 @@
-"""`daas i18n update` and `daas i18n status`: the translation catalogues of the book and package."""
+"""The site's commands: `daas book build`, `daas assets vendor|check` and `daas i18n` (the
+translation catalogues of the book, the notebooks and the package)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from daas.core.city import DEFAULT_CITY
 from daas.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    _register_book(sub)
+    _register_assets(sub)
+    _register_i18n(sub)
+
+
+def _register_book(sub: argparse._SubParsersAction) -> None:
+    book = sub.add_parser("book", help=_("build the toolkit website")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    b = book.add_parser("build", help=_("build the site into _build/html (strict, cached)"))
+    b.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    b.add_argument("--all", action="store_true", help=_("rebuild every page"))
+    b.add_argument(
+        "--output", type=Path, help=_("folder to hold _build/ (default: the repository)")
+    )
+    b.add_argument(
+        "--languages",
+        default="",
+        help=_("comma-separated, e.g. en,es,pt (default: the published languages)"),
+    )
+    # The pages read the city's outputs, never write them: `daas` computes them first and stops
+    # if one failed (`city_outputs`, see `daas.cli`).
+    b.set_defaults(func=_book_build, city_outputs="required")
+
+
+def _book_build(args: argparse.Namespace) -> int:
+    from daas.site import book
+
+    langs = tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
+    book.build_site(args.city, languages=langs, output_root=args.output, force_all=args.all)
+    return 0
+
+
+def _register_assets(sub: argparse._SubParsersAction) -> None:
+    ast = sub.add_parser("assets", help=_("vendored JavaScript")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    ast.add_parser("vendor", help=_("re-vendor from npm at altair's versions")).set_defaults(
+        func=_assets_vendor
+    )
+    ast.add_parser("check", help=_("check the vendored bundle matches altair")).set_defaults(
+        func=_assets_check
+    )
+
+
+def _assets_vendor(args: argparse.Namespace) -> int:
+    from daas.site import assets
+
+    manifest = assets.vendor()
+    packages = ", ".join(f"{k}@{v}" for k, v in manifest["packages"].items())
+    print(_("vendored: {packages}").format(packages=packages))
+    return 0
+
+
+def _assets_check(args: argparse.Namespace) -> int:
+    from daas.site import assets
+
+    manifest = assets.check()
+    print(
+        _("vendored assets match altair {version} {preset}").format(
+            version=manifest["altair"], preset=manifest["preset"]
+        )
+    )
+    return 0
+
+
+def _register_i18n(sub: argparse._SubParsersAction) -> None:
     i18n = sub.add_parser("i18n", help=_("translations (Spanish, Portuguese)")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
@@ -135,7 +204,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from daas.core.i18n import _
-    from daas.i18n_files import check
+    from daas.site.i18n_files import check
 
     problems = check(_languages(args) or ("es", "pt"))
     for p in problems:
@@ -146,7 +215,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from daas.core.i18n import _
-    from daas.i18n_files import export, write_export
+    from daas.site.i18n_files import export, write_export
 
     (lang,) = _languages(args) or ("",)
     rows = export(lang, args.catalogue, args.all)
@@ -157,7 +226,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from daas.core.i18n import _
-    from daas.i18n_files import import_file
+    from daas.site.i18n_files import import_file
 
     (lang,) = _languages(args) or ("",)
     n = import_file(lang, args.file)

@@ -2,14 +2,15 @@
 
 A `Variant` names the source tree, the changes to its `_config.yml` and `_toc.yml`, the files it
 adds, the language, the city, the edition (learner or coach) and the builder. Every build of the
-book is one: each language of the main site (`daas.book.build_site`), a city's edition
-(`daas.edition`), the learner and coach editions (`daas.masterclass`) and the translators'
+book is one: each language of the main site (`daas.site.book.build_site`), a city's edition
+(`daas.site.edition`), the learner and coach editions (`daas.masterclass`) and the translators'
 templates (`daas.site.catalogues.extract`, the gettext builder, no execution).
 
 A variant that changes the table of contents or adds files is staged: its pages are mirrored into
 `<work>/source/` (only changed files are copied, so Sphinx's timestamps stay meaningful). Others
 build straight from the source tree. Either way the configuration is written to `<work>/_build/`
-and the build goes to `<work>/_build/` (`daas.book.run`: strict, cached, skipped when unchanged).
+and the build goes to `<work>/_build/` (`daas.site.book.run`: strict, cached, skipped when
+unchanged).
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def configure(variant: Variant) -> dict:
     if variant.edition is not None:
         _check_edition(variant.edition)
         extensions = config["sphinx"].setdefault("extra_extensions", [])
-        if "daas.coach" not in extensions:
-            extensions.append("daas.coach")
+        if "daas.site.coach" not in extensions:
+            extensions.append("daas.site.coach")
         sphinx["daas_edition"] = variant.edition
     if not variant.execute:
         config.setdefault("execute", {})["execute_notebooks"] = "off"
@@ -157,7 +158,7 @@ def sync_tree(src: Path, dst: Path) -> None:
 def build(variant: Variant, force: bool = False, quiet: bool = False) -> Path:
     """Stage, configure and build the variant; return its index page (html) or its folder of
     `.pot` templates (gettext)."""
-    from daas import book
+    from daas.site import book
 
     if variant.builder not in BUILDERS:
         raise ValueError(f"unknown builder {variant.builder!r}")

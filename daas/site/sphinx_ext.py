@@ -19,8 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from daas import assets
 from daas.core.errors import DaasError
+from daas.site import assets
 
 if TYPE_CHECKING:
     from daas.core.city import City

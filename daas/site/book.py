@@ -135,6 +135,8 @@ def run(
     started = time.perf_counter()
     env = {**os.environ, "DAAS_CITY": city, "DAAS_LANG": lang}
     proc = subprocess.run(cmd, env=env, cwd=source, capture_output=quiet, text=True)
+    if quiet:  # kept beside the build: slow pages and warnings can be read after a success too
+        atomic_write_text(out / "build.log", proc.stdout + proc.stderr)
     if proc.returncode != 0:
         if quiet:
             sys.stderr.write(_log_tail(proc.stdout + proc.stderr))

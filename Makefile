@@ -5,17 +5,18 @@ BIN    := $(VENV)/bin
 CITY   ?= port-mallory
 # Languages to build: empty means the published ones (daas/core/i18n.py); en,es,pt for review.
 LANGUAGES ?=
+UPGRADE ?= 0
 
-.PHONY: book test setup browser lint format normalize lock vendor clean
+.PHONY: book test setup setup-dev browser lint format normalize lock vendor clean
 
-## Set up .venv (re-used while requirements.txt is unchanged) and build the site, one folder per
-## language (_build/html/<lang>/) and a root page that picks the reader's language.
+## Set up .venv with the run-time lock (re-used while it is unchanged) and build the site, one
+## folder per language (_build/html/<lang>/) and a root page that picks the reader's language.
 book: setup
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
 
-## Set up .venv and Chromium, build the site, then run every test; prints the five slowest tests
-## and the wall time of everything after the setup.
-test: setup browser
+## Set up .venv with the test and tool lock and Chromium, build the site, then run every test;
+## prints the five slowest tests and the wall time of everything after the setup.
+test: setup-dev browser
 	@start=$$(date +%s); status=0; \
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)" \
 	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . \
@@ -25,17 +26,25 @@ test: setup browser
 	echo "make test: $$(( $$(date +%s) - start )) s wall time (book build, lint, tests)"; \
 	exit $$status
 
+## .venv with requirements/run.txt: the kit and its kernels (daas, jupyter-book, JupyterLab...).
 setup:
-	@PYTHON=$(PYTHON) VENV=$(VENV) sh tools/setup_env.sh
+	@PYTHON=$(PYTHON) VENV=$(VENV) LOCK=run sh tools/setup_env.sh
+
+## .venv with requirements/dev.txt: run.txt plus tests and tooling (pytest, ruff, mypy...).
+setup-dev:
+	@PYTHON=$(PYTHON) VENV=$(VENV) LOCK=dev sh tools/setup_env.sh
 
 browser:
 	@sh tools/ensure_chromium.sh
 
-lint: setup
+## ruff; deptry: what the code imports is declared in pyproject.toml (the [tool.deptry] notes).
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
+	$(BIN)/deptry tests benchmarks --exclude '\.venv|_build' --ignore DEP002,DEP004
 
-format: setup
+format: setup-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -43,9 +52,10 @@ format: setup
 normalize: setup
 	$(BIN)/daas notebooks normalize
 
-## Re-resolve requirements.in into the fully pinned requirements.txt.
+## Re-resolve requirements/run.in and dev.in into the fully pinned run.txt and dev.txt, keeping
+## the versions already pinned (UPGRADE=1: the newest of everything).
 lock:
-	sh tools/lock_requirements.sh
+	UPGRADE=$(UPGRADE) sh tools/lock_requirements.sh
 
 ## Re-vendor vega, vega-lite, vega-embed and the widget manager from npm at altair's versions.
 vendor: setup

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from daas.core.errors import DaasError
+from daas.core.paths import repo_root
 from daas.site import book, variants
 from daas.site.variants import Variant
 
@@ -69,7 +70,8 @@ def _fake_source(tmp: Path) -> Path:
     src = tmp / "kit"
     for name in ("book", "daas", "data", "cities"):
         (src / name).mkdir(parents=True)
-    for name in ("_toc.yml", "requirements.txt"):
+    for name in ("_toc.yml", "requirements/run.txt"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_text(name)
     (src / "_config.yml").write_text("title: Data Service Toolkit\nsphinx:\n  config: {}\n")
     (src / "book" / "page.md").write_text("# Page")
@@ -103,17 +105,27 @@ def test_rebuild_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) ->
     assert (src / "_build" / ".jupyter_cache").exists(), "a page edit must keep the cache"
 
 
-def test_package_change_drops_the_execution_cache(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("name", "text"), [("daas/mod.py", "X = 2"), ("requirements/run.txt", "pandas==3.1.2")]
+)
+def test_package_or_lock_change_drops_the_execution_cache(
+    tmp_path: Path, monkeypatch, name: str, text: str
+) -> None:
     src = _fake_source(tmp_path)
     runs = _Runs()
     monkeypatch.setattr(book.subprocess, "run", runs)
     monkeypatch.setattr(book, "repo_root", lambda: src)  # the package lives in the fake kit
     _build(src)
     (src / "_build" / ".jupyter_cache").mkdir()
-    (src / "daas" / "mod.py").write_text("X = 2")
+    (src / name).write_text(text)
     _build(src)
     assert len(runs.calls) == 2
     assert not (src / "_build" / ".jupyter_cache").exists()
+
+
+def test_execution_inputs_are_in_the_kit() -> None:
+    """A renamed or moved input would drop out of the execution digest without a word."""
+    assert [n for n in book.EXECUTION_INPUTS if not (repo_root() / n).exists()] == []
 
 
 def test_digest_sees_content_and_names(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Two layers of caching keep re-builds fast and correct:
 - jupyter-cache re-executes a page only when its code cells change;
 - a stamp records a digest of everything else the executed pages depend on (the `daas` package,
-  data, city files, pinned requirements, the city being built). When that digest changes, the
+  data, city files, the run-time lock, the city being built). When that digest changes, the
   execution cache is dropped, since jupyter-cache alone would serve stale outputs; when neither
   it nor the pages changed, the build is skipped.
 
@@ -33,7 +33,7 @@ from daas.site import assets
 from daas.site.site_assets import slim_icons
 
 STRICT_FLAGS = ["-W", "-n", "--keep-going"]
-EXECUTION_INPUTS = ("daas", "data", "cities", "requirements.txt")
+EXECUTION_INPUTS = ("daas", "data", "cities", "requirements/run.txt")
 PAGE_INPUTS = ("book", "_config.yml", "_toc.yml")
 STAMP = ".daas-build.json"
 

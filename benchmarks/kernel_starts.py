@@ -67,7 +67,7 @@ def _one_kernel(barrier: threading.Barrier, out: list[tuple[str, str, float]]) -
 
 def _process(per_process: int, transport: str, queue: mp.Queue) -> None:
     if transport == "ipc":
-        from daas.kernel_ipc import use_ipc_kernels
+        from daas.packs.kernel_ipc import use_ipc_kernels
 
         use_ipc_kernels()
     else:

@@ -1,6 +1,6 @@
 """Workshop runner overhead and batch throughput.
 
-1. Per notebook: the runner (`daas.workshop.run_task` in one process, warm kernels prefetched
+1. Per notebook: the runner (`daas.packs.workshop.run_task` in one process, warm kernels prefetched
    while the previous notebook runs) against the same notebook's code run as a plain Python
    script (`python script.py`, a fresh interpreter). Target: runner / script <= 1.3.
 2. Batch: `daas workshop run --all --workers 2 --no-site --force` against a sequential shell
@@ -53,9 +53,9 @@ def time_scripts(notebooks: list[Path], city: str, work: Path) -> dict[str, floa
 
 
 def time_runner(kit: Path, city: str) -> tuple[float, dict[str, float]]:
-    from daas.batch import execute
     from daas.core.city import load_city
-    from daas.workshop import plan
+    from daas.packs.batch import execute
+    from daas.packs.workshop import plan
 
     tasks = plan(load_city(city))
     started = time.perf_counter()
@@ -83,7 +83,7 @@ def main() -> None:
         shutil.copytree(ROOT, kit, ignore=IGNORE)
         os.environ["DAAS_ROOT"] = str(kit)
         from daas.core.city import list_cities
-        from daas.workshop import workshop_notebooks
+        from daas.packs.workshop import workshop_notebooks
 
         notebooks = workshop_notebooks()
         city = "port-mallory"

@@ -19,7 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 # parsers only and imports nothing heavy (import inside the handlers instead).
 COMMAND_MODULES: tuple[str, ...] = (
     "daas.site.cli",
-    "daas.workshop_cli",
+    "daas.packs.cli",
     "daas.standard.cli",
     "daas.needs.cli",
     "daas.privacy.cli",
@@ -126,27 +126,6 @@ def _declared_language(path: Path) -> str:
     return lang if lang in LANGUAGES else language()
 
 
-def _notebooks_normalize(args: argparse.Namespace) -> int:
-    from daas.core import notebooks as nbs
-    from daas.core.i18n import _
-
-    paths = nbs.expand([Path(p) for p in args.paths]) if args.paths else nbs.committed_notebooks()
-    if args.check:
-        bad = [p for p in paths if not nbs.is_normal(p)]
-        for p in bad:
-            print(
-                _("not normalised: {path}  (fix: {command})").format(
-                    path=nbs.shown(p), command="make normalize"
-                )
-            )
-        return 1 if bad else 0
-    for p in paths:
-        changed = nbs.normalize_file(p, execute=args.execute)
-        line = _("normalised: {path}") if changed else _("unchanged : {path}")
-        print(line.format(path=nbs.shown(p)))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="daas", description=_("Data Service Toolkit"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -173,21 +152,6 @@ def build_parser() -> argparse.ArgumentParser:
     cb.add_argument("--force", action="store_true", help=_("recompute unchanged outputs too"))
     cb.set_defaults(func=_city_build)
 
-    nbs = sub.add_parser("notebooks", help=_("notebook hygiene")).add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    n = nbs.add_parser("normalize", help=_("normalise notebooks (ids, metadata, outputs)"))
-    n.add_argument("paths", nargs="*", help=_("notebooks (default: notebooks/ and exercises/)"))
-    n.add_argument(
-        "--check", action="store_true", help=_("only report; exit 1 if any would change")
-    )
-    n.add_argument(
-        "--execute",
-        action="store_true",
-        help=_("run each notebook first, to refresh the outputs nbval checks"),
-    )
-    n.set_defaults(func=_notebooks_normalize)
-
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -205,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     from daas.core.errors import DaasError
-    from daas.kernel_ipc import use_ipc_kernels
+    from daas.packs.kernel_ipc import use_ipc_kernels
 
     use_ipc_kernels()  # every kernel this command starts, or its children start, uses IPC
     args = build_parser().parse_args(argv)

@@ -9,7 +9,7 @@ import pytest
 
 from daas.core.city import DEFAULT_CITY, City, load_city
 from daas.core.paths import repo_root
-from daas.kernel_ipc import use_ipc_kernels
+from daas.packs.kernel_ipc import use_ipc_kernels
 
 ROOT = repo_root()
 

@@ -15,7 +15,7 @@ from daas.core.city import City, load_city
 from daas.core.errors import DaasError
 from daas.exercises import CHECKS, Feedback, check
 from daas.exercises import build as exbuild
-from daas.workshop import run_notebook
+from daas.packs.workshop import run_notebook
 
 SOLUTIONS = exbuild.solution_notebooks()
 IDS = [p.stem for p in SOLUTIONS]

@@ -135,7 +135,7 @@ def test_language_switcher_links_are_relative() -> None:
 )
 def test_workshop_notebook_is_prepared_in_the_city_language(slug: str, heading: str) -> None:
     from daas.core.city import load_city
-    from daas.workshop import prepare
+    from daas.packs.workshop import prepare
 
     city = load_city(slug)
     nb = prepare(i18n.repo_root() / "notebooks" / "00-city-profile.ipynb", city)

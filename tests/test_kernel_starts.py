@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from daas import workshop
 from daas.core.paths import repo_root
-from daas.kernel_ipc import PROVISIONER, is_start_failure
+from daas.packs import workshop
+from daas.packs.kernel_ipc import PROVISIONER, is_start_failure
 
 
 def _benchmark():

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from daas.core.city import City
-from daas.workshop import parameters_for, run_notebook, workshop_notebooks
+from daas.packs.workshop import parameters_for, run_notebook, workshop_notebooks
 
 NOTEBOOKS = workshop_notebooks()
 

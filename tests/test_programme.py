@@ -364,7 +364,7 @@ def test_each_example_city_gets_its_programme_outputs(city_tree: Path, slug: str
 def test_workshop_step_prints_warnings_and_succeeds(city_tree: Path) -> None:
     from rich.console import Console
 
-    from daas.workshop_cli import city_stages
+    from daas.packs.cli import city_stages
 
     out = io.StringIO()
     results = city_stages([load_city("villa-ondina")], Console(file=out, width=200))

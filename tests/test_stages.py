@@ -168,8 +168,8 @@ def test_the_pack_summary_shows_every_stage_status() -> None:
 
     from rich.console import Console
 
-    from daas.batch import summary_table
-    from daas.workshop import Result
+    from daas.packs.batch import summary_table
+    from daas.packs.workshop import Result
 
     rows = [Result(CITY, o, s, 0.5, error=e) for o, s, e in (
         ("beacon", "ok", None), ("ethics", "not-applicable", None), ("standard", "skipped", None),

@@ -212,7 +212,7 @@ def test_pack_kernels_speak_the_city_language(tmp_path: Path, warm: bool) -> Non
     not."""
     import nbformat
 
-    from daas.workshop import Task, run_task
+    from daas.packs.workshop import Task, run_task
 
     src = tmp_path / "notebooks" / "lang.ipynb"
     src.parent.mkdir()

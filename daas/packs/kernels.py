@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jupyter_client.manager import KernelManager
 
-from daas.kernel_ipc import is_start_failure
+from daas.packs.kernel_ipc import is_start_failure
 
 KERNEL = "python3"
 PRELOAD = ("pandas", "altair", "ipywidgets", "daas.core.city", "daas.core.charts", "daas.profile")

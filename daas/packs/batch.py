@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from daas.workshop import Result, Task, run_task
+from daas.packs.workshop import Result, Task, run_task
 
 # Worker processes are started fresh, never forked: a fork copies a process whose kernel clients
 # and warm kernels run in threads that the copy does not have, and the copy then waits forever.

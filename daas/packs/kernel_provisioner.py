@@ -1,4 +1,4 @@
-"""The `daas-ipc` kernel provisioner (see `daas.kernel_ipc`): jupyter_client loads it by its
+"""The `daas-ipc` kernel provisioner (see `daas.packs.kernel_ipc`): jupyter_client loads it by its
 entry point when `JUPYTER_DEFAULT_PROVISIONER_NAME` names it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from daas.kernel_ipc import socket_base
+from daas.packs.kernel_ipc import socket_base
 
 
 class IPCProvisioner(LocalProvisioner):  # type: ignore[misc]

@@ -5,7 +5,7 @@ later: with several kernels starting at once, another process can take a port in
 kernel dies ("Address already in use"). Over IPC each kernel's sockets are files named after the
 kernel, in a folder private to the user, so no two starts can pick the same address.
 
-`daas.kernel_provisioner.IPCProvisioner` is registered as the `daas-ipc` kernel provisioner
+`daas.packs.kernel_provisioner.IPCProvisioner` is registered as the `daas-ipc` kernel provisioner
 (`pyproject.toml`); `use_ipc_kernels()` makes it jupyter_client's default in this process and in
 every process it starts (papermill, warm kernels, nbval, the book's execution, JupyterLab).
 """

@@ -1,9 +1,11 @@
-"""`daas workshop run` and `daas lab`: a city's pack, for one city or all of them."""
+"""The packs' commands: `daas workshop run` (a city's pack, for one city or all of them),
+`daas lab` and `daas notebooks normalize`."""
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from daas.core.i18n import _
 
@@ -32,16 +34,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("--no-browser", action="store_true", help=_("do not open a browser"))
     lab.add_argument("--token", help=_("access token (default: JupyterLab makes one)"))
     lab.set_defaults(func=_lab)
+    _register_notebooks(sub)
+
+
+def _register_notebooks(sub: argparse._SubParsersAction) -> None:
+    nbs = sub.add_parser("notebooks", help=_("notebook hygiene")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    n = nbs.add_parser("normalize", help=_("normalise notebooks (ids, metadata, outputs)"))
+    n.add_argument("paths", nargs="*", help=_("notebooks (default: notebooks/ and exercises/)"))
+    n.add_argument(
+        "--check", action="store_true", help=_("only report; exit 1 if any would change")
+    )
+    n.add_argument(
+        "--execute",
+        action="store_true",
+        help=_("run each notebook first, to refresh the outputs nbval checks"),
+    )
+    n.set_defaults(func=_notebooks_normalize)
 
 
 def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from daas.batch import run_batch, summary_table
     from daas.core.city import list_cities, load_city
     from daas.core.errors import DaasError
     from daas.core.i18n import _, language, use_language
-    from daas.workshop import Result, plan, record, split_skipped
+    from daas.packs.batch import run_batch, summary_table
+    from daas.packs.workshop import Result, plan, record, split_skipped
 
     if args.workers < 1:
         raise DaasError.one("--workers", "", "must be at least 1", "use --workers 2 on 2 cores")
@@ -84,8 +104,8 @@ def _run(args: argparse.Namespace) -> int:
 def _edition(city, force: bool):
     """Build one city's edition; a failure becomes a Result (runs in a worker process)."""
     from daas.core.errors import DaasError
+    from daas.packs.workshop import Result
     from daas.site.edition import build_edition
-    from daas.workshop import Result
 
     started = time.perf_counter()
     try:
@@ -102,7 +122,7 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
     if workers > 1 and len(cities) > 1:
-        from daas.batch import SPAWN
+        from daas.packs.batch import SPAWN
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
             results = list(pool.map(_edition, cities, [force] * len(cities)))
@@ -118,9 +138,9 @@ def city_stages(cities, console) -> list:
     """Each city's outputs (`daas.stages`: Beacon, ethics, Standard, programme), computed before
     anything reads them, with the city file's warnings: gaps to fill, never failures."""
     from daas.core.i18n import _, use_language
+    from daas.packs.workshop import Result
     from daas.programme.checks import warnings
     from daas.stages import compute
-    from daas.workshop import Result
 
     results = []
     for c in cities:
@@ -151,6 +171,26 @@ def _load_all(slugs, load_city):
 
 
 def _lab(args: argparse.Namespace) -> int:
-    from daas.lab import open_lab
+    from daas.packs.lab import open_lab
 
     return open_lab(args.city, port=args.port, open_browser=not args.no_browser, token=args.token)
+
+
+def _notebooks_normalize(args: argparse.Namespace) -> int:
+    from daas.core import notebooks as nbs
+
+    paths = nbs.expand([Path(p) for p in args.paths]) if args.paths else nbs.committed_notebooks()
+    if args.check:
+        bad = [p for p in paths if not nbs.is_normal(p)]
+        for p in bad:
+            print(
+                _("not normalised: {path}  (fix: {command})").format(
+                    path=nbs.shown(p), command="make normalize"
+                )
+            )
+        return 1 if bad else 0
+    for p in paths:
+        changed = nbs.normalize_file(p, execute=args.execute)
+        line = _("normalised: {path}") if changed else _("unchanged : {path}")
+        print(line.format(path=nbs.shown(p)))
+    return 0

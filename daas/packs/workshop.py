@@ -23,10 +23,10 @@ import nbformat
 from daas.core.city import City, load_city
 from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_text
-from daas.core.paths import city_build_dir, repo_root
-from daas.site.catalogues import translate_notebook
 from daas.core.markdown import substitutions
-from daas.templating import fill, keep_cell
+from daas.core.paths import city_build_dir, repo_root
+from daas.packs.templating import fill, keep_cell
+from daas.site.catalogues import translate_notebook
 
 KERNEL = "python3"
 MANIFEST = "pack-manifest.json"
@@ -135,7 +135,7 @@ _POOL = None
 def _pool(cwd: Path):
     global _POOL
     if _POOL is None:
-        from daas.kernels import KernelPool
+        from daas.packs.kernels import KernelPool
 
         _POOL = KernelPool(cwd)
     return _POOL
@@ -185,8 +185,8 @@ def _execute_with_retry(
     tmp_in: str, tmp_out: Path, city: City, source: Path, task: Task, warm: bool, prefetch: bool
 ) -> None:
     """Run the notebook; when its kernel did not start, once more with a fresh kernel."""
-    from daas.kernel_ipc import is_start_failure
-    from daas.kernels import shutdown
+    from daas.packs.kernel_ipc import is_start_failure
+    from daas.packs.kernels import shutdown
 
     env = {"DAAS_LANG": city.language}  # the pack speaks the city's language
     for attempt in (1, 2):

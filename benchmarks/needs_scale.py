@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas import discovery
 from daas.core.paths import repo_root
+from daas.discovery import capability
 from daas.needs import affinity, notes
 
 
@@ -27,10 +27,10 @@ def _time(fn) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="needs-bench-") as tmp:
         big = Path(tmp) / "survey.csv"
-        discovery.sample_survey(respondents=2000, seed=1).to_csv(big, index=False)
+        capability.sample_survey(respondents=2000, seed=1).to_csv(big, index=False)
         small = repo_root() / "data" / "port-mallory" / "staff_survey.csv"
-        t_small = _time(lambda: discovery.heatmap_data(discovery.read_survey(small)))
-        t_big = _time(lambda: discovery.priorities(discovery.read_survey(big)))
+        t_small = _time(lambda: capability.heatmap_data(capability.read_survey(small)))
+        t_big = _time(lambda: capability.priorities(capability.read_survey(big)))
         print(f"survey  36 respondents: {t_small:.2f}s; 2000 respondents: {t_big:.2f}s "
               f"(ratio {t_big / t_small:.1f} for 56x the rows)")  # fmt: skip
     base = notes.read_notes(repo_root() / "data" / "port-mallory" / "research_notes.csv").table

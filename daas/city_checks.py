@@ -1,20 +1,20 @@
 """Is a city file ready to run? The checks `daas city validate` makes after the schema: every
 dataset key is one the workshops read, every declared file exists, every Beacon mapping names
 fields of its table's schema and maps the required ones, its `public:` declarations name mapped
-fields, known kinds and reasons, and the file is more than the untouched `daas city new`
-template. Problems come back in the city's language, each with its fix.
+fields, known kinds and reasons (`daas.beacon.mapping_checks`, which the Beacon build runs too),
+and the file is more than the untouched `daas city new` template. Problems come back in the
+city's language, each with its fix.
 """
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 
 import yaml
 
-from daas.beacon import schema
-from daas.core.city import NEW_CITY_TEMPLATE, BeaconSource, City, PublicColumn
-from daas.core.errors import Problem
+from daas.beacon.mapping_checks import source_problems
+from daas.core.city import NEW_CITY_TEMPLATE, BeaconSource, City, city_file, missing_file
+from daas.core.errors import Problem, did_you_mean
 from daas.core.i18n import N_, _, use_language
 from daas.core.paths import repo_root
 
@@ -29,10 +29,6 @@ WORKSHOP_DATASETS: dict[str, str] = {
     "community_attendance": N_("attendance at community of practice sessions"),
     "community_feedback": N_("feedback forms from community of practice sessions"),
 }
-
-
-def city_file(city: City) -> str:
-    return f"cities/{city.slug}.yml"
 
 
 @cache
@@ -96,11 +92,6 @@ def _template_problems(city: City) -> list[Problem]:
     return out
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return _("did you mean '{key}'? ").format(key=close[0]) if close else ""
-
-
 def _dataset_problems(city: City) -> list[Problem]:
     file, out, known = city_file(city), [], list(WORKSHOP_DATASETS)
     for key, ds in city.datasets.items():
@@ -110,103 +101,10 @@ def _dataset_problems(city: City) -> list[Problem]:
                     file,
                     f"datasets.{key}",
                     _("'{key}' is not a dataset the workshops read").format(key=key),
-                    _did_you_mean(key, known)
+                    did_you_mean(key, known)
                     + _("use one of: {keys}").format(keys=", ".join(known)),
                 )
             )
         if not (repo_root() / ds.path).is_file():
-            out.append(_missing_file(file, f"datasets.{key}.path", ds.path))
+            out.append(missing_file(file, f"datasets.{key}.path", ds.path))
     return out
-
-
-def _missing_file(file: str, field: str, path: str) -> Problem:
-    return Problem(
-        file,
-        field,
-        _("{path} does not exist").format(path=path),
-        _("put the file there, or correct the path (relative to the repository root)"),
-    )
-
-
-def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
-    """A Beacon source: its file exists, its mapping names only fields of the table's schema,
-    and every required field is mapped (a column, a constant or the unpivot)."""
-    file, where = city_file(city), f"beacon.sources.{name}"
-    out = (
-        []
-        if (repo_root() / src.path).is_file()
-        else [_missing_file(file, f"{where}.path", src.path)]
-    )
-    known = list(schema.fields(src.table))
-    mapped = [*src.columns, *src.constants, *src.values]
-    if src.unpivot:
-        mapped += [src.unpivot.into, src.unpivot.value]
-    for section in ("columns", "constants", "values"):
-        for fld in getattr(src, section):
-            if fld not in known:
-                out.append(_unknown_field(file, f"{where}.{section}.{fld}", fld, src.table, known))
-    if src.unpivot:
-        for part in ("into", "value"):
-            fld = getattr(src.unpivot, part)
-            if fld not in known:
-                out.append(_unknown_field(file, f"{where}.unpivot.{part}", fld, src.table, known))
-    out += public_problems(city, name, src)
-    missing = [f for f in schema.required(src.table) if f not in mapped]
-    if missing:
-        out.append(
-            Problem(
-                file,
-                f"{where}.columns",
-                _("required field(s) of the {table} schema not mapped: {fields}").format(
-                    table=src.table, fields=", ".join(missing)
-                ),
-                _("map each under `columns:` (an export column) or `constants:` (a fixed value)"),
-            )
-        )
-    return out
-
-
-def public_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
-    """A source's `public:` declarations: each names a field mapped under `columns:`, one of
-    the kinds (`PublicColumn.KINDS`) and a reason (the Beacon build refuses them too)."""
-    file, out, kinds = city_file(city), [], list(PublicColumn.KINDS)
-    for fld, decl in src.public.items():
-        where = f"beacon.sources.{name}.public.{fld}"
-        if fld not in src.columns:
-            message = _("'{field}' is declared public but not mapped under columns")
-            fix = _("declare one of the mapped fields: {fields}")
-            out.append(Problem(file, where, message.format(field=fld),
-                               fix.format(fields=", ".join(src.columns))))  # fmt: skip
-        if decl.kind not in kinds:
-            out.append(
-                Problem(
-                    file,
-                    f"{where}.kind",
-                    _("'{kind}' is not a kind of public column").format(kind=decl.kind),
-                    _did_you_mean(decl.kind, kinds)
-                    + _("use one of: {keys}").format(keys=", ".join(kinds)),
-                )
-            )
-        if not decl.reason:
-            out.append(
-                Problem(
-                    file,
-                    f"{where}.reason",
-                    _("no reason given for declaring '{field}' public").format(field=fld),
-                    _(
-                        "say in one line why this column is public by design (for example "
-                        "'in the public planning register'), as agreed with your data "
-                        "protection lead"
-                    ),
-                )
-            )
-    return out
-
-
-def _unknown_field(file: str, field: str, name: str, table: str, known: list[str]) -> Problem:
-    return Problem(
-        file,
-        field,
-        _("'{field}' is not a field of the {table} schema").format(field=name, table=table),
-        _did_you_mean(name, known) + _("use one of: {keys}").format(keys=", ".join(known)),
-    )

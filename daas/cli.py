@@ -24,9 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "daas.needs.cli",
     "daas.privacy.cli",
     "daas.beacon.cli",
-    "daas.exercises_cli",
+    "daas.exercises.cli",
     "daas.programme.cli",
-    "daas.datacheck",
+    "daas.data.cli",
 )
 
 

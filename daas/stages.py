@@ -79,19 +79,19 @@ def _build_beacon(city: City) -> None:
 
 
 def _ethics_inputs(city: City) -> list[Path]:
-    from daas.ethics import answers_path
+    from daas.ethics.review import answers_path
 
     return [_city_file(city), *([answers_path(city)] if city.ethics_answers else [])]
 
 
 def _ethics_applies(city: City) -> bool:
-    from daas.ethics import has_answers
+    from daas.ethics.review import has_answers
 
     return has_answers(city)
 
 
 def _write_ethics(city: City) -> None:
-    from daas.ethics import write_assessment
+    from daas.ethics.review import write_assessment
 
     write_assessment(city)
 

@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from daas import community
+from daas.community import tracker
 from daas.core.city import City
 from daas.core.errors import DaasError
 
 
 def test_sample_files_are_the_seeded_sample(example_city: City, tmp_path: Path) -> None:
-    a, f = community.sample(example_city, tmp_path)
+    a, f = tracker.sample(example_city, tmp_path)
     assert a.read_text() == example_city.dataset_path("community_attendance").read_text()
     assert f.read_text() == example_city.dataset_path("community_feedback").read_text()
 
 
 def test_participation_adds_up(example_city: City) -> None:
-    att, _ = community.load(example_city)
-    p = community.participation(att)
+    att, _ = tracker.load(example_city)
+    p = tracker.participation(att)
     assert len(p) == att["session_date"].nunique() == 8
     assert (p["first_timers"] + p["returning"] == p["attendees"]).all()
     assert p["first_timers"].sum() == att["person_id"].nunique()
@@ -27,21 +27,21 @@ def test_participation_adds_up(example_city: City) -> None:
 
 
 def test_satisfaction_and_departments(example_city: City) -> None:
-    att, fb = community.load(example_city)
-    s = community.satisfaction(fb, att)
+    att, fb = tracker.load(example_city)
+    s = tracker.satisfaction(fb, att)
     assert s["forms"].sum() == len(fb)
     assert s["satisfied"].between(0, 100).all() and s["mean_rating"].between(1, 5).all()
-    d = community.by_department(att, fb)
+    d = tracker.by_department(att, fb)
     assert d["attendances"].sum() == len(att)
     assert list(d["attendances"]) == sorted(d["attendances"], reverse=True)
 
 
 def test_charts_have_titles_and_text_alternatives(example_city: City) -> None:
-    att, fb = community.load(example_city)
+    att, fb = tracker.load(example_city)
     for chart in (
-        community.participation_chart(att),
-        community.satisfaction_chart(fb, att),
-        community.department_chart(att, fb),
+        tracker.participation_chart(att),
+        tracker.satisfaction_chart(fb, att),
+        tracker.department_chart(att, fb),
     ):
         spec = chart.to_dict()
         assert spec["title"]["text"] and len(spec["description"]) > 40
@@ -54,7 +54,7 @@ def test_bad_rows_are_all_reported_with_line_and_fix(tmp_path: Path) -> None:
         "15/01/2025,Housing,4,ok\n2025-01-15,,three,\n"
     )
     with pytest.raises(DaasError) as err:
-        community.read_feedback(fb)
+        tracker.read_feedback(fb)
     text = str(err.value)
     assert "line 2: rating" in text and "'6'" in text
     assert "line 3: session_date" in text and "line 4: department" in text
@@ -68,15 +68,15 @@ def test_duplicate_attendance_and_missing_column(tmp_path: Path) -> None:
         "2025-01-15,Launch,P1,IT\n"
     )
     with pytest.raises(DaasError, match="line 3: person_id"):
-        community.read_attendance(att)
+        tracker.read_attendance(att)
     att.write_text("session_date,person_id\n2025-01-15,P1\n")
     with pytest.raises(DaasError, match="department"):
-        community.read_attendance(att)
+        tracker.read_attendance(att)
 
 
 def test_city_without_records_gets_the_seeded_sample(example_city: City) -> None:
     city = example_city.model_copy(update={"datasets": {}, "slug": "no-records-yet"})
-    att, fb = community.load(city)
+    att, fb = tracker.load(city)
     assert len(att) > 50 and len(fb) > 20
-    assert "fictional sample" in community.source_note(city)
-    assert "community_attendance.csv" in community.source_note(example_city)
+    assert "fictional sample" in tracker.source_note(city)
+    assert "community_attendance.csv" in tracker.source_note(example_city)

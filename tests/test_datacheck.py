@@ -12,7 +12,7 @@ import pytest
 
 from daas.cli import main
 from daas.core.paths import shared_real_data
-from daas.datacheck import check
+from daas.data.check import check
 
 REAL = shared_real_data()
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real exports absent ({REAL})")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas import discovery as d
 from daas.core.city import City
 from daas.core.errors import DaasError
 from daas.core.paths import repo_root
+from daas.discovery import capability as d
 from tests.needs_helpers import DATA, run_with, text_of
 
 SAMPLE = repo_root() / "data" / "port-mallory" / "staff_survey.csv"

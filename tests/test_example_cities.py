@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas import discovery
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
 from daas.core.paths import repo_root
 from daas.core.text import STOPWORDS, WORD_RE, fold
-from daas.ethics import load_answers
+from daas.discovery import capability
+from daas.ethics.review import load_answers
 from daas.needs import notes, stories
 from daas.privacy.sample import applications_for, housing_applications
 from daas.standard.assess import evidence_path, read_evidence
@@ -83,20 +83,20 @@ def test_every_example_city_declares_what_the_workshops_read(city: City) -> None
 
 
 def test_survey_is_the_seeded_one_clean_and_in_the_city_language(city: City) -> None:
-    expected = discovery.sample_survey_for(city).to_csv(index=False, lineterminator="\n")
+    expected = capability.sample_survey_for(city).to_csv(index=False, lineterminator="\n")
     assert city.dataset_path("staff_survey").read_text(encoding="utf-8") == expected
-    survey = discovery.survey_for(city)
+    survey = capability.survey_for(city)
     assert survey.respondents == 36 and survey.problems == []
     people = survey.people
     assert language_of([s for s in people["best_experience"] if s]) == city.language
-    roles = set(discovery.SAMPLE_TEXT[city.language]["roles"])
-    departments = set(discovery.SAMPLE_TEXT[city.language]["departments"])
+    roles = set(capability.SAMPLE_TEXT[city.language]["roles"])
+    departments = set(capability.SAMPLE_TEXT[city.language]["departments"])
     assert set(people["role"]) <= roles and set(people["department"]) <= departments
     assert len(set(people["role"])) >= 4  # the role comparison has groups to compare
 
 
 def test_survey_stories_name_only_the_city_own_neighbourhoods(city: City) -> None:
-    text = " ".join(discovery.survey_for(city).people["best_experience"])
+    text = " ".join(capability.survey_for(city).people["best_experience"])
     hoods = names(city) - {city.name}
     if city.language != "en":  # the Spanish and Portuguese stories mention a neighbourhood
         assert any(h in text for h in hoods)
@@ -155,13 +155,13 @@ def test_accented_names_survive_the_round_trip() -> None:
     vo, vs = load_city("villa-ondina"), load_city("vale-do-sereno")
     assert "Peñasco" in set(applications_for(vo)["neighbourhood"])
     assert "Jardim das Acácias" in set(applications_for(vs)["neighbourhood"])
-    assert "Tecnologías de la Información" in set(discovery.survey_for(vo).people["department"])
+    assert "Tecnologías de la Información" in set(capability.survey_for(vo).people["department"])
 
 
 @pytest.mark.parametrize(
     ("read", "key"),
     [
-        (discovery.survey_for, "staff_survey"),
+        (capability.survey_for, "staff_survey"),
         (notes.notes_for, "research_notes"),
         (stories.stories_for, "stories"),
         (applications_for, "housing_applications"),
@@ -179,4 +179,4 @@ def test_undeclared_dataset_names_the_city_file_and_field_never_falls_back(read,
 
 def test_sample_survey_refuses_an_unknown_language() -> None:
     with pytest.raises(ValueError, match="language must be one of"):
-        discovery.sample_survey(language="fr")
+        capability.sample_survey(language="fr")

@@ -13,8 +13,9 @@ import pytest
 
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
-from daas.exercises import CHECKS, Feedback, check
 from daas.exercises import build as exbuild
+from daas.exercises.checks import CHECKS, check
+from daas.exercises.feedback import Feedback
 from daas.packs.workshop import run_notebook
 
 SOLUTIONS = exbuild.solution_notebooks()
@@ -88,14 +89,14 @@ WRONG = {
 
 
 def _most_households(city: City) -> str:
-    from daas import profile
+    from daas.profile import city_profile
 
-    df = profile.read_neighbourhoods(city)
+    df = city_profile.read_neighbourhoods(city)
     return df.loc[df["households"].idxmax(), "neighbourhood"]
 
 
 def _lowest_now(city: City) -> str:
-    from daas import operations as ops
+    from daas.operations import live_service as ops
 
     runs = ops.sample_runs(city)
     dims = list(ops.quality_change(runs).index)
@@ -147,7 +148,7 @@ def test_more_checks_say_what_is_wrong(example_city: City) -> None:
         "cannot be fresher"
         in check("service-level", {"freshness_days": 3, "on_time_target": 95}, c).message
     )
-    from daas import operations as ops
+    from daas.operations import live_service as ops
 
     runs = ops.sample_runs(c)
     fresh = round(100 * (runs["freshness_days"] <= ops.freshness_target(c)).mean(), 1)

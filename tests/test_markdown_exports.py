@@ -91,10 +91,10 @@ def test_assessment_and_showcase_md_escape_city_values(city_tree: Path) -> None:
 
 
 def test_ethics_summary_shows_the_service_name_as_text() -> None:
-    from daas import ethics
+    from daas.ethics import review
 
     record = {"service": HOSTILE, "assessed_on": "2025-07-01", "review_overdue": False,
               "review_date": "2026-07-01", "flagged": []}  # fmt: skip
-    md = ethics.summary_markdown(record, done=True)
+    md = review.summary_markdown(record, done=True)
     assert "onerror" in md
     assert_inert(md)

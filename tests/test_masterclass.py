@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from daas import masterclass
 from daas.core.city import list_cities, load_city
 from daas.core.errors import DaasError
 from daas.core.paths import repo_root
+from daas.masterclasses import agendas
+from daas.masterclasses.editions import variant as edition_variant
 from daas.site import variants
 
 ROOT = repo_root()
@@ -49,25 +50,25 @@ def _toc_files() -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("key", masterclass.MASTERCLASSES)
+@pytest.mark.parametrize("key", agendas.MASTERCLASSES)
 def test_agenda_adds_up(key: str) -> None:
-    table = masterclass.agenda_table(key)
+    table = agendas.agenda_table(key)
     body, total = table.iloc[:-1], table.iloc[-1]
     assert total["activity"] == "Total"
     assert total["teaching (min)"] == body["teaching (min)"].sum() > 0
     assert total["exercise (min)"] == body["exercise (min)"].sum() > 0
     minutes = int(total["teaching (min)"] + total["exercise (min)"])
-    assert minutes == masterclass.MASTERCLASSES[key].minutes
+    assert minutes == agendas.MASTERCLASSES[key].minutes
     assert table.index[-1] == f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def test_agenda_that_does_not_add_up_names_the_fix(monkeypatch) -> None:
-    mc = masterclass.Masterclass("x", 60, (masterclass.Item("a", 10, 10),))
-    monkeypatch.setitem(masterclass.MASTERCLASSES, "x", mc)
+    mc = agendas.Masterclass("x", 60, (agendas.Item("a", 10, 10),))
+    monkeypatch.setitem(agendas.MASTERCLASSES, "x", mc)
     with pytest.raises(DaasError, match="add up to 20 minutes, not 60"):
-        masterclass.agenda_table("x")
+        agendas.agenda_table("x")
     with pytest.raises(DaasError, match="no masterclass"):
-        masterclass.agenda_table("nope")
+        agendas.agenda_table("nope")
 
 
 @pytest.mark.parametrize("key", PAGES)
@@ -160,21 +161,21 @@ def test_role_paths_link_real_pages_and_add_up() -> None:
 
 
 def test_an_edition_is_a_variant_with_its_config(tmp_path: Path) -> None:
-    coach = masterclass.variant("coach", output_root=tmp_path)
+    coach = edition_variant("coach", output_root=tmp_path)
     config = variants.configure(coach)
     assert config["sphinx"]["config"]["daas_edition"] == "coach"
     assert "daas.site.coach" in config["sphinx"]["extra_extensions"]
     assert variants.stage(coach) == ROOT  # the whole book: nothing to stage
-    part = masterclass.variant("coach", output_root=tmp_path, parts=("Masterclasses",))
+    part = edition_variant("coach", output_root=tmp_path, parts=("Masterclasses",))
     source = variants.stage(part)
     assert (source / "book/masterclasses/index.md").exists()
     assert [p["caption"] for p in yaml.safe_load((source / "_toc.yml").read_text())["parts"]] == [
         "Masterclasses"
     ]
     with pytest.raises(DaasError, match="learner or coach"):
-        variants.configure(masterclass.variant("teacher", output_root=tmp_path))
+        variants.configure(edition_variant("teacher", output_root=tmp_path))
     with pytest.raises(DaasError, match="Nowhere"):
-        variants.stage(masterclass.variant("coach", output_root=tmp_path, parts=("Nowhere",)))
+        variants.stage(edition_variant("coach", output_root=tmp_path, parts=("Nowhere",)))
 
 
 def test_default_site_is_the_learner_edition() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas import operations as ops
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
+from daas.operations import live_service as ops
 
 
 def test_incident_log_reads_and_drives_the_run_history(example_city: City) -> None:

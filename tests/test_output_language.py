@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from daas import community, masterclass
+from daas.community import tracker
 from daas.core import i18n
 from daas.core.city import City
-from daas.exercises import check
+from daas.exercises.checks import check
+from daas.masterclasses import agendas
 from daas.standard import points
 from tests.kit import add_translations
 
@@ -34,11 +35,11 @@ def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_agenda_table_speaks_the_reader_language(spanish: None) -> None:
-    english = masterclass.agenda_table("user-needs")
+    english = agendas.agenda_table("user-needs")
     assert english.index.name == "starts at"
     assert list(english.columns) == ["activity", "teaching (min)", "exercise (min)"]
     with i18n.use_language("es"):
-        table = masterclass.agenda_table("user-needs")
+        table = agendas.agenda_table("user-needs")
     assert table.index.name == "empieza a las"
     assert list(table.columns) == ["actividad", "exposición (min)", "ejercicio (min)"]
     assert "Priorizar con MoSCoW y RICE" in set(table["actividad"])
@@ -46,12 +47,12 @@ def test_agenda_table_speaks_the_reader_language(spanish: None) -> None:
 
 
 def test_chart_title_and_axis_speak_the_reader_language(spanish: None, example_city: City) -> None:
-    att, _fb = community.load(example_city)
-    assert community.participation_chart(att).to_dict()["title"]["text"] == (
+    att, _fb = tracker.load(example_city)
+    assert tracker.participation_chart(att).to_dict()["title"]["text"] == (
         "Who came to each session"
     )
     with i18n.use_language("es"):
-        spec = community.participation_chart(att).to_dict()
+        spec = tracker.participation_chart(att).to_dict()
     assert spec["title"]["text"] == "Quién vino a cada sesión"
     assert spec["encoding"]["x"]["title"] == "Sesión"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas import ethics
 from daas.beacon import pages
 from daas.core import i18n
 from daas.core.city import City
+from daas.ethics import review
 from daas.privacy import report
 from daas.privacy.scan import ScanResult
 from daas.standard import assess
@@ -121,11 +121,11 @@ def test_assessment_summary_shows_stage_and_rating_translated(spanish: None) -> 
 
 def test_ethics_canvas_table_speaks_the_reader_language(spanish: None, example_city: City) -> None:
     with i18n.use_language("es"):
-        table = ethics.canvas_table(ethics.blank_record(example_city))
+        table = review.canvas_table(review.blank_record(example_city))
     assert list(table.index.names) == ["grupo", "sección"]
     assert list(table.columns) == ["notas"]
     assert set(table["notas"]) == {"(todavía sin respuesta)"}
-    assert len(table) == len(ethics.CANVAS_SECTIONS)
+    assert len(table) == len(review.CANVAS_SECTIONS)
 
 
 def test_ethics_summary_names_the_flagged_principles() -> None:
@@ -136,18 +136,18 @@ def test_ethics_summary_names_the_flagged_principles() -> None:
         "review_overdue": True,
         "flagged": ["fairness", "transparency"],
     }
-    assert ethics.summary_markdown(record, done=True).split("  \n") == [
+    assert review.summary_markdown(record, done=True).split("  \n") == [
         "**Service:** Beacon",
         "**Assessed on:** 2026-09-01",
         "**Next review by:** 2026-10-01 (overdue)",
         "**Principles scoring under 3:** Fairness, Transparency",
     ]
     calm = {**record, "review_overdue": False, "flagged": []}
-    assert ethics.summary_markdown(calm, done=True).split("  \n")[2:] == [
+    assert review.summary_markdown(calm, done=True).split("  \n")[2:] == [
         "**Next review by:** 2026-10-01",
         "**Principles scoring under 3:** none",
     ]
-    assert ethics.summary_markdown(calm, done=False).startswith("**This city has not recorded")
+    assert review.summary_markdown(calm, done=False).startswith("**This city has not recorded")
 
 
 def test_k_before_after_keeps_the_workshop_sentence() -> None:

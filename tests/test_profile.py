@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from daas import profile
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
+from daas.profile import city_profile
 
 
 def test_summary_adds_up(example_city: City) -> None:
-    df = profile.read_neighbourhoods(example_city)
-    s = profile.summary(df)
+    df = city_profile.read_neighbourhoods(example_city)
+    s = city_profile.summary(df)
     assert s["neighbourhoods"] == 8
     assert s["population"] == 122_160
     assert s["households"] == 51_630
@@ -22,7 +22,7 @@ def test_summary_adds_up(example_city: City) -> None:
 
 
 def test_chart_has_title_and_description(example_city: City) -> None:
-    chart = profile.renters_chart(profile.read_neighbourhoods(example_city), example_city)
+    chart = city_profile.renters_chart(city_profile.read_neighbourhoods(example_city), example_city)
     spec = chart.to_dict()
     assert spec["title"]["text"].startswith("Renting households")
     assert "Port Mallory" in spec["description"]
@@ -33,7 +33,7 @@ def test_missing_column_names_file_and_column(city_tree: Path) -> None:
     lines = csv.read_text().splitlines()
     csv.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
     with pytest.raises(DaasError) as exc:
-        profile.read_neighbourhoods(load_city("port-mallory"))
+        city_profile.read_neighbourhoods(load_city("port-mallory"))
     p = exc.value.problems[0]
     assert p.file == "data/port-mallory/neighbourhoods.csv"
     assert p.field == "renter_share"
@@ -43,18 +43,18 @@ def test_text_in_a_number_column_is_reported(city_tree: Path) -> None:
     csv = city_tree / "data" / "port-mallory" / "neighbourhoods.csv"
     csv.write_text(csv.read_text().replace("18420", "about 18k"))
     with pytest.raises(DaasError, match="holds text"):
-        profile.read_neighbourhoods(load_city("port-mallory"))
+        city_profile.read_neighbourhoods(load_city("port-mallory"))
 
 
 def test_missing_file_names_the_city_field(city_tree: Path) -> None:
     shutil.rmtree(city_tree / "data")
     with pytest.raises(DaasError) as exc:
-        profile.read_neighbourhoods(load_city("port-mallory"))
+        city_profile.read_neighbourhoods(load_city("port-mallory"))
     assert "datasets.neighbourhoods.path" in exc.value.problems[0].fix
 
 
 def test_below_income_filters_and_sorts(example_city: City) -> None:
-    df = profile.read_neighbourhoods(example_city)
-    out = profile.below_income(df, 45_000)
+    df = city_profile.read_neighbourhoods(example_city)
+    out = city_profile.below_income(df, 45_000)
     assert list(out["neighbourhood"]) == ["Cannery Row", "Eastgate", "Harbourside"]
-    assert profile.below_income(df, 0).empty
+    assert city_profile.below_income(df, 0).empty

@@ -26,7 +26,7 @@ from daas.beacon.schema import income_limits
 from daas.core.city import City
 from daas.core.io import atomic_write_bytes, atomic_write_text
 from daas.core.paths import data_dir
-from daas.profile import read_neighbourhoods
+from daas.profile.city_profile import read_neighbourhoods
 
 SEED = 20250630
 AS_OF = date(2025, 6, 30)

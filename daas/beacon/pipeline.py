@@ -76,7 +76,7 @@ def context(city: City) -> quality.Context:
     as_ofs = [s.as_of for s in city.beacon.sources.values() if s.as_of]
     names, bbox = None, None
     if "neighbourhoods" in city.datasets:
-        from daas.profile import read_neighbourhoods
+        from daas.profile.city_profile import read_neighbourhoods
 
         names = list(read_neighbourhoods(city)["neighbourhood"])
     gj = geojson_path(city)
@@ -140,7 +140,7 @@ def declarations(city: City) -> list[dict]:
     and the staff page (none without a beacon section); a declaration of a field not mapped,
     of an unknown kind or without a reason is an error naming the fix (`daas city validate`
     reports the same)."""
-    from daas.city_checks import public_problems
+    from daas.beacon.mapping_checks import public_problems
 
     sources = city.beacon.sources.items() if city.beacon else []
     if problems := [p for name, src in sources for p in public_problems(city, name, src)]:
@@ -303,7 +303,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
 def _neighbourhoods(city: City) -> dict[str, pd.DataFrame]:
     if "neighbourhoods" not in city.datasets:
         return {}
-    from daas.profile import read_neighbourhoods
+    from daas.profile.city_profile import read_neighbourhoods
 
     n = read_neighbourhoods(city)
     renting = (n["households"] * n["renter_share"]).round().astype("int64")

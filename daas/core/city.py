@@ -89,7 +89,7 @@ class PublicColumn(_Strict):
     `building-name`) or exact coordinates (`building-location`) there, never people's names,
     emails, phones or ids, and the declaration and its reason go into run.json and the staff
     page. An unknown kind or an empty reason is reported by `daas city validate` (in the city's
-    language, `daas.city_checks`) and stops a Beacon build."""
+    language, `daas.beacon.mapping_checks`) and stops a Beacon build."""
 
     KINDS: ClassVar[tuple[str, ...]] = ("building-address", "building-name", "building-location")
 
@@ -194,7 +194,7 @@ class City(_Strict):
     readiness: Readiness | None = None
     programme: Programme | None = None
     showcase: Showcase | None = None
-    # the ethics assessment answers (daas.ethics), relative to the repository root
+    # the ethics assessment answers (daas.ethics.review), relative to the repository root
     ethics_answers: str | None = Field(
         default=None, max_length=300, pattern=r"^[\w-][\w./-]*\.ya?ml$"
     )
@@ -408,6 +408,23 @@ def new_city_file(slug: str, name: str, language: str = "en", country: str = "US
 def list_cities() -> list[str]:
     """Slugs of every city file."""
     return sorted(p.stem for p in cities_dir().glob("*.yml"))
+
+
+def city_file(city: City) -> str:
+    """The city's file as problems name it: `cities/<slug>.yml`."""
+    return f"cities/{city.slug}.yml"
+
+
+def missing_file(file: str, field: str, path: str) -> Problem:
+    """A file the city file names (`field`) is not there."""
+    from daas.core.i18n import _
+
+    return Problem(
+        file,
+        field,
+        _("{path} does not exist").format(path=path),
+        _("put the file there, or correct the path (relative to the repository root)"),
+    )
 
 
 def _shown(path: Path) -> str:

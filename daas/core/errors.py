@@ -53,3 +53,13 @@ class DaasError(Exception):
         n = len(self.problems)
         head = _("1 problem found:") if n == 1 else _("{n} problems found:").format(n=n)
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A fix's first words naming the closest of `choices` to `word` ("did you mean 'x'? ")."""
+    import difflib
+
+    from daas.core.i18n import _
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return _("did you mean '{key}'? ").format(key=close[0]) if close else ""

@@ -18,7 +18,14 @@ from jupyter_client.manager import KernelManager
 from daas.packs.kernel_ipc import is_start_failure
 
 KERNEL = "python3"
-PRELOAD = ("pandas", "altair", "ipywidgets", "daas.core.city", "daas.core.charts", "daas.profile")
+PRELOAD = (
+    "pandas",
+    "altair",
+    "ipywidgets",
+    "daas.core.city",
+    "daas.core.charts",
+    "daas.profile.city_profile",
+)
 _PRELOAD_CODE = "\n".join(f"__import__({m!r})" for m in PRELOAD)
 
 

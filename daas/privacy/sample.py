@@ -12,7 +12,7 @@ import pandas as pd
 from daas.core.city import City
 from daas.core.io import atomic_write_text
 from daas.core.paths import repo_root
-from daas.profile import read_neighbourhoods
+from daas.profile.city_profile import read_neighbourhoods
 
 SEED = 20250701
 # the outcome of an application, in the city's language: waiting, offered, housed, withdrawn

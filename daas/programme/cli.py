@@ -14,6 +14,8 @@ ACTIONS = {
     "showcase": N_("the case study for peer cities; writes showcase.md"),
     "all": N_("every output above for the city"),
 }
+# What reads the city's outputs (Beacon run history, Standard assessment, ethics record).
+READS_OUTPUTS = {"briefing", "showcase", "all"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         p = actions.add_parser(name, help=_(text))
         p.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
         p.set_defaults(func=_run)
+        if name in READS_OUTPUTS:  # `daas` computes them first where their inputs changed
+            p.set_defaults(city_outputs="computed")
     o = actions.add_parser("overview", help=_("every city file in one table (for coaches)"))
     o.set_defaults(func=_overview)
 
@@ -40,11 +44,8 @@ def _run(args: argparse.Namespace) -> int:
     from daas.core.city import load_city
     from daas.core.paths import repo_root
     from daas.programme import outputs
-    from daas.stages import compute
 
     city = load_city(args.city)
-    if args.action in {"briefing", "showcase", "all"}:
-        compute(city)  # what the briefing and case study read, when its inputs changed
     write = {
         "readiness": lambda: [outputs.write_readiness(city)],
         "progress": lambda: [outputs.write_progress(city)],

@@ -14,7 +14,8 @@ from daas.core.city import City
 from daas.core.errors import DaasError
 from daas.core.i18n import N_
 
-# The What Works Cities practice areas and maturity levels, for translation (daas.discovery).
+# The What Works Cities practice areas and maturity levels, for translation
+# (daas.discovery.capability).
 AREA_NAMES = (
     N_("Data Management"),
     N_("Leadership & Capacity"),
@@ -129,7 +130,7 @@ class Ethics:
 
 
 def ethics(city: City, today: date) -> Ethics:
-    from daas import ethics as review
+    from daas.ethics import review
 
     if not review.has_answers(city):
         return Ethics("none")
@@ -157,7 +158,7 @@ class Capability:
 
     @property
     def level(self) -> str:
-        from daas.discovery import level_name
+        from daas.discovery.capability import level_name
 
         return level_name(self.average)
 
@@ -166,10 +167,10 @@ def capability(city: City) -> Capability | None:
     """The capability profile from the staff survey (None when the city has none yet)."""
     if "staff_survey" not in city.datasets:
         return None
-    from daas import discovery
+    from daas.discovery import capability
 
     try:
-        survey = discovery.survey_for(city)
+        survey = capability.survey_for(city)
     except DaasError:
         return None
     if survey.ratings.empty:
@@ -177,8 +178,8 @@ def capability(city: City) -> Capability | None:
     return Capability(
         respondents=survey.respondents,
         average=round(float(survey.ratings["level"].mean()), 1),
-        strengths=discovery.strongest_areas(survey, 2),
-        priorities=discovery.priority_areas(survey, 3),
+        strengths=capability.strongest_areas(survey, 2),
+        priorities=capability.priority_areas(survey, 3),
     )
 
 
@@ -202,7 +203,7 @@ def research(city: City) -> tuple[int, int] | None:
 def community(city: City) -> tuple[int, int] | None:
     """(sessions held, people who came) from the city's own community records, or None (the
     seeded sample the tracker shows is never counted)."""
-    from daas import community as cop
+    from daas.community import tracker as cop
 
     if not cop.has_records(city):
         return None

@@ -3,8 +3,8 @@
 A `Variant` names the source tree, the changes to its `_config.yml` and `_toc.yml`, the files it
 adds, the language, the city, the edition (learner or coach) and the builder. Every build of the
 book is one: each language of the main site (`daas.site.book.build_site`), a city's edition
-(`daas.site.edition`), the learner and coach editions (`daas.masterclass`) and the translators'
-templates (`daas.site.catalogues.extract`, the gettext builder, no execution).
+(`daas.site.edition`), the learner and coach editions (`daas.masterclasses.editions`) and the
+translators' templates (`daas.site.catalogues.extract`, the gettext builder, no execution).
 
 A variant that changes the table of contents or adds files is staged: its pages are mirrored into
 `<work>/source/` (only changed files are copied, so Sphinx's timestamps stay meaningful). Others

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from numbers import Real
 
-from daas import operations as ops
 from daas.core.city import City
 from daas.core.i18n import N_, _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.operations import live_service as ops
 
 PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "annually": 366}
 # the update frequencies as the feedback says them ("the Beacon is updated monthly")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from daas import profile
 from daas.core.city import City
 from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.profile import city_profile
 
 
 @kindly
@@ -13,7 +13,7 @@ def most_renters(answer: object, city: City) -> Feedback:
     """Which neighbourhood has the most renting households?
 
     Example: answer = "Name of the neighbourhood" """
-    df = profile.read_neighbourhoods(city)
+    df = city_profile.read_neighbourhoods(city)
     renting = (df["households"] * df["renter_share"]).round()
     best = df.loc[renting.idxmax(), "neighbourhood"]
     most_households = df.loc[df["households"].idxmax(), "neighbourhood"]

@@ -1,18 +1,16 @@
-"""`daas data check FILE [--json]`: what a team should know about a CSV before mapping it.
+"""What a team should know about a CSV before mapping it (`daas data check FILE [--json]`).
 
 Any export a city sends: the encoding and delimiter (found by the Beacon's own detection), then
 the problems that make a value wrong without an error: encoding damage, rows with more or fewer
 fields than the header, duplicate rows and keys, placeholder values, day/month order and date
 formats that change within a column, formats that change within a column, unnamed and empty
-columns. Exit 0 clean, 1 problems found, 2 unreadable.
+columns.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -370,25 +368,3 @@ def render(report: Report) -> str:
         else _("{n} problem(s) to look at before writing a mapping").format(n=len(report.findings))
     )
     return "\n".join(lines)
-
-
-def _run(args: argparse.Namespace) -> int:
-    report = check(args.file, key=args.key)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(render(report))
-    return 0 if report.clean else 1
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    data = sub.add_parser("data", help=_("check data files a team receives")).add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    c = data.add_parser(
-        "check", help=_("check any CSV before mapping it; exit 1 if it has problems")
-    )
-    c.add_argument("file", type=Path, help=_("the CSV file"))
-    c.add_argument("--key", help=_("the column that should name each row once"))
-    c.add_argument("--json", action="store_true", help=_("the report as JSON"))
-    c.set_defaults(func=_run)

@@ -226,7 +226,7 @@ def load_answers(city: City) -> Answers:
             shown,
             "",
             _("file not found"),
-            _("fill in the form: {call}").format(call="daas.ethics.form(city)"),
+            _("fill in the form: {call}").format(call="daas.ethics.review.form(city)"),
         ) from None
     except yaml.YAMLError as exc:
         raise DaasError.one(
@@ -313,7 +313,8 @@ def summary_markdown(record: dict, done: bool) -> str:
     if not done:
         return _(
             "**This city has not recorded its assessment yet.** Open the form in JupyterLab with "
-            "`daas.ethics.form(city)`; the questions below are the ones the team will answer."
+            "`daas.ethics.review.form(city)`; the questions below are the ones the team will "
+            "answer."
         )
     review = (
         _("**Next review by:** {date} (overdue)")

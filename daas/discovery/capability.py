@@ -657,7 +657,7 @@ def sample_survey(
 
 def sample_survey_for(city: City) -> pd.DataFrame:
     """The seeded sample survey for a city: in its language, naming only its neighbourhoods."""
-    from daas.profile import read_neighbourhoods
+    from daas.profile.city_profile import read_neighbourhoods
 
     places = read_neighbourhoods(city)["neighbourhood"].tolist()
     return sample_survey(seed=SAMPLE_SEEDS[city.language], language=city.language, places=places)

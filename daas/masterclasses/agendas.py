@@ -1,25 +1,17 @@
-"""Masterclasses: timed agendas, and the learner and coach editions of the book.
+"""Masterclasses' timed agendas.
 
 Each masterclass's agenda is data here, so the table on its page always adds up: a session whose
 teaching and exercise minutes do not match its length fails the build with the fix.
-`build_edition("coach")` builds the whole book with coach notes and solutions shown;
-`build_edition("learner")` builds it without them (see `daas.site.coach`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from daas.core.city import DEFAULT_CITY
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
-from daas.core.paths import build_dir
-from daas.site import variants
-from daas.site.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ def agenda_table(key: str) -> pd.DataFrame:
     """The timed agenda: start time, activity, teaching and exercise minutes, and a total row."""
     if key not in MASTERCLASSES:
         raise DaasError.one(
-            "daas/masterclass.py",
+            "daas/masterclasses/agendas.py",
             "MASTERCLASSES",
             _("no masterclass '{key}'").format(key=key),
             _("use one of: {values}").format(values=", ".join(MASTERCLASSES)),
@@ -108,7 +100,7 @@ def agenda_table(key: str) -> pd.DataFrame:
         clock += item.teaching + item.exercise
     if clock != mc.minutes:
         raise DaasError.one(
-            "daas/masterclass.py",
+            "daas/masterclasses/agendas.py",
             f"MASTERCLASSES['{key}'].agenda",
             _("the items add up to {total} minutes, not {minutes}").format(
                 total=clock, minutes=mc.minutes
@@ -123,38 +115,3 @@ def agenda_table(key: str) -> pd.DataFrame:
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def _parts(toc: dict, parts: tuple[str, ...]) -> dict:
-    """The table of contents with only the named parts."""
-    toc["parts"] = [p for p in toc["parts"] if p.get("caption") in parts]
-    if not toc["parts"]:
-        raise DaasError.one(
-            "_toc.yml",
-            "parts",
-            _("no part is called {parts}").format(parts=", ".join(parts)),
-            _("use a caption from {file}").format(file="_toc.yml"),
-        )
-    return toc
-
-
-def variant(
-    kind: str,
-    city: str = DEFAULT_CITY,
-    output_root: Path | None = None,
-    parts: tuple[str, ...] | None = None,
-) -> Variant:
-    """The learner or coach edition (optionally only some parts) as a book variant."""
-    work = output_root or build_dir() / "masterclass-editions" / kind
-    toc = functools.partial(_parts, parts=parts) if parts else None
-    return Variant(city, work, edition=kind, toc=toc)
-
-
-def build_edition(
-    kind: str,
-    city: str = DEFAULT_CITY,
-    output_root: Path | None = None,
-    parts: tuple[str, ...] | None = None,
-) -> Path:
-    """Build the learner or coach edition (optionally only some parts); return its index page."""
-    return variants.build(variant(kind, city, output_root, parts), quiet=True)

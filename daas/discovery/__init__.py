@@ -1,0 +1,2 @@
+"""Capability discovery (Appreciative Inquiry): the staff survey, its results and the interview
+questions (`capability`)."""

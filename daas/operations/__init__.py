@@ -1,0 +1,1 @@
+"""Running a live service: its runs, requests, incidents and service levels (`live_service`)."""

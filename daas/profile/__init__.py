@@ -1,0 +1,1 @@
+"""The city profile: its neighbourhoods, headline figures and renters (`city_profile`)."""

@@ -19,7 +19,7 @@ book: setup
 test: setup-dev browser
 	@start=$$(date +%s); status=0; \
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)" \
-	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . \
+	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports \
 	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	|| status=$$?; \
@@ -37,10 +37,12 @@ setup-dev:
 browser:
 	@sh tools/ensure_chromium.sh
 
-## ruff; deptry: what the code imports is declared in pyproject.toml (the [tool.deptry] notes).
+## ruff; lint-imports: the package's layers ([tool.importlinter] in pyproject.toml); deptry: what
+## the code imports is declared in pyproject.toml (the [tool.deptry] notes).
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/deptry .
 	$(BIN)/deptry tests benchmarks --exclude '\.venv|_build' --ignore DEP002,DEP004
 

@@ -37,8 +37,9 @@ _ANY_DATE = re.compile(
 _SENTINEL_DAYS = {(d.year, d.month, d.day) for d in SENTINEL_DATES}
 _CURRENCY = re.compile(r"^([+-]?)\s*(?:R\$|US\$|[$€£¥])?\s*([+-]?)([\d.,\s\u00a0\u202f']+)$")
 # a number needs reading when it has more than digits, a sign and (in a coordinate) one point
-_MARKS = re.compile("[,$€£¥R \u00a0\u202f']")
-_MARKS_OR_POINT = re.compile("[,$€£¥R \u00a0\u202f'.]")
+_MARK_CHARS = ",$€£¥R \u00a0\u202f'"
+_MARKS = re.compile(f"[{_MARK_CHARS}]")
+_MARKS_OR_POINT = re.compile(f"[{_MARK_CHARS}.]")
 SEP = "\x00"
 _TWO_POINTS = re.compile(r"\.[^\x00.]*\.")  # two decimal points in one value
 COORDINATES = {"latitude", "longitude"}
@@ -205,7 +206,8 @@ def _all_plain(col: pd.Series, marks: re.Pattern) -> bool:
         joined = SEP.join(col.to_numpy(dtype=object))
     except TypeError:  # a missing value
         return False
-    return not marks.search(joined) and not _TWO_POINTS.search(joined)
+    chars = _MARK_CHARS if marks is _MARKS else _MARK_CHARS + "."
+    return not any(c in joined for c in chars) and not _TWO_POINTS.search(joined)
 
 
 def _split(text: str) -> tuple[str, str] | None:

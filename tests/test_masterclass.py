@@ -137,7 +137,7 @@ def test_community_kit_has_charter_sessions_format_and_tracker() -> None:
         r"\| minutes \| what happens \|\n\|---\|---\|\n((?:\|.*\n)+)", sessions
     ):
         assert sum(int(r.split("|")[1]) for r in table.strip().splitlines()) == 60
-    assert "community.participation_chart" in (ROOT / "book/community/tracker.md").read_text()
+    assert "tracker.participation_chart" in (ROOT / "book/community/tracker.md").read_text()
 
 
 def test_role_paths_link_real_pages_and_add_up() -> None:

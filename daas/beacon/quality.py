@@ -298,15 +298,17 @@ def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
     no_keys = t[keys].isna().all(axis=None)
     # an exact copy shares its keys with an earlier row: only rows whose keys repeat are
     # compared in every column (most rows of a large export are not)
+    # the keys as codes once (missing values match each other, as in `duplicated`)
+    key_codes = pd.DataFrame({k: pd.factorize(t[k])[0] for k in keys}, index=t.index)
     every = np.ones(len(t), dtype=bool)
-    candidates = every if no_keys else t[keys].duplicated(keep=False).to_numpy()
+    candidates = every if no_keys else key_codes.duplicated(keep=False).to_numpy()
     exact = _repeated(t.loc[candidates, [c for c in t.columns if c != ROW]], candidates) & alive
     issues.add(exact, "uniqueness", "", "an exact copy of an earlier row", "", exclude=True)
     alive &= ~exact
     if no_keys:
         return
     issues.add(
-        _repeated(t.loc[alive, keys], alive),
+        _repeated(key_codes.loc[alive], alive),
         "uniqueness",
         "+".join(keys),
         "the same key as an earlier row, with different values",

@@ -11,7 +11,7 @@ is `daas.site.catalogues`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -94,3 +94,22 @@ def _(message: str, lang: str | None = None) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it now (translate later with `_`)."""
     return message
+
+
+class PerLanguage(Mapping[str, str]):
+    """One marked message read in any kit language, `m["es"]`, for code that picks by a city's
+    language rather than the current one (translations stay in the catalogues)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return _(self.message, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)

@@ -8,37 +8,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from daas.core.vocabulary import vocabulary
+
 WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
+# words left out of counts, per language (`daas/core/data/stopwords.yml`)
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": _set(
-        """a about after again all also am an and any are as at be because been before being but
-        by can could did do does doing don down during each few for from get got had has have
-        having he her here hers him his how i if in into is it its just like me more most my no
-        nor not now of off on once only or other our out over own same she should so some such
-        than that the their them then there these they this those through to too under until up
-        very was we were what when where which while who whom why will with would you your
-        really thing things lot lots one two every always never still even much many well way
-        us let make made want wants need needs know"""
-    ),
-    "es": _set(
-        """a al algo ante antes como con contra cual cuando de del desde donde durante e el ella
-        ellas ellos en entre era es esa ese eso esta estaba estan este esto fue ha hay la las le
-        les lo los mas me mi mis muy nada ni no nos o os otra otro para pero poco por porque que
-        quien se ser si sin sobre son su sus tambien te tiene tengo todo todos tu un una uno unos
-        y ya yo necesito quiero"""
-    ),
-    "pt": _set(
-        """a ao aos as com como da das de do dos e ela elas ele eles em entre era essa esse isso
-        esta este eu foi ha isso ja mais mas me meu minha muito na nao nas no nos o os ou para
-        pela pelo por porque quando que quem se sem ser seu sua suas tem tambem te um uma uns
-        voce preciso quero"""
-    ),
+    lang: frozenset(text.split()) for lang, text in vocabulary("core/data/stopwords.yml").items()
 }
 ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
 

@@ -23,10 +23,11 @@ from daas.core.charts import describe, use_theme
 from daas.core.city import City
 from daas.core.display import headers
 from daas.core.errors import Problem
-from daas.core.i18n import N_, _
+from daas.core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _
 from daas.core.io import atomic_write_text
 from daas.core.tables import problems_table, read_table, shown
 from daas.core.text import words
+from daas.core.vocabulary import vocabulary
 
 WWC_LINK = "https://whatworkscities.bloomberg.org/assessment/"
 MATURITY_LINK = (
@@ -485,127 +486,16 @@ def level_name(level: float) -> str:
 # --- sample data ---------------------------------------------------------------------------
 
 SAMPLE_THEMES = ("data", "tools", "skills", "culture")
-# Each language's sample: roles (in the order of _ROLE_SHIFTS), departments and best-experience
-# stories. "{3}" in a story is the city's fourth neighbourhood (from its own neighbourhoods file).
-SAMPLE_TEXT: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "roles": ("Analyst", "Manager", "Front-line staff", "IT and systems", "Leadership"),
-        "departments": (
-            "Housing",
-            "Planning",
-            "Finance",
-            "Information Technology",
-            "311 Customer Service",
-            "Mayor's Office",
-        ),
-        "stories": (
-            "When the housing team and IT cleaned the waitlist data together, we found 300 "
-            "duplicate applications in a week and families got answers faster.",
-            "Our 311 dashboard let supervisors see the backlog every morning; we cut the time to "
-            "close pothole requests by a third.",
-            "A resident group asked for rent data; we published it with a plain guide and they "
-            "used it at a council hearing.",
-            "The budget office used the evaluation of the job programme to keep funding what "
-            "worked.",
-            "Planning and housing shared one map of affordable units for the first time; the "
-            "mayor quoted it the next day.",
-            "A new analyst ran a short training on spreadsheets and half the team now builds its "
-            "own reports.",
-            "We wrote the contract for the shelter provider around outcomes and checked them "
-            "monthly together with the provider.",
-            "During the storm, the open data portal had the cooling-centre list online within an "
-            "hour.",
-            "Front-line staff told us which form fields were never filled in; we removed them and "
-            "data quality went up.",
-            "Our weekly performance meeting with the deputy mayor made everyone look at the same "
-            "numbers.",
-            "",
-        ),
-    },
-    "es": {
-        "roles": (
-            "Analista",
-            "Jefatura de área",
-            "Atención directa",
-            "Sistemas y TI",
-            "Dirección",
-        ),
-        "departments": (
-            "Vivienda",
-            "Desarrollo Urbano",
-            "Tesorería",
-            "Tecnologías de la Información",
-            "Atención Ciudadana",
-            "Presidencia Municipal",
-        ),
-        "stories": (
-            "Cuando Vivienda y Sistemas depuramos juntos el padrón de solicitantes, encontramos "
-            "240 solicitudes duplicadas en una semana y las familias recibieron respuesta antes.",
-            "El tablero de Atención Ciudadana dejó que las jefaturas vieran cada mañana los "
-            "reportes pendientes; redujimos en un tercio el tiempo para tapar baches.",
-            "Una asociación de vecinos del barrio {7} pidió datos de rentas; los publicamos con "
-            "una guía sencilla y los presentaron en una sesión de cabildo.",
-            "Tesorería usó la evaluación del programa de empleo para seguir financiando lo que sí "
-            "funcionaba.",
-            "Desarrollo Urbano y Vivienda compartieron por primera vez un solo mapa de vivienda "
-            "asequible; la presidenta municipal lo citó al día siguiente.",
-            "Una analista nueva dio un taller corto de hojas de cálculo y ahora la mitad del "
-            "equipo arma sus propios reportes.",
-            "Redactamos el contrato del albergue en torno a resultados y los revisamos cada mes "
-            "junto con la organización que lo opera.",
-            "Durante las inundaciones en el barrio {1}, la lista de refugios temporales estuvo en "
-            "el portal de datos abiertos en menos de una hora.",
-            "El personal de ventanilla nos dijo qué campos del formulario nadie llenaba; los "
-            "quitamos y mejoró la calidad de los datos.",
-            "La reunión semanal de indicadores con el secretario del ayuntamiento hizo que todos "
-            "miráramos las mismas cifras.",
-            "",
-        ),
-    },
-    "pt": {
-        "roles": (
-            "Analista",
-            "Chefia de setor",
-            "Atendimento ao público",
-            "TI e sistemas",
-            "Direção",
-        ),
-        "departments": (
-            "Habitação",
-            "Planejamento Urbano",
-            "Fazenda",
-            "Tecnologia da Informação",
-            "Central de Atendimento 156",
-            "Gabinete da Prefeita",
-        ),
-        "stories": (
-            "Quando a Habitação e a TI limparam juntas o cadastro de inscritos, achamos 280 "
-            "inscrições duplicadas em uma semana e as famílias tiveram resposta mais rápido.",
-            "O painel da Central 156 deixou as chefias verem a fila de pedidos toda manhã; "
-            "reduzimos em um terço o prazo para tapar buracos.",
-            "A associação de moradores do bairro {2} pediu dados de aluguel; publicamos com um "
-            "guia simples e eles usaram numa audiência pública da Câmara Municipal.",
-            "A Fazenda usou a avaliação do programa de emprego para continuar financiando o que "
-            "dava resultado.",
-            "Planejamento e Habitação compartilharam pela primeira vez um único mapa de moradias "
-            "acessíveis; a prefeita citou o mapa no dia seguinte.",
-            "Uma analista nova deu uma oficina curta de planilhas e agora metade da equipe monta "
-            "os próprios relatórios.",
-            "Escrevemos o contrato do abrigo com base em resultados e acompanhamos todo mês junto "
-            "com a entidade parceira.",
-            "Na enchente do bairro {4}, a lista de abrigos estava no portal de dados abertos em "
-            "menos de uma hora.",
-            "Os atendentes contaram quais campos do formulário ninguém preenchia; tiramos esses "
-            "campos e a qualidade dos dados melhorou.",
-            "A reunião semanal de indicadores com o vice-prefeito fez todo mundo olhar para os "
-            "mesmos números.",
-            "",
-        ),
-    },
-}
-SAMPLE_ROLES = SAMPLE_TEXT["en"]["roles"]
-SAMPLE_DEPARTMENTS = SAMPLE_TEXT["en"]["departments"]
-SAMPLE_STORIES = SAMPLE_TEXT["en"]["stories"]
+# Each language's sample words: roles (in the order of _ROLE_SHIFTS), departments and
+# best-experience stories (`daas/discovery/data/sample_survey.yml`).
+SAMPLE_FILE = "discovery/data/sample_survey.yml"
+
+
+def sample_text(language: str) -> dict[str, list[str]]:
+    """The sample survey's roles, departments and stories in `language` (en, es or pt)."""
+    return vocabulary(SAMPLE_FILE)[language]
+
+
 # one seed per language, so the three example cities' surveys differ
 SAMPLE_SEEDS = {"en": 7, "es": 19, "pt": 23}
 _SAMPLE_BASE = {  # a plausible city: strong on performance routines, weak on evaluation
@@ -631,9 +521,9 @@ def sample_survey(
 ) -> pd.DataFrame:
     """A fictional, seeded staff survey in `language` (en, es or pt). `places` are the city's
     own neighbourhood names, used in some best-experience stories."""
-    if language not in SAMPLE_TEXT:
-        raise ValueError(f"language must be one of {', '.join(SAMPLE_TEXT)}")
-    text = SAMPLE_TEXT[language]
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    text = sample_text(language)
     roles, departments = text["roles"], text["departments"]
     names = list(places) * (8 // max(len(places), 1) + 1) if places else ["?"] * 8
     stories = tuple(s.format(*names) for s in text["stories"])
@@ -680,34 +570,19 @@ def areas_table() -> pd.DataFrame:
     return headers(table, (N_("area"), N_("what it covers"), N_("related data maturity topics")))
 
 
-INTERVIEW = {
-    "en": (
+INTERVIEW = (
+    N_(
         "Tell me about a time when data really helped you or your team do something for "
-        "residents. What happened, and who was involved?",
-        "What do you value most about that experience, and about your own part in it?",
-        "What made it possible: people, habits, tools, leadership?",
-        "If you had one wish for how this city uses data three years from now, what would it be?",
+        "residents. What happened, and who was involved?"
     ),
-    "es": (
-        "Cuénteme una ocasión en que los datos le ayudaron de verdad, a usted o a su equipo, a "
-        "hacer algo por los vecinos. ¿Qué pasó y quién participó?",
-        "¿Qué es lo que más valora de esa experiencia y de su propio aporte?",
-        "¿Qué lo hizo posible: personas, costumbres, herramientas, liderazgo?",
-        "Si pudiera pedir un deseo sobre cómo esta ciudad usará los datos dentro de tres años, "
-        "¿cuál sería?",
-    ),
-    "pt": (
-        "Conte uma ocasião em que os dados ajudaram de verdade você ou sua equipe a fazer algo "
-        "pelos moradores. O que aconteceu e quem participou?",
-        "O que você mais valoriza nessa experiência e na sua própria contribuição?",
-        "O que tornou isso possível: pessoas, hábitos, ferramentas, liderança?",
-        "Se pudesse fazer um pedido sobre como esta cidade usará dados daqui a três anos, qual "
-        "seria?",
-    ),
-}
+    N_("What do you value most about that experience, and about your own part in it?"),
+    N_("What made it possible: people, habits, tools, leadership?"),
+    N_("If you had one wish for how this city uses data three years from now, what would it be?"),
+)
 
 
 def interview_questions(language: str = "en") -> list[str]:
     """The four appreciative interview questions (best experience, value, what made it possible,
-    one wish), in English, Spanish or Portuguese."""
-    return list(INTERVIEW.get(language, INTERVIEW["en"]))
+    one wish), in English, Spanish or Portuguese (English for any other language)."""
+    lang = language if language in LANGUAGES else SOURCE_LANGUAGE
+    return [_(q, lang) for q in INTERVIEW]

@@ -16,59 +16,31 @@ import pandas as pd
 
 from daas.core.display import headers
 from daas.core.errors import DaasError, Problem
-from daas.core.i18n import N_, _
+from daas.core.i18n import N_, PerLanguage, _
 from daas.core.tables import read_table, shown
 from daas.core.text import fold
+from daas.core.vocabulary import vocabulary
 
 PARTS = ("role", "need", "goal")
 LANGUAGES = ("en", "es", "pt")
 
 ROLE_RE = re.compile(r"^\W*(?:as|como)\b\s*(?:(?:an?|the|un|una|o|a|um|uma)\b\s*)?")
-NEED_RE = {
-    "en": r"\b(?:i|we)\s+(?:really\s+)?(?:need|want|expect|would\s+like|must\s+be\s+able)"
-    r"(?:\s+to)?\b",
-    "es": r"\b(?:(?:yo|nosotros)\s+)?(?:necesito|necesitamos|quiero|queremos|me\s+gustaria"
-    r"|debo\s+poder|espero)\b",
-    "pt": r"\b(?:(?:eu|nos)\s+)?(?:preciso|precisamos|quero|queremos|gostaria|espero)(?:\s+de)?\b",
-}
-GOAL_RE = {
-    "en": r"(?:\bso\s+that\b|\bso\s+(?:i|we|they)\s+can\b|\bin\s+order\s+to\b)",
-    "es": r"(?:\bpara\s+que\b|\bpara\b|\ba\s+fin\s+de\b|\bcon\s+el\s+fin\s+de\b)",
-    "pt": r"(?:\bpara\s+que\b|\bpara\b|\ba\s+fim\s+de\b|\bde\s+modo\s+que\b)",
-}
+# the words that mark the need and the goal, per language (`daas/needs/data/story_markers.yml`)
+MARKERS_FILE = "needs/data/story_markers.yml"
+NEED_RE = {lang: m["need"] for lang, m in vocabulary(MARKERS_FILE).items()}
+GOAL_RE = {lang: m["goal"] for lang, m in vocabulary(MARKERS_FILE).items()}
 EXPLAIN = {
-    "en": {
-        "role": "who the user is (start with 'As a …')",
-        "need": "what they need (add 'I need …')",
-        "goal": "why they need it (add 'so that …')",
-        "head": "Missing",
-        "ok": "OK",
-    },
-    "es": {
-        "role": "quién es la persona usuaria (empiece con 'Como …')",
-        "need": "qué necesita (añada 'necesito …')",
-        "goal": "para qué lo necesita (añada 'para …')",
-        "head": "Falta",
-        "ok": "Correcta",
-    },
-    "pt": {
-        "role": "quem é o usuário (comece com 'Como …')",
-        "need": "do que precisa (acrescente 'preciso …')",
-        "goal": "para que precisa (acrescente 'para …')",
-        "head": "Falta",
-        "ok": "Correta",
-    },
+    "role": N_("who the user is (start with 'As a …')"),
+    "need": N_("what they need (add 'I need …')"),
+    "goal": N_("why they need it (add 'so that …')"),
 }
 CRITERIA_RE = re.compile(
     r"^\W*(?:it'?s\s+)?(?:done\s+when|hecho\s+cuando|listo\s+cuando|pronto\s+quando"
     r"|concluido\s+quando|feito\s+quando)\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
-TEMPLATES = {
-    "en": "As a [user], I need [something] so that [goal].",
-    "es": "Como [persona usuaria], necesito [algo] para [objetivo].",
-    "pt": "Como [usuário], preciso [algo] para [objetivo].",
-}
+# the story pattern in each language: TEMPLATES["es"]
+TEMPLATES = PerLanguage(N_("As a [user], I need [something] so that [goal]."))
 
 
 @dataclass(frozen=True)
@@ -91,10 +63,11 @@ class StoryCheck:
 
     def explain(self) -> str:
         """What is missing, in the story's language."""
-        words = EXPLAIN[self.language]
+        lang = self.language
         if self.ok:
-            return words["ok"]
-        return f"{words['head']}: " + "; ".join(words[p] for p in self.missing)
+            return _("OK", lang)
+        parts = "; ".join(_(EXPLAIN[p], lang) for p in self.missing)
+        return _("Missing: {parts}", lang).format(parts=parts)
 
 
 def _folded(text: str) -> str:

@@ -12,15 +12,12 @@ import pandas as pd
 from daas.core.city import City
 from daas.core.io import atomic_write_text
 from daas.core.paths import repo_root
+from daas.core.vocabulary import vocabulary
 from daas.profile.city_profile import read_neighbourhoods
 
 SEED = 20250701
-# the outcome of an application, in the city's language: waiting, offered, housed, withdrawn
-OUTCOMES = {
-    "en": ("waiting", "offered", "housed", "withdrawn"),
-    "es": ("en espera", "con oferta", "con vivienda", "retirada"),
-    "pt": ("em espera", "com oferta", "atendida", "desistência"),
-}
+# an application's outcome per language: waiting, offered, housed, withdrawn
+OUTCOMES_FILE = "privacy/data/sample_outcomes.yml"
 
 
 def housing_applications(city: City, rows: int = 2000, seed: int = SEED) -> pd.DataFrame:
@@ -37,7 +34,7 @@ def housing_applications(city: City, rows: int = 2000, seed: int = SEED) -> pd.D
     sex = rng.choice(["F", "M", "X"], size=rows, p=[0.55, 0.44, 0.01])
     days = rng.integers(0, 181, rows)
     applied = (pd.Timestamp("2025-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
-    outcome = rng.choice(list(OUTCOMES[city.language]), rows, p=[0.5, 0.2, 0.2, 0.1])
+    outcome = rng.choice(vocabulary(OUTCOMES_FILE)[city.language], rows, p=[0.5, 0.2, 0.2, 0.1])
     return pd.DataFrame(
         {
             "application_id": [f"A-{i:05d}" for i in range(1, rows + 1)],

@@ -6,6 +6,9 @@ CITY   ?= port-mallory
 # Languages to build: empty means the published ones (daas/core/i18n.py); en,es,pt for review.
 LANGUAGES ?=
 UPGRADE ?= 0
+# What the code imports is declared in pyproject.toml (see its [tool.deptry] notes).
+DEPTRY = $(BIN)/deptry . \
+	&& $(BIN)/deptry tests benchmarks --exclude '\.venv|_build' --ignore DEP002,DEP004
 
 .PHONY: book test setup setup-dev browser lint format normalize lock vendor clean
 
@@ -20,6 +23,7 @@ test: setup-dev browser
 	@start=$$(date +%s); status=0; \
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)" \
 	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports \
+	&& $(DEPTRY) \
 	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	|| status=$$?; \
@@ -43,8 +47,7 @@ lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/deptry .
-	$(BIN)/deptry tests benchmarks --exclude '\.venv|_build' --ignore DEP002,DEP004
+	$(DEPTRY)
 
 format: setup-dev
 	$(BIN)/ruff check --fix .

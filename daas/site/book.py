@@ -136,7 +136,7 @@ def run(
     env = {**os.environ, "DAAS_CITY": city, "DAAS_LANG": lang}
     proc = subprocess.run(cmd, env=env, cwd=source, capture_output=quiet, text=True)
     if quiet:  # kept beside the build: slow pages and warnings can be read after a success too
-        atomic_write_text(out / "build.log", proc.stdout + proc.stderr)
+        atomic_write_text(out / "build.log", (proc.stdout or "") + (proc.stderr or ""))
     if proc.returncode != 0:
         if quiet:
             sys.stderr.write(_log_tail(proc.stdout + proc.stderr))

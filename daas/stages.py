@@ -65,9 +65,9 @@ def _city_inputs(city: City) -> list[Path]:
 
 
 def _beacon_inputs(city: City) -> list[Path]:
-    from daas.beacon.pipeline import with_sample_beacon
+    from daas.beacon.pipeline import beacon_of, with_sample_beacon
 
-    sources = with_sample_beacon(city).beacon.sources.values()
+    sources = beacon_of(with_sample_beacon(city)).sources.values()
     mappings = sorted((repo_root() / "cities" / "mappings").glob("*.yml"))
     return [*_city_inputs(city), *mappings, *(repo_root() / s.path for s in sources)]
 
@@ -202,7 +202,7 @@ def compute(city: str | City, force: bool = False) -> list[Outcome]:
     city = load_city(city) if isinstance(city, str) else city
     outcomes: list[Outcome] = []
     with locked(city_build_dir(city.slug) / ".stages.lock"):
-        keys, done = _read_keys(city.slug), {}
+        keys, done = _read_keys(city.slug), dict[str, str]()
         for stage in STAGES:
             outcome, key = _run(stage, city, keys, done, force)
             outcomes.append(outcome)

@@ -58,7 +58,8 @@ def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
 def python_values(col: pd.Series) -> list:
     """The column as Python values (numpy scalars unwrapped), None where missing."""
     if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iufb":
-        values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0).tolist()
+        # the numeric extension dtypes (Int64, Float64, boolean) all have numpy_dtype
+        values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0).tolist()  # type: ignore[attr-defined]
     else:
         values = col.to_numpy().tolist()
     for i in np.flatnonzero(col.isna().to_numpy()).tolist():

@@ -75,7 +75,8 @@ def main() -> None:
 
     # imported here directly, the handler module would be registered half-initialised
     default_handler = sys.modules["datasette.handle_exception"]
-    default_handler.rich = None  # it then prints a plain traceback only for a real 500
+    # it then prints a plain traceback only for a real 500 (rich: an attribute of that module)
+    default_handler.rich = None  # type: ignore[attr-defined]
     pm.register(sys.modules[__name__], name="daas-beacon-read-only")
     cli(prog_name="datasette")
 

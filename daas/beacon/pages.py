@@ -151,10 +151,11 @@ def page_data(slug: str, page: str) -> dict:
 def sources_overview(city: City) -> str:
     """Each source export as read: name, role, rows, encoding and delimiter, one line each."""
     from daas.beacon import load
+    from daas.beacon.pipeline import beacon_of
     from daas.core.paths import repo_root
 
     lines = []
-    for name, src in city.beacon.sources.items():
+    for name, src in beacon_of(city).sources.items():
         raw, encoding, delimiter = load.read_export(repo_root() / src.path, src.path)
         line = _(
             "{name:14} {role:8} {rows:6,} rows  encoding={encoding!r}  delimiter={delimiter!r}"

@@ -18,7 +18,7 @@ import pandas as pd
 
 from daas.beacon import publish, quality, records, schema
 from daas.beacon.load import load_source
-from daas.core.city import City, load_city
+from daas.core.city import Beacon, City, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.io import atomic_dir
@@ -35,8 +35,8 @@ def city_file(city: City) -> str:
     return f"cities/{city.slug}.yml"
 
 
-def load_tables(city: City) -> dict[str, pd.DataFrame]:
-    """Read every source of the city through its mapping; sources of one table are stacked."""
+def beacon_of(city: City) -> Beacon:
+    """The city's `beacon:` section; a DaasError naming the city file if it has none."""
     if city.beacon is None:
         raise DaasError.one(
             city_file(city),
@@ -44,8 +44,13 @@ def load_tables(city: City) -> dict[str, pd.DataFrame]:
             "the city has no beacon section",
             "add one: see cities/port-mallory.yml and cities/README.md",
         )
+    return city.beacon
+
+
+def load_tables(city: City) -> dict[str, pd.DataFrame]:
+    """Read every source of the city through its mapping; sources of one table are stacked."""
     frames: dict[str, list[pd.DataFrame]] = {}
-    for name, src in city.beacon.sources.items():
+    for name, src in beacon_of(city).sources.items():
         where = f"{city_file(city)}: beacon.sources.{name}"
         if (src.role == "partner") != schema.is_restricted(src.table):
             raise DaasError.one(
@@ -73,7 +78,7 @@ def today(city: City) -> date:
 
 
 def context(city: City) -> quality.Context:
-    as_ofs = [s.as_of for s in city.beacon.sources.values() if s.as_of]
+    as_ofs = [s.as_of for s in beacon_of(city).sources.values() if s.as_of]
     names, bbox = None, None
     if "neighbourhoods" in city.datasets:
         from daas.profile.city_profile import read_neighbourhoods
@@ -161,10 +166,11 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     from daas.privacy.gate import LOCATION_KIND
 
     out: dict[str, dict[str, str | list[str]]] = {}
+    echo: list[str] = []
     for d in declarations(city):
         out.setdefault(d["table"], {})[d["field"]] = d["kind"]
         if not schema.is_restricted(d["table"]) and d["kind"] != LOCATION_KIND:
-            echo = out.setdefault("quality_issues", {}).setdefault("value", [])
+            out.setdefault("quality_issues", {}).setdefault("value", echo)
             echo += [d["kind"]] * (d["kind"] not in echo)
     return out
 

@@ -61,7 +61,8 @@ class TableQuality:
 
 class _Issues:
     def __init__(self, table: str, df: pd.DataFrame):
-        self.table, self.df, self.parts = table, df, []
+        self.table, self.df = table, df
+        self.parts: list[pd.DataFrame] = []
         self.drop = np.zeros(len(df), dtype=bool)
         self.failed = {d: np.zeros(len(df), dtype=bool) for d in DIMENSIONS}
 
@@ -104,8 +105,8 @@ def parse_dates(text: pd.Series) -> pd.Series:
     dates; any other text is NaT. Each distinct text is parsed once."""
     codes, uniq = pd.factorize(text, sort=False)
     days = pd.to_datetime(pd.Series(uniq, dtype=object), format="%Y-%m-%d", errors="coerce")
-    days = days.astype("datetime64[s]").to_numpy()
-    out = np.append(days, np.datetime64("NaT", "s"))[codes]
+    stamps = days.astype("datetime64[s]").to_numpy()
+    out = np.append(stamps, np.datetime64("NaT", "s"))[codes]
     return pd.Series(out, index=text.index)
 
 
@@ -164,7 +165,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
             issues.add(bad, "validity", name, f"{name} is not a date we can read", text)
             typed[name] = parsed
         else:
-            value = text.where(~blank, pd.NA).astype("string")
+            value = text.astype("string").where(~blank)
             if "enum" in cons:
                 bad = value.notna() & ~value.isin(cons["enum"])
                 issues.add(
@@ -175,7 +176,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
                     text,
                     cons.get("required"),
                 )
-                value = value.where(~bad, pd.NA)
+                value = value.where(~bad)  # <NA>, the string dtype's missing value
             typed[name] = value
         if cons.get("required"):
             missing = typed[name].isna().to_numpy() & blank.to_numpy() & ~noted
@@ -336,7 +337,7 @@ def statement(results: list[TableQuality], city_name: str) -> str:
     scores = overall(results)
     rows = sum(r.rows for r in results)
     left_out = sum(r.excluded for r in results)
-    weakest = min(scores, key=scores.get)
+    weakest = min(scores, key=lambda d: scores[d])
     parts = [
         f"We checked {rows:,} rows from {len(results)} sources for {city_name} against six "
         "quality dimensions.",

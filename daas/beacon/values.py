@@ -249,15 +249,16 @@ def _number(p: tuple[str, str], kind: str, mark: str | None, declared: bool) -> 
         return sign + body, ""
     if kind == "coordinate" and len(seps) == 1:
         point = seps[0]  # coordinates have no thousands
-    elif declared:
+    elif declared and mark is not None:
         point = mark
     else:
-        point = _own_mark(body)
-        if point is None:  # one separator with three digits after it: 1,250 or 1.250
+        own = _own_mark(body)
+        if own is None:  # one separator with three digits after it: 1,250 or 1.250
             other = "." if seps[0] == "," else ","
             if kind == "money" and mark == seps[0]:
                 return sign + body, NOTE_AMBIGUOUS  # the column writes decimals this way
-            point = other  # whole numbers group; money has 0 or 2 decimals
+            own = other  # whole numbers group; money has 0 or 2 decimals
+        point = own
     whole, frac = body.rsplit(point, 1) if point in body else (body, "")
     group = "." if point == "," else ","
     if not _grouped(whole, group) or (point in body and not frac.isdigit()):

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import TypeVar
 
 import altair as alt
+
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 THEME = "daas"
 PALETTE = ["#0072B2", "#D55E00", "#117733", "#882255", "#332288", "#AA4499", "#8C6D00", "#444444"]
@@ -118,14 +121,12 @@ def use_theme() -> None:
     alt.renderers.enable(THEME)
 
 
-def describe(
-    chart: alt.TopLevelMixin, title: str, description: str, subtitle: str | None = None
-) -> alt.TopLevelMixin:
+def describe(chart: ChartT, title: str, description: str, subtitle: str | None = None) -> ChartT:
     """Give a chart its visible title and its text alternative. Both are required."""
     if not title.strip() or not description.strip():
         raise ValueError("every chart needs a non-empty title and description")
-    params = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
-    return chart.properties(title=alt.TitleParams(**params), description=description)
+    heading = alt.TitleParams(text=title, subtitle=subtitle or alt.Undefined)
+    return chart.properties(title=heading, description=description)
 
 
 def relative_luminance(hex_colour: str) -> float:

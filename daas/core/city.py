@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -235,7 +236,7 @@ _FIXES = {  # marked for the catalogue: a Problem is printed in the reader's (th
 _MESSAGES = (N_("Field required"), N_("Extra inputs are not permitted"))
 
 
-def _problem(file: str, err: dict) -> Problem:
+def _problem(file: str, err: Mapping[str, Any]) -> Problem:
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
     fix = _FIXES.get(err["type"], N_("correct the value; cities/README.md documents every field"))
     if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("slug",):

@@ -15,7 +15,7 @@ from daas.core.i18n import _
 
 def headers(df: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
     """`df` with these column, index and axis names (English, marked with `N_`) translated."""
-    table = {n: _(n) for n in names}
+    table: dict[str | int, str] = {n: _(n) for n in names}
     return df.rename(columns=table).rename_axis(index=table, columns=table)
 
 

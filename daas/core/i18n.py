@@ -80,7 +80,11 @@ def _package_catalogue(lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as f:
         cat = read_po(f)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    return {  # the kit has no plural messages: a message's id and string are text
+        m.id: m.string
+        for m in cat
+        if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string and not m.fuzzy
+    }
 
 
 def _(message: str, lang: str | None = None) -> str:

@@ -263,10 +263,14 @@ def date_findings(name: str, values: list[tuple[int, str]]) -> list[Finding]:
                 others,
             )
         )
-    first, second = [], []
+    first: list[tuple[int, str]] = []
+    second: list[tuple[int, str]] = []
     for kind in ("DD/MM/YYYY", "DD/MM/YYYY hh:mm[:ss]", "DD-MM-YYYY", "DD.MM.YYYY"):
         for line, v in kinds.get(kind, []):
-            a, b = (int(x) for x in DATE[kind].match(v).groups()[:2])
+            found = DATE[kind].match(v)
+            if found is None:  # never: kinds holds the values DATE[kind] matched
+                continue
+            a, b = (int(x) for x in found.groups()[:2])
             (first if a > 12 else second if b > 12 else []).append((line, v))
     if first and second:
         msg = _("day/month order differs between rows ({a} rows day first, {b} month first)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import altair as alt
 import numpy as np
@@ -336,7 +337,7 @@ def heatmap_data(survey: Survey) -> pd.DataFrame:
 def heatmap_chart(survey: Survey, city: City) -> alt.Chart:
     """Heatmap of average maturity level, areas × themes, with the value in each cell."""
     use_theme()
-    data = _heatmap(survey).stack().rename("level").reset_index()
+    data = _cells_named(survey, "level")
     base = alt.Chart(data).encode(
         x=alt.X("theme:N", sort=[_(t) for t in THEMES], title=_("Theme")),
         y=alt.Y("area:N", sort=_area_order(survey.ratings), title=None),
@@ -376,7 +377,12 @@ CELL_COLUMNS = (N_("area"), N_("theme"), N_("average"))
 
 
 def _cells(survey: Survey) -> pd.DataFrame:
-    return _heatmap(survey).stack().rename("average").reset_index()
+    return _cells_named(survey, "average")
+
+
+def _cells_named(survey: Survey, name: str) -> pd.DataFrame:
+    """One row per area and theme with its average `name`d (one column level: stack a Series)."""
+    return cast(pd.Series, _heatmap(survey).stack()).rename(name).reset_index()
 
 
 def _top_cells(survey: Survey) -> pd.DataFrame:
@@ -452,7 +458,7 @@ def _priority_table(survey: Survey, n: int) -> pd.DataFrame:
         by_theme = g.groupby("theme")["level"].mean().round(1)
         rows.append(
             {
-                "area": _area_name(key),
+                "area": _area_name(str(key)),
                 "average": round(float(g["level"].mean()), 1),
                 "low_share": round(float((g["level"] <= 2).mean()), 2),
                 "weakest_theme": _(by_theme.sort_values(kind="stable").index[0]),
@@ -531,7 +537,7 @@ def sample_survey(
     rows = []
     for i in range(1, respondents + 1):
         r = int(rng.integers(len(roles)))
-        row = {
+        row: dict[str, str | int] = {
             "respondent_id": f"S{i:03d}",
             "role": roles[r],
             "department": departments[int(rng.integers(len(departments)))],

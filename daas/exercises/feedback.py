@@ -41,8 +41,8 @@ def right(message: str) -> Feedback:
     return Feedback(True, message)
 
 
-def unanswered(example: str) -> Feedback | None:
-    """Feedback for a blank answer (`None` or `...`), else None."""
+def unanswered(example: str) -> Feedback:
+    """Feedback for a blank answer (`None` or `...`)."""
     hint = _("set it like this: {example}").format(example=example)
     return not_yet(_("you have not answered yet."), hint)
 

@@ -33,8 +33,8 @@ def _check(args: argparse.Namespace) -> int:
         print(_("note: {problem}").format(problem=p))
     result = check_table(table, args.language)
     failing = result[~result["ok"]]
-    for rec in failing.itertuples(index=False):
-        print(f"{shown(args.file)}: {_label(rec.id, rec.row)}: {rec.explanation}")
+    for ident, row, why in zip(failing["id"], failing["row"], failing["explanation"], strict=True):
+        print(f"{shown(args.file)}: {_label(ident, row)}: {why}")
     total = len(result)
     if failing.empty:
         print(_("ok: all {n} stories have a role, a need and a goal").format(n=total))

@@ -200,7 +200,7 @@ def moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     )
     out["share_of_effort"] = (out["effort"] / total).round(2)
     out["note"] = ""
-    if "Must" in out.index and out.loc["Must", "share_of_effort"] > MUST_EFFORT_LIMIT:
+    if out["share_of_effort"].get("Must", 0.0) > MUST_EFFORT_LIMIT:
         out.loc["Must", "note"] = _("over 60% of effort: move some Musts to Should")
     out = out.rename(index={UNSET: _(UNSET)})
     names = (N_("moscow"), N_("stories"), N_("effort"), N_("share_of_effort"), N_("note"))

@@ -159,7 +159,7 @@ def read_stories(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     prioritisation columns) or markdown (`.md`). Raises DaasError if there are no stories."""
     path = Path(path)
     if path.suffix.lower() in {".md", ".markdown", ".txt"}:
-        table, problems = _read_markdown(path), []
+        table, problems = _read_markdown(path), list[Problem]()
     else:
         table, problems = read_table(path, ["story"])
         table = table[table["story"] != ""].copy()

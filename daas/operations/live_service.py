@@ -257,7 +257,7 @@ def quality_chart(runs: pd.DataFrame) -> alt.Chart:
     )
     long["dimension"] = labels(long["dimension"])
     change = quality_change(runs)
-    worst = change.idxmin()
+    worst = str(change.idxmin())  # the index is the dimension names
     chart = (
         alt.Chart(long)
         .mark_line(point=True)

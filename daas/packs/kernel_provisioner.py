@@ -10,7 +10,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from daas.packs.kernel_ipc import socket_base
 
 
-class IPCProvisioner(LocalProvisioner):  # type: ignore[misc]
+class IPCProvisioner(LocalProvisioner):
     """The local provisioner, with the kernel's five channels on IPC sockets of its own."""
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:

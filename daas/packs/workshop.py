@@ -98,8 +98,8 @@ def plan(city: City, only: str | None = None) -> list[Task]:
             continue
         po = locales_dir() / city.language / "LC_MESSAGES" / nb.parent.name / f"{nb.stem}.po"
         words = po.read_bytes() if po.exists() else b""  # the notebook's text in the city language
-        key = hashlib.sha256(nb.read_bytes() + shared.encode() + city.slug.encode() + words)
-        key = key.hexdigest()
+        digest = hashlib.sha256(nb.read_bytes() + shared.encode() + city.slug.encode() + words)
+        key = digest.hexdigest()
         out = out_dir / nb.parent.name / nb.name
         tasks.append(Task(city.slug, str(nb), str(out), key))
     return tasks

@@ -38,8 +38,8 @@ def group_size_distribution(df: pd.DataFrame, quasi: Sequence[str], threshold: i
     sizes = anonymity.record_group_sizes(df, quasi)
     bins = sizes.clip(upper=threshold).map(lambda s: f"{threshold}+" if s >= threshold else str(s))
     order = [str(i) for i in range(1, threshold)] + [f"{threshold}+"]
-    data = bins.value_counts().reindex(order, fill_value=0).rename_axis("group size")
-    data = data.reset_index(name="records")
+    counts = bins.value_counts().reindex(order, fill_value=0).rename_axis("group size")
+    data = counts.reset_index(name="records")
     risky, safe = _("at risk"), _("safe")
     data["risk"] = [risky if s != f"{threshold}+" else safe for s in data["group size"]]
     chart = (

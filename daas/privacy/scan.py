@@ -136,7 +136,11 @@ def scan_table(
     counts = [str(c) for c in df.columns if is_count_column(str(c), df[c])]
     suggested = {s.column: s.kind for s in anonymity.suggest_quasi_identifiers(df)}
     declared = quasi_identifiers is not None
-    quasi = list(quasi_identifiers) if declared else [c for c in suggested if c not in counts]
+    quasi = (
+        list(quasi_identifiers)
+        if quasi_identifiers is not None
+        else [c for c in suggested if c not in counts]
+    )
     k = uniques = ldiv = None
     about = "counts" if counts and not declared else "people"
     if (

@@ -199,8 +199,8 @@ def suppress_counts(
     counts = _check(df, count_col, [row_dim, col_dim], where)
     rows = pd.Index(pd.unique(df[row_dim]))
     cols = pd.Index(pd.unique(df[col_dim]))
-    ri = rows.get_indexer(df[row_dim])
-    ci = cols.get_indexer(df[col_dim])
+    ri = rows.get_indexer(pd.Index(df[row_dim]))
+    ci = cols.get_indexer(pd.Index(df[col_dim]))
     values = np.zeros((len(rows), len(cols)), dtype=np.int64)
     present = np.zeros_like(values, dtype=bool)
     values[ri, ci] = counts.to_numpy()
@@ -214,7 +214,9 @@ def suppress_counts(
     out[count_col] = pd.array(counts.to_numpy(), dtype="Int64")
     out.loc[is_hidden, count_col] = pd.NA
     out["suppressed"] = is_hidden
-    kind = np.where(is_primary, PRIMARY, np.where(is_hidden, SECONDARY, None))
+    kind = np.full(len(out), None, dtype=object)
+    kind[is_hidden] = SECONDARY
+    kind[is_primary] = PRIMARY
     out["suppression"] = pd.Series(kind, index=out.index, dtype="object")
     return out
 
@@ -224,5 +226,5 @@ def round_to_base(values: pd.Series, base: int = 5) -> pd.Series:
 
     With suppression below 10 this is the ONS Census 2021 "10-5 rule"."""
     s = pd.to_numeric(values, errors="coerce").astype("Float64")
-    rounded = (np.floor(s / base + 0.5) * base).astype("Int64")
+    rounded = ((s / base + 0.5) // 1 * base).astype("Int64")  # // 1: the floor
     return rounded

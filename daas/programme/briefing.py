@@ -234,10 +234,11 @@ def _p(text: str) -> str:
 
 def _progress_html(b: Briefing) -> str:
     rows = b.rows
-    if b.month is None:
+    start = b.city.programme.start if b.city.programme else None
+    if b.month is None or start is None:
         where = _("The track has no start date yet.")
     elif b.month < 1:
-        where = _("The track starts on {day}.").format(day=b.city.programme.start)
+        where = _("The track starts on {day}.").format(day=start)
     elif b.month > 12:
         where = _("The twelve-month track has ended.")
     else:
@@ -250,7 +251,7 @@ def _progress_html(b: Briefing) -> str:
         ),
     ]
     nxt = milestones.next_milestone(rows)
-    if nxt is not None:
+    if nxt is not None and nxt.planned is not None:  # an open milestone not late has a date
         parts.append(
             _("Next: {milestone} by {day}.").format(
                 milestone=nxt.label, day=nxt.planned.isoformat()
@@ -309,7 +310,7 @@ def _beacon_html(b: Briefing) -> str:
         status = _(
             "The last run ({day}) failed; the data published before it stays online."
         ).format(day=bc.last_day)
-    elif bc.built:
+    elif bc.published is not None:  # built
         status = _("Published on {day}.").format(day=str(bc.published.get("finished", ""))[:10])
     else:
         status = _("Not published yet.")

@@ -126,9 +126,9 @@ def progress(city: City, today: date | None = None) -> list[MilestoneStatus]:
         dates = recorded.get(m.id)
         planned = dates.planned if dates else None
         done = dates.done if dates else None
-        suggested = planned is None and start is not None
-        if suggested:
-            planned = suggested_date(start, m)
+        suggested = False
+        if planned is None and start is not None:
+            planned, suggested = suggested_date(start, m), True
         status, late = _status(planned, done, today)
         rows.append(MilestoneStatus(m.id, _(m.label), planned, suggested, done, status, late))
     order = {m.id: i for i, m in enumerate(MILESTONES)}
@@ -210,12 +210,12 @@ def timeline_chart(city: City, rows: list[MilestoneStatus], today: date | None =
     records = []
     for r in dated:
         end = r.done or (today if r.status == "late" else r.planned)
-        base = {"milestone": r.label, "status": _(STATUSES[r.status]), "from": r.planned or end}
-        base.update({"to": end, "kind": planned_word, "date": r.planned})
+        row = {"milestone": r.label, "status": _(STATUSES[r.status]), "from": r.planned or end}
+        row.update({"to": end, "kind": planned_word, "date": r.planned})
         if r.planned:
-            records.append(base)
+            records.append(row)
         if r.done:
-            records.append({**base, "kind": done_word, "date": r.done})
+            records.append({**row, "kind": done_word, "date": r.done})
     df = pd.DataFrame(records)
     for col in ("from", "to", "date"):
         df[col] = pd.to_datetime(df[col])

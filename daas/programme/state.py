@@ -60,7 +60,7 @@ class Beacon:
     @property
     def gate_failed(self) -> bool:
         """The latest run was stopped by the privacy gate (nothing new was published)."""
-        return self.last_failed and self.last.get("failed_check") == "privacy-gate"
+        return self.last_failed and (self.last or {}).get("failed_check") == "privacy-gate"
 
     @property
     def last_day(self) -> str | None:
@@ -70,9 +70,9 @@ class Beacon:
 
     def data_age(self, today: date) -> int | None:
         """Days between the data's as-of date and `today` (or the city's reference date)."""
-        if not self.built:
-            return None
         run = self.published
+        if run is None:  # not built
+            return None
         if self.reference_date is not None:  # the run counted to it already
             return int(run.get("freshness_days", 0))
         built_on = date.fromisoformat(str(run.get("finished", ""))[:10] or today.isoformat())

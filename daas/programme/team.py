@@ -38,7 +38,7 @@ def city_file(city: City) -> str:
 
 def open_places(city: City) -> dict[str, int]:
     """Role id -> places with no named person (a role asked for twice has two places)."""
-    named = [m.role for m in city.team if m.name]
+    named: list[str] = [m.role for m in city.team if m.name]
     return {r: max(role.people - named.count(r), 0) for r, role in ROLES.items()}
 
 
@@ -87,7 +87,7 @@ def team_warnings(city: City) -> list[Problem]:
                     fix.format(hours=role.hours[1]),
                 )
             )
-        elif m.name and m.hours_per_week < role.hours[0]:
+        elif m.name and m.hours_per_week is not None and m.hours_per_week < role.hours[0]:
             msg = _("{name} gives {given:g} hours a week; the track asks {hours} for the {role}")
             out.append(
                 Problem(

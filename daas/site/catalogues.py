@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from daas.core.i18n import (
     LANGUAGES,
@@ -31,6 +32,9 @@ from daas.core.i18n import (
     messages_dir,
 )
 from daas.core.paths import package_dir, repo_root
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 
 def package_msgids(package: Path | None = None) -> dict[str, list[str]]:
@@ -76,7 +80,7 @@ class Coverage:
         return self.total > 0 and self.translated == self.total
 
 
-def _pot_catalogue(path: Path):
+def _pot_catalogue(path: Path) -> Catalog:
     from babel.messages.pofile import read_po
 
     with path.open("rb") as f:
@@ -140,7 +144,7 @@ def _merged(template, po_path: Path, lang: str):
     return cat
 
 
-def _templates(pots: Path) -> dict[str, object]:
+def _templates(pots: Path) -> dict[str, Catalog]:
     return {
         p.relative_to(pots).with_suffix("").as_posix(): _pot_catalogue(p)
         for p in sorted(pots.rglob("*.pot"))
@@ -242,7 +246,7 @@ def update_package(languages: tuple[str, ...] | None = None) -> list[Path]:
 NOTEBOOK_FOLDERS = ("notebooks", "exercises")
 
 
-def notebook_templates(root: Path | None = None) -> dict[str, object]:
+def notebook_templates(root: Path | None = None) -> dict[str, Catalog]:
     """One template per workshop notebook (`notebooks/00-city-profile`): each markdown cell is one
     string. Cells tagged `only-lang-<xx>` are already in one language and are left out."""
     import nbformat

@@ -19,12 +19,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, locales_dir, messages_dir
 from daas.core.io import atomic_write_text
 from daas.core.paths import repo_root
 from daas.site.catalogues import _pot_catalogue, _write_po
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 PACKAGE = "package"
 _ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`")
@@ -106,7 +110,8 @@ def check(languages: tuple[str, ...] = ("es", "pt"), root: Path | None = None) -
     for lang in languages:
         for cat in catalogues(lang, root):
             for m in _pot_catalogue(cat.path):
-                if m.id and m.string and not m.fuzzy:
+                current = m.id and m.string and not m.fuzzy
+                if current and isinstance(m.id, str) and isinstance(m.string, str):  # no plurals
                     for p in markup_problems(m.id, m.string):
                         line = m.lineno or 0
                         problems.append(
@@ -182,7 +187,7 @@ def import_file(language: str, path: Path, root: Path | None = None) -> int:
     rows = _read_rows(path)
     by_name = {c.name: c for c in catalogues(language, root)}
     problems: list[Problem] = []
-    loaded: dict[str, object] = {}
+    loaded: dict[str, Catalog] = {}
     changes = 0
     for i, row in enumerate(rows):
         where = f"{path}: entry {i + 1}"

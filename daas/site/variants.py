@@ -31,7 +31,6 @@ from daas.core.paths import repo_root
 
 EDITIONS = ("learner", "coach")
 BUILDERS = ("html", "gettext")
-_DUMP = {"sort_keys": False, "allow_unicode": True}
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def stage(variant: Variant) -> Path:
     toc = read_yaml(variant.root / "_toc.yml")
     if variant.toc is not None:
         toc = variant.toc(toc)
-    atomic_write_text(source / "_toc.yml", yaml.safe_dump(toc, **_DUMP))
+    atomic_write_text(source / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
     return source
 
 

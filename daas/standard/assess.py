@@ -289,8 +289,8 @@ def _check_package(run: dict) -> Check:
 
 def _check_quality(run: dict) -> Check:
     q = run.get("quality")
-    scores = {d: _number(q.get(d)) for d in QUALITY_DIMENSIONS} if isinstance(q, dict) else {}
-    scores = {d: s for d, s in scores.items() if s is not None}
+    read = {d: _number(q.get(d)) for d in QUALITY_DIMENSIONS} if isinstance(q, dict) else {}
+    scores = {d: s for d, s in read.items() if s is not None}
     if not scores:
         return Check("quality", "missing", _("the run record has no quality report"))
     worst = min(scores, key=lambda d: scores[d])
@@ -429,6 +429,7 @@ def assess(
     file (used by the book, so a new city's edition still builds); the CLI is strict."""
     points = city_points(city)
     path = evidence_file or evidence_path(city.slug)
+    data: dict
     if allow_missing and not path.exists():
         data = {
             "stage": "discovery",

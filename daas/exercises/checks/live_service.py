@@ -100,7 +100,7 @@ def quality_drop(answer: object, city: City) -> Feedback:
             _("'{answer}' is not one of the six quality dimensions.").format(answer=answer),
             _("pick one of: {names}").format(names=", ".join(names)),
         )
-    worst = change.idxmin()
+    worst = str(change.idxmin())  # the index is the dimension names
     if clean == worst:
         return right(
             _("{dimension} fell by {points:g} percentage points over the year.").format(

@@ -175,7 +175,7 @@ def sharing_agreement(answer: object, city: City) -> Feedback:
             _("use the value from the city's privacy settings."),
         )
     months = answer["period_months"]
-    if isinstance(months, bool) or not isinstance(months, Real) or not 1 <= months <= 36:
+    if isinstance(months, bool) or not isinstance(months, Real) or not 1 <= float(months) <= 36:
         return not_yet(
             _("the agreement should run for 1 to 36 months, then be reviewed."),
             _("a year (12) is common for a first agreement."),

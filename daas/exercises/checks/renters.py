@@ -15,8 +15,8 @@ def most_renters(answer: object, city: City) -> Feedback:
     Example: answer = "Name of the neighbourhood" """
     df = city_profile.read_neighbourhoods(city)
     renting = (df["households"] * df["renter_share"]).round()
-    best = df.loc[renting.idxmax(), "neighbourhood"]
-    most_households = df.loc[df["households"].idxmax(), "neighbourhood"]
+    best = df["neighbourhood"].iloc[renting.argmax()]
+    most_households = df["neighbourhood"].iloc[df["households"].argmax()]
     names = list(df["neighbourhood"])
     if not isinstance(answer, str):
         return not_yet(

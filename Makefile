@@ -23,7 +23,7 @@ test: setup-dev browser
 	@start=$$(date +%s); status=0; \
 	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)" \
 	&& $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports \
-	&& $(DEPTRY) \
+	&& $(DEPTRY) && $(BIN)/mypy \
 	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	|| status=$$?; \
@@ -42,12 +42,14 @@ browser:
 	@sh tools/ensure_chromium.sh
 
 ## ruff; lint-imports: the package's layers ([tool.importlinter] in pyproject.toml); deptry: what
-## the code imports is declared in pyproject.toml (the [tool.deptry] notes).
+## the code imports is declared in pyproject.toml (the [tool.deptry] notes); mypy: the package's
+## types ([tool.mypy] in pyproject.toml).
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(DEPTRY)
+	$(BIN)/mypy
 
 format: setup-dev
 	$(BIN)/ruff check --fix .

@@ -56,6 +56,9 @@ def use_ipc_kernels() -> bool:
 
     Returns False (and changes nothing) when the provisioner is not installed, for example in a
     kernel environment without the kit; a variable the user set is respected."""
+    from daas.core import kernel_wakeups
+
+    kernel_wakeups.patch()  # the replies of kernels this process talks to are never missed
     if os.environ.get(_ENV):
         return os.environ[_ENV] == PROVISIONER
     found = entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER)

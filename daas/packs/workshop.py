@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from daas.core import kernel_wakeups
 from daas.core.city import City, load_city
 from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_text
@@ -156,6 +157,7 @@ def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
 
     A kernel that does not start is retried once with a fresh kernel; a second failure is a
     failed Result that says so."""
+    kernel_wakeups.patch()  # also in a spawned worker, which never ran the `daas` entry
     city = load_city(task.city)
     source, output = Path(task.source), Path(task.output)
     name = f"{source.parent.name}/{source.name}"

@@ -105,6 +105,9 @@ def _escape_pagetitle(
 
 
 def setup(app: Sphinx) -> dict:
+    from daas.core import kernel_wakeups
+
+    kernel_wakeups.patch()  # the pages' kernels: a reply is never left waiting for a wake-up
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)
     app.connect("builder-inited", _check_assets)

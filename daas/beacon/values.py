@@ -78,7 +78,7 @@ def _read_undeclared(
     """What `_read_date` gives each text when no format is declared (text, note), in one tight
     loop: a large export has a hundred thousand distinct dates."""
     out, notes = [], []
-    match, sentinels = _ANY_DATE.match, _SENTINEL_DAYS
+    match = _ANY_DATE.match
     for t in texts:
         m = match(t) if t and t not in placeholders else None
         if m is None:
@@ -96,14 +96,22 @@ def _read_undeclared(
             notes.append(NOTE_PLACEHOLDER)
         elif y < 1 or not 1 <= mo <= 12 or not 1 <= d <= monthrange(y, mo)[1]:
             notes.append("")  # not a date: the quality checks report it
-        elif (y, mo, d) in sentinels or y < SPREADSHEET_ZERO.year:
-            notes.append(NOTE_PLACEHOLDER)
-        elif mo == 12 and d == 30 and y < 2000:
-            notes.append(NOTE_PERIOD)
+        elif note := _day_note(y, mo, d):
+            notes.append(note)
         else:
             out[-1] = f"{y:04d}-{mo:02d}-{d:02d}"
             notes.append("")
     return out, notes
+
+
+def _day_note(y: int, mo: int, d: int) -> str:
+    """What a valid day really is: "" (a date), a placeholder (far future, a spreadsheet's zero,
+    a sentinel) or a period (a number of years typed into a date cell)."""
+    if y >= FAR_FUTURE or (y, mo, d) in _SENTINEL_DAYS or y < SPREADSHEET_ZERO.year:
+        return NOTE_PLACEHOLDER
+    if mo == 12 and d == 30 and y < 2000:
+        return NOTE_PERIOD
+    return ""
 
 
 def day_month_order(texts: list[str]) -> str | None:
@@ -140,11 +148,8 @@ def _read_date(
     day = _parse(text, fmt, order)
     if day is None:
         return None, ""  # not a date: the quality checks report it
-    if day.year >= FAR_FUTURE or day in SENTINEL_DATES or day.year < SPREADSHEET_ZERO.year:
-        return None, NOTE_PLACEHOLDER
-    if (day.month, day.day) == (12, 30) and day.year < 2000:
-        return None, NOTE_PERIOD
-    return day.isoformat(), ""
+    note = _day_note(day.year, day.month, day.day)
+    return (None, note) if note else (day.isoformat(), "")
 
 
 def _far_future(text: str) -> bool:

@@ -84,13 +84,18 @@ def serve(site: Path) -> Iterator[str]:
 
 
 def ensure_built_site() -> Path:
-    """The built site: built here (cached) when `make test` has not built it already."""
-    root = site_root()
-    if "DAAS_TEST_SITE" not in os.environ and not all(
-        (root / lang / "index.html").exists() for lang in PUBLISHED
-    ):
-        from daas.cli import main
+    """The built site: built here (cached) when `make test` has not built it already. Test
+    workers that need it at once wait for the one building it (a lock beside the site)."""
+    import fcntl
 
-        assert main(["book", "build"]) == 0  # the city's outputs first, then the site
+    root = site_root()
+    if "DAAS_TEST_SITE" not in os.environ:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        with open(root.parent / ".site-build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not all((root / lang / "index.html").exists() for lang in PUBLISHED):
+                from daas.cli import main
+
+                assert main(["book", "build"]) == 0  # the city's outputs first, then the site
     assert (root / "index.html").exists(), f"no built site in {root}"
     return root

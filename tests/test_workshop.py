@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def _names(kit: Path, slug: str) -> set[str]:
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
-def test_each_example_city_gets_a_pack(packs: Path, slug: str) -> None:
+def test_each_example_city_gets_a_pack(kit: Path, packs: Path, slug: str) -> None:
     pack = packs / slug
     notebooks = sorted(p.name for p in (pack / "notebooks").glob("*.ipynb"))
     assert "00-city-profile.ipynb" in notebooks
@@ -97,6 +98,10 @@ def test_each_example_city_gets_a_pack(packs: Path, slug: str) -> None:
     assert f'<html lang="{lang}">' in (pack / "programme" / "briefing.html").read_text()
     assert (pack / "site" / "book" / "programme" / "progress.html").exists()
     assert not (pack / "site" / "book" / "coaches" / "overview.html").exists()  # names every city
+    # the edition shows the executed notebooks as they are, without running them again
+    log = (kit / "_build" / "editions" / slug / "_build" / "build.log").read_text()
+    assert "Excluded from execution" in log and "workshops/notebooks/00-city-profile" in log
+    assert not re.search(r"workshops/\S+: Executing notebook", log)
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)

@@ -1,12 +1,17 @@
 """The `daas-ipc` kernel provisioner (see `daas.packs.kernel_ipc`): jupyter_client loads it by its
-entry point when `JUPYTER_DEFAULT_PROVISIONER_NAME` names it."""
+entry point when `JUPYTER_DEFAULT_PROVISIONER_NAME` names it. Its kernels talk over IPC sockets
+and, when they can, are forked from a warm parent (`daas.packs.kernel_forks`)."""
 
 from __future__ import annotations
 
+import os
+import pathlib
 from typing import Any
 
+from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 
+from daas.packs import kernel_forks
 from daas.packs.kernel_ipc import socket_base
 
 
@@ -20,6 +25,17 @@ class IPCProvisioner(LocalProvisioner):
             km.cache_ports = False
             km.ip = socket_base(getattr(km, "kernel_id", None))
         return await super().pre_launch(**kwargs)
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        env = kwargs.get("env") or os.environ
+        if not kernel_forks.can_fork(cmd, env):
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = kwargs.get("cwd")
+        child = kernel_forks.server().launch(cmd, env, str(cwd) if cwd else None)
+        self.process = child  # type: ignore[assignment]  # Popen's interface, not its class
+        self.pid = self.pgid = child.pid  # the child starts a session of its own
+        self.cwd = cwd or pathlib.Path.cwd()
+        return self.connection_info
 
 
 def _ports_fixed(km: Any) -> bool:

@@ -37,7 +37,10 @@ def open_lab(
             _("the workshop pack is not built"),
             _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
         )
-    env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug}
+    # A participant's kernel starts as a new Python (no fork server: a restart after installing
+    # or editing a module must see the change).
+    env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug,
+           "DAAS_KERNEL_FORKS": "0"}  # fmt: skip
     cmd = lab_command(pack, port, open_browser, token)
     sys.stdout.flush()
     # Replace this process, so a stop signal reaches JupyterLab itself and leaves no orphan.

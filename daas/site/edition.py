@@ -41,7 +41,8 @@ def edition_config(city: City, config: dict) -> None:
     # Some theme templates print the site title without escaping it: keep markup characters of
     # the city's name out of the title (the pages themselves show the name escaped, in full).
     config["title"] = "Data Service Toolkit: " + re.sub(r"[<>&\"'`]", "", city.name)
-    config.setdefault("execute", {})["exclude_patterns"] = [f"{WORKSHOPS}/*"]
+    # already executed for the city: shown as they are (myst-nb matches from the right)
+    config.setdefault("execute", {})["exclude_patterns"] = [f"{WORKSHOPS}/*/*.ipynb"]
     launch = getattr(city, "launch", None)
     if launch is not None:
         config["repository"] = {"url": launch.repository_url, "branch": launch.branch,

@@ -1,0 +1,114 @@
+"""Kernels forked from a warm parent behave as freshly started ones: their own folder, environment,
+namespace and session; interrupts, shutdown and the end of their client work as usual."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+from daas.packs import kernel_forks
+from daas.packs.kernel_forks import ForkServer, can_fork
+
+
+def _run(kc, code: str) -> str:
+    out: list[str] = []
+
+    def hook(msg: dict) -> None:
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append(f"{msg['content']['ename']}\n")
+
+    kc.execute_interactive(code, timeout=60, output_hook=hook)
+    return "".join(out).strip()
+
+
+@pytest.fixture
+def kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DAAS_TEST_MARK", "forked-7c1e")
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_the_suite_forks_its_kernels(kernel) -> None:
+    km, _ = kernel
+    assert isinstance(km.provisioner.process, kernel_forks.ForkedKernel)
+
+
+def test_a_forked_kernel_has_its_folder_environment_and_a_clean_namespace(
+    kernel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    km, kc = kernel
+    assert _run(kc, "import os; print(os.getcwd())") == str(tmp_path)
+    assert _run(kc, "print(os.environ['DAAS_TEST_MARK'])") == "forked-7c1e"
+    # its modules are already imported, and it runs in a session of its own
+    assert _run(kc, "import sys; print('pandas' in sys.modules, os.getsid(0) == os.getpid())") == (
+        "True True"
+    )
+    pid = int(_run(kc, "print(os.getpid())"))
+    assert pid == km.provisioner.pid and pid != os.getpid()
+    # the same names and module path as a kernel started the usual way
+    monkeypatch.setenv(kernel_forks.SWITCH, "0")
+    plain_km, plain_kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        assert not isinstance(plain_km.provisioner.process, kernel_forks.ForkedKernel)
+        for code in (
+            "import os, sys",
+            "print([k for k in sorted(dir()) if not k.startswith('_')])",
+            "print(sys.path)",
+            "print(os.environ['JPY_PARENT_PID'] == str(os.getppid()))",
+        ):
+            assert _run(kc, code) == _run(plain_kc, code), code
+    finally:
+        plain_kc.stop_channels()
+        plain_km.shutdown_kernel(now=True)
+
+
+def test_an_interrupt_stops_the_running_cell(kernel) -> None:
+    km, kc = kernel
+    msg_id = kc.execute("import time; time.sleep(60)")
+    time.sleep(1)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert _run(kc, "print(1 + 1)") == "2"  # the kernel lives on
+
+
+def test_shutdown_ends_the_kernel_process() -> None:
+    km, kc = start_new_kernel(kernel_name="python3")
+    process = km.provisioner.process
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+    assert process.poll() is not None
+    assert not km.is_alive()
+
+
+def test_kernels_stop_with_their_fork_server(tmp_path: Path) -> None:
+    server = ForkServer()
+    km = KernelManager(kernel_name="python3")
+    km.provisioner = None
+    cmd = [sys.executable, "-m", kernel_forks.LAUNCHER, "-f", str(tmp_path / "k.json")]
+    km.write_connection_file()  # a kernel needs its connection file to start
+    os.replace(km.connection_file, tmp_path / "k.json")
+    child = server.launch(cmd, dict(os.environ), str(tmp_path))
+    assert child.poll() is None
+    server.close()  # its client is gone: ipykernel notices its parent left, within a second or two
+    assert child.wait(timeout=20) is not None
+
+
+def test_only_this_python_running_ipykernel_is_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
+    env = dict(os.environ)
+    assert can_fork(cmd, env)
+    assert not can_fork(["/usr/bin/python3", *cmd[1:]], env)
+    assert not can_fork([sys.executable, "-m", "other_kernel", "-f", "k.json"], env)
+    assert not can_fork(cmd, {**env, "PYTHONPATH": "/somewhere/else"})
+    assert not can_fork(cmd, {**env, "DAAS_KERNEL_FORKS": "0"})

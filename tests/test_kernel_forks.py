@@ -4,6 +4,7 @@ namespace and session; interrupts, shutdown and the end of their client work as 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -64,6 +65,10 @@ def test_a_forked_kernel_has_its_folder_environment_and_a_clean_namespace(
             "print([k for k in sorted(dir()) if not k.startswith('_')])",
             "print(sys.path)",
             "print(os.environ['JPY_PARENT_PID'] == str(os.getppid()))",
+            # modules that look at their kernel when imported: pandas' display, widgets' comms
+            "import pandas as pd; print(pd.get_option('display.max_columns'))",
+            "print(pd.DataFrame([range(30)] * 3))",
+            "import ipywidgets; print(sorted(get_ipython().kernel.comm_manager.targets))",
         ):
             assert _run(kc, code) == _run(plain_kc, code), code
     finally:
@@ -102,6 +107,14 @@ def test_kernels_stop_with_their_fork_server(tmp_path: Path) -> None:
     assert child.poll() is None
     server.close()  # its client is gone: ipykernel notices its parent left, within a second or two
     assert child.wait(timeout=20) is not None
+
+
+def test_the_fork_server_preloads_nothing_that_needs_a_live_kernel() -> None:
+    code = ("import builtins, sys; from daas.packs.kernel_forks import preload; preload(); "
+            "print(hasattr(builtins, 'get_ipython'), 'ipywidgets' in sys.modules, "
+            "'pandas' in sys.modules)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]
 
 
 def test_only_this_python_running_ipykernel_is_forked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,8 +31,9 @@ from typing import IO
 
 LAUNCHER = "ipykernel_launcher"
 SWITCH = "DAAS_KERNEL_FORKS"
-PRELOAD = ("ipykernel.kernelapp", "pandas", "altair", "ipywidgets", "daas.core.city",
-           "daas.core.charts", "daas.profile.city_profile")  # fmt: skip
+# Imported once by the fork server. Not ipywidgets (nor what imports it): it registers its comm
+# targets at import only inside a kernel, which the fork server is not.
+PRELOAD = ("ipykernel.kernelapp", "pandas", "altair", "daas.core.city", "daas.core.charts")
 
 
 def enabled(env: Mapping[str, str] | None = None) -> bool:
@@ -203,15 +204,34 @@ def _child(request: dict, replies: IO[str]) -> None:
         os._exit(code)
 
 
-def serve(requests: IO[str], replies: IO[str]) -> None:
-    """Import the heavy modules, say ready, then fork one kernel per request line."""
+class _InKernel:
+    """What `get_ipython()` answers while the fork server imports: a Jupyter kernel (pandas, for
+    one, sets its display defaults at import by asking whether it runs in one)."""
+
+    kernel = True
+
+
+def preload() -> None:
+    """Import PRELOAD as a kernel would; modules that need a live kernel must not be among them."""
+    import builtins
     import importlib
 
+    builtins.get_ipython = _InKernel  # type: ignore[attr-defined]
+    try:
+        for name in PRELOAD:
+            with contextlib.suppress(Exception):  # a kernel importing it would see the error
+                importlib.import_module(name)
+    finally:
+        del builtins.get_ipython  # type: ignore[attr-defined]
+    if "ipywidgets" in sys.modules:
+        raise RuntimeError("kernel_forks.PRELOAD imports ipywidgets, which needs a live kernel")
+
+
+def serve(requests: IO[str], replies: IO[str]) -> None:
+    """Import the heavy modules, say ready, then fork one kernel per request line."""
     warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks.*")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client stops us, not the terminal
-    for name in PRELOAD:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+    preload()
     signal.signal(signal.SIGCHLD, _reap)
     replies.write('{"ready": true}\n')
     replies.flush()

@@ -31,7 +31,11 @@ class IPCProvisioner(LocalProvisioner):
         if not kernel_forks.can_fork(cmd, env):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = kwargs.get("cwd")
-        child = kernel_forks.server().launch(cmd, env, str(cwd) if cwd else None)
+        try:
+            child = kernel_forks.server().launch(cmd, env, str(cwd) if cwd else None)
+        except (OSError, RuntimeError, ValueError) as exc:  # no fork server: start it as usual
+            self.log.warning("kernel fork server unavailable (%s); starting a new Python", exc)
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = child  # type: ignore[assignment]  # Popen's interface, not its class
         self.pid = self.pgid = child.pid  # the child starts a session of its own
         self.cwd = cwd or pathlib.Path.cwd()

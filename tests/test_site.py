@@ -136,6 +136,18 @@ def test_no_script_or_stylesheet_outside_the_site(built_site: Path, lang: str, p
     assert [r for r in parsed.refs if _external(r)] == []
 
 
+def test_the_vega_bundle_loads_only_where_a_chart_is_drawn(built_site: Path) -> None:
+    with_charts = 0
+    for lang, page in language_pages():
+        html = (built_site / lang / page).read_text(encoding="utf-8")
+        draws, loads = "vegaEmbed(" in html, "vendor/vega-offline.js" in html
+        assert draws == loads, f"{lang}/{page}: draws a chart {draws}, loads vega {loads}"
+        if draws:
+            assert html.index("vendor/vega-offline.js") < html.index("vegaEmbed("), page
+            with_charts += 1
+    assert with_charts >= len(site_languages())  # the city profile, at least, in each language
+
+
 def test_thebe_is_removed_at_its_source(built_site: Path) -> None:
     for lang, page in language_pages():
         html = (built_site / lang / page).read_text(encoding="utf-8")

@@ -4,6 +4,7 @@
 - Fills the city's `{{ placeholders }}` and sets `{only}` tags for the city and its language.
 - Adds a language switcher to every page (`daas-languages.html` in the article header), linking
   to the same page in the other languages of the site (`daas_site_languages`).
+- Loads the vendored vega bundle only on pages that draw a chart.
 - Removes sphinx-thebe's page scripts at their source. JB1 always loads sphinx-thebe, which
   registers `const THEBE_JS_URL = ...` (declared twice per page, a console error) and points at a
   CDN; the kit does not use thebe (it needs a live Binder), so its listeners are disconnected.
@@ -104,6 +105,15 @@ def _escape_pagetitle(
         context["pagetitle"] = html.escape(context["pagetitle"], quote=False)
 
 
+def _vega_where_charts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """The vega bundle (800 KB) only on the pages that draw a chart (Sphinx resets per-page
+    scripts after each page)."""
+    if "vegaEmbed(" in context.get("body", ""):
+        app.add_js_file(assets.VEGA_BUNDLE, priority=400)
+
+
 def setup(app: Sphinx) -> dict:
     from daas.core import kernel_wakeups
 
@@ -116,6 +126,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _add_switcher)
     app.connect("html-page-context", _page_languages)
     app.connect("html-page-context", _escape_pagetitle)
+    app.connect("html-page-context", _vega_where_charts)
     app.add_css_file("daas.css")
     app.add_js_file("daas-a11y.js", loading_method="defer")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -67,17 +67,21 @@ def asgi_wrapper(datasette):
 
 
 def main() -> None:
-    """Register the guard, silence the rich tracebacks, then run Datasette's own command line."""
+    """Register the guard and the Open311 API, silence the rich tracebacks, then run Datasette's own
+    command line."""
     import sys
 
     from datasette.cli import cli
     from datasette.plugins import pm  # registers the default plugins, the error handler included
+
+    from daas.beacon import open311
 
     # imported here directly, the handler module would be registered half-initialised
     default_handler = sys.modules["datasette.handle_exception"]
     # it then prints a plain traceback only for a real 500 (rich: an attribute of that module)
     default_handler.rich = None  # type: ignore[attr-defined]
     pm.register(sys.modules[__name__], name="daas-beacon-read-only")
+    pm.register(open311, name=open311.PLUGIN)  # the read-only Open311 GeoReport v2 API
     cli(prog_name="datasette")
 
 

@@ -225,3 +225,24 @@ def test_a_city_edition_builds_in_the_language_of_its_config(tmp_path: Path) -> 
     (src / "_config.yml").write_text("sphinx:\n  config:\n    language: fr\n")
     with pytest.raises(DaasError, match="fr"):
         variants.configure(Variant("port-mallory", tmp_path / "w", source=src))
+
+
+def test_each_myst_document_gets_its_own_copy_of_the_default_settings() -> None:
+    """The settings cache (daas.site.sphinx_ext) keeps docutils' defaults, one copy per document."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from myst_parser.mdit_to_docutils import base
+
+    from daas.site import sphinx_ext
+
+    sphinx_ext._settings_once()
+    sphinx_ext._settings_once()  # applied once, however often Sphinx loads the extension
+    first, second = base.make_document("a.md"), base.make_document("b.md")
+    assert first.settings is not second.settings
+    fresh = get_default_settings(Parser)
+    assert {k: repr(v) for k, v in vars(first.settings).items()} == {
+        k: repr(v) for k, v in vars(fresh).items()
+    }
+    assert first.settings.record_dependencies is not second.settings.record_dependencies
+    first.settings.tab_width = 99
+    assert second.settings.tab_width != 99 and base.make_document().settings.tab_width != 99

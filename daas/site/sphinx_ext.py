@@ -5,6 +5,7 @@
 - Adds a language switcher to every page (`daas-languages.html` in the article header), linking
   to the same page in the other languages of the site (`daas_site_languages`).
 - Loads the vendored vega bundle only on pages that draw a chart.
+- Computes docutils' default settings once per parser, not once per translated paragraph.
 - Removes sphinx-thebe's page scripts at their source. JB1 always loads sphinx-thebe, which
   registers `const THEBE_JS_URL = ...` (declared twice per page, a console error) and points at a
   CDN; the kit does not use thebe (it needs a live Binder), so its listeners are disconnected.
@@ -114,9 +115,36 @@ def _vega_where_charts(
         app.add_js_file(assets.VEGA_BUNDLE, priority=400)
 
 
+def _settings_once() -> None:
+    """myst-parser 3 builds docutils' option parser for every document it renders, even when it
+    is handed one (`options.get("document", make_document())`), and Sphinx renders every
+    translated paragraph as a document of its own: a fifth of a Spanish or Portuguese build.
+    The parser's default settings are computed once per parser class; each document still gets
+    its own copy."""
+    import copy
+
+    from docutils.frontend import Values, get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.mdit_to_docutils import base
+
+    if getattr(base.make_document, "daas_settings_once", False):
+        return
+    defaults: dict[type, Values] = {}
+    (default_parser,) = base.make_document.__defaults__[1:]  # type: ignore[index]
+
+    def make_document(source_path: str = "notset", parser_cls: type = default_parser):
+        if parser_cls not in defaults:
+            defaults[parser_cls] = get_default_settings(parser_cls)
+        return new_document(source_path, settings=copy.deepcopy(defaults[parser_cls]))
+
+    make_document.daas_settings_once = True  # type: ignore[attr-defined]
+    base.make_document = make_document
+
+
 def setup(app: Sphinx) -> dict:
     from daas.core import kernel_wakeups
 
+    _settings_once()
     kernel_wakeups.patch()  # the pages' kernels: a reply is never left waiting for a wake-up
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)

@@ -1,0 +1,33 @@
+#!/bin/bash
+# The #19 check: the suite stays green under load. Beside two CPU burners, five fresh clones of one
+# commit each run the README's test command (`.ci/run`, with ../shared linked beside the clone),
+# one after another; then `daas workshop run --all --workers 2 --force` runs five times in the
+# last clone under the same load. Every result goes to OUT/summary.txt.
+#   tools/loaded_test_runs.sh [COMMIT (default HEAD)] [OUT (default /tmp/loaded-runs)]
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+commit=$(git -C "$repo" rev-parse "${1:-HEAD}")
+out=${2:-/tmp/loaded-runs}
+shared=$(cd "$repo/.." && pwd)/shared
+mkdir -p "$out"
+python3 -c 'while True: pass' & b1=$!
+python3 -c 'while True: pass' & b2=$!
+trap 'kill $b1 $b2 2>/dev/null' EXIT
+echo "commit $commit, two CPU burners, start $(date -u +%FT%TZ)" >> "$out/summary.txt"
+for i in 1 2 3 4 5; do
+  d=$out/run$i; rm -rf "$d"; mkdir -p "$d"
+  git clone -q "$repo" "$d/kit" && git -C "$d/kit" checkout -q "$commit" && ln -s "$shared" "$d/shared"
+  start=$(date +%s)
+  (cd "$d/kit" && CI=true bash .ci/run > "$d/log.txt" 2>&1); rc=$?
+  summary=$(grep -E '^=+ .*(passed|failed).* =+$|^make test:' "$d/log.txt" | tr '\n' ' ')
+  echo "make test run $i: exit $rc, $(( $(date +%s) - start )) s; $summary" >> "$out/summary.txt"
+  [ "$i" -lt 5 ] && rm -rf "$d/kit/_build"
+done
+cd "$out/run5/kit" || exit 1
+for i in 1 2 3 4 5; do
+  start=$(date +%s)
+  .venv/bin/daas workshop run --all --workers 2 --force > "$out/workshop$i.txt" 2>&1; rc=$?
+  echo "workshop run $i: exit $rc, $(( $(date +%s) - start )) s; $(tail -1 "$out/workshop$i.txt")" \
+    >> "$out/summary.txt"
+done
+echo "end $(date -u +%FT%TZ)" >> "$out/summary.txt"

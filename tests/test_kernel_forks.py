@@ -29,6 +29,17 @@ def _run(kc, code: str) -> str:
     return "".join(out).strip()
 
 
+def _wait_until_running(kc, msg_id: str, timeout: float = 60) -> None:
+    """Read IOPub until the kernel announces it runs the cell `msg_id`, then a moment more."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["msg_type"] == "execute_input" and msg["parent_header"].get("msg_id") == msg_id:
+            time.sleep(0.2)  # from announcing the cell to being inside time.sleep
+            return
+    raise AssertionError("the kernel never started the cell")
+
+
 @pytest.fixture
 def kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DAAS_TEST_MARK", "forked-7c1e")
@@ -79,7 +90,7 @@ def test_a_forked_kernel_has_its_folder_environment_and_a_clean_namespace(
 def test_an_interrupt_stops_the_running_cell(kernel) -> None:
     km, kc = kernel
     msg_id = kc.execute("import time; time.sleep(60)")
-    time.sleep(1)
+    _wait_until_running(kc, msg_id)  # a reader interrupts a running cell, not a queued one
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=20)
     assert reply["parent_header"]["msg_id"] == msg_id

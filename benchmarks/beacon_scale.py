@@ -61,7 +61,7 @@ def scratch_repo(rows: int) -> tuple[Path, int]:
     root = Path(tempfile.mkdtemp(prefix="beacon-scale-"))
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     (root / "data" / "bench" / "beacon").mkdir(parents=True)
-    from daas.beacon.generate import neighbourhood_grid, write_large_inventory
+    from daas.beacon.recipes.housing.generate import neighbourhood_grid, write_large_inventory
 
     names = [f"District {c}" for c in "ABCDEFGH"]
     lines = [
@@ -72,7 +72,7 @@ def scratch_repo(rows: int) -> tuple[Path, int]:
     n = write_large_inventory(root / "data" / "bench" / "beacon" / "inventory.csv", rows)
     import json
 
-    from daas.beacon.generate import SEED, geojson
+    from daas.beacon.recipes.housing.generate import SEED, geojson
 
     (root / "data" / "bench" / "neighbourhoods.geojson").write_text(
         json.dumps(geojson(neighbourhood_grid(names, SEED)))
@@ -105,6 +105,7 @@ Stats = dict[str, tuple[float, float, int]]  # stage -> (wall s, CPU s, peak RSS
 def run_pipeline() -> Stats:
     """Time and peak memory of each pipeline stage (wrapping the stage functions)."""
     from daas.beacon import pipeline, publish, quality
+    from daas.beacon.recipes.housing import aggregate
 
     stats: dict[str, list] = {}
     # a stage's time excludes the stages it calls (the load stage runs the privacy gate on each
@@ -138,7 +139,7 @@ def run_pipeline() -> Stats:
 
     wrap(pipeline, "load_tables", "load")
     wrap(quality, "check", "validate")
-    wrap(pipeline, "neighbourhood_supply", "aggregate")
+    wrap(aggregate, "aggregate", "aggregate")
     wrap(pipeline, "_gate", "privacy gate")
     wrap(publish, "write_csv", "publish: csv")
     wrap(publish, "write_database", "publish: sqlite")

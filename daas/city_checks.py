@@ -1,7 +1,8 @@
 """Is a city file ready to run? The checks `daas city validate` makes after the schema: every
-dataset key is one the workshops read, every declared file exists, every Beacon mapping names
-fields of its table's schema and maps the required ones, its `public:` declarations name mapped
-fields, known kinds and reasons (`daas.beacon.mapping_checks`, which the Beacon build runs too),
+dataset key is one the workshops read, every declared file exists, the Beacon recipe exists,
+every Beacon mapping feeds one of its tables, names fields of the table's schema and maps the
+required ones, its `public:` declarations name mapped fields, kinds the recipe accepts and
+reasons (`daas.beacon.mapping_checks`, which the Beacon build runs too),
 and the file is more than the untouched `daas city new` template. Problems come back in the
 city's language, each with its fix.
 """
@@ -12,8 +13,8 @@ from functools import cache
 
 import yaml
 
-from daas.beacon.mapping_checks import source_problems
-from daas.core.city import NEW_CITY_TEMPLATE, BeaconSource, City, city_file, missing_file
+from daas.beacon.mapping_checks import beacon_problems
+from daas.core.city import NEW_CITY_TEMPLATE, City, city_file, missing_file
 from daas.core.errors import Problem, did_you_mean
 from daas.core.i18n import N_, _, use_language
 from daas.core.paths import repo_root
@@ -45,7 +46,7 @@ def readiness_problems(city: City) -> list[Problem]:
         return [
             *_template_problems(city),
             *_dataset_problems(city),
-            *(p for name, src in _sources(city) for p in source_problems(city, name, src)),
+            *beacon_problems(city),
         ]
 
 
@@ -60,10 +61,6 @@ def readiness_notes(city: City) -> list[str]:
                 )
             ]
         return []
-
-
-def _sources(city: City) -> list[tuple[str, BeaconSource]]:
-    return list(city.beacon.sources.items()) if city.beacon else []
 
 
 def _template_problems(city: City) -> list[Problem]:

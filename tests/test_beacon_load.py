@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from daas.beacon import load, values
-from daas.beacon.generate import generate
+from daas.beacon.recipes.housing.generate import generate
 from daas.cli import main
 from daas.core.city import BeaconMapping, load_city
 from daas.core.errors import DaasError

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from daas.beacon import pipeline, records, schema
+from daas.beacon.recipes.housing import HOUSING, aggregate
 from daas.cli import main
 from daas.core.paths import city_build_dir
 
@@ -67,7 +68,7 @@ def test_package_carries_dcat_metadata(built: Path) -> None:
     assert desc["accrualPeriodicity"] == "monthly" and desc["accessLevel"] == "public"
     assert desc["spatial"].count(",") == 3 and "/" in desc["temporal"]
     assert desc["licenses"][0]["name"] == "CC-BY-4.0"
-    assert [r["name"] for r in desc["resources"]] == list(schema.PUBLIC_TABLES)
+    assert [r["name"] for r in desc["resources"]] == list(HOUSING.public_tables)
 
 
 def test_quirks_are_caught_with_reasons(built: Path) -> None:
@@ -152,7 +153,7 @@ def test_gate_failure_publishes_nothing_and_is_recorded(
         g = lst.groupby(["neighbourhood", "bedrooms"]).size().rename("listings").reset_index()
         return g.assign(median_asking_rent=1.0, suppressed=False, suppression=None)
 
-    monkeypatch.setattr(pipeline, "listings_summary", unsuppressed)
+    monkeypatch.setattr(aggregate, "listings_summary", unsuppressed)
     assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "privacy gate" in err and "listings" in err
@@ -164,7 +165,7 @@ def test_gate_failure_publishes_nothing_and_is_recorded(
 def test_fairness_check_flags_under_served_neighbourhoods() -> None:
     import pandas as pd
 
-    from daas.beacon.pipeline import fairness_table
+    from daas.beacon.recipes.housing.aggregate import fairness_table
 
     public = {"neighbourhood_supply": pd.DataFrame(
         {"neighbourhood": ["A", "A", "B", "C"], "units": [50, 30, 15, 5]})}  # fmt: skip

@@ -1,4 +1,4 @@
-"""`daas beacon generate|build|serve`: the Beacon Data Service from the command line."""
+"""`daas beacon recipes|generate|build|serve`: the Beacon Data Service from the command line."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from daas.core.city import DEFAULT_CITY
 from daas.core.i18n import N_, _
 
 
+def _recipes(args: argparse.Namespace) -> int:
+    from daas.beacon import recipes
+
+    for recipe in recipes.all():
+        print(f"{recipe.name:20} {_(recipe.description)}")
+    return 0
+
+
 def _generate(args: argparse.Namespace) -> int:
-    from daas.beacon.generate import generate
+    from daas.beacon import recipes
     from daas.core.city import load_city
     from daas.core.i18n import _
     from daas.core.paths import repo_root
@@ -17,7 +25,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     city = load_city(args.city)
     require_fictional(city, N_("sample Beacon data"))
-    for path in generate(city, seed=args.seed).values():
+    for path in recipes.of(city).generate(city, args.seed).values():
         print(_("wrote {path}").format(path=path.relative_to(repo_root())))
     return 0
 
@@ -49,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     beacon = sub.add_parser("beacon", help=_("the Beacon Data Service")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
+    r = beacon.add_parser("recipes", help=_("list the Beacon recipes, one line each"))
+    r.set_defaults(func=_recipes)
     g = beacon.add_parser("generate", help=_("write the city's fictional sample Beacon data"))
     g.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
     g.add_argument(

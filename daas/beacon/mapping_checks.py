@@ -1,22 +1,52 @@
-"""A city file's Beacon mappings, checked against the Table Schemas: each source's file exists,
-its mapping names only fields of its table's schema and maps every required one, and its
-`public:` declarations name mapped fields, known kinds and reasons. `daas city validate` reports
+"""A city file's Beacon mappings, checked against its recipe and the Table Schemas: the recipe
+exists, each source feeds one of the recipe's input tables, its file exists, its mapping names
+only fields of its table's schema and maps every required one, and its `public:` declarations
+name mapped fields, kinds the recipe accepts and reasons. `daas city validate` reports
 these in the city's language (`daas.city_checks`); the Beacon build refuses a bad declaration.
 """
 
 from __future__ import annotations
 
-from daas.beacon import schema
-from daas.core.city import BeaconSource, City, PublicColumn, city_file, missing_file
-from daas.core.errors import Problem, did_you_mean
+from daas.beacon import recipes, schema
+from daas.core.city import BeaconSource, City, city_file, missing_file
+from daas.core.errors import DaasError, Problem, did_you_mean
 from daas.core.i18n import _
 from daas.core.paths import repo_root
 
 
+def beacon_problems(city: City) -> list[Problem]:
+    """The city file's `beacon:` section: its recipe is one of `daas beacon recipes`, then each
+    source (`source_problems`)."""
+    if city.beacon is None:
+        return []
+    try:
+        recipes.of(city)
+    except DaasError as exc:
+        return exc.problems
+    return [
+        p for name, src in city.beacon.sources.items() for p in source_problems(city, name, src)
+    ]
+
+
+def table_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
+    """A source feeds one of the input tables of the city's recipe (`beacon.sources.*.table`)."""
+    recipe = recipes.of(city)
+    tables = list(recipe.input_tables)
+    if src.table in tables:
+        return []
+    fix = did_you_mean(src.table, tables) + _("use one of: {keys}").format(keys=", ".join(tables))
+    message = _("'{table}' is not a table of the {recipe} recipe")
+    return [Problem(city_file(city), f"beacon.sources.{name}.table",
+                    message.format(table=src.table, recipe=recipe.name), fix)]  # fmt: skip
+
+
 def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
-    """A Beacon source: its file exists, its mapping names only fields of the table's schema,
-    and every required field is mapped (a column, a constant or the unpivot)."""
+    """A Beacon source of a city whose recipe exists: it feeds a table of the recipe, its file
+    exists, its mapping names only fields of the table's schema, and every required field is
+    mapped (a column, a constant or the unpivot)."""
     file, where = city_file(city), f"beacon.sources.{name}"
+    if wrong_table := table_problems(city, name, src):
+        return wrong_table
     out = (
         []
         if (repo_root() / src.path).is_file()
@@ -53,8 +83,9 @@ def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
 
 def public_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
     """A source's `public:` declarations: each names a field mapped under `columns:`, one of
-    the kinds (`PublicColumn.KINDS`) and a reason (the Beacon build refuses them too)."""
-    file, out, kinds = city_file(city), [], list(PublicColumn.KINDS)
+    the kinds the city's recipe accepts (`Recipe.public_kinds`) and a reason (the Beacon build
+    refuses them too)."""
+    file, out, kinds = city_file(city), [], list(recipes.of(city).public_kinds)
     for fld, decl in src.public.items():
         where = f"beacon.sources.{name}.public.{fld}"
         if fld not in src.columns:

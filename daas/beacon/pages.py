@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from daas.beacon import publish, quality, records
+from daas.beacon.recipe import Recipe
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
 from daas.core.display import headers, labels
@@ -24,21 +25,10 @@ from daas.core.i18n import N_, _
 
 
 def write_page_data(
-    stage: Path, city: City, public: dict, results: list, statement: str, meta: dict
+    stage: Path, recipe: Recipe, public: dict, results: list, statement: str, meta: dict
 ) -> list[str]:
-    """Small JSON files the resident, staff and performance pages read; their names."""
-    supply = public["neighbourhood_supply"]
-    by_hood = supply.groupby("neighbourhood")[["units", "expiring_5y"]].sum().reset_index()
-    resident = {
-        "as_of": meta["as_of"],
-        "homes": int(supply["units"].sum()),
-        "by_neighbourhood": by_hood.to_dict("records"),
-    }
-    staff = {
-        "as_of": meta["as_of"],
-        "expiring_5y": int(supply["expiring_5y"].sum()),
-        "supply": supply.to_dict("records"),
-    }
+    """Small JSON files the pages read (the recipe's, and the shared performance page's); their
+    names."""
     counts = pd.concat([r.issues.assign(table=r.table) for r in results], ignore_index=True)
     performance = {
         "as_of": meta["as_of"],
@@ -54,17 +44,10 @@ def write_page_data(
         if len(counts)
         else [],
     }
-    for name, obj in (("resident", resident), ("staff", staff), ("performance", performance)):
+    pages = {**recipe.page_data(public, results, meta), "performance": performance}
+    for name, obj in pages.items():
         publish.write_json(stage / "pages" / f"{name}.json", obj)
     return sorted(p.stem for p in (stage / "pages").glob("*.json"))
-
-
-# The Beacon's pages on the site, by the name of their data file.
-PAGE_FILES = {
-    "resident": "book/beacon/resident",
-    "staff": "book/beacon/staff",
-    "performance": "book/beacon/performance",
-}
 
 
 def published_pages(city: City) -> dict[str, bool]:
@@ -72,6 +55,7 @@ def published_pages(city: City) -> dict[str, bool]:
     table of contents (a city's edition keeps it only when the city has a Beacon), its data
     was published with the Beacon, and, once the city's edition has been built, the page is on
     it. Read by the Standard assessment's automatic checks."""
+    from daas.beacon import recipes
     from daas.core.paths import city_build_dir, repo_root
 
     toc = set(_toc_files(repo_root() / "_toc.yml"))
@@ -82,7 +66,7 @@ def published_pages(city: City) -> dict[str, bool]:
         and doc in toc
         and (data / f"{page}.json").exists()
         and (not edition.exists() or (edition / f"{doc}.html").exists())
-        for page, doc in PAGE_FILES.items()
+        for page, doc in recipes.of(city).page_files.items()
     }
 
 

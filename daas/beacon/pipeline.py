@@ -1,5 +1,7 @@
 """The whole Beacon build: load -> quality -> privacy gate -> aggregate -> gate -> publish.
 
+Everything about the city's problem comes from its recipe (`daas.beacon.recipes`): the tables a
+source may feed, their rules, the published tables, their description and the page data.
 `build(slug)` writes `_build/cities/<slug>/beacon/` atomically (a failed run leaves the previous
 output untouched), records every run in `beacon-runs.jsonl`, and shows a `rich` progress display.
 """
@@ -16,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.beacon import publish, quality, records, schema
+from daas.beacon import publish, quality, recipes, records, schema
 from daas.beacon.load import load_source
+from daas.beacon.recipe import QUALITY_TABLE, Recipe
 from daas.core.city import Beacon, City, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
@@ -25,6 +28,7 @@ from daas.core.io import atomic_dir
 from daas.core.paths import data_dir, repo_root
 
 STAGES = ("load", "quality", "privacy", "aggregate", "publish")
+SAMPLE_SEED = 20250630  # the seed of the kit's sample Beacon data (`daas beacon generate`)
 
 
 def _now() -> str:
@@ -49,27 +53,38 @@ def beacon_of(city: City) -> Beacon:
 
 def load_tables(city: City) -> dict[str, pd.DataFrame]:
     """Read every source of the city through its mapping; sources of one table are stacked."""
+    from daas.beacon.mapping_checks import table_problems
+
+    recipe = recipes.of(city)
     frames: dict[str, list[pd.DataFrame]] = {}
     for name, src in beacon_of(city).sources.items():
+        if problems := table_problems(city, name, src):
+            raise DaasError(problems)
         where = f"{city_file(city)}: beacon.sources.{name}"
         if (src.role == "partner") != schema.is_restricted(src.table):
             raise DaasError.one(
                 city_file(city),
                 f"beacon.sources.{name}.role",
                 f"a {src.role} source cannot feed the {src.table} table",
-                "partner data may only feed `listings`; public data the other tables",
+                f"partner data may only feed {_listed(recipe.restricted_tables())}; "
+                "public data the other tables",
             )
         raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
         _gate_export(city, name, src, raw)
         frames.setdefault(src.table, []).append(mapped)
-    if "inventory" not in frames:
-        raise DaasError.one(
-            city_file(city),
-            "beacon.sources",
-            "no source feeds the inventory table",
-            "add a source with `table: inventory`",
-        )
+    for table in recipe.required_tables:
+        if table not in frames:
+            raise DaasError.one(
+                city_file(city),
+                "beacon.sources",
+                f"no source feeds the {table} table",
+                f"add a source with `table: {table}`",
+            )
     return {t: pd.concat(f, ignore_index=True) for t, f in frames.items()}
+
+
+def _listed(tables: tuple[str, ...]) -> str:
+    return ", ".join(f"`{t}`" for t in tables) or "no table"
 
 
 def today(city: City) -> date:
@@ -101,38 +116,6 @@ def context(city: City) -> quality.Context:
 
 def geojson_path(city: City) -> Path:
     return data_dir() / city.slug / "neighbourhoods.geojson"
-
-
-def neighbourhood_supply(inv: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    soon = pd.Timestamp(as_of) + pd.DateOffset(years=5)
-    end = inv["affordability_end"]
-    d = inv.assign(
-        income_band=inv["income_band"].fillna("unknown"),
-        units=inv["units"].fillna(0),
-        expiring_5y=inv["units"].fillna(0).where((end <= soon).fillna(False), 0),
-    )
-    g = d.groupby(["neighbourhood", "income_band"], observed=True, sort=True)
-    out = g.agg(
-        units=("units", "sum"),
-        expiring_5y=("expiring_5y", "sum"),
-        buildings=("building_id", "nunique"),
-    ).reset_index()
-    return out.astype({"units": "int64", "expiring_5y": "int64", "buildings": "int64"})
-
-
-def listings_summary(lst: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Listings count and median asking rent by neighbourhood x bedrooms, small cells hidden."""
-    from daas.privacy import suppress_counts
-
-    d = lst.dropna(subset=["bedrooms"])
-    g = d.groupby(["neighbourhood", "bedrooms"], sort=True)
-    agg = g.agg(listings=("asking_rent", "size"), median_asking_rent=("asking_rent", "median"))
-    agg = agg.reset_index()
-    out = suppress_counts(
-        agg, "listings", "neighbourhood", "bedrooms", threshold=min_cell, where="listings_summary"
-    )
-    out["median_asking_rent"] = out["median_asking_rent"].where(~out["suppressed"]).round(0)
-    return out[list(schema.fields("listings_summary"))]
 
 
 def _export_columns(src, fld: str) -> list[str]:
@@ -170,7 +153,7 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     for d in declarations(city):
         out.setdefault(d["table"], {})[d["field"]] = d["kind"]
         if not schema.is_restricted(d["table"]) and d["kind"] != LOCATION_KIND:
-            out.setdefault("quality_issues", {}).setdefault("value", echo)
+            out.setdefault(QUALITY_TABLE, {}).setdefault("value", echo)
             echo += [d["kind"]] * (d["kind"] not in echo)
     return out
 
@@ -277,6 +260,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
             if bar:
                 bar.update(task, advance=1, description=f"Beacon: {nxt or 'done'}")
 
+        recipe = recipes.of(city)
         raw = load_tables(city)
         ctx = context(city)
         done("load", "quality")
@@ -285,80 +269,46 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         clean = {t: r.clean for t, r in results.items()}
         _gate(clean, city, _("the input data"))
         done("privacy", "aggregate")
-        public = {
-            "inventory": clean["inventory"],
-            "neighbourhood_supply": neighbourhood_supply(clean["inventory"], ctx.as_of),
-        }
-        if "income_limits" in clean:
-            public["income_limits"] = clean["income_limits"]
-        if "listings" in clean:
-            public["listings_summary"] = listings_summary(
-                clean["listings"], city.privacy.min_cell_size
-            )
+        public = recipe.aggregate(clean, ctx, city)
         issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
-        public["quality_issues"] = pd.concat(issues, ignore_index=True)
-        public = {t: public[t] for t in schema.PUBLIC_TABLES if t in public}
-        extra = _neighbourhoods(city)
+        public[QUALITY_TABLE] = pd.concat(issues, ignore_index=True)
+        public = {t: public[t] for t in recipe.public_tables if t in public}
+        extra = recipe.reference_tables(city)
         gate = _gate({**public, **extra}, city, _("the publication"))
         done("aggregate", "publish")
-        record = _publish(city, ctx, results, public, extra, gate, record)
+        record = _publish(city, recipe, ctx, results, public, extra, gate, record)
         done("publish", None)
     return record
 
 
-def _neighbourhoods(city: City) -> dict[str, pd.DataFrame]:
-    if "neighbourhoods" not in city.datasets:
-        return {}
-    from daas.profile.city_profile import read_neighbourhoods
-
-    n = read_neighbourhoods(city)
-    renting = (n["households"] * n["renter_share"]).round().astype("int64")
-    return {"neighbourhoods": n.assign(renting_households=renting)}
-
-
-def fairness_table(public: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]):
-    """Affordable units per neighbourhood against where renting households live (or None)."""
-    if "neighbourhoods" not in extra:
-        return None
-    from daas.privacy.fairness import coverage
-
-    ref = extra["neighbourhoods"][["neighbourhood", "renting_households"]]
-    return coverage(public["neighbourhood_supply"], ref, "neighbourhood",
-                    population="renting_households", weight="units")  # fmt: skip
-
-
-def _publish(city, ctx, results, public, extra, gate, record) -> dict:
+def _publish(city: City, recipe: Recipe, ctx, results, public, extra, gate, record) -> dict:
     from daas.beacon import pages
 
-    srcs = city.beacon.sources
-    inv = public["inventory"]
-    starts = inv["affordability_start"].dropna()
+    srcs = beacon_of(city).sources
+    first = recipe.first_date(public)
     meta = {
         "as_of": ctx.as_of.isoformat(),
         "spatial": ",".join(f"{v:g}" for v in ctx.bbox) if ctx.bbox else city.name,
-        "temporal": f"{starts.min():%Y-%m-%d}/{ctx.as_of.isoformat()}" if len(starts) else "",
+        "temporal": f"{first:%Y-%m-%d}/{ctx.as_of.isoformat()}" if first is not None else "",
         "sources": [
             {"title": s.description or n, "path": s.path}
             for n, s in srcs.items()
             if s.role == "public"
         ]
-        + [{"title": "Rental listings from a private partner (restricted; aggregates only)"}]
-        * any(s.role == "partner" for s in srcs.values()),
-        "has_neighbourhoods": bool(extra),
+        + [{"title": recipe.partner_source}] * any(s.role == "partner" for s in srcs.values()),
+        "has_reference": bool(extra),
     }
-    suppressed = (
-        int(public["listings_summary"]["suppressed"].sum()) if ("listings_summary" in public) else 0
-    )
+    suppressed = recipe.rows_suppressed(public)
     published = sum(len(df) for df in public.values())
     with atomic_dir(records.output_dir(city.slug)) as stage:
         (stage / "data").mkdir()
         for t, df in public.items():
             publish.write_csv(stage / "data" / f"{t}.csv", df, t)
         publish.write_schemas(stage, list(public))
-        desc = publish.descriptor(city, public, meta)
+        desc = publish.descriptor(city, recipe, public, meta)
         publish.write_json(stage / "datapackage.json", desc)
         publish.write_database(stage / "beacon.db", public, extra)
-        publish.write_json(stage / "metadata.json", publish.datasette_metadata(city, meta))
+        publish.write_json(stage / "metadata.json", publish.datasette_metadata(city, recipe, meta))
         if geojson_path(city).exists():
             shutil.copyfile(geojson_path(city), stage / "neighbourhoods.geojson")
         valid, errors = publish.validate_package(stage, public)
@@ -372,7 +322,7 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
             )
         all_results = list(results.values())
         statement = quality.statement(all_results, city.name)
-        pages_done = pages.write_page_data(stage, city, public, all_results, statement, meta)
+        pages_done = pages.write_page_data(stage, recipe, public, all_results, statement, meta)
         record.update(
             finished=_now(),
             status="published",
@@ -387,12 +337,12 @@ def _publish(city, ctx, results, public, extra, gate, record) -> dict:
             rows_read={t: r.rows for t, r in results.items()},
             rows_excluded={t: r.excluded for t, r in results.items()},
         )
-        fair = fairness_table(public, extra)
+        fair = recipe.fairness(public, extra)
         if fair is not None:
             from daas.privacy.fairness import under_served
 
             fair.to_csv(stage / "fairness.csv", index=False)
-            record["fairness"] = {"under_served": under_served(fair, "neighbourhood")}
+            record["fairness"] = {"under_served": under_served(fair, recipe.fairness_group)}
         publish.write_json(stage / "run.json", record)
     return record
 
@@ -404,18 +354,17 @@ def with_sample_beacon(city: City) -> City:
         return city
     import yaml
 
-    from daas.beacon.generate import generate
     from daas.core.i18n import N_
     from daas.core.samples import require_fictional
 
     require_fictional(city, N_("sample Beacon data"))  # a real city never gets invented numbers
 
-    folder = data_dir() / city.slug / "beacon"
-    if not (folder / "inventory.csv").exists():
-        generate(city)
-    sample = yaml.safe_load((repo_root() / "cities" / "mappings" / "sample-beacon.yml").read_text())
+    recipe = recipes.of(city)
+    sample = yaml.safe_load((repo_root() / recipe.sample_mapping).read_text())
     for src in sample["sources"].values():
         src["path"] = src["path"].replace("{slug}", city.slug)
+    if not all((repo_root() / src["path"]).exists() for src in sample["sources"].values()):
+        recipe.generate(city, SAMPLE_SEED)
     sample["publisher"] = f"{city.name} (fictional sample data)"
     data = city.model_dump(mode="json", exclude_none=True)
     from daas.core.city import parse_city

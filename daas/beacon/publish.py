@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon import cells, schema
+from daas.beacon.recipe import Recipe
+from daas.beacon.recipes import title as service_title
 
 LICENCES = {
     "CC-BY-4.0": (
@@ -91,20 +93,17 @@ def write_schemas(stage: Path, tables: list[str]) -> None:
         (stage / "schemas" / f"{t}.json").write_text(_json(keep), encoding="utf-8")
 
 
-def descriptor(city, tables: dict[str, pd.DataFrame], meta: dict) -> dict:
+def descriptor(city, recipe: Recipe, tables: dict[str, pd.DataFrame], meta: dict) -> dict:
     """The datapackage.json: Frictionless Data Package plus DCAT-style catalogue fields."""
     b = city.beacon
     title, url = LICENCES[b.licence]
+    description, keywords = recipe.package_text(city)
     return {
         "name": f"{city.slug}-beacon",
         "identifier": f"{city.slug}-beacon",
-        "title": f"{b.title}: {city.name}",
-        "description": (
-            f"Affordable homes in {city.name}: the inventory of affordable homes, income limits, "
-            "supply by neighbourhood, rental listings summarised with small cells suppressed, "
-            "and the rows that failed quality checks."
-        ),
-        "keywords": ["affordable housing", "income limits", "rental listings", city.name],
+        "title": f"{service_title(city)}: {city.name}",
+        "description": description,
+        "keywords": keywords,
         "modified": meta["as_of"],
         "publisher": {"name": b.publisher},
         "contactPoint": {"fn": b.contact_point.name, "hasEmail": f"mailto:{b.contact_point.email}"},
@@ -175,73 +174,12 @@ def _insert(con: sqlite3.Connection, table: str, cols: list[list]) -> None:
     con.executemany(f'INSERT INTO "{table}" VALUES {one}', rest)
 
 
-def datasette_metadata(city, meta: dict) -> dict:
-    """Datasette metadata: titles, licence, source, and canned queries for residents and staff."""
+def datasette_metadata(city, recipe: Recipe, meta: dict) -> dict:
+    """Datasette metadata: titles, licence, source, and the recipe's canned queries."""
     b = city.beacon
     title, url = LICENCES[b.licence]
-    queries = {
-        "homes_i_may_qualify_for": {
-            "title": "Homes I may qualify for",
-            "description": (
-                "Affordable homes with the number of bedrooms you need, in income bands your "
-                "household's yearly income qualifies for, by neighbourhood."
-            ),
-            "sql": (
-                "select i.neighbourhood, i.income_band, sum(i.units) as homes, "
-                "count(distinct i.building_id) as buildings\n"
-                "from inventory i join income_limits l\n"
-                "  on l.income_band = i.income_band and l.household_size = :household_size\n"
-                "where i.bedrooms = :bedrooms and cast(:income as real) <= l.max_income\n"
-                "  and i.tenure = 'rental'\n"
-                "group by i.neighbourhood, i.income_band order by homes desc"
-            ),
-        },
-        "homes_by_neighbourhood": {
-            "title": "Affordable homes by neighbourhood",
-            "sql": (
-                "select neighbourhood, sum(units) as homes, sum(expiring_5y) as expiring_5y "
-                "from neighbourhood_supply group by neighbourhood order by homes desc"
-            ),
-        },
-        "expiring_affordability": {
-            "title": "Staff: affordability ending within N years",
-            "description": (
-                "Buildings whose affordability requirement ends within :years years after "
-                ":as_of (YYYY-MM-DD), soonest first."
-            ),
-            "sql": (
-                "select building_id, project_name, address, neighbourhood, "
-                "sum(units) as homes, affordability_end\n"
-                "from inventory where affordability_end is not null\n"
-                "  and affordability_end >= date(:as_of)\n"
-                "  and affordability_end <= date(:as_of, '+' || cast(:years as integer) || "
-                "' years')\n"
-                "group by building_id, affordability_end order by affordability_end"
-            ),
-        },
-        "supply_gaps": {
-            "title": "Staff: affordable homes per 100 renting households",
-            "sql": (
-                "select n.neighbourhood, n.renting_households, coalesce(sum(s.units), 0) as homes,"
-                "\n  round(100.0 * coalesce(sum(s.units), 0) / n.renting_households, 1)"
-                " as homes_per_100_renters\n"
-                "from neighbourhoods n left join neighbourhood_supply s "
-                "on s.neighbourhood = n.neighbourhood\n"
-                "group by n.neighbourhood order by homes_per_100_renters"
-            ),
-        },
-        "quality_issues_by_reason": {
-            "title": "Staff: quality problems by reason",
-            "sql": (
-                "select dimension, reason, count(*) as rows_affected, sum(excluded) as left_out "
-                "from quality_issues group by dimension, reason order by rows_affected desc"
-            ),
-        },
-    }
-    if not meta.get("has_neighbourhoods"):
-        queries.pop("supply_gaps")
     return {
-        "title": f"{b.title}: {city.name}",
+        "title": f"{service_title(city)}: {city.name}",
         "description": "Read-only. Partner data appears only as suppressed aggregates.",
         "license": title,
         "license_url": url,
@@ -250,9 +188,9 @@ def datasette_metadata(city, meta: dict) -> dict:
             "beacon": {
                 "tables": {
                     t: {"description": schema.schema_dict(t)["description"]}
-                    for t in schema.PUBLIC_TABLES
+                    for t in recipe.public_tables
                 },
-                "queries": queries,
+                "queries": recipe.queries(meta),
             }
         },
     }

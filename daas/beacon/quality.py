@@ -27,12 +27,6 @@ PLACEHOLDER_ADDRESS = re.compile(
     r"|v[aá]ri[oa]s(?: direcciones| endere[cç]os)?",
     re.IGNORECASE,
 )
-KEYS = {
-    "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
-    "income_limits": ["household_size", "income_band"],
-    "listings": ["listing_id"],
-}
-STALE_LISTING_DAYS = 90
 ISSUE_COLUMNS = ["table", "row", "dimension", "field", "value", "reason", "excluded"]
 
 
@@ -59,7 +53,9 @@ class TableQuality:
         return self.rows - len(self.clean)
 
 
-class _Issues:
+class Issues:
+    """The failing rows of one table, by dimension; `add` one check's failures."""
+
     def __init__(self, table: str, df: pd.DataFrame):
         self.table, self.df = table, df
         self.parts: list[pd.DataFrame] = []
@@ -123,9 +119,12 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 
 def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
-    """Type, check and clean one mapped table (text columns plus `_row`)."""
+    """Type, check and clean one mapped table (text columns plus `_row`): the schema's types
+    and constraints, the rules of the recipe that has the table, then duplicates."""
+    from daas.beacon.recipes import for_table
+
     fields = schema.fields(table)
-    issues = _Issues(table, df)
+    issues = Issues(table, df)
     typed = pd.DataFrame({ROW: df[ROW].to_numpy()}, index=df.index)
     unknown_dates, unplaced = 0, np.zeros(len(df), dtype=bool)
     for name, spec in fields.items():
@@ -181,14 +180,16 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
         if cons.get("required"):
             missing = typed[name].isna().to_numpy() & blank.to_numpy() & ~noted
             issues.add(missing, "completeness", name, f"{name} is empty", text, True)
-    _table_checks(table, typed, issues, ctx, unplaced)
+    recipe = for_table(table)
+    recipe.table_checks(table, typed, issues, ctx, unplaced)
+    _duplicates(typed, issues, recipe.keys[table])
     clean = typed[~issues.drop].drop(columns=[ROW]).reset_index(drop=True)
     n = max(len(df), 1)
     scores = {d: round(float(1 - issues.failed[d].sum() / n), 4) for d in DIMENSIONS}
     return TableQuality(table, len(df), clean, issues.frame(), scores, unknown_dates)
 
 
-def _noted(df: pd.DataFrame, name: str, spec: dict, text: pd.Series, issues: _Issues) -> np.ndarray:
+def _noted(df: pd.DataFrame, name: str, spec: dict, text: pd.Series, issues: Issues) -> np.ndarray:
     """Rows whose value the loader could not read as a value (a placeholder, a period typed as
     a date, an ambiguous number): each reported, and the value published blank."""
     col = NOTE + name
@@ -213,7 +214,7 @@ def _noted(df: pd.DataFrame, name: str, spec: dict, text: pd.Series, issues: _Is
     return note != ""
 
 
-def _placeholder_address(text: pd.Series, noted: np.ndarray, issues: _Issues) -> np.ndarray:
+def _placeholder_address(text: pd.Series, noted: np.ndarray, issues: Issues) -> np.ndarray:
     """Addresses that name no place (`Multiple Addresses`, `----`, `CONFIDENTIAL`, or declared
     in the mapping): reported, published blank, and their rows kept off the map."""
     codes, uniq = pd.factorize(text, sort=False)
@@ -230,72 +231,42 @@ def _placeholder_address(text: pd.Series, noted: np.ndarray, issues: _Issues) ->
     return found | noted
 
 
-def _table_checks(
-    table: str, t: pd.DataFrame, issues: _Issues, ctx: Context, unplaced: np.ndarray
+def known_places(t: pd.DataFrame, issues: Issues, ctx: Context, column: str) -> None:
+    """Rows naming an area the city does not have (a typo?) are left out."""
+    if ctx.neighbourhoods is None:
+        return
+    unknown = t[column].notna() & ~t[column].isin(ctx.neighbourhoods)
+    issues.add(
+        unknown,
+        "consistency",
+        column,
+        "not one of the city's neighbourhoods (a typo?)",
+        exclude=True,
+    )
+
+
+def locations(
+    t: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray, lat: str, lon: str
 ) -> None:
-    if table in ("inventory", "listings"):
-        if ctx.neighbourhoods is not None:
-            unknown = t["neighbourhood"].notna() & ~t["neighbourhood"].isin(ctx.neighbourhoods)
-            issues.add(
-                unknown,
-                "consistency",
-                "neighbourhood",
-                "not one of the city's neighbourhoods (a typo?)",
-                exclude=True,
-            )
-        lat, lon = t["latitude"], t["longitude"]
-        zero = (lat == 0) & (lon == 0)
-        outside = zero.fillna(False)
-        if ctx.bbox:
-            w, s, e, n = ctx.bbox
-            outside |= (
-                lat.notna() & lon.notna() & ~(lat.between(s, n) & lon.between(w, e))
-            ).fillna(False)
-        issues.add(outside, "accuracy", "latitude", "the location is outside the city", lat)
-        outside |= unplaced  # a place the address does not name is not a precise location
-        t.loc[outside, ["latitude", "longitude"]] = np.nan
-        no_coords = (t["latitude"].isna() | t["longitude"].isna()) & ~outside
-        issues.add(no_coords, "completeness", "latitude", "no location: not shown on the map", "")
-    if table == "inventory":
-        start, end = t["affordability_start"], t["affordability_end"]
-        backwards = (end < start).fillna(False)
-        issues.add(
-            backwards,
-            "consistency",
-            "affordability_end",
-            "affordability ends before it starts",
-            end,
-        )
-        expired = (end < pd.Timestamp(ctx.as_of)).fillna(False) & ~backwards
-        issues.add(
-            expired,
-            "timeliness",
-            "affordability_end",
-            "affordability has already ended: no longer an affordable home",
-            end,
-            exclude=True,
-        )
-        zero = (t["units"] == 0).fillna(False)
-        issues.add(zero, "accuracy", "units", "zero homes recorded: check the export", "0")
-    if table == "listings":
-        old = t["listed_date"] < pd.Timestamp(ctx.as_of) - pd.Timedelta(days=STALE_LISTING_DAYS)
-        issues.add(
-            old.fillna(False),
-            "timeliness",
-            "listed_date",
-            f"listed more than {STALE_LISTING_DAYS} days before the data date",
-            exclude=True,
-        )
-        rent = t["asking_rent"]
-        med = rent.median()
-        wild = ((rent < med / 5) | (rent > med * 5)).fillna(False)
-        issues.add(wild, "accuracy", "asking_rent", "asking rent is implausible", exclude=True)
-    _duplicates(table, t, issues)
+    """Coordinates at (0, 0) or outside the city's map, or of a place the address does not
+    name, are blanked (kept off the map); rows without coordinates are reported."""
+    zero = (t[lat] == 0) & (t[lon] == 0)
+    outside = zero.fillna(False)
+    if ctx.bbox:
+        w, s, e, n = ctx.bbox
+        outside |= (
+            t[lat].notna() & t[lon].notna() & ~(t[lat].between(s, n) & t[lon].between(w, e))
+        ).fillna(False)
+    issues.add(outside, "accuracy", lat, "the location is outside the city", t[lat])
+    outside |= unplaced  # a place the address does not name is not a precise location
+    t.loc[outside, [lat, lon]] = np.nan
+    no_coords = (t[lat].isna() | t[lon].isna()) & ~outside
+    issues.add(no_coords, "completeness", lat, "no location: not shown on the map", "")
 
 
-def _duplicates(table: str, t: pd.DataFrame, issues: _Issues) -> None:
+def _duplicates(t: pd.DataFrame, issues: Issues, keys: list[str]) -> None:
+    """Exact copies of an earlier row, then rows repeating an earlier row's `keys`."""
     alive = ~issues.drop
-    keys = KEYS[table]
     no_keys = t[keys].isna().all(axis=None)
     # an exact copy shares its keys with an earlier row: only rows whose keys repeat are
     # compared in every column (most rows of a large export are not)

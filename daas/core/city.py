@@ -22,6 +22,7 @@ from daas.core.i18n import N_
 from daas.core.paths import cities_dir, repo_root
 
 DEFAULT_CITY = "port-mallory"
+DEFAULT_RECIPE = "housing"  # the Beacon recipe of a city file that names none
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Language = Literal["en", "es", "pt"]
 PlainText = Annotated[str, Field(min_length=1, max_length=500)]
@@ -89,8 +90,9 @@ class PublicColumn(_Strict):
     design in a housing inventory: the privacy gate accepts addresses (`building-address`,
     `building-name`) or exact coordinates (`building-location`) there, never people's names,
     emails, phones or ids, and the declaration and its reason go into run.json and the staff
-    page. An unknown kind or an empty reason is reported by `daas city validate` (in the city's
-    language, `daas.beacon.mapping_checks`) and stops a Beacon build."""
+    page. `KINDS` are every kind the privacy gate knows; each Beacon recipe accepts some of them.
+    A kind the city's recipe does not accept or an empty reason is reported by `daas city
+    validate` (in the city's language, `daas.beacon.mapping_checks`) and stops a Beacon build."""
 
     KINDS: ClassVar[tuple[str, ...]] = ("building-address", "building-name", "building-location")
 
@@ -101,7 +103,8 @@ class PublicColumn(_Strict):
 class BeaconMapping(_Strict):
     """How one export's columns map onto a Beacon table schema, declared without code."""
 
-    table: Literal["inventory", "income_limits", "listings"]
+    # one of the input tables of the city's recipe (checked by `daas.beacon.mapping_checks`)
+    table: str = Field(min_length=1, max_length=60)
     columns: dict[str, str | list[str]] = Field(default_factory=dict)  # field -> column(s)
     constants: dict[str, str] = Field(default_factory=dict)  # field -> fixed value
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # field -> {export: schema}
@@ -148,9 +151,12 @@ class ContactPoint(_Strict):
 
 
 class Beacon(_Strict):
-    """The Beacon Data Service: its sources, their mappings and the publishing metadata."""
+    """The Beacon Data Service: its recipe (the problem it serves, `daas beacon recipes`), its
+    sources, their mappings and the publishing metadata."""
 
-    title: str = Field(default="Affordable homes", min_length=1, max_length=200)
+    recipe: str = Field(default=DEFAULT_RECIPE, min_length=1, max_length=60)
+    # the service's title; the recipe's (`daas.beacon.recipes.title`) when omitted
+    title: str | None = Field(default=None, min_length=1, max_length=200)
     sources: dict[str, BeaconSource] = Field(min_length=1)
     publisher: str = Field(min_length=1, max_length=200)
     contact_point: ContactPoint

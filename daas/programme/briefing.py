@@ -299,8 +299,10 @@ def _figures(b: Briefing) -> list[tuple[str, str]]:
 
 
 def _beacon_html(b: Briefing) -> str:
+    from daas.beacon.recipes import title as service_title
+
     bc = b.beacon
-    title = b.city.beacon.title if b.city.beacon else _("Affordable homes")
+    title = service_title(b.city) if b.city.beacon else _("Affordable homes")
     if bc.gate_failed:
         status = _(
             "The last run ({day}) was stopped by the privacy gate; the data published "

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from daas.beacon.recipes import title as service_title
 from daas.core.city import City
 from daas.core.city_programme import SHOWCASE_IDS
 from daas.core.errors import DaasError, Problem
@@ -95,7 +96,7 @@ def _built_facts(city: City, run: dict | None) -> list[str]:
         )
         out.append(
             text.format(
-                title=esc(b.title),
+                title=esc(service_title(city)),
                 publisher=esc(b.publisher),
                 licence=b.licence,
                 when=_(FREQUENCIES[b.update_frequency]),
@@ -202,7 +203,7 @@ def to_markdown(cs: CaseStudy, headings: bool = True) -> str:
     already has its own headings)."""
     city = cs.city
     with use_language(cs.lang):
-        title = esc(city.name) + (f": {esc(city.beacon.title)}" if city.beacon else "")
+        title = esc(city.name) + (f": {esc(service_title(city))}" if city.beacon else "")
         subtitle = "*" + _("A case study from the Data as a Service track") + "*"
         lines = [f"# {title}" if headings else f"**{title}**", "", subtitle]
         for s in cs.sections:

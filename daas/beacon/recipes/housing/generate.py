@@ -1,4 +1,4 @@
-"""A seeded generator of realistic, fictional Beacon sample data for any city.
+"""A seeded generator of realistic, fictional housing Beacon sample data for any city.
 
 It reads the city's `neighbourhoods` dataset and writes, under `data/<slug>/beacon/`:
 - `inventory.csv`: the city's affordable-housing export, in the export's own column names, with
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from daas.beacon.schema import income_limits
+from daas.beacon.recipes.housing.bands import income_limits
 from daas.core.city import City
 from daas.core.io import atomic_write_bytes, atomic_write_text
 from daas.core.paths import data_dir

@@ -1,0 +1,67 @@
+"""Housing's quality rules, beyond the schemas: places and locations of homes and listings,
+affordability periods, zero-home rows, stale listings and implausible rents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon.quality import Context, Issues, known_places, locations
+
+KEYS = {
+    "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
+    "income_limits": ["household_size", "income_band"],
+    "listings": ["listing_id"],
+}
+STALE_LISTING_DAYS = 90
+
+
+def table_checks(
+    table: str, t: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray
+) -> None:
+    """Housing's rules on one typed table (`Recipe.table_checks`)."""
+    if table in ("inventory", "listings"):
+        known_places(t, issues, ctx, "neighbourhood")
+        locations(t, issues, ctx, unplaced, "latitude", "longitude")
+    if table == "inventory":
+        _affordability(t, issues, ctx)
+    if table == "listings":
+        _listings(t, issues, ctx)
+
+
+def _affordability(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
+    start, end = t["affordability_start"], t["affordability_end"]
+    backwards = (end < start).fillna(False)
+    issues.add(
+        backwards,
+        "consistency",
+        "affordability_end",
+        "affordability ends before it starts",
+        end,
+    )
+    expired = (end < pd.Timestamp(ctx.as_of)).fillna(False) & ~backwards
+    issues.add(
+        expired,
+        "timeliness",
+        "affordability_end",
+        "affordability has already ended: no longer an affordable home",
+        end,
+        exclude=True,
+    )
+    zero = (t["units"] == 0).fillna(False)
+    issues.add(zero, "accuracy", "units", "zero homes recorded: check the export", "0")
+
+
+def _listings(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
+    old = t["listed_date"] < pd.Timestamp(ctx.as_of) - pd.Timedelta(days=STALE_LISTING_DAYS)
+    issues.add(
+        old.fillna(False),
+        "timeliness",
+        "listed_date",
+        f"listed more than {STALE_LISTING_DAYS} days before the data date",
+        exclude=True,
+    )
+    rent = t["asking_rent"]
+    med = rent.median()
+    wild = ((rent < med / 5) | (rent > med * 5)).fillna(False)
+    issues.add(wild, "accuracy", "asking_rent", "asking rent is implausible", exclude=True)

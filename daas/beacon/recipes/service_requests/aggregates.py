@@ -1,0 +1,395 @@
+"""The published figures of the service-requests recipe, computed with DuckDB.
+
+`load(source, zone)` reads the canonical table (`schemas/requests.json`) from a pandas frame,
+a CSV or a Parquet file into an in-memory DuckDB table holding only what the figures need
+(instants as seconds since 1970, the local month of each request in the city's IANA `zone`; a
+date-time without an offset is local time there, as in the Open311 plugin). Each figure is then
+a function of that table and `Settings` (the `as_of` instant, windows, the minimum cell size):
+
+- `backlog`: requests open at `as_of` by service and area, their number and age (median, p90);
+- `time_to_close`: requests closed by `as_of`, by month of request, service and area: number,
+  median and 90th percentile of days to close (requests still open are not in it, so the
+  latest months look faster until they close);
+- `requests_by_area`: requests per 1,000 residents by area, from a population table;
+- `response_fairness`: whether response times differ between areas, through the kit's
+  fairness check (`fairness_input` gives its two tables);
+- `repeat_locations`: places (coordinates to 3 decimals, about 100 m, or else the address)
+  with `min_repeats` or more requests of one service within `repeat_days`, counted by service
+  and area; sensitive request types are left out (a repeated spot there is a household);
+- `on_time`: the share of due requests closed within the city's service level.
+
+Definitions: a request is open at `as_of` when it was made by then and not closed by then (its
+`closed_datetime` is later, or it has none and its status is open). Days are exact elapsed
+time / 86,400 s. Percentiles are DuckDB's `quantile_cont`: linear interpolation between the
+two nearest ranks, the same as pandas' default `Series.quantile` (numpy's "linear", Hyndman &
+Fan type 7); the median is the 0.5 percentile. Figures are rounded to 2 decimals.
+
+Every count by service and area goes through `daas.privacy.suppress_counts` with the city's
+minimum cell size (primary and secondary suppression), and the figures of a hidden cell are
+hidden with it; time to close is suppressed month by month. Requests without an area are
+grouped under `NO_AREA`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from daas.beacon.recipes.service_requests.privacy import Sensitive
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.text import fold
+from daas.privacy import suppress_counts
+from daas.privacy.fairness import coverage
+
+NO_AREA = "unknown"
+DAY = 86400.0
+PERCENTILES = (0.5, 0.9)
+REQUIRED = ("service_code", "status", "requested_datetime")
+FIELDS = {
+    "requests_backlog": ("service_code", "service_name", "area", "open_requests",
+                         "median_age_days", "p90_age_days", "suppressed", "suppression"),
+    "requests_time_to_close": ("month", "service_code", "service_name", "area",
+                               "closed_requests", "median_days_to_close", "p90_days_to_close",
+                               "suppressed", "suppression"),
+    "requests_by_area": ("area", "requests", "population", "requests_per_1000", "suppressed",
+                         "suppression"),
+    "requests_response_fairness": ("area", "closed_requests", "timely_share",
+                                   "coverage_index", "under_served"),
+    "repeat_locations": ("service_code", "service_name", "area", "repeat_locations_count",
+                         "repeat_requests", "suppressed", "suppression"),
+    "requests_on_time": ("service_code", "service_name", "area", "target_days",
+                         "due_requests", "on_time_share", "suppressed", "suppression"),
+}  # fmt: skip
+SourceLike = pd.DataFrame | str | Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the figures depend on besides the requests. `as_of` without a time zone is local
+    time in the city's zone; windows count back from it."""
+
+    as_of: datetime
+    min_cell: int = 10
+    days: int = 365  # requests made in this window feed time to close, rates, on time
+    repeat_days: int = 90
+    min_repeats: int = 3
+    coverage_threshold: float = 0.8
+
+
+class Requests:
+    """The canonical requests in a DuckDB table `requests` (one connection, the city's zone)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, zone: str) -> None:
+        self.con, self.zone = con, zone
+        self.names = self.frame(
+            "SELECT service_code, min(service_name) AS service_name FROM requests GROUP BY 1"
+        )
+
+    def frame(self, sql: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """The result of a query as a pandas frame (`params` the query does not use are left
+        out: DuckDB refuses them)."""
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+        return self.con.execute(sql, used).df()
+
+    def instant(self, moment: datetime) -> float:
+        """Seconds since 1970 of `moment` (naive: local time in the city's zone)."""
+        stamp = pd.Timestamp(moment)
+        return (stamp if stamp.tzinfo else stamp.tz_localize(self.zone)).timestamp()
+
+    def named(self, table: pd.DataFrame) -> pd.DataFrame:
+        """`table` with each service code's name (the first in order, when a code has several)."""
+        return table.merge(self.names, on="service_code", how="left")
+
+
+def _source_sql(con: duckdb.DuckDBPyConnection, source: SourceLike) -> tuple[str, str]:
+    """(SQL naming the source relation, its name for messages)."""
+    if isinstance(source, pd.DataFrame):
+        con.register("source_frame", source)
+        return "source_frame", "requests"
+    path = Path(source)
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({literal})", path.name
+    return f"read_csv({literal}, header = true, all_varchar = true)", path.name
+
+
+def _column(present: set[str], name: str, sql_type: str) -> str:
+    return f'CAST("{name}" AS {sql_type})' if name in present else f"CAST(NULL AS {sql_type})"
+
+
+def load(
+    source: SourceLike,
+    zone: str,
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Requests:
+    """The canonical requests of `source` (frame, CSV or Parquet) in DuckDB, with only the
+    columns the figures need; a DaasError names a missing required column."""
+    con = duckdb.connect()
+    con.execute(f"SET TimeZone = '{zone}'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    relation, where = _source_sql(con, source)
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    if missing := [c for c in REQUIRED if c not in present]:
+        raise DaasError.one(
+            where,
+            missing[0],
+            _("the service requests have no column '{column}'").format(column=missing[0]),
+            _("map the export's column for it in the city file (see schemas/requests.json)"),
+        )
+    requested = _column(present, "requested_datetime", "TIMESTAMPTZ")
+    con.execute(
+        f"""CREATE TABLE requests AS SELECT
+            {_column(present, "service_code", "VARCHAR")} AS service_code,
+            {_column(present, "service_name", "VARCHAR")} AS service_name,
+            lower(trim({_column(present, "status", "VARCHAR")})) AS status,
+            coalesce(nullif(trim({_column(present, "area", "VARCHAR")}), ''), '{NO_AREA}')
+                AS area,
+            epoch({requested}) AS requested_s,
+            epoch({_column(present, "closed_datetime", "TIMESTAMPTZ")}) AS closed_s,
+            strftime({requested}, '%Y-%m') AS month,
+            {_column(present, "address", "VARCHAR")} AS address,
+            {_column(present, "lat", "DOUBLE")} AS lat,
+            {_column(present, "long", "DOUBLE")} AS long
+        FROM {relation}"""
+    )
+    if isinstance(source, pd.DataFrame):
+        con.unregister("source_frame")
+    return Requests(con, zone)
+
+
+OPEN_AT = """requested_s <= $as_of AND CASE WHEN closed_s IS NULL THEN status <> 'closed'
+    ELSE closed_s > $as_of END"""
+CLOSED_BY = "closed_s IS NOT NULL AND closed_s <= $as_of AND closed_s >= requested_s"
+IN_WINDOW = "requested_s >= $since AND requested_s <= $as_of"
+
+
+def _params(reqs: Requests, settings: Settings, days: int | None = None) -> dict[str, object]:
+    as_of = reqs.instant(settings.as_of)
+    return {"as_of": as_of, "since": as_of - (days or settings.days) * DAY}
+
+
+def _percentiles(value: str) -> str:
+    """SQL for the rounded median and 90th percentile of `value`, as `q50`, `q90`."""
+    q = f"quantile_cont({value}, {list(PERCENTILES)})"
+    return f"round({q}[1], 2) AS q50, round({q}[2], 2) AS q90"
+
+
+def suppressed(
+    table: pd.DataFrame, count: str, hide: tuple[str, ...], settings: Settings, where: str,
+    row: str = "service_code", col: str = "area",
+) -> pd.DataFrame:  # fmt: skip
+    """`table` with small counts in `count` suppressed (a `row` x `col` table), and the
+    figures in `hide` blanked wherever the count is."""
+    if table.empty:
+        return table.assign(suppressed=pd.Series(dtype=bool), suppression=pd.Series(dtype=object))
+    out = suppress_counts(table, count, row, col, threshold=settings.min_cell, where=where)
+    for column in hide:
+        out[column] = out[column].astype("Float64").where(~out["suppressed"])
+    return out
+
+
+def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """Requests open at `as_of` by service and area: number, median and p90 age in days."""
+    table = reqs.frame(
+        f"""SELECT service_code, area, count(*) AS open_requests, {_percentiles("age")}
+        FROM (SELECT *, ($as_of - requested_s) / {DAY} AS age FROM requests WHERE {OPEN_AT})
+        GROUP BY ALL ORDER BY ALL""",
+        _params(reqs, settings),
+    ).rename(columns={"q50": "median_age_days", "q90": "p90_age_days"})
+    out = suppressed(reqs.named(table), "open_requests",
+                     ("median_age_days", "p90_age_days"), settings, "requests_backlog")  # fmt: skip
+    return out[list(FIELDS["requests_backlog"])]
+
+
+def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """Requests made in the window and closed by `as_of`, by month of request, service and
+    area: number, median and p90 days to close; suppressed month by month."""
+    table = reqs.frame(
+        f"""SELECT month, service_code, area, count(*) AS closed_requests,
+            {_percentiles("took")}
+        FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
+              WHERE {CLOSED_BY} AND {IN_WINDOW})
+        GROUP BY ALL ORDER BY ALL""",
+        _params(reqs, settings),
+    ).rename(columns={"q50": "median_days_to_close", "q90": "p90_days_to_close"})
+    table = reqs.named(table)
+    hide = ("median_days_to_close", "p90_days_to_close")
+    months = [
+        suppressed(part.reset_index(drop=True), "closed_requests", hide, settings, where)
+        for where, part in (
+            (f"requests_time_to_close {month}", part)
+            for month, part in table.groupby("month", sort=True)
+        )
+    ]
+    out = (
+        pd.concat(months, ignore_index=True)
+        if months
+        else table.assign(suppressed=pd.Series(dtype=bool), suppression=pd.Series(dtype=object))
+    )
+    return out[list(FIELDS["requests_time_to_close"])]
+
+
+def requests_by_area(reqs: Requests, settings: Settings, population: pd.DataFrame) -> pd.DataFrame:
+    """Requests made in the window per 1,000 residents, by area. `population` has `area` and
+    `population`; an area missing from it (or `NO_AREA`) has no rate."""
+    counts = reqs.frame(
+        f"SELECT area, count(*) AS requests FROM requests WHERE {IN_WINDOW} GROUP BY 1",
+        _params(reqs, settings),
+    )
+    people = population[["area", "population"]].astype({"area": str})
+    table = people.merge(counts, on="area", how="outer").fillna({"requests": 0})
+    table = table.astype({"requests": "int64"}).sort_values("area", ignore_index=True)
+    table["requests_per_1000"] = (1000 * table["requests"] / table["population"]).round(2)
+    out = suppressed(table.assign(table="all"), "requests", ("requests_per_1000",), settings,
+                     "requests_by_area", row="area", col="table")  # fmt: skip
+    out["population"] = out["population"].astype("Int64")
+    return out[list(FIELDS["requests_by_area"])]
+
+
+def fairness_input(reqs: Requests, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables `daas.privacy.fairness.coverage` compares, for requests closed in the
+    window: `served` (area, `timely_requests`: closed within their service's median time to
+    close over the whole city, so a different mix of services changes nothing) and `reference`
+    (area, `closed_requests`). An area's coverage index is then its timely share over the
+    city's. Areas with fewer closed requests than the minimum cell, and `NO_AREA`, are left out
+    (`reference.attrs["left_out"]`)."""
+    table = reqs.frame(
+        f"""WITH closed AS (
+            SELECT service_code, area, (closed_s - requested_s) / {DAY} AS took FROM requests
+            WHERE {CLOSED_BY} AND {IN_WINDOW}),
+        typical AS (SELECT service_code, quantile_cont(took, 0.5) AS median FROM closed
+                    GROUP BY 1)
+        SELECT area, count(*) AS closed_requests,
+               count(*) FILTER (WHERE took <= median) AS timely_requests
+        FROM closed JOIN typical USING (service_code) GROUP BY 1 ORDER BY 1""",
+        _params(reqs, settings),
+    )
+    keep = (table["closed_requests"] >= settings.min_cell) & (table["area"] != NO_AREA)
+    reference = table.loc[keep, ["area", "closed_requests"]].reset_index(drop=True)
+    reference.attrs["left_out"] = sorted(table.loc[~keep, "area"])
+    return table.loc[keep, ["area", "timely_requests"]].reset_index(drop=True), reference
+
+
+def response_fairness(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """Per area: closed requests, the share closed within their service's typical time, and
+    the fairness check's coverage index (below `coverage_threshold`: `under_served`)."""
+    served, reference = fairness_input(reqs, settings)
+    columns = list(FIELDS["requests_response_fairness"])
+    if reference.empty:
+        return pd.DataFrame(columns=columns)
+    table = coverage(served, reference, "area", population="closed_requests",
+                     weight="timely_requests", threshold=settings.coverage_threshold)  # fmt: skip
+    table["closed_requests"] = table["population"].astype("int64")
+    table["timely_share"] = (table["served"] / table["population"]).round(3)
+    return table[columns].sort_values("area", ignore_index=True)
+
+
+def _spot_sql(min_repeats: int) -> str:
+    return f"""WITH w AS (
+            SELECT service_code, area,
+                CASE WHEN lat IS NOT NULL AND long IS NOT NULL
+                     THEN printf('%.3f,%.3f', lat, long)
+                     WHEN nullif(trim(address), '') IS NOT NULL
+                     THEN upper(regexp_replace(trim(address), '\\s+', ' ', 'g')) END AS spot
+            FROM requests
+            WHERE {IN_WINDOW} AND service_code NOT IN (SELECT service_code FROM sensitive)),
+        spots AS (SELECT service_code, spot, min(area) AS area, count(*) AS n FROM w
+                  WHERE spot IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= {int(min_repeats)}),
+        found AS (SELECT service_code, area, count(*) AS repeat_locations_count,
+                         sum(n) AS repeat_requests FROM spots GROUP BY 1, 2)
+        SELECT service_code, area, coalesce(repeat_locations_count, 0) AS repeat_locations_count,
+               coalesce(repeat_requests, 0) AS repeat_requests
+        FROM (SELECT DISTINCT service_code, area FROM w) LEFT JOIN found USING (service_code, area)
+        ORDER BY 1, 2"""
+
+
+def repeat_locations(reqs: Requests, settings: Settings, sensitive: Sensitive) -> pd.DataFrame:
+    """Places with `min_repeats` or more requests of one service in the last `repeat_days`,
+    counted by service and area (zero where a service had none); sensitive types left out."""
+    codes = sensitive.codes(reqs.names["service_code"], reqs.names["service_name"])
+    listed = pd.DataFrame({"service_code": pd.Series(sorted(codes), dtype="string")})
+    reqs.con.register("sensitive", listed)
+    try:
+        table = reqs.frame(_spot_sql(settings.min_repeats),
+                           _params(reqs, settings, settings.repeat_days))  # fmt: skip
+    finally:
+        reqs.con.unregister("sensitive")
+    table = table.astype({"repeat_locations_count": "int64", "repeat_requests": "int64"})
+    out = suppressed(reqs.named(table), "repeat_locations_count", ("repeat_requests",),
+                     settings, "repeat_locations")  # fmt: skip
+    out["repeat_requests"] = out["repeat_requests"].astype("Int64")
+    return out[list(FIELDS["repeat_locations"])]
+
+
+def service_targets(names: pd.DataFrame, levels: Mapping[str, float]) -> pd.DataFrame:
+    """(service_code, target_days) for each service the city's `levels` name, by code or by
+    name (case and accents ignored; a code wins). `attrs["unmatched"]`: keys matching none."""
+    wanted = {fold(str(k)).strip(): float(v) for k, v in levels.items()}
+    rows, used = [], set()
+    for code, name in names[["service_code", "service_name"]].itertuples(index=False):
+        for key in (fold(str(code)).strip(), fold(str(name)).strip() if pd.notna(name) else ""):
+            if key in wanted:
+                rows.append((code, wanted[key]))
+                used.add(key)
+                break
+    out = pd.DataFrame(rows, columns=["service_code", "target_days"])
+    out.attrs["unmatched"] = sorted(k for k in levels if fold(str(k)).strip() not in used)
+    return out
+
+
+def on_time(reqs: Requests, settings: Settings, levels: Mapping[str, float]) -> pd.DataFrame:
+    """For services with a level (target days), by service and area, among requests made in
+    the window: the number due (closed by `as_of`, or still open past the target) and the
+    share of them closed within the target."""
+    targets = service_targets(reqs.names, levels)
+    reqs.con.register("targets", targets)
+    try:
+        table = reqs.frame(
+            f"""SELECT service_code, area, any_value(target_days) AS target_days,
+                count(*) AS due_requests, count(*) FILTER (WHERE in_time) AS on_time_count
+            FROM (SELECT r.*, t.target_days,
+                    ({CLOSED_BY}) AND closed_s - requested_s <= t.target_days * {DAY}
+                        AS in_time,
+                    ({CLOSED_BY}) OR (({OPEN_AT})
+                        AND $as_of - requested_s > t.target_days * {DAY}) AS due
+                  FROM requests r JOIN targets t USING (service_code) WHERE {IN_WINDOW})
+            WHERE due GROUP BY 1, 2 ORDER BY 1, 2""",
+            _params(reqs, settings),
+        )
+    finally:
+        reqs.con.unregister("targets")
+    table["on_time_share"] = (table.pop("on_time_count") / table["due_requests"]).round(3)
+    out = suppressed(reqs.named(table), "due_requests", ("on_time_share",), settings,
+                     "requests_on_time")  # fmt: skip
+    out.attrs["unmatched"] = targets.attrs["unmatched"]
+    return out[list(FIELDS["requests_on_time"])]
+
+
+def aggregates(
+    reqs: Requests,
+    settings: Settings,
+    *,
+    population: pd.DataFrame,
+    sensitive: Sensitive,
+    levels: Mapping[str, float],
+) -> dict[str, pd.DataFrame]:
+    """Every published aggregate, by table name (`FIELDS`)."""
+    return {
+        "requests_backlog": backlog(reqs, settings),
+        "requests_time_to_close": time_to_close(reqs, settings),
+        "requests_by_area": requests_by_area(reqs, settings, population),
+        "requests_response_fairness": response_fairness(reqs, settings),
+        "repeat_locations": repeat_locations(reqs, settings, sensitive),
+        "requests_on_time": on_time(reqs, settings, levels),
+    }

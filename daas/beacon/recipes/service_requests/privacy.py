@@ -1,0 +1,99 @@
+"""The service-requests recipe's privacy rules, stricter than housing's.
+
+- Free text (`description`, `status_notes`) and anything about the caller (names, contacts, or
+  any column not in `PUBLIC_FIELDS`) never reach a published table.
+- Request types that concern people (`data/sensitive_categories.yml`: a neighbour's noise, a
+  person sleeping rough, abuse, welfare, drugs, an occupied home...; matched on the service
+  name and code, case and accents ignored, in English, Spanish and Portuguese) keep only their
+  area: address, postcode and coordinates are blanked (`LOCATION_FIELDS`).
+- Counts are suppressed in the aggregates (`aggregates.py`), by the kit's own rules.
+
+`public_requests(df, sensitive)` is the request-level table that may be published; the
+published `service_requests` table's address and coordinate columns then hold only places
+where a problem in the street was reported, declared to the privacy gate by `GATE_DECLARATIONS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from daas.core.text import fold
+from daas.core.vocabulary import vocabulary
+
+SENSITIVE_FILE = "beacon/recipes/service_requests/data/sensitive_categories.yml"
+PUBLIC_TABLE = "service_requests"
+FREE_TEXT = ("description", "status_notes")
+LOCATION_FIELDS = ("address", "zipcode", "lat", "long")
+PUBLIC_FIELDS = (
+    "service_request_id", "service_code", "service_name", "status", "agency_responsible",
+    "requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime",
+    *LOCATION_FIELDS, "area",
+)  # fmt: skip
+COARSENED = "location_coarsened"
+# The published request table's location columns, as the privacy gate's kinds: after
+# `public_requests` they hold where a problem in the street was reported, never a person's home.
+GATE_DECLARATIONS = {
+    PUBLIC_TABLE: {"address": "building-address", "lat": "building-location",
+                   "long": "building-location"},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sensitive:
+    """The request types whose exact location is never published: regular expressions over
+    folded (lower-case, accent-free) service names and codes."""
+
+    patterns: tuple[str, ...]
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.patterns))
+
+    def matches(self, text: object) -> bool:
+        """Whether one service name or code is sensitive (blank is not)."""
+        if text is None or (isinstance(text, float) and np.isnan(text)):
+            return False
+        words = re.sub(r"[_\W]+", " ", fold(str(text)))
+        return bool(self.regex.search(words))
+
+    def codes(self, codes: pd.Series, names: pd.Series) -> set[str]:
+        """The sensitive service codes: a code is sensitive when it, or any name it is given,
+        matches (each distinct pair is matched once)."""
+        pairs = pd.DataFrame({"code": codes, "name": names}).drop_duplicates()
+        return {
+            str(code)
+            for code, name in pairs.itertuples(index=False)
+            if self.matches(code) or self.matches(name)
+        }
+
+    def mask(self, df: pd.DataFrame) -> np.ndarray:
+        """Per row of a canonical table, whether its service code is sensitive."""
+        names = df["service_name"] if "service_name" in df else pd.Series(None, index=df.index)
+        found = self.codes(df["service_code"], names)
+        return df["service_code"].astype(str).isin(found).to_numpy(dtype=bool)
+
+
+def sensitive_categories(extra: Iterable[str] = ()) -> Sensitive:
+    """The recipe's sensitive request types in every language, plus a city's own `extra`
+    patterns (regular expressions over folded text, e.g. a local programme's name)."""
+    lists = vocabulary(SENSITIVE_FILE).values()
+    return Sensitive(tuple(p for patterns in lists for p in patterns) + tuple(extra))
+
+
+def public_requests(df: pd.DataFrame, sensitive: Sensitive) -> pd.DataFrame:
+    """The request-level table that may be published: only `PUBLIC_FIELDS` (free text, caller
+    details and any other column left out), and for sensitive request types no address,
+    postcode or coordinates, only the area; `location_coarsened` says which rows."""
+    out = df[[c for c in PUBLIC_FIELDS if c in df.columns]].copy()
+    hidden = sensitive.mask(df)
+    for column in LOCATION_FIELDS:
+        if column in out:
+            out[column] = out[column].where(~hidden)
+    out[COARSENED] = hidden
+    return out

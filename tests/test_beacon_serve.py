@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from daas.beacon import pages, serve
+from daas.beacon.recipes.housing import charts
 from daas.cli import main
 from daas.core.errors import DaasError
 from tests.kit import http_ready
@@ -60,7 +61,7 @@ def test_serve_answers_json_with_the_published_counts(city_tree: Path) -> None:
         assert rows == [{"n": len(inv)}]
         q = "household_size=3&income=40000&bedrooms=2&_shape=array"
         got = _get(f"{base}/beacon/homes_i_may_qualify_for.json?{q}")
-        expected = pages.eligible_homes(inv, limits, 3, 40_000, 2)
+        expected = charts.eligible_homes(inv, limits, 3, 40_000, 2)
         assert sum(r["homes"] for r in got) == int(expected["homes"].sum()) > 0
         settings = _get(f"{base}/-/settings.json")
         assert settings["max_returned_rows"] == 1000 and settings["sql_time_limit_ms"] == 1000

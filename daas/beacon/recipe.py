@@ -9,17 +9,24 @@ Standard assessment is given.
 How a recipe plugs in
 ---------------------
 1. Make a package `daas/beacon/recipes/<name>/` with its Frictionless Table Schemas in
-   `schemas/<table>.json` (one per input and published table; `"access": "restricted"` marks a
-   table only partner sources feed, never published raw). Table names are unique across recipes:
-   `quality_issues`, shared by every recipe, is in `daas/beacon/schemas/`.
-2. Subclass `Recipe`: set the class attributes (name, a one-line description marked with `N_`,
-   the default title, `schema_dir`, input, required and public tables, keys) and write
-   `aggregate` (clean input tables -> the published tables). Override the other hooks where the
-   defaults (no table checks, no reference tables, no fairness check, no pages) do not fit.
+   `schemas/<table>.json`, one per input and published table (`"access": "restricted"` marks a
+   table only partner sources feed, never published raw). Table names are unique across recipes
+   (`daas.beacon.schema` finds a table's schema through `recipes.for_table`); `quality_issues`,
+   which every recipe publishes (list it in `public_tables`), is shared, in `daas/beacon/schemas/`.
+2. Subclass `Recipe` (housing's `recipes/housing/recipe.py` is the worked example): set the class
+   attributes (name, a one-line description marked with `N_`, the default title, `schema_dir`,
+   input, required and public tables, `keys` for every input table, the `public:` kinds it
+   accepts) and write `aggregate` (clean input tables -> the published tables). Override the
+   other hooks where the defaults (no extra rules, no reference tables, no fairness check, no
+   page data, no sample data) do not fit; `daas.beacon.quality` has shared rules to call from
+   `table_checks` (`known_places`, `locations`).
 3. Create one instance in the package's `__init__.py` and add it to `RECIPES` in
-   `daas/beacon/recipes/__init__.py`; `daas beacon recipes` then lists it, and a city file
-   with `beacon: {recipe: <name>}` builds with it. Add the description's translations to
-   `daas/messages/es.po` and `pt.po`.
+   `daas/beacon/recipes/__init__.py`: `daas beacon recipes` then lists it, `daas city validate`
+   checks a city's sources against its tables, and a city file with `beacon: {recipe: <name>}`
+   builds with it. Add the description's translation to `daas/messages/es.po` and `pt.po`.
+4. What the recipe's pages show beyond their data (charts, calculators) lives in its package
+   too (housing's `charts.py`), imported by the book pages and notebooks that show it, not by
+   the recipe: a city file check should not import a charting library.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas.beacon import pipeline, records, schema
+from daas.beacon import records, schema
 from daas.beacon.recipes.housing import HOUSING, aggregate
 from daas.cli import main
 from daas.core.paths import city_build_dir

@@ -190,7 +190,7 @@ def generate(
     text = {
         "service": pd.Series(np.array([x[0] for x in names], dtype=object)[service]),
         "address": pd.Series(address).fillna(""),
-        "phone": pd.Series(rng.integers(100, 200, n).astype(str)).radd("555-0"),
+        "phone": pd.Series(rng.integers(100, 200, n).astype(str)).radd("11 5555-0"),
     }
     template = rng.integers(0, len(words["descriptions"]), n)
     description = pd.Series(None, index=index, dtype=object)

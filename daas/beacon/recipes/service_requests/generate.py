@@ -37,6 +37,7 @@ COLUMNS = (
     "description", "agency_responsible", "requested_datetime", "updated_datetime",
     "expected_datetime", "closed_datetime", "address", "zipcode", "lat", "long", "area",
 )  # fmt: skip
+DATE_COLUMNS = ("requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime")
 NEVER_CLOSED = 0.02
 REPEAT_SHARE = 0.06
 MISSING = {"coordinates": 0.07, "address": 0.03, "area": 0.003}
@@ -221,8 +222,7 @@ def generate(
         },
         index=index,
     )
-    for column in ("requested_datetime", "updated_datetime", "expected_datetime",
-                   "closed_datetime"):  # fmt: skip
+    for column in DATE_COLUMNS:
         frame[column] = frame[column].dt.floor("s").dt.as_unit("s")
     return _blank(frame, rng)
 
@@ -249,6 +249,19 @@ def _blank(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+def iso(values: pd.Series) -> pd.Series:
+    """Aware date-times as ISO 8601 text with their offset (`2025-03-01T08:00:00-03:00`),
+    vectorised (pandas formats aware date-times one by one); missing stays missing."""
+    local = values.dt.tz_localize(None)
+    offset = (local - values.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    signs = {o: f"{'-' if o < 0 else '+'}{int(abs(o)) // 3600:02d}:{int(abs(o)) % 3600 // 60:02d}"
+             for o in offset.dropna().unique()}  # fmt: skip
+    text = np.datetime_as_string(local.to_numpy().astype("M8[s]"), unit="s").astype(object)
+    return pd.Series(text + offset.map(signs).fillna("").to_numpy(), index=values.index).where(
+        values.notna()
+    )
+
+
 def write_csv(
     path: Path,
     n: int,
@@ -263,5 +276,7 @@ def write_csv(
         for first in range(0, n, chunk_rows):
             size = min(chunk_rows, n - first)
             chunk = generate(size, first_id=first + 1, total=n, **settings)  # type: ignore[arg-type]
+            for column in DATE_COLUMNS:
+                chunk[column] = iso(chunk[column])
             chunk.to_csv(out, index=False, header=first == 0)
     return n

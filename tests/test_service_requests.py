@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -244,6 +245,8 @@ def test_missing_required_column_names_it():
     with pytest.raises(DaasError) as err:
         agg.load(tiny([1.0]).drop(columns="status"), "UTC")
     assert err.value.problems[0].field == "status"
+    with pytest.raises(ZoneInfoNotFoundError):  # never reaches SQL
+        agg.load(tiny([1.0]), "UTC'; DROP TABLE x; --")
 
 
 def test_small_cells_are_suppressed_and_the_gate_passes(requests, loaded):

@@ -36,13 +36,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 from daas.beacon.recipes.service_requests.privacy import Sensitive
-from daas.core.errors import DaasError
-from daas.core.i18n import _
+from daas.core.tables import require_columns
 from daas.core.text import fold
 from daas.privacy import suppress_counts
 from daas.privacy.fairness import coverage
@@ -103,7 +103,8 @@ class Requests:
         return (stamp if stamp.tzinfo else stamp.tz_localize(self.zone)).timestamp()
 
     def named(self, table: pd.DataFrame) -> pd.DataFrame:
-        """`table` with each service code's name (the first in order, when a code has several)."""
+        """`table` with each service code's name (the alphabetically first, when a code has
+        several)."""
         return table.merge(self.names, on="service_code", how="left")
 
 
@@ -132,6 +133,7 @@ def load(
 ) -> Requests:
     """The canonical requests of `source` (frame, CSV or Parquet) in DuckDB, with only the
     columns the figures need; a DaasError names a missing required column."""
+    ZoneInfo(zone)  # a name that is no IANA zone raises here, before it reaches SQL
     con = duckdb.connect()
     con.execute(f"SET TimeZone = '{zone}'")
     if memory_limit:
@@ -140,13 +142,7 @@ def load(
         con.execute(f"SET threads = {int(threads)}")
     relation, where = _source_sql(con, source)
     present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
-    if missing := [c for c in REQUIRED if c not in present]:
-        raise DaasError.one(
-            where,
-            missing[0],
-            _("the service requests have no column '{column}'").format(column=missing[0]),
-            _("map the export's column for it in the city file (see schemas/requests.json)"),
-        )
+    require_columns(present, REQUIRED, where)
     requested = _column(present, "requested_datetime", "TIMESTAMPTZ")
     con.execute(
         f"""CREATE TABLE requests AS SELECT

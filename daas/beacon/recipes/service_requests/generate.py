@@ -163,9 +163,41 @@ def generate(
     words = vocabulary(WORDS)[lang]
     fixed = _fixed(areas, seed, max(20, (total or n) // 2000), words["streets"])
     rng = np.random.default_rng([seed, 3, first_id])
+    places = _places(rng, n, fixed, words, lang)
+    service, area = places.pop("service"), places.pop("area")
+    times = _times(rng, service, fixed.area_speed[area], zone, start, days)
+    names = [words["services"][s.code] for s in SERVICES]
+    service_name = np.array([x[0] for x in names], dtype=object)[service]
+    description, notes = _texts(rng, words, service_name, places["address"], times["closed"])
+    frame = pd.DataFrame(
+        {
+            "service_request_id": pd.Series(np.arange(first_id, first_id + n))
+            .astype(str)
+            .str.zfill(9),
+            "service_code": np.array([s.code for s in SERVICES], dtype=object)[service],
+            "service_name": service_name,
+            "status": np.where(times.pop("closed"), "closed", "open"),
+            "status_notes": notes,
+            "description": description,
+            "agency_responsible": np.array([x[1] for x in names], dtype=object)[service],
+            **times,
+            "address": places["address"],
+            "zipcode": (1000 + 10 * area + rng.integers(0, 5, n)).astype(str),
+            "lat": places["lat"].round(6),
+            "long": places["long"].round(6),
+            "area": np.array(areas, dtype=object)[area],
+        }
+    )
+    return _blank(frame, rng)
+
+
+def _places(
+    rng: np.random.Generator, n: int, fixed: _Fixed, words: dict, lang: str
+) -> dict[str, np.ndarray]:
+    """Service, area, coordinates and address of each request; a few from repeat locations."""
     weights = np.array([s.weight for s in SERVICES])
     service = rng.choice(len(SERVICES), n, p=weights / weights.sum())
-    area = rng.choice(len(areas), n, p=fixed.area_weights)
+    area = rng.choice(len(fixed.area_weights), n, p=fixed.area_weights)
     lat = fixed.centres[area, 0] + rng.normal(0, 0.006, n)
     long = fixed.centres[area, 1] + rng.normal(0, 0.006, n)
     address = _addresses(words, rng.integers(0, len(words["streets"]), n),
@@ -175,56 +207,57 @@ def generate(
     service[repeat], area[repeat] = spot["service"].to_numpy(), spot["area"].to_numpy()
     lat[repeat], long[repeat] = spot["lat"].to_numpy(), spot["long"].to_numpy()
     address[repeat] = _addresses(words, spot["street"].to_numpy(), spot["number"].to_numpy(), lang)
+    return {"service": service, "area": area, "lat": lat, "long": long, "address": address}
+
+
+def _times(
+    rng: np.random.Generator, service: np.ndarray, speed: np.ndarray, zone: str, start: date,
+    days: int,
+) -> dict:  # fmt: skip
+    """`closed` (a mask) and the four date-times: each service's log-normal time to close,
+    scaled by the area's speed; requests not closed by the export are open."""
+    n = service.size
     requested = _requested(rng, n, zone, start, days)
-    median = np.array([s.median_days for s in SERVICES])[service] * fixed.area_speed[area]
+    median = np.array([s.median_days for s in SERVICES])[service] * speed
     sigma = np.array([s.sigma for s in SERVICES])[service]
     took = pd.to_timedelta(rng.lognormal(np.log(median), sigma) * 86400, unit="s").round("s")
     end = as_of(zone, start, days)
     closed_at = requested + took
     closed = (closed_at <= end) & (rng.random(n) >= NEVER_CLOSED)
-    targets = np.array([np.nan if s.target_days is None else s.target_days for s in SERVICES])
-    names = [words["services"][s.code] for s in SERVICES]
-    codes = np.array([s.code for s in SERVICES], dtype=object)
     age = (end - requested).dt.total_seconds().to_numpy()
     waited = pd.to_timedelta(np.where(closed, 0.0, age * rng.random(n)), unit="s")
+    targets = np.array([np.nan if s.target_days is None else s.target_days for s in SERVICES])
+    moments = {
+        "requested_datetime": requested,
+        "updated_datetime": requested.where(~closed, closed_at) + waited,
+        "expected_datetime": requested + pd.to_timedelta(targets[service] * 86400, unit="s"),
+        "closed_datetime": closed_at.where(closed),
+    }
+    return {"closed": closed.to_numpy()} | {
+        column: value.dt.floor("s").dt.as_unit("s") for column, value in moments.items()
+    }
+
+
+def _texts(
+    rng: np.random.Generator, words: dict, service: np.ndarray, address: np.ndarray,
+    closed: np.ndarray,
+) -> tuple[pd.Series, np.ndarray]:  # fmt: skip
+    """Residents' descriptions (some with a made-up phone number) and, for a tenth of the
+    closed requests, staff notes."""
+    n = service.size
     index = pd.RangeIndex(n)
-    text = {
-        "service": pd.Series(np.array([x[0] for x in names], dtype=object)[service]),
+    values = {
+        "service": pd.Series(service),
         "address": pd.Series(address).fillna(""),
         "phone": pd.Series(rng.integers(100, 200, n).astype(str)).radd("11 5555-0"),
     }
     template = rng.integers(0, len(words["descriptions"]), n)
     description = pd.Series(None, index=index, dtype=object)
-    for i, t in enumerate(words["descriptions"]):
+    for i, text in enumerate(words["descriptions"]):
         rows = template == i
-        description[rows] = _fill(t, text, index)[rows]
+        description[rows] = _fill(text, values, index)[rows]
     notes = description.where(closed & (rng.random(n) < 0.1), None)
-    frame = pd.DataFrame(
-        {
-            "service_request_id": pd.Series(np.arange(first_id, first_id + n))
-            .astype(str)
-            .str.zfill(9),
-            "service_code": codes[service],
-            "service_name": text["service"],
-            "status": np.where(closed, "closed", "open"),
-            "status_notes": notes.to_numpy(),
-            "description": description,
-            "agency_responsible": np.array([x[1] for x in names], dtype=object)[service],
-            "requested_datetime": requested,
-            "updated_datetime": requested.where(~closed, closed_at) + waited,
-            "expected_datetime": requested + pd.to_timedelta(targets[service] * 86400, unit="s"),
-            "closed_datetime": closed_at.where(closed),
-            "address": address,
-            "zipcode": (1000 + 10 * area + rng.integers(0, 5, n)).astype(str),
-            "lat": lat.round(6),
-            "long": long.round(6),
-            "area": np.array(areas, dtype=object)[area],
-        },
-        index=index,
-    )
-    for column in DATE_COLUMNS:
-        frame[column] = frame[column].dt.floor("s").dt.as_unit("s")
-    return _blank(frame, rng)
+    return description, notes.to_numpy()
 
 
 def _requested(rng: np.random.Generator, n: int, zone: str, start: date, days: int) -> pd.Series:

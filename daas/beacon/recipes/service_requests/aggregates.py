@@ -185,14 +185,22 @@ def suppressed(
     table: pd.DataFrame, count: str, hide: tuple[str, ...], settings: Settings, where: str,
     row: str = "service_code", col: str = "area",
 ) -> pd.DataFrame:  # fmt: skip
-    """`table` with small counts in `count` suppressed (a `row` x `col` table), and the
-    figures in `hide` blanked wherever the count is."""
+    """`table` with small counts in `count` suppressed as a `row` x `col` table, and the
+    figures in `hide` blanked wherever the count is. Combinations the table lacks count as
+    zero for the suppression, so that it can hide a zero rather than the whole of a sparse
+    table (the kit never hides an absent cell); a zero it leaves visible is left out again,
+    one it hides is listed (suppressed). Sorted by `row` and `col`."""
     if table.empty:
         return table.assign(suppressed=pd.Series(dtype=bool), suppression=pd.Series(dtype=object))
-    out = suppress_counts(table, count, row, col, threshold=settings.min_cell, where=where)
+    keys = pd.MultiIndex.from_frame(table[[row, col]])
+    grid = pd.MultiIndex.from_product([keys.levels[0], keys.levels[1]], names=[row, col])
+    zeros = grid.difference(keys).to_frame(index=False).assign(**{count: 0})
+    full = pd.concat([table, zeros], ignore_index=True)
+    out = suppress_counts(full, count, row, col, threshold=settings.min_cell, where=where)
+    out = out[(out.index < len(table)) | out["suppressed"]]
     for column in hide:
         out[column] = out[column].astype("Float64").where(~out["suppressed"])
-    return out
+    return out.sort_values([row, col], ignore_index=True)
 
 
 def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
@@ -203,8 +211,8 @@ def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
         GROUP BY ALL ORDER BY ALL""",
         _params(reqs, settings),
     ).rename(columns={"q50": "median_age_days", "q90": "p90_age_days"})
-    out = suppressed(reqs.named(table), "open_requests",
-                     ("median_age_days", "p90_age_days"), settings, "requests_backlog")  # fmt: skip
+    out = reqs.named(suppressed(table, "open_requests", ("median_age_days", "p90_age_days"),
+                                settings, "requests_backlog"))  # fmt: skip
     return out[list(FIELDS["requests_backlog"])]
 
 
@@ -219,20 +227,15 @@ def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
         GROUP BY ALL ORDER BY ALL""",
         _params(reqs, settings),
     ).rename(columns={"q50": "median_days_to_close", "q90": "p90_days_to_close"})
-    table = reqs.named(table)
     hide = ("median_days_to_close", "p90_days_to_close")
     months = [
-        suppressed(part.reset_index(drop=True), "closed_requests", hide, settings, where)
-        for where, part in (
-            (f"requests_time_to_close {month}", part)
-            for month, part in table.groupby("month", sort=True)
-        )
-    ]
-    out = (
-        pd.concat(months, ignore_index=True)
-        if months
-        else table.assign(suppressed=pd.Series(dtype=bool), suppression=pd.Series(dtype=object))
-    )
+        suppressed(part.drop(columns="month"), "closed_requests", hide, settings,
+                   f"requests_time_to_close {month}").assign(month=month)
+        for month, part in table.groupby("month", sort=True)
+    ]  # fmt: skip
+    if not months:  # nothing closed in the window
+        months = [suppressed(table, "closed_requests", hide, settings, "")]
+    out = reqs.named(pd.concat(months, ignore_index=True))
     return out[list(FIELDS["requests_time_to_close"])]
 
 
@@ -322,8 +325,8 @@ def repeat_locations(reqs: Requests, settings: Settings, sensitive: Sensitive) -
     finally:
         reqs.con.unregister("sensitive")
     table = table.astype({"repeat_locations_count": "int64", "repeat_requests": "int64"})
-    out = suppressed(reqs.named(table), "repeat_locations_count", ("repeat_requests",),
-                     settings, "repeat_locations")  # fmt: skip
+    out = reqs.named(suppressed(table, "repeat_locations_count", ("repeat_requests",),
+                                settings, "repeat_locations"))  # fmt: skip
     out["repeat_requests"] = out["repeat_requests"].astype("Int64")
     return out[list(FIELDS["repeat_locations"])]
 
@@ -352,8 +355,8 @@ def on_time(reqs: Requests, settings: Settings, levels: Mapping[str, float]) -> 
     reqs.con.register("targets", targets)
     try:
         table = reqs.frame(
-            f"""SELECT service_code, area, any_value(target_days) AS target_days,
-                count(*) AS due_requests, count(*) FILTER (WHERE in_time) AS on_time_count
+            f"""SELECT service_code, area, count(*) AS due_requests,
+                count(*) FILTER (WHERE in_time) AS on_time_count
             FROM (SELECT r.*, t.target_days,
                     ({CLOSED_BY}) AND closed_s - requested_s <= t.target_days * {DAY}
                         AS in_time,
@@ -366,8 +369,8 @@ def on_time(reqs: Requests, settings: Settings, levels: Mapping[str, float]) -> 
     finally:
         reqs.con.unregister("targets")
     table["on_time_share"] = (table.pop("on_time_count") / table["due_requests"]).round(3)
-    out = suppressed(reqs.named(table), "due_requests", ("on_time_share",), settings,
-                     "requests_on_time")  # fmt: skip
+    out = reqs.named(suppressed(table, "due_requests", ("on_time_share",), settings,
+                                "requests_on_time")).merge(targets, on="service_code")  # fmt: skip
     out.attrs["unmatched"] = targets.attrs["unmatched"]
     return out[list(FIELDS["requests_on_time"])]
 

@@ -22,12 +22,15 @@ Definitions: a request is open at `as_of` when it was made by then and not close
 `closed_datetime` is later, or it has none and its status is open). Days are exact elapsed
 time / 86,400 s. Percentiles are DuckDB's `quantile_cont`: linear interpolation between the
 two nearest ranks, the same as pandas' default `Series.quantile` (numpy's "linear", Hyndman &
-Fan type 7); the median is the 0.5 percentile. Figures are rounded to 2 decimals.
+Fan type 7); the median is the 0.5 percentile.
 
 Every count by service and area goes through `daas.privacy.suppress_counts` with the city's
 minimum cell size (primary and secondary suppression), and the figures of a hidden cell are
-hidden with it; time to close is suppressed month by month. Requests without an area are
-grouped under `NO_AREA`.
+hidden with it; time to close is suppressed month by month. A service and area with no
+requests counts as a zero cell there, so the suppression can hide a zero instead of a whole
+sparse table; such a zero is listed only when hidden (a cell not listed had none). Requests
+without an area are grouped under `NO_AREA`. Days are rounded to 2 decimals, shares and
+coverage indexes to 3.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 import pytest
+from frictionless import Checklist, Resource, Schema
 
 from daas.beacon.recipes.service_requests import aggregates as agg
 from daas.beacon.recipes.service_requests import generate as gen
@@ -295,6 +296,23 @@ def test_published_tables_match_their_schemas(requests, loaded, settings):
     canonical = json.loads((SCHEMAS / "requests.json").read_text())
     assert [f["name"] for f in canonical["fields"]] == list(gen.COLUMNS) == list(requests.columns)
     assert canonical["access"] == "restricted"
+
+
+def test_tables_pass_frictionless_validation(requests, loaded, settings, tmp_path):
+    tables = agg.aggregates(loaded, settings, population=gen.sample_population(),
+                            sensitive=privacy.sensitive_categories(),
+                            levels=gen.SERVICE_LEVELS)  # fmt: skip
+    tables[privacy.PUBLIC_TABLE] = privacy.public_requests(requests, privacy.sensitive_categories())
+    tables["requests"] = requests
+    for name, table in tables.items():
+        table.head(3000).to_csv(tmp_path / f"{name}.csv", index=False)
+        schema = Schema.from_descriptor(json.loads((SCHEMAS / f"{name}.json").read_text()))
+        resource = Resource(path=f"{name}.csv", basepath=str(tmp_path), schema=schema)
+        report = resource.validate(checklist=Checklist())
+        errors = [e.message for task in report.tasks for e in task.errors] + [
+            e.message for e in report.errors
+        ]
+        assert errors == [], (name, errors[:3])
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "pt"])

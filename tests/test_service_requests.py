@@ -359,7 +359,14 @@ def test_public_requests(requests):
     coarse = public["service_code"].isin(SENSITIVE_CODES)
     assert (public[privacy.COARSENED] == coarse).all() and coarse.any()
     assert public.loc[coarse, list(privacy.LOCATION_FIELDS)].isna().all().all()
-    assert public.loc[coarse, "area"].notna().mean() > 0.99
+    assert public.loc[coarse, "area"].notna().mean() > 0.9
+    counts = requests.groupby(["service_code", "area"])["service_code"].transform("size")
+    small = coarse & (counts < 10)
+    assert small.any() and public.loc[small, "area"].isna().all()  # small areas suppressed
+    areas = public.loc[~coarse, "area"].fillna("")
+    assert (areas == requests.loc[~coarse, "area"].fillna("")).all()
+    everywhere = privacy.public_requests(requests, sensitive, min_cell=len(requests))
+    assert everywhere.loc[coarse, "area"].isna().all()
     kept = ~coarse & requests["lat"].notna()
     assert (public.loc[kept, "lat"] == requests.loc[kept, "lat"]).all()
     tables = {privacy.PUBLIC_TABLE: public}

@@ -5,7 +5,8 @@
 - Request types that concern people (`data/sensitive_categories.yml`: a neighbour's noise, a
   person sleeping rough, abuse, welfare, drugs, an occupied home...; matched on the service
   name and code, case and accents ignored, in English, Spanish and Portuguese) keep only their
-  area: address, postcode and coordinates are blanked (`LOCATION_FIELDS`).
+  area: address, postcode and coordinates are blanked (`LOCATION_FIELDS`), and the area too
+  where the type has fewer requests there than the city's minimum cell size.
 - Counts are suppressed in the aggregates (`aggregates.py`), by the kit's own rules.
 
 `public_requests(df, sensitive)` is the request-level table that may be published; the
@@ -86,14 +87,19 @@ def sensitive_categories(extra: Iterable[str] = ()) -> Sensitive:
     return Sensitive(tuple(p for patterns in lists for p in patterns) + tuple(extra))
 
 
-def public_requests(df: pd.DataFrame, sensitive: Sensitive) -> pd.DataFrame:
+def public_requests(df: pd.DataFrame, sensitive: Sensitive, min_cell: int = 10) -> pd.DataFrame:
     """The request-level table that may be published: only `PUBLIC_FIELDS` (free text, caller
     details and any other column left out), and for sensitive request types no address,
-    postcode or coordinates, only the area; `location_coarsened` says which rows."""
+    postcode or coordinates, only the area; `location_coarsened` says which rows. Where a
+    sensitive type has fewer than `min_cell` requests in an area, the area is blanked too
+    (small areas suppressed: "an elder welfare check somewhere in the city")."""
     out = df[[c for c in PUBLIC_FIELDS if c in df.columns]].copy()
     hidden = sensitive.mask(df)
     for column in LOCATION_FIELDS:
         if column in out:
             out[column] = out[column].where(~hidden)
+    if "area" in out and hidden.any():
+        size = out.groupby(["service_code", "area"], dropna=False)["service_code"].transform("size")
+        out["area"] = out["area"].where(~(hidden & (size < min_cell).to_numpy()))
     out[COARSENED] = hidden
     return out

@@ -26,7 +26,7 @@ test: setup-dev browser
 	&& { $(BIN)/mypy > $$types 2>&1 & mypy_pid=$$!; \
 	     $(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"; built=$$?; \
 	     wait $$mypy_pid; typed=$$?; cat $$types; [ $$built -eq 0 ] && [ $$typed -eq 0 ]; } \
-	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadgroup --durations=5 \
+	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	|| status=$$?; rm -f $$types; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time (lint, book build, tests)"; \

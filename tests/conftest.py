@@ -19,6 +19,29 @@ def pytest_configure(config: pytest.Config) -> None:
     assert use_ipc_kernels(), "the daas-ipc kernel provisioner is not installed: run `make setup`"
 
 
+# How `make test` shares the tests between its two workers (`--dist loadfile`, refined here):
+# every file runs on one worker, so module fixtures (a city pack, a built edition) are built once
+# and nbval keeps a notebook's cells together; the files in SPREAD hold independent tests with
+# cheap fixtures, and their tests are shared out one by one, so no worker waits while the other
+# renders every page of the site. (xdist's `loadgroup` would say this with marks, but it cannot
+# tag test ids under pytest 9.2.)
+SPREAD = {"tests/test_browser.py"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadfile`, with each test of the SPREAD files a unit of its own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndSpreadTests(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD else path
+
+    return FilesAndSpreadTests(config, log)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -334,6 +334,9 @@ def test_sensitive_categories_in_every_language(lang):
         ("CASA / TERRENO OCUPADO ILEGÍTIMAMENTE", True),
         ("OCUPACIÓN INDEBIDA POR MANTERO O VENDEDOR AMBULANTE", True),
         ("Perturbação do sossego", True),
+        ("VIOLACIÓN DE CUARENTENA POR CORONAVIRUS", True),
+        ("LIMPIEZA/HIGIENIZACIÓN DE ESPACIOS PÚBLICOS POR ASENTAMIENTOS PRECARIOS", True),
+        ("ASENTAMIENTO DE RECUPERADORES URBANOS EN ESPACIO PÚBLICO", True),
         ("Noise - Commercial", False),
         ("Street Condition", False),
         ("Bulky Items", False),
@@ -469,3 +472,53 @@ def test_real_la_encampments_keep_only_their_area():
     checked = gate({privacy.PUBLIC_TABLE: public}, addresses=True, locations=True,
                    public_columns=privacy.GATE_DECLARATIONS)  # fmt: skip
     assert checked.passed, checked.reasons
+
+
+def test_real_buenos_aires_147_backlog_and_time_to_close():
+    path = REAL / "buenos_aires_147_contactos_2021-03.csv"
+    if not path.exists():
+        pytest.skip(f"real export {path.name} not present in {REAL}")
+    raw = pd.read_csv(path, sep=";", dtype=str)
+    requested = pd.to_datetime(raw["fecha_ingreso"] + " " + raw["hora_ingreso"],
+                               format="%d/%m/%Y %H:%M:%S")  # fmt: skip
+    closed = pd.to_datetime(raw["fecha_cierre_contacto"], format="%d/%m/%Y %H:%M:%S")
+    canonical = pd.DataFrame(
+        {
+            "service_request_id": raw["contacto"],
+            "service_code": raw["prestacion"],
+            "service_name": raw["prestacion"],
+            "status": np.where(raw["estado_del_contacto"] == "Cerrado", "closed", "open"),
+            "requested_datetime": requested,
+            "closed_datetime": closed,
+            "address": raw["domiclio_calle"],
+            "lat": pd.to_numeric(raw["lat"]),
+            "long": pd.to_numeric(raw["lon"]),
+            "area": raw["domicilio_barrio"],
+        }
+    )
+    reqs = agg.load(canonical, "America/Argentina/Buenos_Aires")  # no summer time in 2021
+    # five days of contacts: a minimum cell of 5 leaves a few cells to compare
+    settings = agg.Settings(as_of=pd.Timestamp("2030-01-01"), days=3650, min_cell=5)
+    # independently from the raw columns
+    barrio = raw["domicilio_barrio"].fillna(agg.NO_AREA)
+    is_open = (raw["estado_del_contacto"] == "Abierto") & closed.isna()
+    backlog = agg.backlog(reqs, settings)
+    expected = raw[is_open].groupby(["prestacion", barrio[is_open]]).size()
+    shown = backlog[~backlog["suppressed"]]
+    assert len(shown) >= 3
+    for row in shown.itertuples():
+        assert row.open_requests == expected[(row.service_code, row.area)]
+    days = (closed - requested).dt.total_seconds() / 86400
+    done = days.notna() & (days >= 0)
+    table = agg.time_to_close(reqs, settings)
+    medians = days[done].groupby([raw["prestacion"][done], barrio[done]]).agg(["size", "median"])
+    shown = table[~table["suppressed"]]
+    assert len(shown) >= 3 and set(shown["month"]) == {"2021-03"}
+    for row in shown.itertuples():
+        size, median = medians.loc[(row.service_code, row.area)]
+        assert row.closed_requests == size
+        assert row.median_days_to_close == pytest.approx(median, abs=0.006)
+    public = privacy.public_requests(canonical, privacy.sensitive_categories())
+    noise = public["service_code"] == "RUIDOS MOLESTOS Y VIBRACIONES"
+    assert noise.any() and public.loc[noise, ["address", "lat", "long"]].isna().all().all()
+    assert public.loc[~public[privacy.COARSENED], "lat"].notna().mean() > 0.9

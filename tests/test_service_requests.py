@@ -117,6 +117,14 @@ def test_time_to_close_matches_pandas(requests, loaded, settings):
                   {"median_days_to_close": "q50", "p90_days_to_close": "q90"}, 10)  # fmt: skip
 
 
+def test_typical_time_matches_pandas(requests, loaded, settings):
+    df = plain(requests, settings)
+    keys = ["service_code", "area"]
+    expected = stats(df[df["done"] & df["window"]], keys, "took", "closed_requests")
+    check_against(agg.typical_time(loaded, settings), expected, keys, "closed_requests",
+                  {"median_days_to_close": "q50", "p90_days_to_close": "q90"}, 10)  # fmt: skip
+
+
 def test_requests_per_1000_residents(requests, loaded, settings):
     df = plain(requests, settings)
     population = gen.sample_population()

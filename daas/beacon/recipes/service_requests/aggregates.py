@@ -10,6 +10,8 @@ a function of that table and `Settings` (the `as_of` instant, windows, the minim
 - `time_to_close`: requests closed by `as_of`, by month of request, service and area: number,
   median and 90th percentile of days to close (requests still open are not in it, so the
   latest months look faster until they close);
+- `typical_time`: the same by service and area over the whole window (the resident page's
+  "what usually happens to a request like mine");
 - `requests_by_area`: requests per 1,000 residents by area, from a population table;
 - `response_fairness`: whether response times differ between areas, through the kit's
   fairness check (`fairness_input` gives its two tables);
@@ -60,6 +62,9 @@ FIELDS = {
     "requests_time_to_close": ("month", "service_code", "service_name", "area",
                                "closed_requests", "median_days_to_close", "p90_days_to_close",
                                "suppressed", "suppression"),
+    "requests_typical_time": ("service_code", "service_name", "area", "closed_requests",
+                              "median_days_to_close", "p90_days_to_close", "suppressed",
+                              "suppression"),
     "requests_by_area": ("area", "requests", "population", "requests_per_1000", "suppressed",
                          "suppression"),
     "requests_response_fairness": ("area", "closed_requests", "timely_share",
@@ -219,27 +224,43 @@ def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
     return out[list(FIELDS["requests_backlog"])]
 
 
-def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
-    """Requests made in the window and closed by `as_of`, by month of request, service and
-    area: number, median and p90 days to close; suppressed month by month."""
-    table = reqs.frame(
-        f"""SELECT month, service_code, area, count(*) AS closed_requests,
-            {_percentiles("took")}
+CLOSING = ("median_days_to_close", "p90_days_to_close")
+
+
+def _closing(reqs: Requests, settings: Settings, keys: str) -> pd.DataFrame:
+    """Requests made in the window and closed by `as_of`, grouped by `keys` (SQL): number,
+    median and p90 days to close."""
+    return reqs.frame(
+        f"""SELECT {keys}, count(*) AS closed_requests, {_percentiles("took")}
         FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
               WHERE {CLOSED_BY} AND {IN_WINDOW})
         GROUP BY ALL ORDER BY ALL""",
         _params(reqs, settings),
-    ).rename(columns={"q50": "median_days_to_close", "q90": "p90_days_to_close"})
-    hide = ("median_days_to_close", "p90_days_to_close")
+    ).rename(columns={"q50": CLOSING[0], "q90": CLOSING[1]})
+
+
+def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """Requests made in the window and closed by `as_of`, by month of request, service and
+    area: number, median and p90 days to close; suppressed month by month."""
+    table = _closing(reqs, settings, "month, service_code, area")
     months = [
-        suppressed(part.drop(columns="month"), "closed_requests", hide, settings,
+        suppressed(part.drop(columns="month"), "closed_requests", CLOSING, settings,
                    f"requests_time_to_close {month}").assign(month=month)
         for month, part in table.groupby("month", sort=True)
     ]  # fmt: skip
     if not months:  # nothing closed in the window
-        months = [suppressed(table, "closed_requests", hide, settings, "")]
+        months = [suppressed(table, "closed_requests", CLOSING, settings, "")]
     out = reqs.named(pd.concat(months, ignore_index=True))
     return out[list(FIELDS["requests_time_to_close"])]
+
+
+def typical_time(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """What usually happens to a request like mine (the resident page): time to close by
+    service and area over the whole window, as `time_to_close` without the month."""
+    table = _closing(reqs, settings, "service_code, area")
+    out = reqs.named(suppressed(table, "closed_requests", CLOSING, settings,
+                                "requests_typical_time"))  # fmt: skip
+    return out[list(FIELDS["requests_typical_time"])]
 
 
 def requests_by_area(reqs: Requests, settings: Settings, population: pd.DataFrame) -> pd.DataFrame:
@@ -390,6 +411,7 @@ def aggregates(
     return {
         "requests_backlog": backlog(reqs, settings),
         "requests_time_to_close": time_to_close(reqs, settings),
+        "requests_typical_time": typical_time(reqs, settings),
         "requests_by_area": requests_by_area(reqs, settings, population),
         "requests_response_fairness": response_fairness(reqs, settings),
         "repeat_locations": repeat_locations(reqs, settings, sensitive),

@@ -15,15 +15,15 @@ from daas.core.paths import repo_root
 
 
 def beacon_problems(city: City) -> list[Problem]:
-    """The city file's `beacon:` section: its recipe is one of `daas beacon recipes`, then each
-    source (`source_problems`)."""
+    """The city file's `beacon:` section: its recipe is one of `daas beacon recipes`, the
+    settings the recipe reads (`Recipe.city_problems`), then each source (`source_problems`)."""
     if city.beacon is None:
         return []
     try:
-        recipes.of(city)
+        recipe = recipes.of(city)
     except DaasError as exc:
         return exc.problems
-    return [
+    return recipe.city_problems(city) + [
         p for name, src in city.beacon.sources.items() for p in source_problems(city, name, src)
     ]
 

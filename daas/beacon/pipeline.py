@@ -56,6 +56,8 @@ def load_tables(city: City) -> dict[str, pd.DataFrame]:
     from daas.beacon.mapping_checks import table_problems
 
     recipe = recipes.of(city)
+    if problems := recipe.city_problems(city):
+        raise DaasError(problems)
     frames: dict[str, list[pd.DataFrame]] = {}
     for name, src in beacon_of(city).sources.items():
         if problems := table_problems(city, name, src):
@@ -110,7 +112,10 @@ def context(city: City) -> quality.Context:
         xs, ys = [c[0] for c in coords], [c[1] for c in coords]
         bbox = (min(xs), min(ys), max(xs), max(ys))
     return quality.Context(
-        as_of=min(as_ofs) if as_ofs else today(city), neighbourhoods=names, bbox=bbox
+        as_of=min(as_ofs) if as_ofs else today(city),
+        neighbourhoods=names,
+        bbox=bbox,
+        timezone=(city.beacon.timezone if city.beacon else None) or "UTC",
     )
 
 
@@ -145,10 +150,13 @@ def declarations(city: City) -> list[dict]:
 def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     """Declared kinds by table and field; the quality report's `value` column echoes cells of
     the declared fields of public tables, so it accepts the address kinds declared there (it
-    holds other text too, so it is not a location column)."""
+    holds other text too, so it is not a location column). The recipe's own declarations of
+    its published tables (`Recipe.gate_declarations`) come first."""
     from daas.privacy.gate import LOCATION_KIND
 
-    out: dict[str, dict[str, str | list[str]]] = {}
+    out: dict[str, dict[str, str | list[str]]] = {
+        table: dict(columns) for table, columns in recipes.of(city).gate_declarations.items()
+    }
     echo: list[str] = []
     for d in declarations(city):
         out.setdefault(d["table"], {})[d["field"]] = d["kind"]
@@ -161,7 +169,9 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
 def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     """The privacy gate on an export as received, every column included: a city should not
     receive (or keep) personal data the service does not need, even in a column it drops.
-    Only contact columns in `allowed_columns` skip it; declared columns accept addresses.
+    Only contact columns in `allowed_columns` and the columns mapped to the recipe's free-text
+    fields (dropped after the checks, never published) skip it; declared columns accept
+    addresses.
     Exact coordinates are looked for in the mapped tables (`_gate`), where they could be
     published: an export's unmapped coordinate columns are dropped, never published."""
     declared = {
@@ -169,7 +179,8 @@ def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     }
     label = f"{name} ({src.path})"
     what = _("the export {path}").format(path=src.path)
-    allowed = {label: list(src.allowed_columns)}
+    free = [c for fld in recipes.of(city).free_text for c in _export_columns(src, fld)]
+    allowed = {label: [*src.allowed_columns, *free]}
     _gate({label: raw}, city, what, allowed, {label: declared}, locations=False)
 
 
@@ -261,17 +272,22 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
                 bar.update(task, advance=1, description=f"Beacon: {nxt or 'done'}")
 
         recipe = recipes.of(city)
+        record["recipe"] = recipe.name
         raw = load_tables(city)
         ctx = context(city)
         done("load", "quality")
         results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
         done("quality", "privacy")
-        clean = {t: r.clean for t, r in results.items()}
+        clean = {t: r.clean.drop(columns=list(recipe.free_text), errors="ignore")
+                 for t, r in results.items()}  # fmt: skip
         _gate(clean, city, _("the input data"))
         done("privacy", "aggregate")
         public = recipe.aggregate(clean, ctx, city)
         issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
-        public[QUALITY_TABLE] = pd.concat(issues, ignore_index=True)
+        # a recipe whose input tables are all restricted publishes an empty table
+        public[QUALITY_TABLE] = pd.concat(
+            issues or [pd.DataFrame(columns=quality.ISSUE_COLUMNS)], ignore_index=True
+        )
         public = {t: public[t] for t in recipe.public_tables if t in public}
         extra = recipe.reference_tables(city)
         gate = _gate({**public, **extra}, city, _("the publication"))
@@ -297,6 +313,7 @@ def _publish(city: City, recipe: Recipe, ctx, results, public, extra, gate, reco
         ]
         + [{"title": recipe.partner_source}] * any(s.role == "partner" for s in srcs.values()),
         "has_reference": bool(extra),
+        "timezone": ctx.timezone,
     }
     suppressed = recipe.rows_suppressed(public)
     published = sum(len(df) for df in public.values())

@@ -175,9 +175,14 @@ def _insert(con: sqlite3.Connection, table: str, cols: list[list]) -> None:
 
 
 def datasette_metadata(city, recipe: Recipe, meta: dict) -> dict:
-    """Datasette metadata: titles, licence, source, and the recipe's canned queries."""
+    """Datasette metadata: titles, licence, source, the recipe's canned queries, and the Open311
+    plugin's settings when the recipe publishes service requests."""
     b = city.beacon
     title, url = LICENCES[b.licence]
+    plugins = {}
+    if recipe.open311_table:  # the Open311 API (`daas.beacon.open311`): its table, the zone
+        zone = b.timezone or "UTC"
+        plugins["daas-open311"] = {"table": recipe.open311_table, "timezone": zone}
     return {
         "title": f"{service_title(city)}: {city.name}",
         "description": "Read-only. Partner data appears only as suppressed aggregates.",
@@ -193,7 +198,7 @@ def datasette_metadata(city, recipe: Recipe, meta: dict) -> dict:
                 "queries": recipe.queries(meta),
             }
         },
-    }
+    } | ({"plugins": plugins} if plugins else {})
 
 
 def _json(obj: object) -> str:

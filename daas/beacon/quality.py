@@ -37,6 +37,7 @@ class Context:
     as_of: date
     neighbourhoods: list[str] | None = None  # the city's names; None skips the check
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    timezone: str = "UTC"  # the city's IANA zone: date-times without an offset are local there
 
 
 @dataclass

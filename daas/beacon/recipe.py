@@ -19,7 +19,10 @@ How a recipe plugs in
    accepts) and write `aggregate` (clean input tables -> the published tables). Override the
    other hooks where the defaults (no extra rules, no reference tables, no fairness check, no
    page data, no sample data) do not fit; `daas.beacon.quality` has shared rules to call from
-   `table_checks` (`known_places`, `locations`).
+   `table_checks` (`known_places`, `locations`). A recipe whose exports carry free text it
+   never publishes names those fields in `free_text`; one that publishes a table of places it
+   has made safe declares its columns to the privacy gate in `gate_declarations`; settings it
+   needs from the city file are checked in `city_problems` (`daas city validate` reports them).
 3. Create one instance in the package's `__init__.py` and add it to `RECIPES` in
    `daas/beacon/recipes/__init__.py`: `daas beacon recipes` then lists it, `daas city validate`
    checks a city's sources against its tables, and a city file with `beacon: {recipe: <name>}`
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
+    from daas.core.errors import Problem
 
 # The table every recipe publishes: the public rows that failed a check (`daas.beacon.quality`).
 QUALITY_TABLE = "quality_issues"
@@ -70,12 +74,23 @@ class Recipe:
     fairness_group: ClassVar[str] = ""  # the fairness table's group column
     page_files: ClassVar[Mapping[str, str]] = PAGE_FILES  # page data file -> book page
     sample_mapping: ClassVar[str] = ""  # the sample `beacon:` section (`{slug}` in its paths)
+    # input fields of free text the recipe never publishes: their export columns skip the gate
+    # on the export, and the fields are dropped once the rows are checked
+    free_text: ClassVar[tuple[str, ...]] = ()
+    # published table -> column -> public kind (PublicColumn.KINDS) the recipe itself declares
+    # to the privacy gate: places it has made safe to publish
+    gate_declarations: ClassVar[Mapping[str, Mapping[str, str]]] = {}
+    open311_table: ClassVar[str] = ""  # the published table the Open311 API serves, if any
 
     def restricted_tables(self) -> tuple[str, ...]:
         """Input tables only partner sources feed (their schema's `access` is `restricted`)."""
         from daas.beacon import schema
 
         return tuple(t for t in self.input_tables if schema.is_restricted(t))
+
+    def city_problems(self, city: City) -> list[Problem]:
+        """Problems with the city file's settings this recipe reads (none by default)."""
+        return []
 
     def table_checks(
         self, table: str, typed: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray

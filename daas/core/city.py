@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -165,6 +166,51 @@ class Beacon(_Strict):
     )
     update_frequency: Literal["daily", "weekly", "monthly", "quarterly", "annually"] = "monthly"
     area_median_income: float | None = Field(default=None, gt=0)  # for sample income limits
+    # the city's IANA time zone: date-times without an offset are local there, and the Open311
+    # API answers in it (the service-requests recipe needs it)
+    timezone: str | None = Field(default=None, min_length=1, max_length=60)
+    # service-requests recipe: target days to close, by service code or name
+    service_levels: dict[str, Annotated[float, Field(gt=0, le=3650)]] = Field(default_factory=dict)
+    # service-requests recipe: the city's own request types that concern people (regular
+    # expressions over lower-case text without accents), beside the recipe's list
+    sensitive_categories: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+    # service-requests recipe: requests of one service at one place that make it a repeat location
+    repeat_min_requests: int = Field(default=3, ge=2, le=100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, v: str | None) -> str | None:
+        if v is not None and v not in _zones():
+            from daas.core.errors import did_you_mean
+
+            raise ValueError(
+                f"'{v}' is not an IANA time zone: {did_you_mean(v, sorted(_zones()))}"
+                "use a name such as America/Argentina/Buenos_Aires or Europe/Lisbon"
+            )
+        return v
+
+    @field_validator("sensitive_categories")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"'{pattern}' is not a regular expression ({exc}): write the words to "
+                    r"match, e.g. 'violencia familiar' or '\bscrie\b'"
+                ) from None
+        return v
+
+
+@cache
+def _zones() -> frozenset[str]:
+    """Every IANA time zone name this system knows (read once)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
 
 
 class Launch(_Strict):

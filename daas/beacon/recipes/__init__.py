@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from daas.beacon.recipe import QUALITY_TABLE, Recipe
 from daas.beacon.recipes.housing import HOUSING
+from daas.beacon.recipes.service_requests import SERVICE_REQUESTS
 from daas.core.city import DEFAULT_RECIPE, City, city_file
 from daas.core.errors import DaasError, did_you_mean
 from daas.core.i18n import _
 
-RECIPES: tuple[Recipe, ...] = (HOUSING,)
+RECIPES: tuple[Recipe, ...] = (HOUSING, SERVICE_REQUESTS)
 
 
 def names() -> list[str]:

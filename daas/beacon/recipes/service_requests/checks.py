@@ -1,0 +1,81 @@
+"""The service-requests recipe's quality rules on the canonical `requests` table.
+
+Date-times are read as ISO 8601 (a time without an offset is local time in the city's zone)
+and rewritten in that zone with its offset, so every table and the Open311 API show one form.
+A request needs a readable `requested_datetime` that is not after the export was taken; a
+closing time before the request is blanked (not counted in time to close); a closed request
+without one is reported; areas are the city's, and coordinates inside its map (the shared
+rules of `daas.beacon.quality`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon.quality import known_places, locations
+
+if TYPE_CHECKING:
+    from daas.beacon.quality import Context, Issues
+
+KEYS = {"requests": ["service_request_id"]}
+DATETIMES = ("requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime")
+REQUESTED, CLOSED = "requested_datetime", "closed_datetime"
+OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def instants(text: pd.Series, zone: str) -> pd.Series:
+    """ISO 8601 text as UTC instants (NaT when blank or unreadable); a value without an offset
+    is local time in `zone` (at a clock change, the earlier reading; a skipped hour moves on)."""
+    s = text.astype("string")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    aware = s.str.contains(OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+    if aware.any():
+        out[aware] = pd.to_datetime(s[aware], utc=True, format="ISO8601", errors="coerce")
+    naive = ~aware & s.notna().to_numpy(dtype=bool)
+    if naive.any():
+        local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
+        out[naive] = local.dt.tz_localize(
+            zone, ambiguous=np.zeros(int(naive.sum()), dtype=bool), nonexistent="shift_forward"
+        ).dt.tz_convert("UTC")
+    return out
+
+
+def local_text(moments: pd.Series, zone: str) -> pd.Series:
+    """UTC instants as ISO 8601 text in `zone` with its offset (`2025-03-01T08:00:00-03:00`)."""
+    from daas.beacon.recipes.service_requests.generate import iso
+
+    return iso(moments.dt.tz_convert(zone)).astype("string")
+
+
+def table_checks(
+    table: str, t: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray
+) -> None:
+    """The recipe's rules on the typed `requests` table (`Recipe.table_checks`)."""
+    zone = ctx.timezone
+    moments = {}
+    for field in DATETIMES:
+        moments[field] = instants(t[field], zone)
+        bad = (moments[field].isna() & t[field].notna()).to_numpy(dtype=bool)
+        issues.add(bad, "validity", field, f"{field} is not a date-time we can read (ISO 8601, "
+                   "e.g. 2025-03-01T08:15:00-03:00)", exclude=field == REQUESTED)  # fmt: skip
+    requested, closed = moments[REQUESTED], moments[CLOSED]
+    end = pd.Timestamp(ctx.as_of + timedelta(days=1)).tz_localize(zone)
+    issues.add((requested > end).to_numpy(dtype=bool), "accuracy", REQUESTED,
+               "requested after the export was taken (its as_of day): a wrong date?",
+               exclude=True)  # fmt: skip
+    before = (closed < requested).to_numpy(dtype=bool)
+    issues.add(before, "consistency", CLOSED, "closed before it was requested: published blank, "
+               "not counted in time to close")  # fmt: skip
+    moments[CLOSED] = closed.where(~before)
+    status_closed = t["status"].eq("closed").fillna(False).to_numpy(dtype=bool)
+    no_close = status_closed & t[CLOSED].isna().to_numpy(dtype=bool)
+    issues.add(no_close, "completeness", CLOSED, "closed without a closing date-time: not "
+               "counted in time to close")  # fmt: skip
+    for field in DATETIMES:
+        t[field] = local_text(moments[field], zone)
+    known_places(t, issues, ctx, "area")
+    locations(t, issues, ctx, unplaced, "lat", "long")

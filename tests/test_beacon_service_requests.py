@@ -143,6 +143,8 @@ def test_the_city_file_chooses_the_recipe_and_run_json_records_it(built) -> None
     assert run["recipe"] == "service-requests" and run["status"] == "published"
     assert run["package_valid"] and run["privacy_gate"]["passed"]
     assert run["rows_suppressed"] > 0
+    slow = AREAS[-1]  # the generator's slower area: its requests close late more often
+    assert any(line.startswith(f"{slow}:") for line in run["fairness"]["under_served"])
     published = {p.stem for p in (out / "data").glob("*.csv")}
     assert published == set(SERVICE_REQUESTS.public_tables)
     assert set(SERVICE_REQUESTS.public_tables) <= set(db_tables(out))
@@ -224,6 +226,7 @@ def test_pages_show_what_usually_happens_to_a_request_like_mine(built) -> None:
     ages = [r["age_days"] for r in staff["oldest_open"]]
     assert ages == sorted(ages, reverse=True)
     assert isinstance(staff["repeat_locations"], list)  # 3,000 requests: most are hidden
+    assert staff["service_levels_unmatched"] == ["NOT_A_SERVICE"]
 
 
 @pytest.fixture

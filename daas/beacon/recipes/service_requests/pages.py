@@ -1,7 +1,8 @@
 """What the service-requests resident and staff pages read. Residents: what usually happens to
 a request like mine, by type and area (median and 90th percentile of days to close, the share
-closed on time). Staff: the open backlog, the oldest open requests, repeat locations and the
-on-time share by service. Everything comes from the published tables."""
+closed on time). Staff: the open backlog, the oldest open requests, repeat locations, the
+on-time share by service and the city's service levels that match no service. Everything
+comes from the published tables."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def page_data(public: dict[str, pd.DataFrame], meta: dict) -> dict[str, dict]:
     backlog = public["requests_backlog"]
     by_service = requests[requests["status"].eq("open")].groupby("service_name").size()
     repeats = public["repeat_locations"]
+    on_time = public["requests_on_time"]
     resident = {
         "as_of": meta["as_of"],
         "requests": len(requests),
@@ -60,6 +62,8 @@ def page_data(public: dict[str, pd.DataFrame], meta: dict) -> dict[str, dict]:
         "backlog": records(backlog.drop(columns=["suppression"])),
         "oldest_open": records(oldest_open(requests, meta["as_of"], zone)),
         "repeat_locations": records(repeats[repeats["repeat_locations_count"].gt(0)]),
-        "on_time": records(public["requests_on_time"].drop(columns=["suppression"])),
+        "on_time": records(on_time.drop(columns=["suppression"])),
+        # service levels in the city file that name no service of the export (a typo?)
+        "service_levels_unmatched": list(on_time.attrs.get("unmatched", [])),
     }
     return {"resident": resident, "staff": staff}

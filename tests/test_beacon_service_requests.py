@@ -229,6 +229,16 @@ def test_pages_show_what_usually_happens_to_a_request_like_mine(built) -> None:
     assert staff["service_levels_unmatched"] == ["NOT_A_SERVICE"]
 
 
+def test_every_canned_query_runs_on_the_published_database(built) -> None:
+    out, _raw = built
+    queries = json.loads((out / "metadata.json").read_text())["databases"]["beacon"]["queries"]
+    params = {"service_code": "POTHOLE", "area": "Centro"}
+    with sqlite3.connect(out / "beacon.db") as con:
+        rows = {name: con.execute(q["sql"], params).fetchall() for name, q in queries.items()}
+    assert rows["a_request_like_mine"] and rows["oldest_open_requests"]
+    assert rows["open_backlog_by_service"] and rows["requests_per_1000_residents"]
+
+
 @pytest.fixture
 def plugin() -> Iterator[None]:
     pm.register(open311, name=open311.PLUGIN)

@@ -286,12 +286,14 @@ def _declared(col: pd.Series, placeholders: set[str]) -> pd.Series:
 def _read_values(
     out: pd.DataFrame, fld: str, spec: dict, mapping: BeaconMapping, shown: str
 ) -> pd.Series | None:
-    """Read a date or number field with certainty (in place); return its notes, or None."""
-    if spec["type"] == "date":
+    """Read a date, date-time or number field with certainty (in place); return its notes, or
+    None."""
+    if spec["type"] in ("date", "datetime"):
         fmt = mapping.date_format
         fmt = fmt.get(fld) if isinstance(fmt, dict) else fmt
+        read = values.read_dates if spec["type"] == "date" else values.read_datetimes
         try:
-            out[fld], note = values.read_dates(out[fld], fmt)
+            out[fld], note = read(out[fld], fmt)
         except values.AmbiguousDates as exc:
             raise _ambiguous_dates(exc, _source_columns(mapping, fld), fld, shown) from None
         return note

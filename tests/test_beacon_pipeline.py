@@ -269,3 +269,21 @@ def pages_table(built: Path, table: str) -> pd.DataFrame:
 
     assert built == records.output_dir(CITY)
     return read_table(CITY, table)
+
+
+def test_partner_data_only_feeds_tables_never_published_raw(
+    city_tree: Path, capsys: pytest.CaptureFixture
+) -> None:
+    city_file = city_tree / "cities" / f"{CITY}.yml"
+    text = city_file.read_text(encoding="utf-8")
+    # the city's own listings export may feed the restricted table (only aggregates publish it)
+    listings_public = text.replace("      role: partner\n", "      role: public\n")
+    assert listings_public != text
+    city_file.write_text(listings_public, encoding="utf-8")
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 0
+    # partner data feeding a table published row by row is refused, naming the field
+    inventory_partner = text.replace("      role: public\n", "      role: partner\n", 1)
+    city_file.write_text(inventory_partner, encoding="utf-8")
+    assert main(["beacon", "build", "--city", CITY, "--quiet"]) == 2  # a city file problem
+    err = capsys.readouterr().err
+    assert "beacon.sources.inventory.role" in err and "partner source cannot feed" in err

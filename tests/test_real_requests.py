@@ -16,16 +16,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from daas.beacon import load, recipes, schema, values
+from daas.beacon import load, recipes, records, schema, values
 from daas.beacon.mapping_checks import source_problems
 from daas.beacon.recipes.service_requests import aggregates as agg
+from daas.cli import main
 from daas.core.city import Beacon, BeaconSource, parse_city
-from daas.core.paths import shared_real_data
+from daas.core.paths import city_build_dir, shared_real_data
 
 REAL = shared_real_data()  # resolved before city_tree moves the repository root
 MAPPINGS = Path(__file__).parent.parent / "cities" / "mappings"
 RECIPE = "service-requests"
 AS_OF = datetime(2030, 1, 1)  # after every export's last closing
+BUILT_AS_OF = "2025-06-01"  # the day the exports were taken, for a city file
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{6})?([+-]\d{2}:\d{2})?)?$")
 UNSPECIFIED = {f"Unspecified {b}" for b in ("BRONX", "BROOKLYN", "MANHATTAN", "QUEENS",
                                             "STATEN ISLAND")}  # fmt: skip
@@ -165,7 +167,7 @@ def source(slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch) -> Beaco
     schema found in the recipe's folder)."""
     ex = EXPORTS[slug]
     src = yaml.safe_load((MAPPINGS / ex.mapping).read_text(encoding="utf-8"))
-    src.update(path=f"data/{slug}/{ex.file}", role="public", as_of="2025-06-01")
+    src.update(path=f"data/{slug}/{ex.file}", role="partner", as_of=BUILT_AS_OF)
     if RECIPE not in recipes.names():
         folder = Path(agg.__file__).parent / "schemas"
         shared = schema.schema_path
@@ -176,25 +178,27 @@ def source(slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch) -> Beaco
     (city_tree / "data" / slug).mkdir(parents=True)
     shutil.copy(REAL / ex.file, city_tree / "data" / slug / ex.file)
     zone = {"timezone": ex.zone} if "timezone" in Beacon.model_fields else {}
-    city = parse_city(
-        {
-            "slug": slug,
-            "name": slug.title(),
-            "country": "US",
-            "priority_problem": "Slow answers to residents' requests.",
-            "beacon": {
-                "recipe": RECIPE,
-                "publisher": "311 team",
-                "contact_point": {"name": "Data team", "email": "data@example.org"},
-                "sources": {"requests": src},
-                **zone,
-            },
-        },
-        f"cities/{slug}.yml",
-    )
+    city = parse_city(city_data(slug, src, zone), f"cities/{slug}.yml")
     assert city.beacon is not None
     assert source_problems(city, "requests", city.beacon.sources["requests"]) == []
     return city.beacon.sources["requests"]
+
+
+def city_data(slug: str, src: dict, zone: dict[str, str]) -> dict:
+    """A city file whose Beacon runs the service-requests recipe on one source."""
+    return {
+        "slug": slug,
+        "name": slug.title(),
+        "country": "US",
+        "priority_problem": "Slow answers to residents' requests.",
+        "beacon": {
+            "recipe": RECIPE,
+            "publisher": "311 team",
+            "contact_point": {"name": "Data team", "email": "data@example.org"},
+            "sources": {"requests": src},
+            **zone,
+        },
+    }
 
 
 def readable(mapped: pd.DataFrame) -> pd.DataFrame:
@@ -315,3 +319,30 @@ def check_time_to_close(
         assert (got["closed_requests"] == expected["size"]).all()
         assert close(got["median_days_to_close"], expected["median"])
         assert close(got["p90_days_to_close"], expected["p90"])
+
+
+@pytest.mark.parametrize("slug", list(EXPORTS))
+def test_export_builds_through_a_city_file(
+    slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`daas beacon build` of a city file with the export: every row read and kept, and each
+    backlog cell the minimum cell lets through equals the raw file's count."""
+    ex, raw = EXPORTS[slug], read_raw(slug)
+    if RECIPE not in recipes.names():
+        pytest.skip(f"the {RECIPE} recipe is not registered yet")
+    src = source(slug, city_tree, monkeypatch).model_dump(exclude_none=True, mode="json")
+    city = {**city_data(slug, src, {"timezone": ex.zone}), "privacy": {"min_cell_size": 3}}
+    (city_tree / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+    assert main(["beacon", "build", "--city", slug, "--quiet"]) == 0
+    run = records.latest_run(slug)
+    assert run["rows_read"] == {"requests": ex.rows} and run["rows_excluded"] == {"requests": 0}
+    is_open = raw.closed.isna() & ~raw.is_closed_status  # every closing is before BUILT_AS_OF
+    expected = raw.frame[ex.type][is_open].groupby(raw.area[is_open]).value_counts()
+    path = city_build_dir(slug) / "beacon" / "data" / "requests_backlog.csv"
+    backlog = pd.read_csv(path, dtype={"area": str, "service_code": str}, keep_default_na=False)
+    hidden = backlog["suppressed"].astype(str) == "True"
+    for row in backlog[~hidden].itertuples():
+        assert int(row.open_requests) == expected[(row.area, row.service_code)]
+    keys = list(zip(backlog["area"], backlog["service_code"], strict=True))
+    assert set(keys) >= set(expected.index)
+    assert all(h or k in expected.index for h, k in zip(hidden, keys, strict=True))  # or a zero

@@ -1,8 +1,8 @@
-"""Real 311 exports (NYC, Buenos Aires 147, Los Angeles, Boston) through the worked mappings in
-`cities/mappings/` and `load_source`: the rows, statuses, types, dates and the service-requests
-recipe's backlog and time to close equal figures computed independently from the raw file with
-plain pandas, and every value the loader could not read is counted. Skipped when the shared
-folder of real exports is absent."""
+"""Real 311 exports (NYC, Buenos Aires 147, Los Angeles, Boston) through a city file, the
+worked mappings in `cities/mappings/` and `load_source`: the rows, statuses, types, dates and the
+service-requests recipe's backlog and time to close equal figures computed independently from
+the raw file with plain pandas, every value the loader could not read is counted, and each
+export builds end to end. Skipped when the shared folder of real exports is absent."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from daas.beacon import load, recipes, records, schema, values
+from daas.beacon import load, records, schema, values
 from daas.beacon.mapping_checks import source_problems
 from daas.beacon.recipes.service_requests import aggregates as agg
 from daas.cli import main
-from daas.core.city import Beacon, BeaconSource, parse_city
+from daas.core.city import City, load_city
 from daas.core.paths import city_build_dir, shared_real_data
 
 REAL = shared_real_data()  # resolved before city_tree moves the repository root
@@ -40,7 +40,7 @@ class Export:
 
     file: str
     mapping: str
-    zone: str  # the time zone of its naive local times (the mapping cannot say it)
+    zone: str  # the time zone of its naive local times (the city file's beacon.timezone)
     sep: str
     id: str
     type: str
@@ -161,49 +161,39 @@ def read_raw(slug: str) -> Raw:
                raw_area(slug, raw), raw[ex.status].isin(ex.closed_statuses))  # fmt: skip
 
 
-def source(slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch) -> BeaconSource:
-    """The export's source as a city file declares it: through the city file and the recipe's
-    mapping checks once the recipe is registered, else the mapping alone (its `requests`
-    schema found in the recipe's folder)."""
+def city_file(slug: str, city_tree: Path) -> City:
+    """A city file whose Beacon runs the service-requests recipe on the export through its
+    mapping (copied into the city's data folder), in the export's time zone; its source passes
+    the recipe's mapping checks."""
     ex = EXPORTS[slug]
     src = yaml.safe_load((MAPPINGS / ex.mapping).read_text(encoding="utf-8"))
     src.update(path=f"data/{slug}/{ex.file}", role="partner", as_of=BUILT_AS_OF)
-    if RECIPE not in recipes.names():
-        folder = Path(agg.__file__).parent / "schemas"
-        shared = schema.schema_path
-        monkeypatch.setattr(
-            schema, "schema_path", lambda t: folder / f"{t}.json" if t == "requests" else shared(t)
-        )
-        return BeaconSource.model_validate(src)
     (city_tree / "data" / slug).mkdir(parents=True)
     shutil.copy(REAL / ex.file, city_tree / "data" / slug / ex.file)
-    zone = {"timezone": ex.zone} if "timezone" in Beacon.model_fields else {}
-    city = parse_city(city_data(slug, src, zone), f"cities/{slug}.yml")
-    assert city.beacon is not None
-    assert source_problems(city, "requests", city.beacon.sources["requests"]) == []
-    return city.beacon.sources["requests"]
-
-
-def city_data(slug: str, src: dict, zone: dict[str, str]) -> dict:
-    """A city file whose Beacon runs the service-requests recipe on one source."""
-    return {
+    data = {
         "slug": slug,
         "name": slug.title(),
         "country": "US",
         "priority_problem": "Slow answers to residents' requests.",
+        "privacy": {"min_cell_size": 3},
         "beacon": {
             "recipe": RECIPE,
             "publisher": "311 team",
             "contact_point": {"name": "Data team", "email": "data@example.org"},
+            "timezone": ex.zone,
             "sources": {"requests": src},
-            **zone,
         },
     }
+    (city_tree / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    city = load_city(slug)
+    assert city.beacon is not None
+    assert source_problems(city, "requests", city.beacon.sources["requests"]) == []
+    return city
 
 
 def readable(mapped: pd.DataFrame) -> pd.DataFrame:
-    """The mapped table as the kit publishes it: values the loader noted (placeholders) blank,
-    and blanks missing."""
+    """The mapped table as the quality step hands it on: values the loader noted (placeholders)
+    blank, and blanks missing."""
     out = mapped[list(schema.fields("requests"))].copy()
     for col in mapped.columns[mapped.columns.str.startswith(load.NOTE)]:
         out.loc[mapped[col] != "", col.removeprefix(load.NOTE)] = ""
@@ -216,12 +206,14 @@ def close(kit: pd.Series, raw: pd.Series) -> bool:
 
 
 @pytest.mark.parametrize("slug", list(EXPORTS))
-def test_export_figures_match_the_raw_file(
-    slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_export_figures_match_the_raw_file(slug: str, city_tree: Path) -> None:
+    """Rows, statuses, types, placeholders, first and last request, and the aggregates with no
+    cell suppressed (backlog, time to close by service and area and by month), from the city
+    file's source read by `load_source`, against the raw file."""
     ex, raw = EXPORTS[slug], read_raw(slug)
-    _, mapped = load.load_source(REAL / ex.file, source(slug, city_tree, monkeypatch),
-                                 ex.file, ex.mapping)  # fmt: skip
+    beacon = city_file(slug, city_tree).beacon
+    assert beacon is not None and beacon.timezone == ex.zone
+    _, mapped = load.load_source(REAL / ex.file, beacon.sources["requests"], ex.file, ex.mapping)
     frame = raw.frame
     # rows, statuses, types
     assert len(mapped) == len(frame) == ex.rows
@@ -246,7 +238,7 @@ def test_export_figures_match_the_raw_file(
     for col in DATETIMES:
         assert table[col].dropna().str.match(ISO).all(), col
     # the kit's aggregates against the raw file
-    reqs = agg.load(table, ex.zone)
+    reqs = agg.load(table, beacon.timezone)
     settings = agg.Settings(as_of=AS_OF, min_cell=1, days=365 * 40)
     when = reqs.frame("SELECT min(requested_s) AS first, max(requested_s) AS last FROM requests")
     local = raw.requested.dt.tz_localize(ex.zone)
@@ -322,17 +314,11 @@ def check_time_to_close(
 
 
 @pytest.mark.parametrize("slug", list(EXPORTS))
-def test_export_builds_through_a_city_file(
-    slug: str, city_tree: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_export_builds_through_a_city_file(slug: str, city_tree: Path) -> None:
     """`daas beacon build` of a city file with the export: every row read and kept, and each
     backlog cell the minimum cell lets through equals the raw file's count."""
     ex, raw = EXPORTS[slug], read_raw(slug)
-    if RECIPE not in recipes.names():
-        pytest.skip(f"the {RECIPE} recipe is not registered yet")
-    src = source(slug, city_tree, monkeypatch).model_dump(exclude_none=True, mode="json")
-    city = {**city_data(slug, src, {"timezone": ex.zone}), "privacy": {"min_cell_size": 3}}
-    (city_tree / "cities" / f"{slug}.yml").write_text(yaml.safe_dump(city, allow_unicode=True))
+    city_file(slug, city_tree)
     assert main(["beacon", "build", "--city", slug, "--quiet"]) == 0
     run = records.latest_run(slug)
     assert run["rows_read"] == {"requests": ex.rows} and run["rows_excluded"] == {"requests": 0}

@@ -1,8 +1,9 @@
-"""`daas beacon recipes|generate|build|serve`: the Beacon Data Service from the command line."""
+"""`daas beacon recipes|generate|build|serve|bundle`: the Beacon Data Service, command line."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from daas.core.city import DEFAULT_CITY
 from daas.core.i18n import N_, _
@@ -53,6 +54,15 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.city, port=args.port, host=args.host)
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from daas.beacon.bundle import bundle
+
+    out = bundle(args.city, args.out, force=args.force)
+    print(_("wrote the {slug} Beacon bundle {folder}: `{command}` in it serves it").format(
+        slug=args.city, folder=out, command="python serve.py"))  # fmt: skip
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     beacon = sub.add_parser("beacon", help=_("the Beacon Data Service")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -74,3 +84,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--port", type=int, default=8001, help=_("port (default: %(default)s)"))
     s.add_argument("--host", default="127.0.0.1", help=_("loopback address (default: %(default)s)"))
     s.set_defaults(func=_serve)
+    u = beacon.add_parser(
+        "bundle", help=_("write a folder that serves the published Beacon on any server")
+    )
+    u.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    u.add_argument("out", type=Path, metavar="OUT", help=_("the folder to write"))
+    u.add_argument(
+        "--force", action="store_true", help=_("replace OUT even if it is not a Beacon bundle")
+    )
+    u.set_defaults(func=_bundle)

@@ -1,4 +1,4 @@
-"""Datasette as `daas beacon serve` runs it: read-only at the door, quiet in the log.
+"""Datasette as the Beacon serves it: read-only at the door, quiet in the log.
 
 The database is already opened immutable; this adds what Datasette leaves open:
 - any method other than GET, HEAD or OPTIONS answers 405, and a write route (`/-/insert`,
@@ -8,14 +8,17 @@ The database is already opened immutable; this adds what Datasette leaves open:
   (and fails doing so outside an `except` block, turning a 404 into a 500): that printing is
   switched off, so a rejected request leaves one short line in the log at most.
 
-Run as `python -m daas.beacon.datasette_app serve ...` (the arguments of `datasette serve`).
+Self-contained (Datasette and the standard library only): `daas beacon bundle` copies it into a
+bundle as a plugin. `run` starts Datasette with it and the other plugins given;
+`python -m daas.beacon.datasette_main serve ...` is how `daas beacon serve` runs it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from types import ModuleType
 
 from datasette import hookimpl
 
@@ -66,24 +69,19 @@ def asgi_wrapper(datasette):
     return read_only
 
 
-def main() -> None:
-    """Register the guard and the Open311 API, silence the rich tracebacks, then run Datasette's own
-    command line."""
+def run(plugins: Iterable[ModuleType] = (), argv: list[str] | None = None) -> None:
+    """Silence the rich tracebacks, register this guard and `plugins` (named by their `PLUGIN`),
+    then run Datasette's own command line with `argv` (default: this process's arguments)."""
     import sys
 
     from datasette.cli import cli
     from datasette.plugins import pm  # registers the default plugins, the error handler included
-
-    from daas.beacon import open311
 
     # imported here directly, the handler module would be registered half-initialised
     default_handler = sys.modules["datasette.handle_exception"]
     # it then prints a plain traceback only for a real 500 (rich: an attribute of that module)
     default_handler.rich = None  # type: ignore[attr-defined]
     pm.register(sys.modules[__name__], name="daas-beacon-read-only")
-    pm.register(open311, name=open311.PLUGIN)  # the read-only Open311 GeoReport v2 API
-    cli(prog_name="datasette")
-
-
-if __name__ == "__main__":
-    main()
+    for plugin in plugins:
+        pm.register(plugin, name=getattr(plugin, "PLUGIN", None))
+    cli(args=argv, prog_name="datasette")

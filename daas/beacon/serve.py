@@ -47,7 +47,7 @@ def command(slug: str, port: int, host: str = "127.0.0.1") -> list[str]:
     return [
         sys.executable,
         "-m",
-        "daas.beacon.datasette_app",  # Datasette, refusing writes and without rich tracebacks
+        "daas.beacon.datasette_main",  # Datasette, refusing writes and without rich tracebacks
         "serve",
         "--immutable",
         str(db),

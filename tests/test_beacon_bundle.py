@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -23,6 +24,7 @@ from tests.kit import http_ready
 from tests.kit import serve as start_server
 
 CITY = "port-mallory"
+ZONE = "America/Argentina/Buenos_Aires"
 SITE = sysconfig.get_paths()["purelib"]  # Datasette and its dependencies, but not the kit:
 # -I ignores PYTHONPATH, the user's site and the script's folder; -S skips site-packages' .pth
 # files, among them the one that makes the kit (an editable install) importable.
@@ -101,17 +103,33 @@ def test_a_copy_of_the_bundle_serves_the_beacon_without_the_kit(
     assert "Traceback" not in log, log
 
 
-def test_bundle_refuses_a_folder_that_is_not_a_bundle_and_an_unbuilt_beacon(
+def _service_requests_beacon(folder: Path) -> None:
+    """A published Beacon with two service requests and the Open311 API's settings."""
+    folder.mkdir(parents=True)
+    with sqlite3.connect(folder / "beacon.db") as con:
+        con.execute(
+            "create table service_requests (service_request_id text, status text,"
+            " service_code text, service_name text, requested_datetime text)"
+        )
+        con.executemany(
+            "insert into service_requests values (?, ?, ?, ?, ?)",
+            [("1", "open", "BACHE", "Bache", "2025-06-01T08:00:00"),
+             ("2", "closed", "LUZ", "Alumbrado", "2025-06-02T09:30:00")],
+        )  # fmt: skip
+    con.close()
+    settings = {"table": "service_requests", "timezone": ZONE}
+    metadata = {"title": "Pedidos", "plugins": {"daas-open311": settings}}
+    (folder / "metadata.json").write_text(json.dumps(metadata))
+
+
+def test_bundle_refuses_unbuilt_and_foreign_folders_and_serves_open311(
     city_tree: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     with pytest.raises(DaasError, match=f"daas beacon build --city {CITY}"):
         bundle.bundle(CITY, out)
     assert main(["beacon", "bundle", "--city", CITY, str(out)]) == 2 and not out.exists()
-    beacon = city_tree / "_build" / "cities" / CITY / "beacon"
-    beacon.mkdir(parents=True)
-    for name in ("beacon.db", "metadata.json"):
-        (beacon / name).write_text("{}")
+    _service_requests_beacon(city_tree / "_build" / "cities" / CITY / "beacon")
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     with pytest.raises(DaasError, match="--force"):
@@ -119,6 +137,13 @@ def test_bundle_refuses_a_folder_that_is_not_a_bundle_and_an_unbuilt_beacon(
     assert (out / "notes.txt").read_text() == "keep me"
     assert main(["beacon", "bundle", "--city", CITY, str(out), "--force"]) == 0
     assert not (out / "notes.txt").exists() and (out / "serve.py").is_file()
+    with _serve_alone(out) as server:  # the Open311 API, from the bundle's copy of the plugin
+        found = _get(f"{server.base}/open311/v2/requests.json")
+        assert isinstance(found, list)
+        newest, oldest = found
+        assert newest["service_request_id"] == "2" and oldest["service_code"] == "BACHE"
+        assert newest["requested_datetime"] == "2025-06-02T09:30:00-03:00"
+        assert _status("POST", f"{server.base}/open311/v2/requests.json") == 405
 
 
 def test_requirements_keep_datasette_and_its_dependencies_from_the_lock() -> None:

@@ -165,9 +165,10 @@ CMD ["python", "serve.py", "--host", "0.0.0.0"]
 README = """\
 # {title}
 
-This folder is the published Beacon of `{slug}`, ready to serve on any server with Python 3.11
-or later. It is read-only: the database is opened immutable, every write is refused, queries
-stop after a time limit and return a limited number of rows (`settings.json`).
+This folder is the published Beacon of `{slug}`, ready to serve on any server with Python 3.11,
+3.12 or 3.13 (the versions its requirements are pinned for). It is read-only: the database is
+opened immutable, every write is refused, queries stop after a time limit and return a limited
+number of rows (`settings.json`).
 
 ## Serve it
 

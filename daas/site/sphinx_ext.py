@@ -2,6 +2,9 @@
 
 - Stops the build when the vendored vega bundle and the installed altair disagree.
 - Fills the city's `{{ placeholders }}` and sets `{only}` tags for the city and its language.
+- Puts the city's Beacon recipe's part of a page where the page has a `% beacon-recipe: <part>`
+  line: `book/beacon/recipes/<recipe>/<part>.md` (headings and code cells included); the gettext
+  builder takes every recipe's part, so each is translated.
 - Adds a language switcher to every page (`daas-languages.html` in the article header), linking
   to the same page in the other languages of the site (`daas_site_languages`).
 - Loads the vendored vega bundle only on pages that draw a chart.
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +61,34 @@ def _city_context(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = {**config.myst_substitutions, **substitutions(city)}
     for tag in sphinx_tags(city):
         app.tags.add(tag)
+
+
+RECIPE_PART = re.compile(r"^% beacon-recipe: ([a-z0-9-]+)[ \t]*$", re.M)
+RECIPE_PAGES = Path("book", "beacon", "recipes")  # <recipe>/<part>.md, in the book's source
+
+
+def _recipe_parts(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Replace each `% beacon-recipe: <part>` line with the city's recipe's part (every
+    recipe's, one after another, for the gettext builder)."""
+    if "% beacon-recipe:" not in source[0]:
+        return
+    from daas.core.city import DEFAULT_RECIPE, current_city
+
+    folder = Path(app.srcdir) / RECIPE_PAGES
+    beacon = current_city().beacon
+    names = (
+        sorted(p.name for p in folder.iterdir() if p.is_dir())
+        if app.builder.name == "gettext"
+        else [beacon.recipe if beacon else DEFAULT_RECIPE]
+    )
+
+    def part(match: re.Match) -> str:
+        files = [folder / name / f"{match.group(1)}.md" for name in names]
+        for file in files:
+            app.env.note_dependency(str(file))
+        return "\n".join(f.read_text(encoding="utf-8") for f in files if f.exists())
+
+    source[0] = RECIPE_PART.sub(part, source[0])
 
 
 def sphinx_tags(city: City) -> list[str]:
@@ -150,6 +182,7 @@ def setup(app: Sphinx) -> dict:
     _disconnect_thebe(app)
     app.connect("builder-inited", _check_assets)
     app.connect("config-inited", _city_context)
+    app.connect("source-read", _recipe_parts)
     app.add_config_value("daas_site_languages", [], "html", types=[list])
     app.connect("config-inited", _add_switcher)
     app.connect("html-page-context", _page_languages)

@@ -1,0 +1,126 @@
+"""The Beacon's book pages show the city's recipe: each page's `% beacon-recipe: <part>` lines
+become the recipe's part (`book/beacon/recipes/<recipe>/`, the Sphinx extension), housing's
+parts are what the pages showed before, and a service-requests city's pages run on its
+published output and say nothing about housing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from daas.beacon import records
+from daas.cli import main
+from daas.core.paths import repo_root
+from daas.site import variants
+from daas.site.sphinx_ext import RECIPE_PAGES, RECIPE_PART
+from daas.site.variants import Variant
+from tests.test_beacon_service_requests import SLUG, city_data, write_city, write_inputs
+
+ROOT = repo_root()  # read before a test points $DAAS_ROOT at a scratch tree
+BEACON = ROOT / "book" / "beacon"
+PAGES = ("index", "resident", "staff")
+HOUSING_WORDS = re.compile(
+    r"housing|affordab|\bhomes?\b|income|\brent(al|s)?\b|listing|inventory|moradia|habita|aluguel|"
+    r"vivienda|alquiler|asequible",
+    re.I,
+)
+
+
+def expanded(page: str, recipe: str) -> str:
+    """The page as the book reads it for a city of `recipe`."""
+    folder = ROOT / RECIPE_PAGES / recipe
+    text = (BEACON / f"{page}.md").read_text(encoding="utf-8")
+    return RECIPE_PART.sub(lambda m: (folder / f"{m.group(1)}.md").read_text("utf-8"), text)
+
+
+def code_cells(text: str) -> list[str]:
+    cells = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, re.S)
+    return ["\n".join(ln for ln in c.splitlines() if not ln.startswith(":")) for c in cells]
+
+
+@pytest.mark.parametrize("recipe", ["housing", "service-requests"])
+def test_every_part_a_page_names_exists(recipe: str) -> None:
+    for page in PAGES:
+        text = (BEACON / f"{page}.md").read_text(encoding="utf-8")
+        for part in RECIPE_PART.findall(text):
+            assert (ROOT / RECIPE_PAGES / recipe / f"{part}.md").exists(), (page, part)
+
+
+def test_housing_pages_keep_their_titles_and_content() -> None:
+    resident, staff = expanded("resident", "housing"), expanded("staff", "housing")
+    assert re.findall(r"^# .*", resident, re.M) == ["# Find an affordable home"]
+    assert "charts.eligibility_calculator(city.slug)" in resident
+    assert re.findall(r"^# .*", staff, re.M) == ["# Affordable supply at a glance"]
+    assert "pages.public_columns" in staff
+    assert "sample_note(city)" in resident and "sample_note(city)" in staff
+
+
+def test_service_requests_pages_say_nothing_about_housing() -> None:
+    for page in PAGES:
+        text = expanded(page, "service-requests")
+        assert not HOUSING_WORDS.findall(text), (page, HOUSING_WORDS.findall(text))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A scratch tree with a service-requests city, built once; $DAAS_CITY names it."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("tree")
+    for name in ("cities", "data", "book/_assets"):  # the assets: a book build checks them
+        shutil.copytree(repo_root() / name, root / name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAAS_ROOT", str(root))
+        mp.setenv("DAAS_CITY", SLUG)
+        mp.setenv("DAAS_LANG", "en")
+        write_inputs(root)
+        write_city(root, city_data())
+        assert main(["beacon", "build", "--city", SLUG, "--quiet"]) == 0
+        yield records.output_dir(SLUG)
+
+
+@pytest.mark.parametrize("page", ["resident", "staff"])
+def test_service_requests_pages_run_on_the_published_output(built: Path, page: str) -> None:
+    shell = InteractiveShell.instance()
+    try:
+        results = [shell.run_cell(cell) for cell in code_cells(expanded(page, "service-requests"))]
+    finally:
+        InteractiveShell.clear_instance()
+    assert all(r.success for r in results), [r.error_in_exec for r in results]
+    shown = [r.result for r in results if isinstance(r.result, pd.DataFrame)]
+    assert shown and all(len(t) for t in shown[:2])
+
+
+def test_what_usually_happens_in_plain_words(built: Path) -> None:
+    from daas.beacon.recipes.service_requests import charts
+
+    lines = charts.like_mine_words(SLUG).splitlines()
+    assert len(lines) == 5 and all("usually closed within" in ln for ln in lines)
+    assert any("closed within the city's target of" in ln for ln in lines)
+    assert "Grid of median days" in charts.typical_chart(SLUG).to_dict()["description"]
+
+
+def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Path) -> None:
+    """The pages through Jupyter Book (strict, executed): the recipe's parts in place, its
+    headings real sections, no housing words in the HTML."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(BEACON, src / "book" / "beacon")
+    shutil.copytree(ROOT / "book" / "_assets", src / "book" / "_assets")
+    shutil.copy2(ROOT / "_config.yml", src / "_config.yml")
+    toc = "format: jb-book\nroot: book/beacon/index\nchapters:\n"
+    toc += "".join(f"- file: book/beacon/{p}\n" for p in ("resident", "staff", "performance"))
+    (src / "_toc.yml").write_text(toc)
+    index = variants.build(Variant(SLUG, src, source=src), quiet=True)
+    html = {p: (index.parent / "book" / "beacon" / f"{p}.html").read_text("utf-8")
+            for p in PAGES}  # fmt: skip
+    assert "<h1>What happens to a request like mine" in html["resident"]
+    assert 'id="the-oldest-open-requests"' in html["staff"]
+    text = {p: re.sub(r"<[^>]+>", " ", h) for p, h in html.items()}
+    assert {p: HOUSING_WORDS.findall(t) for p, t in text.items()} == {p: [] for p in PAGES}

@@ -9,13 +9,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from daas.beacon import records
 from daas.cli import main
+from daas.core.city import City, load_city
 from daas.core.paths import repo_root
+from daas.packs.templating import keep_cell
+from daas.packs.workshop import run_notebook
 from daas.site import variants
 from daas.site.sphinx_ext import RECIPE_PAGES, RECIPE_PART
 from daas.site.variants import Variant
@@ -124,3 +128,30 @@ def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Pat
     assert 'id="the-oldest-open-requests"' in html["staff"]
     text = {p: re.sub(r"<[^>]+>", " ", h) for p, h in html.items()}
     assert {p: HOUSING_WORDS.findall(t) for p, t in text.items()} == {p: [] for p in PAGES}
+
+
+NOTEBOOK = ROOT / "notebooks" / "04-build-your-beacon.ipynb"
+
+
+def test_a_cell_for_one_recipe_is_kept_only_for_its_cities(example_city: City) -> None:
+    assert example_city.beacon is not None
+    beacon = example_city.beacon.model_copy(update={"recipe": "service-requests"})
+    service_requests = example_city.model_copy(update={"beacon": beacon})
+    for city, kept in ((example_city, "housing"), (service_requests, "service-requests")):
+        for recipe in ("housing", "service-requests"):
+            assert keep_cell([f"only-recipe-{recipe}"], city) is (recipe == kept)
+        assert keep_cell(["nbval-skip"], city)
+
+
+def test_workshop_04_runs_for_a_service_requests_city(built: Path, tmp_path: Path) -> None:
+    out = run_notebook(NOTEBOOK, load_city(SLUG), tmp_path / NOTEBOOK.name)
+    nb = nbformat.read(out, as_version=4)
+    outputs = "\n".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    assert "suele cerrarse en" in outputs  # the city's language: what usually happens, in words
+    text = "\n".join(c.source for c in nb.cells) + outputs
+    assert not HOUSING_WORDS.findall(text), HOUSING_WORDS.findall(text)

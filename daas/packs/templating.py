@@ -1,16 +1,18 @@
 """City-specific notebooks: `{{ key }}` placeholders filled from the city file (values escaped
-for Markdown by `daas.core.markdown.substitutions`), and cells kept only for one city or language.
+for Markdown by `daas.core.markdown.substitutions`), and cells kept only for one city, language or
+Beacon recipe.
 """
 
 from __future__ import annotations
 
 import re
 
-from daas.core.city import City
+from daas.core.city import DEFAULT_RECIPE, City
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 CITY_TAG = "only-city-"
 LANG_TAG = "only-lang-"
+RECIPE_TAG = "only-recipe-"
 
 
 def fill(text: str, subs: dict[str, str]) -> str:
@@ -19,7 +21,11 @@ def fill(text: str, subs: dict[str, str]) -> str:
 
 
 def keep_cell(tags: list[str], city: City) -> bool:
-    """A cell tagged `only-city-<slug>` or `only-lang-<xx>` is kept only for that city/language."""
-    cities = [t[len(CITY_TAG) :] for t in tags if t.startswith(CITY_TAG)]
-    langs = [t[len(LANG_TAG) :] for t in tags if t.startswith(LANG_TAG)]
-    return (not cities or city.slug in cities) and (not langs or city.language in langs)
+    """A cell tagged `only-city-<slug>`, `only-lang-<xx>` or `only-recipe-<name>` is kept only for
+    that city, language or Beacon recipe (`beacon.recipe`, housing when the city names none)."""
+    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
+    for prefix, value in ((CITY_TAG, city.slug), (LANG_TAG, city.language), (RECIPE_TAG, recipe)):
+        named = [t[len(prefix) :] for t in tags if t.startswith(prefix)]
+        if named and value not in named:
+            return False
+    return True

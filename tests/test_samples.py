@@ -70,5 +70,13 @@ def test_every_page_showing_sample_data_carries_the_note() -> None:
              "masterclasses/live-service.md"]  # fmt: skip
     for page in pages:
         assert "sample_note(" in (root / page).read_text(encoding="utf-8"), page
-    showing = [p for p in root.rglob("*.md") if "published_run(" in p.read_text(encoding="utf-8")]
-    assert showing and all("sample_note(" in p.read_text(encoding="utf-8") for p in showing)
+    # a recipe's part of a Beacon page (`% beacon-recipe: <part>`) shows with the page naming it
+    parts = root / "beacon" / "recipes"
+    text = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.md")}
+    pages_of = {p: [t for q, t in text.items() if f"% beacon-recipe: {p.stem}\n" in t]
+                for p in text if p.is_relative_to(parts)}  # fmt: skip
+    showing = [p for p, t in text.items() if "published_run(" in t]
+    assert showing and all(
+        all("sample_note(" in t for t in pages_of.get(p, [text[p]])) and pages_of.get(p) != []
+        for p in showing
+    )

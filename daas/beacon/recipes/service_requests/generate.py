@@ -290,9 +290,9 @@ def iso(values: pd.Series) -> pd.Series:
     signs = {o: f"{'-' if o < 0 else '+'}{int(abs(o)) // 3600:02d}:{int(abs(o)) % 3600 // 60:02d}"
              for o in offset.dropna().unique()}  # fmt: skip
     text = np.datetime_as_string(local.to_numpy().astype("M8[s]"), unit="s").astype(object)
-    return pd.Series(text + offset.map(signs).fillna("").to_numpy(), index=values.index).where(
-        values.notna()
-    )
+    return pd.Series(
+        text + offset.map(signs).astype(object).fillna("").to_numpy(), index=values.index
+    ).where(values.notna())
 
 
 def write_csv(

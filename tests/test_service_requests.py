@@ -293,7 +293,9 @@ def test_published_tables_match_their_schemas(requests, loaded, settings):
     tables = agg.aggregates(loaded, settings, population=gen.sample_population(),
                             sensitive=privacy.sensitive_categories(),
                             levels=gen.SERVICE_LEVELS)  # fmt: skip
-    tables[privacy.PUBLIC_TABLE] = privacy.public_requests(requests, privacy.sensitive_categories())
+    tables[privacy.PUBLIC_TABLE] = privacy.public_requests(
+        requests, privacy.sensitive_categories(), zone=gen.ZONE
+    )
     for name, table in tables.items():
         schema = json.loads((SCHEMAS / f"{name}.json").read_text())
         assert schema["name"] == name and schema["access"] == "public"
@@ -310,7 +312,9 @@ def test_tables_pass_frictionless_validation(requests, loaded, settings, tmp_pat
     tables = agg.aggregates(loaded, settings, population=gen.sample_population(),
                             sensitive=privacy.sensitive_categories(),
                             levels=gen.SERVICE_LEVELS)  # fmt: skip
-    tables[privacy.PUBLIC_TABLE] = privacy.public_requests(requests, privacy.sensitive_categories())
+    tables[privacy.PUBLIC_TABLE] = privacy.public_requests(
+        requests, privacy.sensitive_categories(), zone=gen.ZONE
+    )
     tables["requests"] = requests
     for name, table in tables.items():
         table.head(3000).to_csv(tmp_path / f"{name}.csv", index=False)
@@ -365,7 +369,7 @@ def test_a_city_adds_its_own_sensitive_types():
 def test_public_requests(requests):
     sensitive = privacy.sensitive_categories()
     raw = requests.assign(caller_name="Ana Pérez", caller_phone="11 5555-0123")
-    public = privacy.public_requests(raw, sensitive)
+    public = privacy.public_requests(raw, sensitive, zone=gen.ZONE)
     assert not {"description", "status_notes", "caller_name", "caller_phone"} & set(public)
     coarse = public["service_code"].isin(SENSITIVE_CODES)
     assert (public[privacy.COARSENED] == coarse).all() and coarse.any()
@@ -376,10 +380,24 @@ def test_public_requests(requests):
     assert small.any() and public.loc[small, "area"].isna().all()  # small areas suppressed
     areas = public.loc[~coarse, "area"].fillna("")
     assert (areas == requests.loc[~coarse, "area"].fillna("")).all()
-    everywhere = privacy.public_requests(requests, sensitive, min_cell=len(requests))
+    everywhere = privacy.public_requests(requests, sensitive, zone=gen.ZONE, min_cell=len(requests))
     assert everywhere.loc[coarse, "area"].isna().all()
     kept = ~coarse & requests["lat"].notna()
     assert (public.loc[kept, "lat"] == requests.loc[kept, "lat"]).all()
+    # a call about a person is dated to its local day; other requests keep their times
+    when = requests["requested_datetime"].dt.tz_convert(gen.ZONE)
+    shown = public["requested_datetime"].dt.tz_convert(gen.ZONE)
+    assert (shown[coarse] == when[coarse].dt.floor("D")).all()
+    assert (shown[~coarse] == when[~coarse]).all() and (when[coarse].dt.hour > 0).any()
+    text = privacy.public_requests(
+        requests.assign(requested_datetime=gen.iso(requests["requested_datetime"])),
+        sensitive,
+        zone=gen.ZONE,
+    )["requested_datetime"]
+    assert text[coarse].str.endswith("T00:00:00-03:00").all()
+    assert (text[~coarse] == gen.iso(requests["requested_datetime"])[~coarse]).all()
+    naive = privacy.start_of_day(pd.Series(pd.to_datetime(["2025-03-09 22:30"])), gen.ZONE)
+    assert naive.tolist() == [pd.Timestamp("2025-03-09")]
     tables = {privacy.PUBLIC_TABLE: public}
     checked = gate(tables, addresses=True, locations=True, public_columns=privacy.GATE_DECLARATIONS)
     assert checked.passed, checked.reasons
@@ -450,7 +468,9 @@ def test_real_nyc_311_median_time_to_close():
         assert row.median_days_to_close == pytest.approx(median, abs=0.05)
     noise = shown[(shown["service_code"] == "Noise - Residential")]
     assert not noise.empty
-    public = privacy.public_requests(nyc_canonical(raw), privacy.sensitive_categories())
+    public = privacy.public_requests(
+        nyc_canonical(raw), privacy.sensitive_categories(), zone="America/New_York"
+    )
     assert public.loc[public["service_code"] == "Noise - Residential", "address"].isna().all()
     assert public.loc[public["service_code"] == "Street Condition", "address"].notna().any()
 
@@ -473,7 +493,9 @@ def test_real_la_encampments_keep_only_their_area():
             "area": raw["NCName"],
         }
     )
-    public = privacy.public_requests(canonical, privacy.sensitive_categories())
+    public = privacy.public_requests(
+        canonical, privacy.sensitive_categories(), zone="America/Los_Angeles"
+    )
     camps = public["service_code"] == "Homeless Encampment"
     assert camps.sum() > 0 and (public[privacy.COARSENED] == camps).all()
     assert public.loc[camps, ["address", "lat", "long"]].isna().all().all()
@@ -526,7 +548,9 @@ def test_real_buenos_aires_147_backlog_and_time_to_close():
         size, median = medians.loc[(row.service_code, row.area)]
         assert row.closed_requests == size
         assert row.median_days_to_close == pytest.approx(median, abs=0.006)
-    public = privacy.public_requests(canonical, privacy.sensitive_categories())
+    public = privacy.public_requests(
+        canonical, privacy.sensitive_categories(), zone="America/Argentina/Buenos_Aires"
+    )
     noise = public["service_code"] == "RUIDOS MOLESTOS Y VIBRACIONES"
     assert noise.any() and public.loc[noise, ["address", "lat", "long"]].isna().all().all()
     assert public.loc[~public[privacy.COARSENED], "lat"].notna().mean() > 0.9

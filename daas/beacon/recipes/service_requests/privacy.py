@@ -6,7 +6,9 @@
   person sleeping rough, abuse, welfare, drugs, an occupied home...; matched on the service
   name and code, case and accents ignored, in English, Spanish and Portuguese) keep only their
   area: address, postcode and coordinates are blanked (`LOCATION_FIELDS`), and the area too
-  where the type has fewer requests there than the city's minimum cell size.
+  where the type has fewer requests there than the city's minimum cell size; their times
+  (`TIME_FIELDS`) are given as the start of their local day, so the hour of a call about a
+  person cannot single it out.
 - Counts are suppressed in the aggregates (`aggregates.py`), by the kit's own rules.
 
 `public_requests(df, sensitive)` is the request-level table that may be published; the
@@ -36,6 +38,7 @@ PUBLIC_FIELDS = (
     "requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime",
     *LOCATION_FIELDS, "area",
 )  # fmt: skip
+TIME_FIELDS = ("requested_datetime", "updated_datetime", "expected_datetime", "closed_datetime")
 COARSENED = "location_coarsened"
 # The published request table's location columns, as the privacy gate's kinds: after
 # `public_requests` they hold where a problem in the street was reported, never a person's home.
@@ -87,19 +90,45 @@ def sensitive_categories(extra: Iterable[str] = ()) -> Sensitive:
     return Sensitive(tuple(p for patterns in lists for p in patterns) + tuple(extra))
 
 
-def public_requests(df: pd.DataFrame, sensitive: Sensitive, min_cell: int = 10) -> pd.DataFrame:
+def public_requests(
+    df: pd.DataFrame, sensitive: Sensitive, *, zone: str, min_cell: int = 10
+) -> pd.DataFrame:
     """The request-level table that may be published: only `PUBLIC_FIELDS` (free text, caller
     details and any other column left out), and for sensitive request types no address,
-    postcode or coordinates, only the area; `location_coarsened` says which rows. Where a
-    sensitive type has fewer than `min_cell` requests in an area, the area is blanked too
-    (small areas suppressed: "an elder welfare check somewhere in the city")."""
+    postcode or coordinates, only the area, and times to the day (local midnight in `zone`,
+    the city's time zone); `location_coarsened` says which rows. Where a sensitive type has
+    fewer than `min_cell` requests in an area, the area is blanked too (small areas
+    suppressed: "an elder welfare check somewhere in the city")."""
     out = df[[c for c in PUBLIC_FIELDS if c in df.columns]].copy()
     hidden = sensitive.mask(df)
     for column in LOCATION_FIELDS:
         if column in out:
             out[column] = out[column].where(~hidden)
+    for column in TIME_FIELDS:
+        if column in out and hidden.any():
+            out[column] = out[column].where(~hidden, start_of_day(out[column], zone))
     if "area" in out and hidden.any():
         size = out.groupby(["service_code", "area"], dropna=False)["service_code"].transform("size")
         out["area"] = out["area"].where(~(hidden & (size < min_cell).to_numpy()))
     out[COARSENED] = hidden
     return out
+
+
+def start_of_day(values: pd.Series, zone: str) -> pd.Series:
+    """Each date-time as the start of its local day in `zone`, in the form it came in: ISO 8601
+    text with an offset stays text (with the day's own offset), an aware date-time stays aware,
+    a naive one (local time already) stays naive."""
+    from daas.beacon.recipes.service_requests.generate import iso
+
+    text = not pd.api.types.is_datetime64_any_dtype(values)
+    when = pd.to_datetime(values, utc=True, format="ISO8601") if text else values
+    aware = when.dt.tz is not None
+    local = when.dt.tz_convert(zone).dt.tz_localize(None) if aware else when
+    day = local.dt.floor("D")
+    if text:
+        midnight = day.dt.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+        return iso(midnight).where(values.notna())
+    if not aware:
+        return day
+    midnight = day.dt.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    return midnight.dt.tz_convert(values.dt.tz)

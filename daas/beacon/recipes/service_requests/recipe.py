@@ -109,7 +109,9 @@ class ServiceRequests(Recipe):
             loaded, settings, population=population, sensitive=sensitive, levels=levels
         )
         loaded.con.close()
-        return {privacy.PUBLIC_TABLE: privacy.public_requests(requests, sensitive, min_cell),
+        return {privacy.PUBLIC_TABLE: privacy.public_requests(
+            requests, sensitive, zone=ctx.timezone, min_cell=min_cell
+        ),
                 **tables}  # fmt: skip
 
     def reference_tables(self, city: City) -> dict[str, pd.DataFrame]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from daas.core.city import City
+from daas.core.city import DEFAULT_RECIPE, City
 from daas.core.i18n import N_, _, use_language
 from daas.programme import milestones, readiness, state
 from daas.programme.fmt import number, percent
@@ -21,6 +21,15 @@ from daas.programme.team import ROLES, unfilled_roles
 from daas.standard.assess import FRESH_WARN_DAYS, QUALITY_WARN
 
 MAX_RISKS = 6
+# the fairness check's risk in the words of the Beacon's recipe (run.json names it); others
+# say it of areas and residents
+UNDER_SERVED = {
+    "housing": N_(
+        "Neighbourhoods with a smaller share of the affordable homes than of the renting "
+        "households: {n}."
+    ),
+}
+UNDER_SERVED_AREAS = N_("Areas with a smaller share of the service than of the residents: {n}.")
 STAGE_NAMES = {
     "discovery": N_("discovery"),
     "alpha": N_("alpha"),
@@ -111,11 +120,8 @@ def _beacon_risks(b: Briefing) -> list[Risk]:
         text = _("Data quality is low for {dimension}: {share}.")
         out.append(_risk("medium", text, dimension=_quality_name(low[0]), share=percent(low[1])))
     if n := bc.under_served():
-        text = _(
-            "Neighbourhoods with a smaller share of the affordable homes than of the renting "
-            "households: {n}."
-        )
-        out.append(_risk("medium", text, n=n))
+        recipe = (bc.published or {}).get("recipe") or DEFAULT_RECIPE
+        out.append(_risk("medium", _(UNDER_SERVED.get(recipe, UNDER_SERVED_AREAS)), n=n))
     return out
 
 

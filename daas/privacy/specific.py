@@ -272,7 +272,8 @@ class _Joined:
           `\\d` or a case-insensitive letter): such values always go through the patterns;
         - `candidate`: what `_CANDIDATE_RE` (`_HINTED_CANDIDATE_RE`) finds, exactly, on ASCII;
         - `bare`: nothing but 8 or more digits and blanks (`_BARE_VALUE_RE`);
-        - `written`: the telltale part of a written id or card number (`_WRITTEN_SHAPES`).
+        - `written`: the telltale part of a written id or card number (`_WRITTEN_SHAPES`);
+        - `phone`: the end of a phone number (`_PHONE_SHAPES`).
         """
         n, which = len(self.values), set(which)
         if self.owner is not None or set(nid.VALIDATORS) - set(_WRITTEN_SHAPES):
@@ -297,6 +298,7 @@ class _Joined:
                 & per_value(_shapes_at(classes, ["dddddddd"]))
             ),
             "written": lambda: per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
+            "phone": lambda: per_value(_shapes_at(classes, _PHONE_SHAPES)) | wide,
         }
         return {name: tests[name]() for name in which}
 
@@ -329,6 +331,9 @@ _WRITTEN_SHAPES = {
 # `_CANDIDATE_RE` and `_HINTED_CANDIDATE_RE` as shapes (A: an ASCII letter or digit)
 _MX_SHAPE = "LLLddddddAAA"
 _CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
+# what every `PHONE_RE` match ends with, `\d{3,4}[\s.\-]?\d{4}` (P: an ASCII character `\s`
+# matches, a dot or a dash)
+_PHONE_SHAPES = ("ddddddd", "dddPdddd")
 
 
 def _byte_classes(raw: np.ndarray) -> dict[str, np.ndarray]:
@@ -345,6 +350,7 @@ def _byte_classes(raw: np.ndarray) -> dict[str, np.ndarray]:
         "S": (raw == 32) | dash,
         "A": letter | digit,
         "C": digit | np.isin(raw, np.frombuffer(b" \t-./()", dtype=np.uint8)),
+        "P": np.isin(raw, np.frombuffer(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-", dtype=np.uint8)),
     }
 
 
@@ -453,7 +459,7 @@ def _written(cand: _Joined, hinted: frozenset[str], found: _Found) -> tuple[list
 def _phones(cand: _Joined, cards: set[int], hinted: frozenset[str], found: _Found) -> None:
     """Phone numbers; a phone-shaped part of a card-shaped number is not one."""
     in_card = np.isin(cand.index, np.fromiter(cards, dtype=np.int64, count=len(cards)))
-    bulk = cand.subset(~in_card)
+    bulk = cand.subset(~in_card & cand.prefilter(bool(hinted), ("phone",))["phone"])
     own, texts = bulk.find(PHONE_RE)
     found.add(PHONE, bulk.index[own[phone_like(texts)]])
     if not in_card.any():

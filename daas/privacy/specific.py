@@ -287,7 +287,7 @@ class _Joined:
             return np.where(empty, 0, sums) > 0
 
         wide = per_value(raw >= 128)
-        classes = _byte_classes(raw)
+        classes = _ByteClasses(raw)
         tests = {
             "at": lambda: per_value(raw == 64),
             "wide": lambda: wide,
@@ -336,22 +336,37 @@ _CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
 _PHONE_SHAPES = ("ddddddd", "dddPdddd")
 
 
-def _byte_classes(raw: np.ndarray) -> dict[str, np.ndarray]:
-    digit = (raw >= 48) & (raw <= 57)
-    lower = raw | 32
-    letter = (lower >= 97) & (lower <= 122)
-    dash = raw == 45
-    return {
-        "d": digit,
-        "-": dash,
-        ".": raw == 46,
-        "/": raw == 47,
-        "L": letter | (raw == 38),
-        "S": (raw == 32) | dash,
-        "A": letter | digit,
-        "C": digit | np.isin(raw, np.frombuffer(b" \t-./()", dtype=np.uint8)),
-        "P": np.isin(raw, np.frombuffer(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-", dtype=np.uint8)),
-    }
+def _lookup(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(chars, dtype=np.uint8)] = True
+    return table
+
+
+_DIGITS = b"0123456789"
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_CLASSES = {  # a byte -> is it in the class, as a lookup table (one pass over the text each)
+    "d": _lookup(_DIGITS),
+    "-": _lookup(b"-"),
+    ".": _lookup(b"."),
+    "/": _lookup(b"/"),
+    "L": _lookup(_LETTERS + b"&"),
+    "S": _lookup(b" -"),
+    "A": _lookup(_LETTERS + _DIGITS),
+    "C": _lookup(_DIGITS + b" \t-./()"),
+    "P": _lookup(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-"),
+}
+
+
+class _ByteClasses(dict[str, np.ndarray]):
+    """Class -> is each byte of `raw` in it, computed when first asked for."""
+
+    def __init__(self, raw: np.ndarray) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, key: str) -> np.ndarray:
+        self[key] = _CLASSES[key][self.raw]
+        return self[key]
 
 
 def _shapes_at(classes: dict[str, np.ndarray], shapes: Iterable[str]) -> np.ndarray:
@@ -428,13 +443,15 @@ def _emails(whole: _Joined, has_at: np.ndarray, found: _Found) -> None:
     found.add(EMAIL, sub.index[sub.holding(EMAIL_RE)])
 
 
-def _written(cand: _Joined, hinted: frozenset[str], found: _Found) -> tuple[list, set[int]]:
-    """Written ids and card numbers in the candidates; returns the bare numbers found (value
-    position, digits) and the positions of values holding a card-shaped number."""
+def _written(
+    cand: _Joined, hinted: frozenset[str], found: _Found, flags: dict[str, np.ndarray]
+) -> tuple[list, set[int]]:
+    """Written ids and card numbers in the candidates (`flags`: their `prefilter`); returns the
+    bare numbers found (value position, digits) and the positions of values holding a
+    card-shaped number."""
     bare_pos, bare_texts = [], []
     rest = cand
     if cand.owner is None:  # a whole value of digits: the combined pattern's `bare` branch
-        flags = cand.prefilter(bool(hinted), ("bare", "written"))
         maybe = np.flatnonzero(flags["bare"])
         own, texts = cand.subset(maybe).find(_BARE_VALUE_RE)
         bare_pos, bare_texts = cand.index[maybe[own]].tolist(), [t.strip() for t in texts]
@@ -456,10 +473,13 @@ def _written(cand: _Joined, hinted: frozenset[str], found: _Found) -> tuple[list
     return list(zip(bare_pos, bare_texts, strict=True)), cards
 
 
-def _phones(cand: _Joined, cards: set[int], hinted: frozenset[str], found: _Found) -> None:
-    """Phone numbers; a phone-shaped part of a card-shaped number is not one."""
+def _phones(
+    cand: _Joined, cards: set[int], hinted: frozenset[str], found: _Found, shaped: np.ndarray
+) -> None:
+    """Phone numbers (`shaped`: the candidates that may hold one); a phone-shaped part of a
+    card-shaped number is not one."""
     in_card = np.isin(cand.index, np.fromiter(cards, dtype=np.int64, count=len(cards)))
-    bulk = cand.subset(~in_card & cand.prefilter(bool(hinted), ("phone",))["phone"])
+    bulk = cand.subset(~in_card & shaped)
     own, texts = bulk.find(PHONE_RE)
     found.add(PHONE, bulk.index[own[phone_like(texts)]])
     if not in_card.any():
@@ -495,8 +515,9 @@ def _block_hits(values: list[str], hinted: frozenset[str], phone_named: bool) ->
     del whole, wide
     if not len(cand):
         return found.result()
-    bare, cards = _written(cand, hinted, found)
-    _phones(cand, cards, hinted, found)
+    flags = cand.prefilter(bool(hinted), ("bare", "written", "phone"))
+    bare, cards = _written(cand, hinted, found, flags)
+    _phones(cand, cards, hinted, found, flags["phone"])
     if phone_named:
         _loose_phones(cand, found)
     if bare:

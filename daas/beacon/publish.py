@@ -7,7 +7,9 @@ writes nothing that changes between runs on the same inputs: the run record hold
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import sqlite3
 from itertools import chain
 from pathlib import Path
@@ -223,14 +225,52 @@ def validate_package(
     row has already passed `quality.check`, which enforces the schemas' types and constraints."""
     from frictionless import Checklist, Package
 
-    package = Package(str(folder / "datapackage.json"), basepath=str(folder))
-    report = package.validate(checklist=Checklist(), limit_rows=head)
+    def run(fast: bool):
+        package = Package(str(folder / "datapackage.json"), basepath=str(folder))
+        if fast:
+            for resource in package.resources:
+                _read_iso(resource.schema.fields, folder / str(resource.path), head)
+        return package.validate(checklist=Checklist(), limit_rows=head)
+
+    report = _validated(run)
     errors = [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors]
     errors += [f"{e.type}: {e.message}" for e in report.errors]
     for t, df in (tables or {}).items():
         if len(df) > head:
             errors += _validate_spread(folder, t, df, head, spread)
     return not errors, errors[:20]
+
+
+# A date-time as the kit writes it (`checks.local_text`): where every value of a field with the
+# `any` format is one (or blank), Frictionless reads it with its `default` format (dateutil's
+# `isoparse`, which reads such a value as `any`'s whole parser does, about three times faster)
+_KIT_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+def _validated(run):
+    """`run(fast=True)`'s report when it is valid; else, so that every problem is reported as
+    the schema reads it, `run(fast=False)`'s."""
+    report = run(True)
+    return report if report.valid else run(False)
+
+
+def _read_iso(fields: list, path: Path, rows: int | None) -> None:
+    """Give `any`-format date-time fields the `default` format where the first `rows` values of
+    the CSV at `path` are all blank or date-times as the kit writes them (in place)."""
+    names = [f.name for f in fields if f.type == "datetime" and f.format == "any"]
+    if not names:
+        return
+    try:
+        values = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=names, nrows=rows,
+                             encoding="utf-8")  # fmt: skip
+    except (OSError, ValueError):
+        return
+    for f in (f for f in fields if f.name in names and f.missing_values == [""]):
+        column = values[f.name]
+        if column.str.fullmatch(_KIT_DATETIME).where(column.ne(""), True).all():
+            f.format = "default"
 
 
 def _validate_spread(folder: Path, table: str, df: pd.DataFrame, head: int, n: int) -> list[str]:
@@ -246,11 +286,17 @@ def _validate_spread(folder: Path, table: str, df: pd.DataFrame, head: int, n: i
         errors.append(f"primary-key-error: {table}: rows repeat the key {', '.join(key)}")
     rows = np.unique(np.linspace(head, len(df) - 1, n).round().astype("int64"))
     with tempfile.TemporaryDirectory(prefix="beacon-sample-") as tmp:
-        (Path(tmp) / "sample.csv").write_text(csv_text(df.iloc[rows], table), encoding="utf-8")
-        resource = Resource(
-            path="sample.csv", basepath=tmp, schema=Schema.from_descriptor(desc), encoding="utf-8"
-        )
-        report = resource.validate(checklist=Checklist())
+        sample = Path(tmp) / "sample.csv"
+        sample.write_text(csv_text(df.iloc[rows], table), encoding="utf-8")
+
+        def run(fast: bool):
+            fields = Schema.from_descriptor(copy.deepcopy(desc))
+            if fast:
+                _read_iso(fields.fields, sample, None)
+            resource = Resource(path=sample.name, basepath=tmp, schema=fields, encoding="utf-8")
+            return resource.validate(checklist=Checklist())
+
+        report = _validated(run)
     where = f"{table} (rows spread over the table)"
     errors += [f"{e.type}: {where}: {e.message}" for task in report.tasks for e in task.errors]
     errors += [f"{e.type}: {where}: {e.message}" for e in report.errors]

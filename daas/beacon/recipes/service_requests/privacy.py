@@ -105,8 +105,9 @@ def public_requests(
         if column in out:
             out[column] = out[column].where(~hidden)
     for column in TIME_FIELDS:
-        if column in out and hidden.any():
-            out[column] = out[column].where(~hidden, start_of_day(out[column], zone))
+        if column in out and hidden.any():  # only the hidden rows' times are read
+            days = start_of_day(out.loc[hidden, column], zone).reindex(out.index)
+            out[column] = out[column].where(~hidden, days)
     if "area" in out and hidden.any():
         size = out.groupby(["service_code", "area"], dropna=False)["service_code"].transform("size")
         out["area"] = out["area"].where(~(hidden & (size < min_cell).to_numpy()))

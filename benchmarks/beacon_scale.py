@@ -430,7 +430,7 @@ def pipeline_child(root: Path, cap_mb: int) -> Stats:
 
     cmd = [sys.executable, __file__, "--recipe", "service-requests", "--pipeline", str(root)]
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    proc, peak = psutil.Process(child.pid), 0
+    proc, peak, started = psutil.Process(child.pid), 0, time.perf_counter()
     while child.poll() is None:
         try:
             peak = max(peak, proc.memory_info().rss)
@@ -438,7 +438,9 @@ def pipeline_child(root: Path, cap_mb: int) -> Stats:
             break
         if peak > cap_mb * 1024 * 1024:
             child.kill()
-            print(f"  stopped: the build passed {cap_mb} MB", flush=True)
+            took = time.perf_counter() - started
+            print(f"  stopped: the build passed {cap_mb} MB after {took:.1f} s", flush=True)
+            break
         time.sleep(0.05)
     lines = (child.stdout.read() if child.stdout else "").splitlines()
     child.wait()

@@ -336,36 +336,38 @@ _CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
 _PHONE_SHAPES = ("ddddddd", "dddPdddd")
 
 
-def _lookup(chars: bytes) -> np.ndarray:
-    table = np.zeros(256, dtype=bool)
-    table[np.frombuffer(chars, dtype=np.uint8)] = True
-    return table
-
-
 _DIGITS = b"0123456789"
 _LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
-_CLASSES = {  # a byte -> is it in the class, as a lookup table (one pass over the text each)
-    "d": _lookup(_DIGITS),
-    "-": _lookup(b"-"),
-    ".": _lookup(b"."),
-    "/": _lookup(b"/"),
-    "L": _lookup(_LETTERS + b"&"),
-    "S": _lookup(b" -"),
-    "A": _lookup(_LETTERS + _DIGITS),
-    "C": _lookup(_DIGITS + b" \t-./()"),
-    "P": _lookup(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-"),
+_CLASSES = {  # the bytes of each class
+    "d": _DIGITS,
+    "-": b"-",
+    ".": b".",
+    "/": b"/",
+    "L": _LETTERS + b"&",
+    "S": b" -",
+    "A": _LETTERS + _DIGITS,
+    "C": _DIGITS + b" \t-./()",
+    "P": b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-",
 }
+_BIT = {name: np.uint16(1 << i) for i, name in enumerate(_CLASSES)}
+_BITS = np.zeros(256, dtype=np.uint16)  # a byte -> the classes it is in, one bit each
+for _name, _chars in _CLASSES.items():
+    _BITS[np.frombuffer(_chars, dtype=np.uint8)] |= _BIT[_name]
 
 
 class _ByteClasses(dict[str, np.ndarray]):
-    """Class -> is each byte of `raw` in it, computed when first asked for."""
+    """Class -> is each byte of `raw` in it, computed when first asked for (from one lookup of
+    every byte's classes)."""
 
     def __init__(self, raw: np.ndarray) -> None:
         super().__init__()
         self.raw = raw
+        self._bits: np.ndarray | None = None
 
     def __missing__(self, key: str) -> np.ndarray:
-        self[key] = _CLASSES[key][self.raw]
+        if self._bits is None:
+            self._bits = _BITS[self.raw]
+        self[key] = (self._bits & _BIT[key]).astype(bool)
         return self[key]
 
 

@@ -28,6 +28,24 @@ def pytest_configure(config: pytest.Config) -> None:
 SPREAD = {"tests/test_browser.py"}
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """nbval runs the committed notebooks for the example city: cells kept only for another
+    city, language or Beacon recipe (`only-recipe-service-requests`...) are not among its
+    tests (papermill runs them for their own cities: tests/test_beacon_recipe_pages.py)."""
+    from daas.packs.templating import keep_cell
+
+    city = load_city(DEFAULT_CITY)
+    dropped = [
+        item
+        for item in items
+        if (cell := getattr(item, "cell", None)) is not None
+        and not keep_cell(cell.get("metadata", {}).get("tags", []), city)
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """`--dist loadfile`, with each test of the SPREAD files a unit of its own."""
     if config.getvalue("dist") != "loadfile":

@@ -1,7 +1,8 @@
 """Sphinx extension for the book: keep every page offline and fail fast on stale assets.
 
 - Stops the build when the vendored vega bundle and the installed altair disagree.
-- Fills the city's `{{ placeholders }}` and sets `{only}` tags for the city and its language.
+- Fills the city's `{{ placeholders }}` and sets `{only}` tags for the city, its language and its
+  Beacon recipe.
 - Puts the city's Beacon recipe's part of a page where the page has a `% beacon-recipe: <part>`
   line: `book/beacon/recipes/<recipe>/<part>.md` (headings and code cells included); the gettext
   builder takes every recipe's part, so each is translated.
@@ -49,8 +50,8 @@ def _disconnect_thebe(app: Sphinx) -> None:
 
 
 def _city_context(app: Sphinx, config: Config) -> None:
-    """Fill `{{ city_name }}`-style substitutions (escaped) and set `city_<slug>`/`lang_<xx>` tags
-    for `{only}` blocks, from the city this build is for ($DAAS_CITY)."""
+    """Fill `{{ city_name }}`-style substitutions (escaped) and set `city_<slug>`/`lang_<xx>`/
+    `recipe_<name>` tags for `{only}` blocks, from the city this build is for ($DAAS_CITY)."""
     from daas.core.city import current_city
     from daas.core.markdown import substitutions
 
@@ -92,8 +93,13 @@ def _recipe_parts(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def sphinx_tags(city: City) -> list[str]:
-    """Sphinx tags for `{only}` blocks in book pages: `city_<slug>` and `lang_<xx>`."""
-    return [f"city_{city.slug.replace('-', '_')}", f"lang_{city.language}"]
+    """Sphinx tags for `{only}` blocks in book pages: `city_<slug>`, `lang_<xx>` and
+    `recipe_<name>` (the city's Beacon recipe, housing for a city without a Beacon section)."""
+    from daas.core.city import DEFAULT_RECIPE
+
+    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
+    return [f"city_{city.slug.replace('-', '_')}", f"lang_{city.language}",
+            f"recipe_{recipe.replace('-', '_')}"]  # fmt: skip
 
 
 TEMPLATES = Path(__file__).resolve().parent / "sphinx_templates"

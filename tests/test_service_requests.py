@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from frictionless import Checklist, Resource, Schema
 
+from daas.beacon.cells import iso_datetimes
 from daas.beacon.recipes.service_requests import aggregates as agg
 from daas.beacon.recipes.service_requests import generate as gen
 from daas.beacon.recipes.service_requests import privacy
@@ -390,12 +391,12 @@ def test_public_requests(requests):
     assert (shown[coarse] == when[coarse].dt.floor("D")).all()
     assert (shown[~coarse] == when[~coarse]).all() and (when[coarse].dt.hour > 0).any()
     text = privacy.public_requests(
-        requests.assign(requested_datetime=gen.iso(requests["requested_datetime"])),
+        requests.assign(requested_datetime=iso_datetimes(requests["requested_datetime"])),
         sensitive,
         zone=gen.ZONE,
     )["requested_datetime"]
     assert text[coarse].str.endswith("T00:00:00-03:00").all()
-    assert (text[~coarse] == gen.iso(requests["requested_datetime"])[~coarse]).all()
+    assert (text[~coarse] == iso_datetimes(requests["requested_datetime"])[~coarse]).all()
     naive = privacy.start_of_day(pd.Series(pd.to_datetime(["2025-03-09 22:30"])), gen.ZONE)
     assert naive.tolist() == [pd.Timestamp("2025-03-09")]
     tables = {privacy.PUBLIC_TABLE: public}

@@ -67,6 +67,19 @@ def python_values(col: pd.Series) -> list:
     return values
 
 
+def iso_datetimes(values: pd.Series) -> pd.Series:
+    """Aware date-times as ISO 8601 text with their offset (`2025-03-01T08:00:00-03:00`), each
+    distinct offset formatted once (pandas formats aware date-times one by one); missing stays
+    missing."""
+    local = values.dt.tz_localize(None)
+    offset = (local - values.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    signs = {o: f"{'-' if o < 0 else '+'}{int(abs(o)) // 3600:02d}:{int(abs(o)) % 3600 // 60:02d}"
+             for o in offset.dropna().unique()}  # fmt: skip
+    text = np.datetime_as_string(local.to_numpy().astype("M8[s]"), unit="s").astype(object)
+    suffix = offset.map(signs).to_numpy(dtype=object, na_value="")
+    return pd.Series(text + suffix, index=values.index).where(values.notna())
+
+
 def _iso_dates(col: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and distinct `YYYY-MM-DD` texts of a date column (code -1 when missing)."""
     days = pd.to_datetime(col).to_numpy().astype("datetime64[D]")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from daas.beacon.cells import iso_datetimes
 from daas.beacon.quality import known_places, locations
 
 if TYPE_CHECKING:
@@ -46,9 +47,7 @@ def instants(text: pd.Series, zone: str) -> pd.Series:
 
 def local_text(moments: pd.Series, zone: str) -> pd.Series:
     """UTC instants as ISO 8601 text in `zone` with its offset (`2025-03-01T08:00:00-03:00`)."""
-    from daas.beacon.recipes.service_requests.generate import iso
-
-    return iso(moments.dt.tz_convert(zone)).astype("string")
+    return iso_datetimes(moments.dt.tz_convert(zone)).astype("string")
 
 
 def table_checks(

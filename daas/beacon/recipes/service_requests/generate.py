@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from daas.beacon.cells import iso_datetimes
 from daas.core.vocabulary import vocabulary
 
 SEED = 20250311
@@ -282,19 +283,6 @@ def _blank(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
-def iso(values: pd.Series) -> pd.Series:
-    """Aware date-times as ISO 8601 text with their offset (`2025-03-01T08:00:00-03:00`),
-    vectorised (pandas formats aware date-times one by one); missing stays missing."""
-    local = values.dt.tz_localize(None)
-    offset = (local - values.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
-    signs = {o: f"{'-' if o < 0 else '+'}{int(abs(o)) // 3600:02d}:{int(abs(o)) % 3600 // 60:02d}"
-             for o in offset.dropna().unique()}  # fmt: skip
-    text = np.datetime_as_string(local.to_numpy().astype("M8[s]"), unit="s").astype(object)
-    return pd.Series(
-        text + offset.map(signs).astype(object).fillna("").to_numpy(), index=values.index
-    ).where(values.notna())
-
-
 def write_csv(
     path: Path,
     n: int,
@@ -310,6 +298,6 @@ def write_csv(
             size = min(chunk_rows, n - first)
             chunk = generate(size, first_id=first + 1, total=n, **settings)  # type: ignore[arg-type]
             for column in DATE_COLUMNS:
-                chunk[column] = iso(chunk[column])
+                chunk[column] = iso_datetimes(chunk[column])
             chunk.to_csv(out, index=False, header=first == 0)
     return n

@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from daas.beacon.cells import iso_datetimes
 from daas.core.text import fold
 from daas.core.vocabulary import vocabulary
 
@@ -119,8 +120,6 @@ def start_of_day(values: pd.Series, zone: str) -> pd.Series:
     """Each date-time as the start of its local day in `zone`, in the form it came in: ISO 8601
     text with an offset stays text (with the day's own offset), an aware date-time stays aware,
     a naive one (local time already) stays naive."""
-    from daas.beacon.recipes.service_requests.generate import iso
-
     text = not pd.api.types.is_datetime64_any_dtype(values)
     when = pd.to_datetime(values, utc=True, format="ISO8601") if text else values
     aware = when.dt.tz is not None
@@ -128,7 +127,7 @@ def start_of_day(values: pd.Series, zone: str) -> pd.Series:
     day = local.dt.floor("D")
     if text:
         midnight = day.dt.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
-        return iso(midnight).where(values.notna())
+        return iso_datetimes(midnight).where(values.notna())
     if not aware:
         return day
     midnight = day.dt.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")

@@ -14,7 +14,7 @@ import pandas as pd
 from daas.beacon import publish, quality, records
 from daas.beacon.recipe import Recipe
 from daas.core.city import City
-from daas.core.display import headers, labels
+from daas.core.display import headers, labels, page_table
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 
@@ -192,8 +192,7 @@ TABLE_LABELS = (
 def for_page(table: pd.DataFrame, *index: str) -> pd.DataFrame:
     """`table` as a page shows it: indexed by the `index` columns, headed in the reader's
     language (the data keeps its English column names)."""
-    shown = table.set_index(list(index)) if index else table
-    return headers(shown, (*COLUMN_LABELS, *TABLE_LABELS))
+    return page_table(table, (*COLUMN_LABELS, *TABLE_LABELS), index=index)
 
 
 def _signed_area(ring: list[list[float]]) -> float:

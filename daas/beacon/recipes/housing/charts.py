@@ -17,6 +17,7 @@ import pandas as pd
 from daas.beacon import records
 from daas.beacon.pages import d3_winding, for_page, read_table
 from daas.core.charts import describe, use_theme
+from daas.core.display import tooltips
 from daas.core.i18n import _
 
 
@@ -87,7 +88,7 @@ def supply_chart(slug: str) -> alt.Chart:
             x=alt.X("sum(units):Q", title=_("Affordable homes")),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
             color=alt.Color("income_band:N", title=_("Income band")),
-            tooltip=_tooltips("neighbourhood", "income_band", "units", "expiring_5y"),
+            tooltip=tooltips("neighbourhood", "income_band", "units", "expiring_5y"),
         )
     )
     total = int(s["units"].sum())
@@ -116,7 +117,7 @@ def expiring_chart(slug: str) -> alt.Chart:
         .encode(
             x=alt.X("expiring_5y:Q", title=_("Homes whose affordability ends within 5 years")),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            tooltip=_tooltips("neighbourhood", "units", "expiring_5y"),
+            tooltip=tooltips("neighbourhood", "units", "expiring_5y"),
         )
     )
     return describe(
@@ -161,7 +162,3 @@ def map_chart(slug: str) -> alt.Chart | None:
             "more. {top} has the most."
         ).format(top=s.idxmax()),
     )
-
-
-def _tooltips(*columns: str) -> list[alt.Tooltip]:
-    return [alt.Tooltip(c, title=_(c)) for c in columns]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from daas.beacon.pages import page_data, read_table
 from daas.core.charts import describe, use_theme
-from daas.core.display import headers
+from daas.core.display import page_table, tooltips
 from daas.core.i18n import N_, _
 
 # the columns these pages show, as their headers say them
@@ -36,7 +36,7 @@ COLUMNS = (
 
 def shown(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """`columns` of `table` as a page shows them, headed in the reader's language."""
-    return headers(table[list(columns)].reset_index(drop=True), COLUMNS)
+    return page_table(table, COLUMNS, columns)
 
 
 def resident_summary(city_name: str, resident: dict) -> str:
@@ -95,7 +95,7 @@ def typical_chart(slug: str) -> alt.Chart:
             x=alt.X("area:N", title=_("Area")),
             y=alt.Y("service_name:N", title=None),
             color=alt.Color("median_days_to_close:Q", title=_("Median days to close")),
-            tooltip=_tooltips("service_name", "area", "median_days_to_close", "p90_days_to_close"),
+            tooltip=tooltips("service_name", "area", "median_days_to_close", "p90_days_to_close"),
         )
     )
     slowest = rows.sort_values("median_days_to_close", ascending=False).iloc[0]
@@ -132,7 +132,7 @@ def backlog_chart(slug: str) -> alt.Chart:
         .encode(
             x=alt.X("open_requests:Q", title=_("Open requests")),
             y=alt.Y("service_name:N", sort="-x", title=None),
-            tooltip=_tooltips("service_name", "open_requests"),
+            tooltip=tooltips("service_name", "open_requests"),
         )
     )
     return describe(
@@ -180,7 +180,3 @@ def unmatched_levels(staff: dict) -> str:
     return _("Service levels in the city file that match no service: {names}.").format(
         names=", ".join(names)
     )
-
-
-def _tooltips(*columns: str) -> list[alt.Tooltip]:
-    return [alt.Tooltip(c, title=_(c)) for c in columns]

@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from daas.beacon import records
+from daas.beacon import recipes, records
 from daas.cli import main
 from daas.core.city import City, load_city
 from daas.core.paths import repo_root
 from daas.packs.templating import keep_cell
 from daas.packs.workshop import run_notebook
 from daas.site import variants
-from daas.site.sphinx_ext import RECIPE_PAGES, RECIPE_PART
+from daas.site.sphinx_ext import RECIPE_PAGES, RECIPE_PART, sphinx_tags
 from daas.site.variants import Variant
 from tests.test_beacon_service_requests import SLUG, city_data, write_city, write_inputs
 
@@ -128,6 +128,44 @@ def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Pat
     assert 'id="the-oldest-open-requests"' in html["staff"]
     text = {p: re.sub(r"<[^>]+>", " ", h) for p, h in html.items()}
     assert {p: HOUSING_WORDS.findall(t) for p, t in text.items()} == {p: [] for p in PAGES}
+
+
+# Pages that discuss every recipe by design, or that only a housing city's edition shows
+BOTH_RECIPES = ("book/beacon/choosing.md", "book/beacon/new-recipe.md")
+ONLY_BLOCK = re.compile(r"^(`{3,})\{only\} recipe_(\w+)\n.*?^\1$", re.M | re.S)
+HOUSING_PROSE = re.compile(
+    r"housing|affordab|\brent(?:al|als|s)?\b|\bincome\b|(?<!data )inventory|\blistings?\b", re.I
+)
+
+
+def generic_pages() -> dict[str, str]:
+    """Every book page but the recipes' own parts and the pages about choosing a recipe."""
+    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted((ROOT / "book").rglob("*.md"))
+            if RECIPE_PAGES.as_posix() not in p.as_posix()
+            and p.relative_to(ROOT).as_posix() not in BOTH_RECIPES}  # fmt: skip
+
+
+def test_the_city_s_recipe_is_a_tag_for_only_blocks(example_city: City) -> None:
+    assert "recipe_housing" in sphinx_tags(example_city)
+    assert "recipe_service_requests" in sphinx_tags(load_city("vale-do-sereno"))
+
+
+def test_a_page_s_recipe_blocks_come_for_every_recipe() -> None:
+    tags = {name.replace("-", "_") for name in recipes.names()}
+    for page, text in generic_pages().items():
+        found = [m.group(2) for m in ONLY_BLOCK.finditer(text)]
+        assert set(found) <= tags, (page, set(found) - tags)
+        assert len({found.count(tag) for tag in tags}) == 1, (page, found)
+
+
+def test_a_service_requests_city_s_pages_say_nothing_about_housing() -> None:
+    def kept(match: re.Match) -> str:
+        return match.group(0) if match.group(2) == "service_requests" else ""
+
+    for page, text in generic_pages().items():
+        words = HOUSING_PROSE.findall(ONLY_BLOCK.sub(kept, text))
+        assert not words, (page, words)
 
 
 NOTEBOOK = ROOT / "notebooks" / "04-build-your-beacon.ipynb"

@@ -14,7 +14,7 @@ from functools import cache
 import yaml
 
 from daas.beacon.mapping_checks import beacon_problems
-from daas.core.city import NEW_CITY_TEMPLATE, City, city_file, missing_file
+from daas.core.city import DATASET_ALIASES, NEW_CITY_TEMPLATE, City, city_file, missing_file
 from daas.core.errors import Problem, did_you_mean
 from daas.core.i18n import N_, _, use_language
 from daas.core.paths import repo_root
@@ -25,7 +25,7 @@ WORKSHOP_DATASETS: dict[str, str] = {
     "staff_survey": N_("the staff capability survey (discovery workshop)"),
     "research_notes": N_("user research observations (user needs workshop)"),
     "stories": N_("user stories with MoSCoW and RICE inputs (user needs workshop)"),
-    "housing_applications": N_("person-level records for the privacy workshop"),
+    "person_records": N_("person-level records for the privacy workshop"),
     "incidents": N_("the Beacon's incident log (live service masterclass)"),
     "community_attendance": N_("attendance at community of practice sessions"),
     "community_feedback": N_("feedback forms from community of practice sessions"),
@@ -92,7 +92,7 @@ def _template_problems(city: City) -> list[Problem]:
 def _dataset_problems(city: City) -> list[Problem]:
     file, out, known = city_file(city), [], list(WORKSHOP_DATASETS)
     for key, ds in city.datasets.items():
-        if key not in WORKSHOP_DATASETS:
+        if key not in WORKSHOP_DATASETS and key not in DATASET_ALIASES:
             out.append(
                 Problem(
                     file,

@@ -3,6 +3,7 @@ own language, and no file of one city names another city or its neighbourhoods."
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from daas.core.text import STOPWORDS, WORD_RE, fold
 from daas.discovery import capability
 from daas.ethics.review import load_answers
 from daas.needs import notes, stories
-from daas.privacy.sample import applications_for, housing_applications
+from daas.privacy.sample import housing_applications, person_records_for
 from daas.standard.assess import evidence_path, read_evidence
 from daas.standard.points import city_points
 
@@ -26,7 +27,7 @@ WORKSHOP_DATASETS = [
     "staff_survey",
     "research_notes",
     "stories",
-    "housing_applications",
+    "person_records",
 ]
 # stopwords that belong to one language only: a cheap, deterministic language signal
 ONLY = {
@@ -71,9 +72,10 @@ def test_language_signal_is_sound() -> None:
 
 def test_every_example_city_declares_what_the_workshops_read(city: City) -> None:
     for key in WORKSHOP_DATASETS:
-        assert key in city.datasets, f"{city.slug}: datasets.{key}"
-        assert city.dataset_path(key).is_file(), city.datasets[key].path
-        assert city.datasets[key].path.startswith(f"data/{city.slug}/")
+        declared = city.declared_key(key)  # or its former name (housing_applications)
+        assert declared in city.datasets, f"{city.slug}: datasets.{key}"
+        assert city.dataset_path(key).is_file(), city.datasets[declared].path
+        assert city.datasets[declared].path.startswith(f"data/{city.slug}/")
     assert city.ethics_answers == f"cities/ethics/{city.slug}.yml"
     answers = load_answers(city)  # valid: every principle and action answered
     assert set(answers.team) <= {m.name for m in city.team}
@@ -89,8 +91,8 @@ def test_survey_is_the_seeded_one_clean_and_in_the_city_language(city: City) -> 
     assert survey.respondents == 36 and survey.problems == []
     people = survey.people
     assert language_of([s for s in people["best_experience"] if s]) == city.language
-    roles = set(capability.sample_text(city.language)["roles"])
-    departments = set(capability.sample_text(city.language)["departments"])
+    words = capability.sample_text(city.language, city.beacon.recipe if city.beacon else "housing")
+    roles, departments = set(words["roles"]), set(words["departments"])
     assert set(people["role"]) <= roles and set(people["department"]) <= departments
     assert len(set(people["role"])) >= 4  # the role comparison has groups to compare
 
@@ -124,11 +126,39 @@ def test_stories_are_complete_in_the_city_language_form(city: City) -> None:
     assert (checked["criteria"] >= 1).sum() >= len(checked) - 1
 
 
-def test_applications_are_the_seeded_ones_for_the_city_own_neighbourhoods(city: City) -> None:
-    committed = pd.read_csv(city.dataset_path("housing_applications"))
-    pd.testing.assert_frame_equal(housing_applications(city), committed, check_dtype=False)
-    df = applications_for(city)  # what workshop 03 reads
+def test_person_records_are_the_seeded_ones_for_the_city_own_neighbourhoods(city: City) -> None:
+    committed = pd.read_csv(city.dataset_path("person_records"), dtype=str, keep_default_na=False)
+    if city.beacon and city.beacon.recipe == "service-requests":  # its residents who asked
+        seeded = people_tool().people()
+    else:
+        seeded = housing_applications(city).astype(str)
+    pd.testing.assert_frame_equal(seeded, committed)
+    df = person_records_for(city)  # what workshop 03 reads
     assert len(df) == 2000 and set(df["neighbourhood"]) <= names(city) - {city.name}
+
+
+def people_tool():
+    """tools/vale_do_sereno_people.py, which writes Vale do Sereno's person records."""
+    spec = importlib.util.spec_from_file_location(
+        "vale_do_sereno_people", repo_root() / "tools" / "vale_do_sereno_people.py"
+    )
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_vale_do_sereno_records_are_its_residents_requests_with_contact_quirks() -> None:
+    from daas.privacy.scan import scan_table
+
+    city = load_city("vale-do-sereno")
+    df = person_records_for(city)
+    export = repo_root() / city.beacon.sources["requests"].path  # type: ignore[union-attr]
+    protocols = pd.read_csv(export, sep=";", dtype=str, encoding="utf-8-sig")["Protocolo"]
+    assert set(df["request_id"]) <= set(protocols)  # each row is one request of the export
+    assert df["name"].nunique() < len(df)  # residents who asked more than once
+    assert df["email"].isna().mean() > 0.4 and df["phone"].isna().any()
+    found = {c.name: c.pii for c in scan_table(df).columns if c.pii}
+    assert found == {"name": ["person_name"], "phone": ["id:br_cpf", "phone"], "email": ["email"]}
 
 
 def test_ethics_and_evidence_are_in_the_city_language(city: City) -> None:
@@ -153,8 +183,8 @@ def test_no_file_of_a_city_names_another_city(slug: str) -> None:
 
 def test_accented_names_survive_the_round_trip() -> None:
     vo, vs = load_city("villa-ondina"), load_city("vale-do-sereno")
-    assert "Peñasco" in set(applications_for(vo)["neighbourhood"])
-    assert "Jardim das Acácias" in set(applications_for(vs)["neighbourhood"])
+    assert "Peñasco" in set(person_records_for(vo)["neighbourhood"])
+    assert "Jardim das Acácias" in set(person_records_for(vs)["neighbourhood"])
     assert "Tecnologías de la Información" in set(capability.survey_for(vo).people["department"])
 
 
@@ -164,7 +194,7 @@ def test_accented_names_survive_the_round_trip() -> None:
         (capability.survey_for, "staff_survey"),
         (notes.notes_for, "research_notes"),
         (stories.stories_for, "stories"),
-        (applications_for, "housing_applications"),
+        (person_records_for, "person_records"),
     ],
 )
 def test_undeclared_dataset_names_the_city_file_and_field_never_falls_back(read, key) -> None:
@@ -180,3 +210,11 @@ def test_undeclared_dataset_names_the_city_file_and_field_never_falls_back(read,
 def test_sample_survey_refuses_an_unknown_language() -> None:
     with pytest.raises(ValueError, match="language must be one of"):
         capability.sample_survey(language="fr")
+
+
+def test_former_key_housing_applications_is_read_as_person_records() -> None:
+    pm = load_city("port-mallory")  # its city file still says housing_applications
+    assert pm.declared_key("person_records") == "housing_applications"
+    assert pm.dataset_path("person_records") == pm.dataset_path("housing_applications")
+    vs = load_city("vale-do-sereno")
+    assert vs.declared_key("person_records") == "person_records"

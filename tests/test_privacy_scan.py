@@ -183,7 +183,7 @@ def test_sample_and_fixes_raise_k(example_city) -> None:
     from daas.privacy.sample import housing_applications
 
     df = housing_applications(example_city)
-    committed = pd.read_csv(example_city.dataset_path("housing_applications"))
+    committed = pd.read_csv(example_city.dataset_path("person_records"))
     pd.testing.assert_frame_equal(df.reset_index(drop=True), committed, check_dtype=False)
     quasi = ["age", "sex", "postcode", "applied_on"]
     steps, kept = report.fixes(
@@ -199,13 +199,13 @@ def test_sample_and_fixes_raise_k(example_city) -> None:
 
 def test_each_city_gets_its_own_applications_never_another_citys() -> None:
     from daas.core.city import load_city
-    from daas.privacy.sample import applications_for
+    from daas.privacy.sample import person_records_for
 
-    df = applications_for(load_city("villa-ondina"))
+    df = person_records_for(load_city("villa-ondina"))
     assert len(df) == 2000 and df["postcode"].str.startswith("VO").all()
     assert set(df["outcome"]) == {"en espera", "con oferta", "con vivienda", "retirada"}
     bare = load_city("villa-ondina").model_copy(update={"slug": "new-town", "datasets": {}})
     with pytest.raises(DaasError) as exc:
-        applications_for(bare)
+        person_records_for(bare)
     p = exc.value.problems[0]
-    assert (p.file, p.field) == ("cities/new-town.yml", "datasets.housing_applications")
+    assert (p.file, p.field) == ("cities/new-town.yml", "datasets.person_records")

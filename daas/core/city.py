@@ -24,6 +24,8 @@ from daas.core.paths import cities_dir, repo_root
 
 DEFAULT_CITY = "port-mallory"
 DEFAULT_RECIPE = "housing"  # the Beacon recipe of a city file that names none
+# dataset keys a city file may still use, and the key the workshops read them under
+DATASET_ALIASES = {"housing_applications": "person_records"}
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Language = Literal["en", "es", "pt"]
 PlainText = Annotated[str, Field(min_length=1, max_length=500)]
@@ -266,8 +268,18 @@ class City(_Strict):
     def _ethics_inside_repo(cls, v: str | None) -> str | None:
         return None if v is None else Dataset._inside_repo(v)
 
+    def declared_key(self, key: str) -> str:
+        """The key under which the city file declares dataset `key`: the key itself, or a former
+        key of it (`DATASET_ALIASES`) when only that one is declared."""
+        if key in self.datasets:
+            return key
+        former = [old for old, new in DATASET_ALIASES.items() if new == key]
+        return next((old for old in former if old in self.datasets), key)
+
     def dataset_path(self, key: str) -> Path:
-        """Absolute path of a declared dataset; a clear error names the missing key."""
+        """Absolute path of a declared dataset (or of its former key, `DATASET_ALIASES`); a
+        clear error names the missing key."""
+        key = self.declared_key(key)
         if key not in self.datasets:
             raise DaasError.one(
                 f"cities/{self.slug}.yml",

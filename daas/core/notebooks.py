@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from daas.core.city import DEFAULT_RECIPE, City
 from daas.core.io import atomic_write_text
 from daas.core.paths import notebook_dirs, repo_root
 
@@ -24,6 +25,10 @@ CHECK_TAG = "nbval-check-output"
 CHECK_COMMENT = "# NBVAL_CHECK_OUTPUT"
 CELL_METADATA_KEEP = ("tags", "mystnb")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+# cells kept only for one city, language or Beacon recipe (a city's pack, the exercise runner)
+CITY_TAG = "only-city-"
+LANG_TAG = "only-lang-"
+RECIPE_TAG = "only-recipe-"
 
 
 def is_checked(cell: dict) -> bool:
@@ -143,3 +148,14 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(repo_root()))
     except ValueError:
         return str(path)
+
+
+def keep_cell(tags: list[str], city: City) -> bool:
+    """A cell tagged `only-city-<slug>`, `only-lang-<xx>` or `only-recipe-<name>` is kept only for
+    that city, language or Beacon recipe (`beacon.recipe`, housing when the city names none)."""
+    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
+    for prefix, value in ((CITY_TAG, city.slug), (LANG_TAG, city.language), (RECIPE_TAG, recipe)):
+        named = [t[len(prefix) :] for t in tags if t.startswith(prefix)]
+        if named and value not in named:
+            return False
+    return True

@@ -109,16 +109,17 @@ def run_inline(notebook: Path, city: str) -> list[Feedback]:
     """Run a notebook's code in this process for `city`; return what each check cell gave.
 
     Fast (no kernel), for tests and `daas exercises check`: the parameters cell is followed by
-    `city = "<slug>"`, as papermill would inject it.
+    `city = "<slug>"`, as papermill would inject it; cells kept only for another city, language
+    or Beacon recipe are left out, as in the city's pack.
     """
-    load_city(city)
+    the_city = load_city(city)
     nb = nbformat.read(notebook, as_version=4)
     ns: dict = {"__name__": "__exercise__"}
     results = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or not nbs.keep_cell(tags, the_city):
+            continue
         if CHECK_TAG in tags:
             result = eval(
                 compile(

@@ -1,7 +1,9 @@
-"""A fictional person-level sample for the ethics and privacy workshop (seeded, reproducible).
+"""The person-level records of the ethics and privacy workshop (`datasets.person_records`), and
+the fictional sample the housing recipe's example cities use (seeded, reproducible).
 
-Housing applications in the example city: age, sex, postcode, neighbourhood, household size,
-the exact date of application and the outcome. Every person is made up.
+The sample is housing applications: age, sex, postcode, neighbourhood, household size, the exact
+date of application and the outcome. Every person is made up. (Vale do Sereno, which runs the
+service-requests recipe, has residents who made requests instead: `tools/vale_do_sereno_people.py`.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from daas.profile.city_profile import read_neighbourhoods
 SEED = 20250701
 # an application's outcome per language: waiting, offered, housed, withdrawn
 OUTCOMES_FILE = "privacy/data/sample_outcomes.yml"
+DATASET = "person_records"  # the city file's key (formerly `housing_applications`)
 
 
 def housing_applications(city: City, rows: int = 2000, seed: int = SEED) -> pd.DataFrame:
@@ -52,16 +55,16 @@ def housing_applications(city: City, rows: int = 2000, seed: int = SEED) -> pd.D
 
 
 def write_housing_applications(city: City) -> str:
-    """Regenerate the committed sample (`datasets.housing_applications` of the city file)."""
-    path = city.dataset_path("housing_applications")
+    """Regenerate a housing city's committed sample (`datasets.person_records`)."""
+    path = city.dataset_path(DATASET)
     atomic_write_text(path, housing_applications(city).to_csv(index=False, lineterminator="\n"))
     return str(path.relative_to(repo_root()))
 
 
-def applications_for(city: City, dataset: str = "housing_applications") -> pd.DataFrame:
+def person_records_for(city: City, dataset: str = DATASET) -> pd.DataFrame:
     """The city's declared person-level dataset; a DaasError names the city file and the
-    `datasets.<key>` field when the city has not declared it (generate a made-up one for the
-    city's own neighbourhoods with `write_housing_applications`)."""
+    `datasets.<key>` field when the city has not declared it (a housing city can generate a
+    made-up one for its own neighbourhoods with `write_housing_applications`)."""
     from daas.privacy.scan import read_table
 
     return read_table(city.dataset_path(dataset))

@@ -10,25 +10,27 @@ from daas.core.city import City
 from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.privacy.anonymity import band_ages, k_anonymity, unique_records
+from daas.privacy.sample import DATASET
 
 QUASI = ["age_band", "sex", "neighbourhood"]
 
 
-def applications(city: City) -> pd.DataFrame:
-    """The city's housing applications with ages banded to ten years."""
-    df = pd.read_csv(city.dataset_path("housing_applications"), dtype=str, keep_default_na=False)
-    return df.assign(age_band=band_ages(df["age"]))
+def people(city: City) -> pd.DataFrame:
+    """The city's person-level records (`datasets.person_records`), exact ages banded to ten
+    years (a file that records only an `age_band` keeps it)."""
+    df = pd.read_csv(city.dataset_path(DATASET), dtype=str, keep_default_na=False)
+    return df.assign(age_band=band_ages(df["age"])) if "age" in df else df
 
 
 @kindly
 def singled_out(answer: object, city: City) -> Feedback:
-    """How many applicants are alone in their group? Example: answer = 12"""
+    """How many people are alone in their group? Example: answer = 12"""
     if isinstance(answer, bool) or not isinstance(answer, Real):
         return not_yet(
             _("give a whole number, not a {kind}.").format(kind=type(answer).__name__),
             _("for example: {example}").format(example="answer = 12"),
         )
-    df = applications(city)
+    df = people(city)
     alone = unique_records(df, QUASI)
     if answer == alone:
         return right(
@@ -38,7 +40,7 @@ def singled_out(answer: object, city: City) -> Feedback:
                 "minimum cell size of {size} would hide them."
             ).format(n=alone, city=city.name, size=city.privacy.min_cell_size)
         )
-    exact = unique_records(df, ["age", "sex", "neighbourhood"])
+    exact = unique_records(df, ["age", "sex", "neighbourhood"]) if "age" in df else None
     if answer == exact:
         return not_yet(
             _("that is the count with exact ages."),

@@ -77,6 +77,7 @@ def test_solution_passes_under_papermill(solution: Path, example_city: City, tmp
 # A typical wrong answer for every check, and words its message must contain.
 WRONG = {
     "most-renters": (lambda c: _most_households(c), "most households"),
+    "highest-rate": (lambda c: _most_residents(c), "most residents"),
     "user-story": (lambda c: "As a renter, I need a map", "so that"),
     "acceptance-criteria": (lambda c: ["Done when it works"], "at least two"),
     "tde-order": (lambda c: ["find", "design", "refine", "implement"], "design before refining"),
@@ -93,6 +94,13 @@ def _most_households(city: City) -> str:
 
     df = city_profile.read_neighbourhoods(city)
     return df.loc[df["households"].idxmax(), "neighbourhood"]
+
+
+def _most_residents(city: City) -> str:
+    from daas.profile import city_profile
+
+    df = city_profile.read_neighbourhoods(city)
+    return df.loc[df["population"].idxmax(), "neighbourhood"]
 
 
 def _lowest_now(city: City) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from daas.core.charts import describe, use_theme
-from daas.core.city import City
+from daas.core.city import DEFAULT_RECIPE, City
 from daas.core.display import headers
 from daas.core.errors import Problem
 from daas.core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _
@@ -497,9 +497,11 @@ SAMPLE_THEMES = ("data", "tools", "skills", "culture")
 SAMPLE_FILE = "discovery/data/sample_survey.yml"
 
 
-def sample_text(language: str) -> dict[str, list[str]]:
-    """The sample survey's roles, departments and stories in `language` (en, es or pt)."""
-    return vocabulary(SAMPLE_FILE)[language]
+def sample_text(language: str, recipe: str = DEFAULT_RECIPE) -> dict[str, list[str]]:
+    """The sample survey's roles, departments and stories in `language` (en, es or pt), for a
+    city whose Beacon runs `recipe` (its own departments and stories, where the file has them)."""
+    words = dict(vocabulary(SAMPLE_FILE)[language])
+    return {**words, **words.pop("recipes", {}).get(recipe, {})}
 
 
 # one seed per language, so the three example cities' surveys differ
@@ -524,12 +526,14 @@ def sample_survey(
     seed: int = 7,
     language: str = "en",
     places: list[str] | tuple[str, ...] = (),
+    recipe: str = DEFAULT_RECIPE,
 ) -> pd.DataFrame:
-    """A fictional, seeded staff survey in `language` (en, es or pt). `places` are the city's
-    own neighbourhood names, used in some best-experience stories."""
+    """A fictional, seeded staff survey in `language` (en, es or pt), from a city whose Beacon
+    runs `recipe`. `places` are the city's own neighbourhood names, used in some best-experience
+    stories."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
-    text = sample_text(language)
+    text = sample_text(language, recipe)
     roles, departments = text["roles"], text["departments"]
     names = list(places) * (8 // max(len(places), 1) + 1) if places else ["?"] * 8
     stories = tuple(s.format(*names) for s in text["stories"])
@@ -552,11 +556,15 @@ def sample_survey(
 
 
 def sample_survey_for(city: City) -> pd.DataFrame:
-    """The seeded sample survey for a city: in its language, naming only its neighbourhoods."""
+    """The seeded sample survey for a city: in its language, with the departments and stories of
+    its Beacon's recipe, naming only its neighbourhoods."""
     from daas.profile.city_profile import read_neighbourhoods
 
     places = read_neighbourhoods(city)["neighbourhood"].tolist()
-    return sample_survey(seed=SAMPLE_SEEDS[city.language], language=city.language, places=places)
+    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
+    return sample_survey(
+        seed=SAMPLE_SEEDS[city.language], language=city.language, places=places, recipe=recipe
+    )
 
 
 def write_sample_survey(city: City) -> Path:

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from daas.core.city import City
 from daas.core.i18n import _
-from daas.exercises.checks import governance, live_service, partnerships, renters, user_needs
+from daas.exercises.checks import (
+    governance,
+    live_service,
+    partnerships,
+    renters,
+    residents,
+    user_needs,
+)
 from daas.exercises.feedback import Check, Feedback, not_yet
 
 CHECKS: dict[str, Check] = {
     "most-renters": renters.most_renters,
+    "highest-rate": residents.highest_rate,
     "user-story": user_needs.user_story,
     "acceptance-criteria": user_needs.acceptance_criteria,
     "tde-order": partnerships.tde_order,

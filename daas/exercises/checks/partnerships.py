@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from numbers import Real
 
-from daas.core.city import BeaconSource, City
+from daas.core.city import DEFAULT_RECIPE, BeaconSource, City
 from daas.core.errors import DaasError
-from daas.core.i18n import _
+from daas.core.i18n import N_, _
 from daas.core.paths import repo_root
-from daas.core.tables import read_table
+from daas.core.tables import column_key, read_table
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 
 TDE_STEPS = ("find", "refine", "design", "implement")
@@ -22,7 +22,30 @@ AGREEMENT_KEYS = (
     "min_cell_size",
     "transfer",
 )
-IDENTIFYING = ("listing_id", "address", "latitude", "longitude")
+# The partner's fields that point at one record, per Beacon recipe: a listing the partner sells,
+# or a request and the place it was made from (free text can name the resident)
+IDENTIFYING = {
+    "housing": ("listing_id", "address", "latitude", "longitude"),
+    "service-requests": ("service_request_id", "address", "zipcode", "lat", "long",
+                         "description", "status_notes"),
+}  # fmt: skip
+# What the overview calls those columns, and what the check says when one is published
+WORDS = {
+    "housing": (
+        N_("identify a listing"),
+        N_("publishing '{column}' would reveal single listings the partner sells."),
+        N_("publish counts or medians by neighbourhood instead of listing-level fields."),
+    ),
+    "service-requests": (
+        N_("identify a request or its place"),
+        N_("publishing '{column}' would reveal single requests and where they were made."),
+        N_("publish counts or typical times by neighbourhood instead of request-level fields."),
+    ),
+}
+
+
+def _recipe(city: City) -> str:
+    return city.beacon.recipe if city.beacon else DEFAULT_RECIPE
 
 
 @kindly
@@ -99,7 +122,7 @@ def partner_overview(city: City) -> dict[str, list[str]] | str:
     try:
         return {
             _("columns"): partner_columns(city),
-            _("identify a listing"): identifying_columns(city),
+            _(WORDS[_recipe(city)][0]): identifying_columns(city),
         }
     except DaasError as exc:
         return _("This exercise needs the Beacon's partner data. {problem}").format(problem=exc)
@@ -108,10 +131,10 @@ def partner_overview(city: City) -> dict[str, list[str]] | str:
 def identifying_columns(city: City) -> list[str]:
     _key, src = partner_source(city)
     out = []
-    for field in IDENTIFYING:
+    for field in IDENTIFYING[_recipe(city)]:
         cols = src.columns.get(field, [])
         out += [cols] if isinstance(cols, str) else list(cols)
-    return [c.strip().lower() for c in out]
+    return [column_key(c) for c in out]
 
 
 @kindly
@@ -159,12 +182,8 @@ def sharing_agreement(answer: object, city: City) -> Feedback:
             _("publish only what the agreement lets you receive."),
         )
     if risky := [c for c in published if c in identifying_columns(city)]:
-        return not_yet(
-            _("publishing '{column}' would reveal single listings the partner sells.").format(
-                column=risky[0]
-            ),
-            _("publish counts or medians by neighbourhood instead of listing-level fields."),
-        )
+        _label, reveals, instead = WORDS[_recipe(city)]
+        return not_yet(_(reveals).format(column=risky[0]), _(instead))
     minimum = city.privacy.min_cell_size
     size = answer["min_cell_size"]
     if isinstance(size, bool) or not isinstance(size, Real) or size < minimum:

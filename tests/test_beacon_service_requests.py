@@ -209,6 +209,20 @@ def test_quality_rules_and_date_times_in_the_city_zone(built) -> None:
     assert {"accuracy", "consistency", "completeness", "validity"} <= found
     quality = pd.read_csv(out / "data" / "quality_issues.csv")
     assert quality.empty  # the requests are restricted: their faults are counted, not shown
+    # ... and reported by field and reason in the run record, not on the published pages
+    listed = pd.DataFrame(run["restricted_issues"])
+    assert set(listed) == {"table", "dimension", "field", "reason", "excluded", "rows"}
+    assert set(listed["table"]) == {"requests"}
+    by = listed.set_index(["dimension", "field"])
+    for where in (("accuracy", "requested_datetime"), ("validity", "requested_datetime"),
+                  ("consistency", "area")):  # fmt: skip
+        assert by.loc[where, "excluded"].all() and by.loc[where, "rows"].sum() == 1, where
+    assert by.loc[("consistency", "closed_datetime"), "rows"].sum() >= 1
+    assert by.loc[("accuracy", "lat"), "rows"].sum() == 1  # outside the city
+    performance = json.loads((out / "pages" / "performance.json").read_text())
+    assert "restricted_issues" not in performance
+    assert "rows of restricted tables (requests) failed a check" in performance["statement"]
+    assert "ayer a la tarde" not in json.dumps(run)  # the values stay with the city
 
 
 def test_pages_show_what_usually_happens_to_a_request_like_mine(built) -> None:

@@ -2,7 +2,9 @@
 
 Every failing row is kept with its dimension, field, value and a plain-language reason, and
 whether it was left out of the published data. Scores are the share of rows with no problem in
-that dimension (1.0 = no problems).
+that dimension (1.0 = no problems). A restricted table's failing rows are never published: they
+are reported by table, dimension, field and reason, with how many rows, without their values
+(`restricted_issues`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ PLACEHOLDER_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 ISSUE_COLUMNS = ["table", "row", "dimension", "field", "value", "reason", "excluded"]
+REPORTED_COLUMNS = ["table", "dimension", "field", "reason", "excluded"]  # no row, no value
 
 
 @dataclass
@@ -304,6 +307,17 @@ def overall(results: list[TableQuality]) -> dict[str, float]:
     return {d: round(sum(r.scores[d] * r.rows for r in results) / total, 4) for d in DIMENSIONS}
 
 
+def restricted_issues(results: list[TableQuality]) -> list[dict]:
+    """The failing rows of restricted tables, as the run record and the performance page list
+    them: one entry per table, dimension, field, reason and whether the rows were left out,
+    with how many `rows`; their values and row numbers stay with the city."""
+    frames = [r.issues for r in results if schema.is_restricted(r.table) and len(r.issues)]
+    if not frames:
+        return []
+    counts = pd.concat(frames, ignore_index=True).groupby(REPORTED_COLUMNS).size()
+    return counts.rename("rows").reset_index().to_dict("records")
+
+
 def statement(results: list[TableQuality], city_name: str) -> str:
     """A plain-language quality statement for the service page."""
     scores = overall(results)
@@ -330,6 +344,14 @@ def statement(results: list[TableQuality], city_name: str) -> str:
         parts.append("Every row passed every check.")
     parts.append(
         "Every public row that failed a check is listed, with the reason, in the quality_issues "
-        "table; partner rows are only counted."
+        "table."
     )
+    restricted = [r for r in results if schema.is_restricted(r.table) and len(r.issues)]
+    if restricted:
+        failed = sum(r.issues["row"].nunique() for r in restricted)
+        parts.append(
+            f"{failed:,} rows of restricted tables ({', '.join(r.table for r in restricted)}) "
+            "failed a check: they are not published, and the run record lists their issues by "
+            "field and reason, without their values."
+        )
     return " ".join(parts)

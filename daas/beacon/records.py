@@ -74,4 +74,5 @@ def empty_record(slug: str, started: str) -> dict:
         "rows_suppressed": 0,
         "pages": [],  # the page data files the run wrote
         "public_columns": [],  # columns declared to hold buildings' addresses or names
+        "restricted_issues": [],  # restricted tables' failing rows by field and reason, counted
     }

@@ -51,9 +51,8 @@ def beacon_of(city: City) -> Beacon:
     return city.beacon
 
 
-def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]:
-    """Read every source of the city through its mapping; sources of one table are stacked.
-    `memo`: the run's privacy-gate scans (`daas.privacy.gate.Memo`), kept for its later gates."""
+def load_tables(city: City) -> dict[str, pd.DataFrame]:
+    """Read every source of the city through its mapping; sources of one table are stacked."""
     from daas.beacon.mapping_checks import table_problems
 
     recipe = recipes.of(city)
@@ -74,7 +73,7 @@ def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]
                 f"partner data may only feed {_listed(recipe.restricted_tables())}",
             )
         raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
-        _gate_export(city, name, src, raw, memo)
+        _gate_export(city, name, src, raw)
         frames.setdefault(src.table, []).append(mapped)
     for table in recipe.required_tables:
         if table not in frames:
@@ -168,7 +167,7 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     return out
 
 
-def _gate_export(city: City, name: str, src, raw: pd.DataFrame, memo: dict | None) -> None:
+def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     """The privacy gate on an export as received, every column included: a city should not
     receive (or keep) personal data the service does not need, even in a column it drops.
     Only contact columns in `allowed_columns` and the columns mapped to the recipe's free-text
@@ -183,7 +182,7 @@ def _gate_export(city: City, name: str, src, raw: pd.DataFrame, memo: dict | Non
     what = _("the export {path}").format(path=src.path)
     free = [c for fld in recipes.of(city).free_text for c in _export_columns(src, fld)]
     allowed = {label: [*src.allowed_columns, *free]}
-    _gate({label: raw}, city, what, allowed, {label: declared}, locations=False, memo=memo)
+    _gate({label: raw}, city, what, allowed, {label: declared}, locations=False)
 
 
 def _gate(
@@ -193,11 +192,9 @@ def _gate(
     allowed: dict[str, list[str]] | None = None,
     public: dict[str, dict[str, str | list[str]]] | None = None,
     locations: bool = True,
-    memo: dict | None = None,
 ):
     """The privacy gate: no column is exempt; street addresses and exact coordinates only in
-    declared columns. `memo`: the run's scans so far (a column unchanged since is not scanned
-    again)."""
+    declared columns."""
     from daas.privacy import gate
 
     result = gate(
@@ -207,7 +204,6 @@ def _gate(
         public_columns=public if public is not None else public_columns(city),
         addresses=True,
         locations=locations,
-        memo=memo,
     )
     if not result.passed:
         raise PrivacyGateError.one(
@@ -278,15 +274,14 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
 
         recipe = recipes.of(city)
         record["recipe"] = recipe.name
-        memo: dict = {}  # the privacy gate's scans, shared by the run's gates
-        raw = load_tables(city, memo)
+        raw = load_tables(city)
         ctx = context(city)
         done("load", "quality")
         results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
         done("quality", "privacy")
         clean = {t: r.clean.drop(columns=list(recipe.free_text), errors="ignore")
                  for t, r in results.items()}  # fmt: skip
-        _gate(clean, city, _("the input data"), memo=memo)
+        _gate(clean, city, _("the input data"))
         done("privacy", "aggregate")
         public = recipe.aggregate(clean, ctx, city)
         issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
@@ -296,7 +291,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         )
         public = {t: public[t] for t in recipe.public_tables if t in public}
         extra = recipe.reference_tables(city)
-        gate = _gate({**public, **extra}, city, _("the publication"), memo=memo)
+        gate = _gate({**public, **extra}, city, _("the publication"))
         done("aggregate", "publish")
         record = _publish(city, recipe, ctx, results, public, extra, gate, record)
         done("publish", None)

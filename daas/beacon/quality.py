@@ -308,9 +308,9 @@ def overall(results: list[TableQuality]) -> dict[str, float]:
 
 
 def restricted_issues(results: list[TableQuality]) -> list[dict]:
-    """The failing rows of restricted tables, as the run record and the performance page list
-    them: one entry per table, dimension, field, reason and whether the rows were left out,
-    with how many `rows`; their values and row numbers stay with the city."""
+    """The failing rows of restricted tables, as the run record lists them (the published
+    pages do not): one entry per table, dimension, field, reason and whether the rows were left
+    out, with how many `rows`; their values and row numbers stay with the city."""
     frames = [r.issues for r in results if schema.is_restricted(r.table) and len(r.issues)]
     if not frames:
         return []

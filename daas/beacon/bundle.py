@@ -4,8 +4,8 @@ The folder holds the database, the Datasette metadata and settings, the page dat
 Datasette plugins copied as standalone modules (`datasette_app` as `plugins/read_only.py`,
 `open311`: neither imports `daas`), `serve.py` (`bundle_serve`), `requirements.txt` (Datasette and
 its dependencies at the versions of `requirements/run.txt`), a `Dockerfile` and a README for the
-city's IT team. It is written atomically; a folder that is not an earlier bundle is replaced only
-with `force`.
+city's IT team in the city's language. It is written atomically; a folder that is not an earlier
+bundle is replaced only with `force`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import sys
+import textwrap
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -21,8 +22,9 @@ from types import ModuleType
 from daas.beacon import bundle_serve, datasette_app, open311
 from daas.beacon.publish import ROW_LIMIT, TIME_LIMIT_MS
 from daas.beacon.records import output_dir
+from daas.core.city import load_city
 from daas.core.errors import DaasError
-from daas.core.i18n import _
+from daas.core.i18n import N_, _
 from daas.core.io import atomic_dir, atomic_write_text
 from daas.core.paths import package_dir
 
@@ -100,7 +102,7 @@ def _write(stage: Path, src: Path, slug: str, pins: str) -> None:
         "settings.json": json.dumps(SETTINGS, indent=2) + "\n",
         "requirements.txt": pins,
         "Dockerfile": DOCKERFILE.format(python=version, port=PORT),
-        "README.md": README.format(title=title, slug=slug, port=PORT),
+        "README.md": readme(title, slug, load_city(slug).language),
         MARKER: json.dumps({"beacon_bundle": 1, "city": slug}, indent=2) + "\n",
     }
     for name, text in texts.items():
@@ -165,54 +167,34 @@ CMD ["python", "serve.py", "--host", "0.0.0.0"]
 README = """\
 # {title}
 
-This folder is the published Beacon of `{slug}`, ready to serve on any server with Python 3.11,
-3.12 or 3.13 (the versions its requirements are pinned for). It is read-only: the database is
-opened immutable, every write is refused, queries stop after a time limit and return a limited
-number of rows (`settings.json`).
+{intro}
 
-## Serve it
+## {serve}
 
     pip install -r requirements.txt && python serve.py
 
-It answers at <http://127.0.0.1:{port}/> on this machine only. `python serve.py --host 0.0.0.0
---port {port}` listens on every network interface; the port can also come from the `PORT`
-environment variable. Put it behind the web server that holds the city's HTTPS certificate
-(nginx, Caddy, Apache) rather than exposing it directly.
+{answers_at}
 
-What it answers:
-- `/beacon`: the published tables and the canned queries, as pages, `.json` and `.csv`;
-- `/open311/v2/services.json`, `requests.json`, `requests/{{id}}.json`: the Open311 GeoReport v2
-  API, when this Beacon publishes service requests;
-- `/pages/resident.json`, `staff.json`, `performance.json`: the data of the Beacon's pages;
-- `/-/versions.json`: a quick health check.
+    python serve.py --host 0.0.0.0 --port {port}
 
-## What is here
+{behind}
 
-| file | what it is |
+{what_it_answers}
+{answers}
+
+## {here}
+
+| {file} | {what} |
 |---|---|
-| `beacon.db` | the published SQLite database |
-| `metadata.json`, `settings.json` | titles, licence, canned queries; time and row limits |
-| `plugins/` | Datasette plugins: `read_only.py` refuses writes, `open311.py` is the Open311 API |
-| `pages/` | the data of the resident, staff and performance pages |
-| `serve.py` | the one command that serves it |
-| `requirements.txt` | Datasette and its dependencies, versions pinned |
-| `Dockerfile` | the same as a container image (non-root, port {port}, health check) |
-| `bundle.json` | marks this folder as a Beacon bundle, so the next bundle may replace it |
+{files}
 
-## Hosting choices
+## {hosting}
 
-- **The city's own server** (a virtual machine is enough): a Python virtual environment,
-  `python serve.py` run by systemd, and the city's web server in front for HTTPS.
-- **A container platform** (the city's Kubernetes or a cloud service that runs containers):
-  `docker build -t beacon .` then run the image; it listens on `PORT` (default {port}), runs as
-  a non-root user and has a health check.
+{hostings}
 
-## Refresh the data on a schedule
+## {refresh}
 
-New exports become new data on the machine that holds the kit: rebuild, bundle again into the
-same folder (an earlier bundle is replaced whole), copy it to the server and restart the
-service (the database is immutable, so a running server keeps the old file until it restarts).
-For example, a script `/opt/daas/refresh-beacon.sh` on the kit's machine:
+{refresh_how}
 
     #!/bin/sh -e
     cd /opt/daas
@@ -221,11 +203,11 @@ For example, a script `/opt/daas/refresh-beacon.sh` on the kit's machine:
     rsync -a --delete --exclude .venv /srv/beacon-bundle/ beacon-server:/srv/beacon/
     ssh beacon-server sudo systemctl restart beacon
 
-run every night at 02:00 by cron (`crontab -e`):
+{cron}
 
     0 2 * * * /opt/daas/refresh-beacon.sh
 
-On the server, a systemd service `/etc/systemd/system/beacon.service`:
+{systemd}
 
     [Unit]
     Description=Beacon ({slug}), read-only
@@ -240,6 +222,109 @@ On the server, a systemd service `/etc/systemd/system/beacon.service`:
     [Install]
     WantedBy=multi-user.target
 
-A systemd timer (`OnCalendar=*-*-* 02:00`) running the script can replace the cron line. With a
-container platform, build and push a new image instead, then redeploy.
+{timer}
 """
+# the README's words, marked for the catalogues and written in the city's language; Markdown
+# and `{slug}`/`{port}` stay as they are in every language
+WORDS = {
+    "intro": N_(
+        "This folder is the published Beacon of {slug}, ready to serve on any server with "
+        "Python 3.11, 3.12 or 3.13 (the versions its requirements are pinned for). It is "
+        "read-only: the database is opened immutable, every write is refused, queries stop "
+        "after a time limit and return a limited number of rows (`settings.json`)."
+    ),
+    "serve": N_("Serve it"),
+    "answers_at": N_(
+        "It answers at <http://127.0.0.1:{port}/> on this machine only. This listens on every "
+        "network interface:"
+    ),
+    "behind": N_(
+        "The port can also come from the `PORT` environment variable. Put it behind the web "
+        "server that holds the city's HTTPS certificate (nginx, Caddy, Apache) rather than "
+        "exposing it directly."
+    ),
+    "what_it_answers": N_("What it answers:"),
+    "here": N_("What is here"),
+    "file": N_("file"),
+    "what": N_("what it is"),
+    "hosting": N_("Hosting choices"),
+    "refresh": N_("Refresh the data on a schedule"),
+    "refresh_how": N_(
+        "New exports become new data on the machine that holds the kit: rebuild, bundle again "
+        "into the same folder (an earlier bundle is replaced whole), copy it to the server and "
+        "restart the service (the database is immutable, so a running server keeps the old "
+        "file until it restarts). For example, a script `/opt/daas/refresh-beacon.sh` on the "
+        "kit's machine:"
+    ),
+    "cron": N_("run every night at 02:00 by cron (`crontab -e`):"),
+    "systemd": N_("On the server, a systemd service `/etc/systemd/system/beacon.service`:"),
+    "timer": N_(
+        "A systemd timer (`OnCalendar=*-*-* 02:00`) running the script can replace the cron "
+        "line. With a container platform, build and push a new image instead, then redeploy."
+    ),
+}
+ANSWERS = (
+    N_("`/beacon`: the published tables and the canned queries, as pages, `.json` and `.csv`;"),
+    N_(
+        "`/open311/v2/services.json`, `requests.json`, `requests/{{id}}.json`: the Open311 "
+        "GeoReport v2 API, when this Beacon publishes service requests;"
+    ),
+    N_("`/pages/resident.json`, `staff.json`, `performance.json`: the data of the Beacon's pages;"),
+    N_("`/-/versions.json`: a quick health check."),
+)
+FILES = (
+    ("`beacon.db`", N_("the published SQLite database")),
+    ("`metadata.json`, `settings.json`", N_(
+        "titles, licence, canned queries; time and row limits"
+    )),
+    ("`plugins/`", N_(
+        "Datasette plugins: `read_only.py` refuses writes, `open311.py` is the Open311 API"
+    )),
+    ("`pages/`", N_("the data of the resident, staff and performance pages")),
+    ("`serve.py`", N_("the one command that serves it")),
+    ("`requirements.txt`", N_("Datasette and its dependencies, versions pinned")),
+    ("`Dockerfile`", N_("the same as a container image (non-root, port {port}, health check)")),
+    ("`bundle.json`", N_(
+        "marks this folder as a Beacon bundle, so the next bundle may replace it"
+    )),
+)  # fmt: skip
+HOSTINGS = (
+    N_(
+        "**The city's own server** (a virtual machine is enough): a Python virtual environment, "
+        "`python serve.py` run by systemd, and the city's web server in front for HTTPS."
+    ),
+    N_(
+        "**A container platform** (the city's Kubernetes or a cloud service that runs "
+        "containers): `docker build -t beacon .` then run the image; it listens on `PORT` "
+        "(default {port}), runs as a non-root user and has a health check."
+    ),
+)
+
+
+def readme(title: str, slug: str, lang: str) -> str:
+    """The bundle's README for the city's IT team, in `lang` (the city's language)."""
+
+    def say(message: str) -> str:
+        return _(message, lang).format(slug=slug, port=PORT)
+
+    words = {key: _wrap(say(message)) for key, message in WORDS.items()}
+    return README.format(
+        title=title,
+        slug=slug,
+        port=PORT,
+        **words,
+        answers="\n".join(_wrap(say(m), "- ") for m in ANSWERS),
+        files="\n".join(f"| {name} | {say(m)} |" for name, m in FILES),
+        hostings="\n".join(_wrap(say(m), "- ") for m in HOSTINGS),
+    )
+
+
+def _wrap(text: str, bullet: str = "") -> str:
+    """A paragraph (or a list item after `bullet`) wrapped at 95 columns, code kept whole."""
+    return textwrap.fill(
+        bullet + text,
+        95,
+        subsequent_indent=" " * len(bullet),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

@@ -50,7 +50,7 @@ def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
             text = list(uniq)
         else:
             codes, uniq = pd.factorize(col)
-            text = [_field(str(v)) for v in uniq]
+            text = [_field(str(v)) for v in np.asarray(uniq, dtype=object)]
         cols.append(_spread(codes, text, ""))
     return [",".join(map(_field, schema.fields(table))), *map(",".join, zip(*cols, strict=True))]
 

@@ -146,6 +146,19 @@ def test_bundle_refuses_unbuilt_and_foreign_folders_and_serves_open311(
         assert _status("POST", f"{server.base}/open311/v2/requests.json") == 405
 
 
+def test_the_readme_is_in_the_city_language(city_tree: Path, tmp_path: Path) -> None:
+    slug = "villa-ondina"  # a Spanish-speaking city
+    _service_requests_beacon(city_tree / "_build" / "cities" / slug / "beacon")
+    text = (bundle.bundle(slug, tmp_path / "out") / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("# Pedidos\n\nEsta carpeta es el Servicio Guía publicado de villa-")
+    for heading in ("Cómo servirlo", "Qué hay aquí", "Opciones de alojamiento"):
+        assert f"\n## {heading}\n" in text, heading
+    assert "| `beacon.db` | la base de datos SQLite publicada |" in text
+    assert "`requests/{id}.json`" in text and "por defecto 8001" in text
+    assert "    daas beacon bundle --city villa-ondina /srv/beacon-bundle\n" in text
+    assert "Serve it" not in text and "## Serve it\n" in bundle.readme("Pedidos", slug, "en")
+
+
 def test_requirements_keep_datasette_and_its_dependencies_from_the_lock() -> None:
     lock = "# lock\ndatasette==0.65.5\npandas==2.2.3\nclick==8.5.1 ; python_version == '3.12'\n"
     assert bundle.requirements(lock) == (

@@ -51,8 +51,9 @@ def beacon_of(city: City) -> Beacon:
     return city.beacon
 
 
-def load_tables(city: City) -> dict[str, pd.DataFrame]:
-    """Read every source of the city through its mapping; sources of one table are stacked."""
+def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Read every source of the city through its mapping; sources of one table are stacked.
+    `memo`: the run's privacy-gate scans (`daas.privacy.gate.Memo`), kept for its later gates."""
     from daas.beacon.mapping_checks import table_problems
 
     recipe = recipes.of(city)
@@ -73,7 +74,7 @@ def load_tables(city: City) -> dict[str, pd.DataFrame]:
                 f"partner data may only feed {_listed(recipe.restricted_tables())}",
             )
         raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
-        _gate_export(city, name, src, raw)
+        _gate_export(city, name, src, raw, memo)
         frames.setdefault(src.table, []).append(mapped)
     for table in recipe.required_tables:
         if table not in frames:
@@ -139,12 +140,13 @@ def declarations(city: City) -> list[dict]:
     sources = city.beacon.sources.items() if city.beacon else []
     if problems := [p for name, src in sources for p in public_problems(city, name, src)]:
         raise DaasError(problems)
-    out = []
+    former, out = recipes.of(city).former_kinds, []
     for name, src in sources:
         for fld, decl in src.public.items():
             cols = _export_columns(src, fld)
+            kind = former.get(decl.kind, decl.kind)  # a former name is read as the kind it is
             out.append(dict(source=name, table=src.table, field=fld, columns=cols,
-                            kind=decl.kind, reason=decl.reason))  # fmt: skip
+                            kind=kind, reason=decl.reason))  # fmt: skip
     return out
 
 
@@ -153,7 +155,7 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     the declared fields of public tables, so it accepts the address kinds declared there (it
     holds other text too, so it is not a location column). The recipe's own declarations of
     its published tables (`Recipe.gate_declarations`) come first."""
-    from daas.privacy.gate import LOCATION_KIND
+    from daas.privacy.gate import LOCATION_KINDS
 
     out: dict[str, dict[str, str | list[str]]] = {
         table: dict(columns) for table, columns in recipes.of(city).gate_declarations.items()
@@ -161,13 +163,13 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     echo: list[str] = []
     for d in declarations(city):
         out.setdefault(d["table"], {})[d["field"]] = d["kind"]
-        if not schema.is_restricted(d["table"]) and d["kind"] != LOCATION_KIND:
+        if not schema.is_restricted(d["table"]) and d["kind"] not in LOCATION_KINDS:
             out.setdefault(QUALITY_TABLE, {}).setdefault("value", echo)
             echo += [d["kind"]] * (d["kind"] not in echo)
     return out
 
 
-def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
+def _gate_export(city: City, name: str, src, raw: pd.DataFrame, memo: dict | None) -> None:
     """The privacy gate on an export as received, every column included: a city should not
     receive (or keep) personal data the service does not need, even in a column it drops.
     Only contact columns in `allowed_columns` and the columns mapped to the recipe's free-text
@@ -182,7 +184,7 @@ def _gate_export(city: City, name: str, src, raw: pd.DataFrame) -> None:
     what = _("the export {path}").format(path=src.path)
     free = [c for fld in recipes.of(city).free_text for c in _export_columns(src, fld)]
     allowed = {label: [*src.allowed_columns, *free]}
-    _gate({label: raw}, city, what, allowed, {label: declared}, locations=False)
+    _gate({label: raw}, city, what, allowed, {label: declared}, locations=False, memo=memo)
 
 
 def _gate(
@@ -192,9 +194,11 @@ def _gate(
     allowed: dict[str, list[str]] | None = None,
     public: dict[str, dict[str, str | list[str]]] | None = None,
     locations: bool = True,
+    memo: dict | None = None,
 ):
     """The privacy gate: no column is exempt; street addresses and exact coordinates only in
-    declared columns."""
+    declared columns. `memo`: the run's scans so far (a column unchanged since is not scanned
+    again)."""
     from daas.privacy import gate
 
     result = gate(
@@ -204,6 +208,7 @@ def _gate(
         public_columns=public if public is not None else public_columns(city),
         addresses=True,
         locations=locations,
+        memo=memo,
     )
     if not result.passed:
         raise PrivacyGateError.one(
@@ -274,14 +279,15 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
 
         recipe = recipes.of(city)
         record["recipe"] = recipe.name
-        raw = load_tables(city)
+        memo: dict = {}  # the privacy gate's scans, shared by the run's gates
+        raw = load_tables(city, memo)
         ctx = context(city)
         done("load", "quality")
         results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
         done("quality", "privacy")
         clean = {t: r.clean.drop(columns=list(recipe.free_text), errors="ignore")
                  for t, r in results.items()}  # fmt: skip
-        _gate(clean, city, _("the input data"))
+        _gate(clean, city, _("the input data"), memo=memo)
         done("privacy", "aggregate")
         public = recipe.aggregate(clean, ctx, city)
         issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
@@ -291,7 +297,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         )
         public = {t: public[t] for t in recipe.public_tables if t in public}
         extra = recipe.reference_tables(city)
-        gate = _gate({**public, **extra}, city, _("the publication"))
+        gate = _gate({**public, **extra}, city, _("the publication"), memo=memo)
         done("aggregate", "publish")
         record = _publish(city, recipe, ctx, results, public, extra, gate, record)
         done("publish", None)

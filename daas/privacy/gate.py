@@ -7,12 +7,14 @@ table and the column, when
   their row numbers), unless the column is listed in `allowed_columns[table]` (e.g. a housing
   provider's public phone line), or
 - with `addresses=True` (the Beacon), a column holds street addresses and is not declared in
-  `public_columns[table]` as holding buildings' addresses or names (`PUBLIC_KINDS`), or
+  `public_columns[table]` as holding the addresses or names of places public by design
+  (`PUBLIC_KINDS`: a housing inventory's buildings, the street places where service requests
+  were reported), or
 - with `locations=True` (the Beacon's input and published tables), a column holds exact
-  coordinates (a location can point at a person's home) and is not declared as holding
-  buildings' locations; a declared location column holds numbers only (any other text in it
-  stops the gate, with its rows); a declared column is still checked for every other
-  identifier, or
+  coordinates (a location can point at a person's home) and is not declared as holding such
+  places' locations (`LOCATION_KINDS`); a declared location column holds numbers only (any
+  other text in it stops the gate, with its rows); a declared column is still checked for
+  every other identifier, or
 - a count column holds a positive count below `min_cell_size` that is not suppressed.
 
 Count columns (`is_count_column`): whole-number columns whose name is `n`, `count`, `counts`,
@@ -22,10 +24,17 @@ Count columns (`is_count_column`): whole-number columns whose name is `n`, `coun
 `individuals`, `clients`, `users`, `respondents`, `cases`, `requests`, `complaints`, `visits`,
 `listings`. Suppressed cells are <NA> (as written by `suppress_counts`), so any value present is
 checked.
+
+A `Memo` (one per publication run) remembers each column's scan by its name and its exact
+content, so a column that reaches the gate again unchanged (the same values in the same rows,
+as the export's columns reach the mapped and the published tables) is not scanned twice: its
+values were all looked at, with the same result.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,19 +77,25 @@ BLOCKING = {
 }
 # The other identifier types in plain words (their names with spaces, shown as `_(words)`).
 OTHER_TYPES = (N_("street address"), N_("precise location"), N_("free text"))
-# What a column declared public may hold: buildings' addresses, buildings' names (which are
-# often their address) or buildings' coordinates. People's names, emails, phones, cards and ids
-# are never accepted. The kinds are those of `daas.core.city.PublicColumn.KINDS`.
-LOCATION_KIND = "building-location"
+# What a column declared public may hold: the addresses, names (often their address) or
+# coordinates of places public by design, named for what they are: a housing inventory's
+# buildings (`building-*`), the street places where service requests were reported
+# (`street-*`). People's names, emails, phones, cards and ids are never accepted. The kinds are
+# those of `daas.core.city.PublicColumn.KINDS`; each recipe accepts its own.
+LOCATION_KINDS = ("building-location", "street-location")
 PUBLIC_KINDS = {
     "building-address": frozenset({ids.STREET_ADDRESS}),
     "building-name": frozenset({ids.STREET_ADDRESS}),
-    LOCATION_KIND: frozenset({ids.PRECISE_LOCATION}),
+    "building-location": frozenset({ids.PRECISE_LOCATION}),
+    "street-address": frozenset({ids.STREET_ADDRESS}),
+    "street-location": frozenset({ids.PRECISE_LOCATION}),
 }
 _NOT_A_NUMBER = "not_a_number"
 _WORDS = {_NOT_A_NUMBER: N_("text that is not a number")}
 _BLANKS = frozenset({"", "nan", "none", "n/a", "na", "null"})
 Declared = str | Collection[str] | None  # a column's declared kind(s)
+Memo = dict[tuple[str, str, bytes], ids.ColumnFinding]  # (column, dtype, content) -> its scan
+_TEXT_DTYPES = ("object", "str", "string")
 
 
 def is_count_column(name: str, series: pd.Series) -> bool:
@@ -154,10 +169,45 @@ def not_numbers(series: pd.Series) -> np.ndarray:
     return rows[text_like.to_numpy(dtype=bool)] + 1
 
 
+def fingerprint(series: pd.Series) -> tuple[str, bytes] | None:
+    """What a column's scan reads besides its name, exactly: the kind of its dtype and a
+    BLAKE2b digest of every value in order (lengths, missing rows and text, so no two different
+    columns share one short of breaking the hash); None for a column of other values.
+    Text columns of the object, `str` and `string` dtypes are read alike."""
+    dtype = str(series.dtype)
+    digest = hashlib.blake2b(digest_size=32)
+    missing = series.isna().to_numpy(dtype=bool)
+    digest.update(np.packbits(missing).tobytes())
+    if dtype in _TEXT_DTYPES:
+        values = series.to_numpy(dtype=object, na_value="")
+        if dtype == "object" and not all(map(str.__instancecheck__, values)):
+            return None  # numbers or other objects among the text
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        digest.update(lengths.tobytes())
+        digest.update("".join(values).encode("utf-8", "surrogatepass"))
+        return "text", digest.digest()
+    if dtype in ("float64", "int64"):
+        digest.update(series.to_numpy().tobytes())
+        return dtype, digest.digest()
+    return None
+
+
+def _scan(series: pd.Series, column: str, memo: Memo | None) -> ids.ColumnFinding:
+    """`ids.scan_column`, or the scan of the same column with the same values in `memo`
+    (a copy: the gate adds to a finding)."""
+    key = fingerprint(series) if memo is not None else None
+    if key is None or memo is None:
+        return ids.scan_column(series, column)
+    found = memo.get((column, *key))
+    if found is None:
+        found = memo[(column, *key)] = ids.scan_column(series, column)
+    return copy.deepcopy(found)
+
+
 def _check_numbers(finding: ids.ColumnFinding, series: pd.Series, declared: Declared) -> list[str]:
-    """A column declared to hold buildings' coordinates holds numbers only: any other text is
-    recorded in `finding` (with its rows) and returned as a blocking type."""
-    if LOCATION_KIND not in _kinds(declared):
+    """A column declared to hold a place's coordinates (`LOCATION_KINDS`) holds numbers only:
+    any other text is recorded in `finding` (with its rows) and returned as a blocking type."""
+    if not set(LOCATION_KINDS) & set(_kinds(declared)):
         return []
     rows = not_numbers(series)
     if not rows.size:
@@ -183,8 +233,8 @@ def _identifier_reason(
     if kinds:
         return _(
             "table '{table}', column '{column}': declared public as {kind}, but holds {what}. "
-            "Remove these values from the export: a public column may hold buildings, never "
-            "people."
+            "Remove these values from the export: a public column may hold places public by "
+            "design, never people."
         ).format(table=table, column=column, kind=kinds, what=what)
     if ids.PRECISE_LOCATION in blocked and set(blocked) <= {
         ids.PRECISE_LOCATION,
@@ -192,16 +242,20 @@ def _identifier_reason(
     }:
         return _(
             "table '{table}', column '{column}': holds {what}: exact coordinates can point at "
-            "a person's home. If these are buildings' coordinates (a housing inventory), "
-            "declare the column under {setting} with kind {kind} and a reason (see "
-            "cities/README.md); otherwise drop it from the mapping and publish a coarser "
-            "location, such as the neighbourhood."
-        ).format(table=table, column=column, what=what, setting="public", kind=LOCATION_KIND)
+            "a person's home. If these are the coordinates of places public by design (a "
+            "housing inventory's buildings, where a problem in the street was reported), "
+            "declare the column under {setting} with its recipe's location kind ({kinds}) and a "
+            "reason (see cities/README.md); otherwise drop it from the mapping and publish a "
+            "coarser location, such as the neighbourhood."
+        ).format(
+            table=table, column=column, what=what, setting="public", kinds=", ".join(LOCATION_KINDS)
+        )
     if blocked == [ids.STREET_ADDRESS]:
         return _(
-            "table '{table}', column '{column}': holds {what}. If these are buildings' "
-            "addresses or names, declare the column under {setting} with its kind and a reason "
-            "(see cities/README.md); if they are people's addresses, remove the column."
+            "table '{table}', column '{column}': holds {what}. If these are the addresses or "
+            "names of places public by design (buildings, where a problem in the street was "
+            "reported), declare the column under {setting} with its kind and a reason (see "
+            "cities/README.md); if they are people's addresses, remove the column."
         ).format(table=table, column=column, what=what, setting="public")
     return _(
         "table '{table}', column '{column}': holds {what}. Remove the column, or "
@@ -219,15 +273,16 @@ def check_table(
     public: Mapping[str, Declared] | None = None,
     addresses: bool = False,
     locations: bool = False,
+    memo: Memo | None = None,
 ) -> list[str]:
     """Reasons this one table must not be published (empty when it may). `public` maps a
-    column to its declared kind or kinds (`PUBLIC_KINDS`)."""
+    column to its declared kind or kinds (`PUBLIC_KINDS`); `memo`: scans already done."""
     public = public or {}
     reasons: list[str] = []
     for col in df.columns:
         series = df[col]
         if col not in allowed:
-            finding = ids.scan_column(series, str(col))
+            finding = _scan(series, str(col), memo)
             blocked = _blocked(finding, public.get(col), addresses, locations)
             blocked += _check_numbers(finding, series, public.get(col))
             if blocked:
@@ -263,10 +318,13 @@ def gate(
     public_columns: Mapping[str, Mapping[str, Declared]] | None = None,
     addresses: bool = False,
     locations: bool = False,
+    memo: Memo | None = None,
 ) -> GateResult:
     """Check every table about to be published; fail with reasons naming table and column.
     `public_columns[table]` maps a column to its declared kind(s); with `addresses`, street
-    addresses stop any column not declared, and with `locations`, exact coordinates."""
+    addresses stop any column not declared, and with `locations`, exact coordinates. `memo`
+    (kept by the caller across the gates of one run) spares scanning an unchanged column
+    twice."""
     allowed_columns = allowed_columns or {}
     public_columns = public_columns or {}
     reasons: list[str] = []
@@ -279,5 +337,6 @@ def gate(
             public=public_columns.get(name, {}),
             addresses=addresses,
             locations=locations,
+            memo=memo,
         )
     return GateResult(passed=not reasons, reasons=reasons, tables=list(tables))

@@ -8,6 +8,7 @@ space), `constants` fills fields the export lacks, `values` recodes (`Rental` ->
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -28,22 +29,39 @@ NOTE = "_note:"  # `_note:<field>`: how a field's value was read (see `daas.beac
 LINES = "daas_lines"  # raw.attrs: the line each record starts on, when not position + 2
 DUPLICATES = "daas_duplicate_columns"  # raw.attrs: repeated header name -> column numbers
 DELIMITERS = ",;\t|"
+CHUNK = 1 << 24  # bytes decoded at a time to check an export's encoding
+HEAD = 1 << 22  # the characters decoded for the header and the delimiter
+# encodings whose line ends, delimiters and quotes are single ASCII bytes (`codecs` names)
+BYTE_LINES = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
 
 
 def detect_encoding(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark) when it decodes, else Windows-1252/Latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    for enc in ("utf-8", "cp1252"):
+        try:
+            _decoded_head(data, enc)
+            return enc
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"
+
+
+def _decoded_head(data: bytes, enc: str) -> str:
+    """The text of the first `HEAD` bytes of `data`, once the whole of it has been decoded as
+    `enc` a `CHUNK` at a time (a large export is never held as text); UnicodeDecodeError, or
+    LookupError for an unknown encoding, as `data.decode(enc)` raises them."""
+    decoder = codecs.getincrementaldecoder(enc)()
+    head = ""
     try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        for start in range(0, len(data), CHUNK):
+            text = decoder.decode(data[start : start + CHUNK], final=False)
+            head = head or text[:HEAD]
+        head += decoder.decode(b"", final=True)[: HEAD - len(head)]
+    except UnicodeError:  # as the whole file decodes: its error, with its place in the file
+        return data.decode(enc)[:HEAD]
+    return head
 
 
 def detect_delimiter(text: str) -> str:
@@ -62,7 +80,9 @@ def detect_delimiter(text: str) -> str:
 def read_export(
     path: Path, shown: str, encoding: str | None = None, delimiter: str | None = None
 ) -> tuple[pd.DataFrame, str, str]:
-    """Read an export as text columns; return (frame, encoding, delimiter) or raise DaasError."""
+    """Read an export as text columns; return (frame, encoding, delimiter) or raise DaasError.
+    A large export in an encoding that writes line ends as single bytes (UTF-8, Windows-1252,
+    Latin-1) is never held as text: only its bytes until the parser has its rows."""
     fix_path = "check the path in the city file (beacon.sources.<name>.path)"
     try:
         data = path.read_bytes()
@@ -74,21 +94,28 @@ def read_export(
         raise DaasError.one(shown, "", "the file is empty", "export the data again")
     enc = encoding or detect_encoding(data)
     try:
-        text = data.decode(enc)
+        head = _decoded_head(data, enc)
     except (UnicodeDecodeError, LookupError) as exc:
         raise DaasError.one(
             shown, "encoding", f"cannot decode as {enc} ({exc})", "remove the encoding override"
         ) from None
-    if "\x00" in text[:4096]:
+    if "\x00" in head[:4096]:
         raise DaasError.one(
             shown, "", "this is not a text (CSV) file", "export the data as CSV, not a spreadsheet"
         )
+    # a large export in such an encoding is parsed from the file, its line ends counted on the
+    # bytes; otherwise, as a small one, from its text
+    partial = len(data) > HEAD and _byte_lines(enc) and head.count("\n") > 50
+    partial = partial and not head.startswith("\ufeff")
+    text = head if partial or len(data) <= HEAD else data.decode(enc)
     sep = delimiter or detect_delimiter(text)
+    lines = _Lines(path, enc, data) if partial else _Lines(path, enc, text)
     # the parser decodes bytes itself, faster than reading the decoded text (a kept BOM aside)
-    source = io.StringIO(text) if text.startswith("\ufeff") else io.BytesIO(data)
+    source = path if partial else io.StringIO(text) if text.startswith("\ufeff") else data
+    del data
     try:
         df = pd.read_csv(
-            source,
+            io.BytesIO(source) if isinstance(source, bytes) else source,
             sep=sep,
             dtype=str,
             keep_default_na=False,
@@ -109,10 +136,49 @@ def read_export(
             df.attrs[DUPLICATES] = repeated
     else:
         df.columns = [str(c).strip() for c in df.columns]
-    lines = _record_lines(text, sep, len(df))
-    if lines is not None:
-        df.attrs[LINES] = lines
+    starts = lines.records(sep, len(df))
+    if starts is not None:
+        df.attrs[LINES] = starts
     return df, enc, sep
+
+
+def _byte_lines(enc: str) -> bool:
+    """Whether `enc` writes every character of a CSV's structure (line ends, delimiters,
+    quotes) as that one ASCII byte and no other character with those bytes."""
+    return codecs.lookup(enc).name in BYTE_LINES
+
+
+class _Lines:
+    """Where an export's records start, from its bytes or its text (read again from the file
+    only when they do not simply follow its lines)."""
+
+    def __init__(self, path: Path, enc: str, content: bytes | str) -> None:
+        self.path, self.enc = path, enc
+        self.text = content if isinstance(content, str) else None
+        if isinstance(content, str):
+            self.n = content.count("\n") + (0 if content.endswith("\n") else 1)
+            self.lone_cr = "\r" in content.replace("\r\n", "")
+        else:
+            self.n = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+            self.lone_cr = content.count(b"\r") != content.count(b"\r\n")
+
+    def records(self, sep: str, rows: int) -> list[int] | None:
+        """The line each record starts on when it is not simply its position + 2 (a quoted
+        field holds a line break, or blank lines are skipped); None when it is."""
+        if self.n == rows + 1 and not self.lone_cr:
+            return None
+        with (
+            io.StringIO(self.text)
+            if self.text is not None
+            else self.path.open(encoding=self.enc, newline="\n")
+        ) as stream:
+            reader = csv.reader(stream, delimiter=sep)
+            starts, last = [], 0
+            for record in reader:
+                if record:
+                    starts.append(last + 1)
+                last = reader.line_num
+        return starts[1:] if len(starts) == rows + 1 else None
 
 
 def _header(text: str, sep: str) -> list[str]:
@@ -145,21 +211,6 @@ def _unique_names(header: list[str]) -> tuple[list[str], dict[str, list[int]]]:
             name = f"{h}.{k}"
         names.append(name)
     return names, {h: cols for h, cols in seen.items() if len(cols) > 1}
-
-
-def _record_lines(text: str, sep: str, rows: int) -> list[int] | None:
-    """The line each record starts on when it is not simply its position + 2 (a quoted field
-    holds a line break, or blank lines are skipped); None when it is."""
-    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if n_lines == rows + 1 and "\r" not in text.replace("\r\n", ""):
-        return None
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    starts, last = [], 0
-    for record in reader:
-        if record:
-            starts.append(last + 1)
-        last = reader.line_num
-    return starts[1:] if len(starts) == rows + 1 else None
 
 
 def row_numbers(raw: pd.DataFrame) -> np.ndarray:

@@ -91,7 +91,7 @@ def test_survey_is_the_seeded_one_clean_and_in_the_city_language(city: City) -> 
     assert survey.respondents == 36 and survey.problems == []
     people = survey.people
     assert language_of([s for s in people["best_experience"] if s]) == city.language
-    words = capability.sample_text(city.language, city.beacon.recipe if city.beacon else "housing")
+    words = capability.sample_text(city.language, city.beacon_recipe())
     roles, departments = set(words["roles"]), set(words["departments"])
     assert set(people["role"]) <= roles and set(people["department"]) <= departments
     assert len(set(people["role"])) >= 4  # the role comparison has groups to compare
@@ -128,7 +128,7 @@ def test_stories_are_complete_in_the_city_language_form(city: City) -> None:
 
 def test_person_records_are_the_seeded_ones_for_the_city_own_neighbourhoods(city: City) -> None:
     committed = pd.read_csv(city.dataset_path("person_records"), dtype=str, keep_default_na=False)
-    if city.beacon and city.beacon.recipe == "service-requests":  # its residents who asked
+    if city.beacon_recipe() == "service-requests":  # its residents who asked
         seeded = people_tool().people()
     else:
         seeded = housing_applications(city).astype(str)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from daas.core.charts import describe, use_theme
-from daas.core.city import DEFAULT_RECIPE, City
+from daas.core.city import City
 from daas.core.display import headers
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, _
@@ -339,7 +339,7 @@ def sample(city: City, out_dir: Path, seed: int = 7) -> tuple[Path, Path]:
     """Write fictional attendance and feedback CSVs for eight monthly sessions (seeded); a city
     whose Beacon is not about housing has Public Works where a housing city has Housing."""
     rng = np.random.default_rng(seed ^ zlib.crc32(city.slug.encode()))
-    housing = (city.beacon.recipe if city.beacon else DEFAULT_RECIPE) == "housing"
+    housing = city.beacon_recipe() == "housing"
     departments = DEPARTMENTS if housing else [N_("Public Works"), *DEPARTMENTS[1:]]
     people = [
         (

@@ -89,15 +89,21 @@ class BeaconUnpivot(_Strict):
 
 
 class PublicColumn(_Strict):
-    """A schema field declared to hold buildings' addresses, names or coordinates, public by
-    design in a housing inventory: the privacy gate accepts addresses (`building-address`,
-    `building-name`) or exact coordinates (`building-location`) there, never people's names,
-    emails, phones or ids, and the declaration and its reason go into run.json and the staff
-    page. `KINDS` are every kind the privacy gate knows; each Beacon recipe accepts some of them.
-    A kind the city's recipe does not accept or an empty reason is reported by `daas city
-    validate` (in the city's language, `daas.beacon.mapping_checks`) and stops a Beacon build."""
+    """A schema field declared to hold the addresses, names or coordinates of places public by
+    design, named for what they are: a housing inventory's buildings (`building-address`,
+    `building-name`, `building-location`), the street places where service requests were
+    reported (`street-address`, `street-location`). The privacy gate accepts addresses or exact
+    coordinates there, never people's names, emails, phones or ids, and the declaration and its
+    reason go into run.json and the staff page. `KINDS` are every kind the privacy gate knows;
+    each Beacon recipe accepts its own (`Recipe.public_kinds`, and the former names it still
+    reads, `Recipe.former_kinds`). A kind the city's recipe does not accept or an empty reason is
+    reported by `daas city validate` (in the city's language, `daas.beacon.mapping_checks`) and
+    stops a Beacon build."""
 
-    KINDS: ClassVar[tuple[str, ...]] = ("building-address", "building-name", "building-location")
+    KINDS: ClassVar[tuple[str, ...]] = (
+        "building-address", "building-name", "building-location", "street-address",
+        "street-location",
+    )  # fmt: skip
 
     kind: str = Field(max_length=60)
     reason: str = Field(default="", max_length=500)
@@ -116,7 +122,7 @@ class BeaconMapping(_Strict):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # detected too
     # export columns that hold contact details public by design (a housing office's phone)
     allowed_columns: list[str] = Field(default_factory=list)
-    # schema fields declared to hold buildings' addresses, names or coordinates (PublicColumn)
+    # schema fields declared to hold public places' addresses, names or coordinates (PublicColumn)
     public: dict[str, PublicColumn] = Field(default_factory=dict)
     # how the export writes dates (`%d/%m/%Y`), for every date field or per field; day/month
     # order is inferred from unambiguous values when omitted
@@ -267,6 +273,10 @@ class City(_Strict):
     @classmethod
     def _ethics_inside_repo(cls, v: str | None) -> str | None:
         return None if v is None else Dataset._inside_repo(v)
+
+    def beacon_recipe(self) -> str:
+        """The Beacon recipe the city runs: `beacon.recipe`, housing when it names none."""
+        return self.beacon.recipe if self.beacon else DEFAULT_RECIPE
 
     def declared_key(self, key: str) -> str:
         """The key under which the city file declares dataset `key`: the key itself, or a former

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from daas.core.city import DEFAULT_RECIPE, City
+from daas.core.city import City
 from daas.core.io import atomic_write_text
 from daas.core.paths import notebook_dirs, repo_root
 
@@ -153,7 +153,7 @@ def shown(path: Path) -> str:
 def keep_cell(tags: list[str], city: City) -> bool:
     """A cell tagged `only-city-<slug>`, `only-lang-<xx>` or `only-recipe-<name>` is kept only for
     that city, language or Beacon recipe (`beacon.recipe`, housing when the city names none)."""
-    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
+    recipe = city.beacon_recipe()
     for prefix, value in ((CITY_TAG, city.slug), (LANG_TAG, city.language), (RECIPE_TAG, recipe)):
         named = [t[len(prefix) :] for t in tags if t.startswith(prefix)]
         if named and value not in named:

@@ -561,9 +561,11 @@ def sample_survey_for(city: City) -> pd.DataFrame:
     from daas.profile.city_profile import read_neighbourhoods
 
     places = read_neighbourhoods(city)["neighbourhood"].tolist()
-    recipe = city.beacon.recipe if city.beacon else DEFAULT_RECIPE
     return sample_survey(
-        seed=SAMPLE_SEEDS[city.language], language=city.language, places=places, recipe=recipe
+        seed=SAMPLE_SEEDS[city.language],
+        language=city.language,
+        places=places,
+        recipe=city.beacon_recipe(),
     )
 
 

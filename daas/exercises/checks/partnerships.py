@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from numbers import Real
 
-from daas.core.city import DEFAULT_RECIPE, BeaconSource, City
+from daas.core.city import BeaconSource, City
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 from daas.core.paths import repo_root
@@ -42,10 +42,6 @@ WORDS = {
         N_("publish counts or typical times by neighbourhood instead of request-level fields."),
     ),
 }
-
-
-def _recipe(city: City) -> str:
-    return city.beacon.recipe if city.beacon else DEFAULT_RECIPE
 
 
 @kindly
@@ -122,7 +118,7 @@ def partner_overview(city: City) -> dict[str, list[str]] | str:
     try:
         return {
             _("columns"): partner_columns(city),
-            _(WORDS[_recipe(city)][0]): identifying_columns(city),
+            _(WORDS[city.beacon_recipe()][0]): identifying_columns(city),
         }
     except DaasError as exc:
         return _("This exercise needs the Beacon's partner data. {problem}").format(problem=exc)
@@ -131,7 +127,7 @@ def partner_overview(city: City) -> dict[str, list[str]] | str:
 def identifying_columns(city: City) -> list[str]:
     _key, src = partner_source(city)
     out = []
-    for field in IDENTIFYING[_recipe(city)]:
+    for field in IDENTIFYING[city.beacon_recipe()]:
         cols = src.columns.get(field, [])
         out += [cols] if isinstance(cols, str) else list(cols)
     return [column_key(c) for c in out]
@@ -182,7 +178,7 @@ def sharing_agreement(answer: object, city: City) -> Feedback:
             _("publish only what the agreement lets you receive."),
         )
     if risky := [c for c in published if c in identifying_columns(city)]:
-        _label, reveals, instead = WORDS[_recipe(city)]
+        _label, reveals, instead = WORDS[city.beacon_recipe()]
         return not_yet(_(reveals).format(column=risky[0]), _(instead))
     minimum = city.privacy.min_cell_size
     size = answer["min_cell_size"]

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from daas.core.city import City
-from daas.core.i18n import _
+from daas.core.i18n import N_, _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.needs.stories import TEMPLATES, check_story, criteria
+
+# A criterion specific enough to test, about what the city's Beacon recipe serves
+SPECIFIC = {
+    "housing": N_("say what someone can see or do, e.g. 'the page lists homes by rent'."),
+    "service-requests": N_(
+        "say what someone can see or do, e.g. 'the page lists open requests by neighbourhood'."
+    ),
+}
 
 
 def template_intro(city: City) -> str:
@@ -15,7 +23,7 @@ def template_intro(city: City) -> str:
 
 @kindly
 def user_story(answer: object, city: City) -> Feedback:
-    """A user story for the Beacon. Example: story = "As a renter, I need ... so that ..." """
+    """A user story for the Beacon. Example: story = "As a resident, I need ... so that ..." """
     if not isinstance(answer, str):
         return not_yet(
             _("write the story as text in quotes, not a {kind}.").format(
@@ -65,6 +73,6 @@ def acceptance_criteria(answer: object, city: City) -> Feedback:
     if vague:
         return not_yet(
             _("'{criterion}' is too vague for a tester to check.").format(criterion=vague[0]),
-            _("say what someone can see or do, e.g. 'the page lists homes by rent'."),
+            _(SPECIFIC[city.beacon_recipe()]),
         )
     return right(_("{n} criteria, each specific enough to test.").format(n=len(items)))

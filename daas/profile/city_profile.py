@@ -58,16 +58,18 @@ def read_neighbourhoods(city: City) -> pd.DataFrame:
         ) from None
 
 
-def summary(df: pd.DataFrame) -> dict[str, float]:
-    """Headline figures for the whole city."""
+def summary(df: pd.DataFrame, renters: bool = True) -> dict[str, float]:
+    """Headline figures for the whole city (the share of renting households if `renters`)."""
     households = int(df["households"].sum())
-    renters = float((df["households"] * df["renter_share"]).sum())
-    return {
+    figures: dict[str, float] = {
         "neighbourhoods": len(df),
         "population": int(df["population"].sum()),
         "households": households,
-        "renter_share": round(renters / households, 3) if households else 0.0,
     }
+    if renters:
+        renting = float((df["households"] * df["renter_share"]).sum())
+        figures["renter_share"] = round(renting / households, 3) if households else 0.0
+    return figures
 
 
 def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:

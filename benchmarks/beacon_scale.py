@@ -317,8 +317,8 @@ def requests_repo(rows: int) -> tuple[Path, Path]:
                 "path": "data/bench/beacon/requests.csv", "table": "requests", "role": "partner",
                 "as_of": "2025-12-31", "description": "Requests.",
                 "columns": {c: c for c in gen.COLUMNS},
-                "public": {c: {"kind": "building-location" if c in ("lat", "long")
-                               else "building-address", "reason": reason}
+                "public": {c: {"kind": "street-location" if c in ("lat", "long")
+                               else "street-address", "reason": reason}
                            for c in ("address", "lat", "long")},
             }},
         },

@@ -62,8 +62,8 @@ def city_data(**beacon: Any) -> dict:
                 "path": SOURCE, "table": "requests", "role": "partner", "as_of": "2025-12-31",
                 "description": "Reclamos 147 (ficticios).",
                 "columns": {c: c for c in gen.COLUMNS},
-                "public": {c: {"kind": "building-location" if c in ("lat", "long")
-                               else "building-address", "reason": reason}
+                "public": {c: {"kind": "street-location" if c in ("lat", "long")
+                               else "street-address", "reason": reason}
                            for c in ("address", "lat", "long")},
             }},
             **beacon,
@@ -150,6 +150,12 @@ def test_the_city_file_chooses_the_recipe_and_run_json_records_it(built) -> None
     assert set(SERVICE_REQUESTS.public_tables) <= set(db_tables(out))
     assert "area_population" in db_tables(out)
     assert set(run["pages"]) == {"resident", "staff", "performance"}
+    kinds = {d["field"]: d["kind"] for d in run["public_columns"]}
+    assert kinds == {
+        "address": "street-address",
+        "lat": "street-location",
+        "long": "street-location",
+    }
     package = json.loads((out / "datapackage.json").read_text())
     assert package["temporal"].startswith("2025-01-01/2025-12-31")
     assert package["sources"] == [{"title": SERVICE_REQUESTS.partner_source}]  # partner data
@@ -307,6 +313,28 @@ def test_city_settings_are_checked(city_tree: Path, capsys: pytest.CaptureFixtur
         pipeline.load_tables(city)
     housing = load_city("port-mallory")  # housing cities need none of it
     assert housing.beacon is not None and housing.beacon.timezone is None
+
+
+def test_street_places_have_their_own_kinds_and_former_building_kinds_still_read() -> None:
+    """A request's place is a street place, not a building: `building-*` is housing's, and a
+    city file written before the street kinds is read as if it declared them."""
+    data = city_data()
+    public = data["beacon"]["sources"]["requests"]["public"]
+    public["address"]["kind"], public["lat"]["kind"] = "building-address", "building-location"
+    city = parse_city(data, f"cities/{SLUG}.yml")
+    kinds = {d["field"]: d["kind"] for d in pipeline.declarations(city)}
+    assert kinds == {
+        "address": "street-address",
+        "lat": "street-location",
+        "long": "street-location",
+    }
+    assert pipeline.public_columns(city)["requests"]["lat"] == "street-location"
+    public["address"]["kind"] = "building-name"  # a housing kind this recipe never had
+    with pytest.raises(DaasError, match="'building-name' is not a kind of public column") as err:
+        pipeline.declarations(parse_city(data, f"cities/{SLUG}.yml"))
+    assert "street-address, street-location" in err.value.problems[0].fix
+    declared = privacy.GATE_DECLARATIONS[privacy.PUBLIC_TABLE]
+    assert set(declared.values()) == {"street-address", "street-location"}
 
 
 def test_a_caller_s_contact_in_the_export_stops_the_build(city_tree: Path) -> None:

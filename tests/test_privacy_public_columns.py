@@ -188,7 +188,7 @@ def test_undeclared_coordinates_stop_the_build(
     assert code == 1 and "privacy gate" in err
     for column in ("latitude", "longitude"):
         assert f"table 'inventory', column '{column}': holds precise location" in err
-    assert "with kind building-location and a reason" in err
+    assert "with its recipe's location kind (building-location, street-location)" in err
     assert "drop it from the mapping and publish a coarser location" in err
     assert _digest(city_build_dir(CITY) / "beacon") == published
     assert records.run_history(CITY)[-1]["failed_check"] == "privacy-gate"

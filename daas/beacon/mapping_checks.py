@@ -83,9 +83,10 @@ def source_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
 
 def public_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
     """A source's `public:` declarations: each names a field mapped under `columns:`, one of
-    the kinds the city's recipe accepts (`Recipe.public_kinds`) and a reason (the Beacon build
-    refuses them too)."""
-    file, out, kinds = city_file(city), [], list(recipes.of(city).public_kinds)
+    the kinds the city's recipe accepts (`Recipe.public_kinds`, or a former name of one,
+    `Recipe.former_kinds`) and a reason (the Beacon build refuses them too)."""
+    recipe = recipes.of(city)
+    file, out, kinds = city_file(city), [], list(recipe.public_kinds)
     for fld, decl in src.public.items():
         where = f"beacon.sources.{name}.public.{fld}"
         if fld not in src.columns:
@@ -93,7 +94,7 @@ def public_problems(city: City, name: str, src: BeaconSource) -> list[Problem]:
             fix = _("declare one of the mapped fields: {fields}")
             out.append(Problem(file, where, message.format(field=fld),
                                fix.format(fields=", ".join(src.columns))))  # fmt: skip
-        if decl.kind not in kinds:
+        if decl.kind not in kinds and decl.kind not in recipe.former_kinds:
             out.append(
                 Problem(
                     file,

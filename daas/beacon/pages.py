@@ -241,8 +241,9 @@ PUBLIC_COLUMNS = (N_("source"), N_("field"), N_("export columns"), N_("kind"), N
 
 
 def public_columns(slug: str) -> pd.DataFrame:
-    """The columns the city file declares public (buildings' names and addresses), with their
-    reasons, as recorded in the published run's run.json."""
+    """The columns the city file declares public (places public by design: buildings' names
+    and addresses, where a problem in the street was reported), with their reasons, as recorded
+    in the published run's run.json."""
     run = records.latest_run(slug) or {}
     rows = [{**d, "columns": ", ".join(d["columns"])} for d in run.get("public_columns", [])]
     table = pd.DataFrame(rows, columns=["source", "field", "columns", "kind", "reason"])

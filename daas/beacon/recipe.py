@@ -70,6 +70,8 @@ class Recipe:
     public_tables: ClassVar[tuple[str, ...]]  # published, in this order (QUALITY_TABLE included)
     keys: ClassVar[Mapping[str, list[str]]]  # input table -> fields no two rows share
     public_kinds: ClassVar[tuple[str, ...]] = ()  # `public:` kinds accepted (PublicColumn.KINDS)
+    # kinds a city file may still use under their former name -> the kind they are read as
+    former_kinds: ClassVar[Mapping[str, str]] = {}
     partner_source: ClassVar[str] = ""  # how the package names its partner data
     fairness_group: ClassVar[str] = ""  # the fairness table's group column
     page_files: ClassVar[Mapping[str, str]] = PAGE_FILES  # page data file -> book page

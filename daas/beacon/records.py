@@ -73,6 +73,6 @@ def empty_record(slug: str, started: str) -> dict:
         "rows_published": 0,
         "rows_suppressed": 0,
         "pages": [],  # the page data files the run wrote
-        "public_columns": [],  # columns declared to hold buildings' addresses or names
+        "public_columns": [],  # columns declared to hold public places (buildings, streets)
         "restricted_issues": [],  # restricted tables' failing rows by field and reason, counted
     }

@@ -44,8 +44,8 @@ COARSENED = "location_coarsened"
 # The published request table's location columns, as the privacy gate's kinds: after
 # `public_requests` they hold where a problem in the street was reported, never a person's home.
 GATE_DECLARATIONS = {
-    PUBLIC_TABLE: {"address": "building-address", "lat": "building-location",
-                   "long": "building-location"},
+    PUBLIC_TABLE: {"address": "street-address", "lat": "street-location",
+                   "long": "street-location"},
 }  # fmt: skip
 
 

@@ -41,6 +41,10 @@ POPULATION = "area_population"  # the reference table: residents per area
 SAMPLE_ROWS = 20_000
 
 
+# the kinds city files declared before street places had their own (read as the street kinds)
+FORMER_KINDS = {"building-address": "street-address", "building-location": "street-location"}
+
+
 class ServiceRequests(Recipe):
     """The service-requests (311) recipe."""
 
@@ -54,7 +58,9 @@ class ServiceRequests(Recipe):
     required_tables = ("requests",)
     public_tables = (privacy.PUBLIC_TABLE, *AGGREGATES, QUALITY_TABLE)
     keys = checks.KEYS
-    public_kinds = ("building-address", "building-location")
+    # where a problem in the street was reported: street places, not buildings
+    public_kinds = ("street-address", "street-location")
+    former_kinds = FORMER_KINDS
     partner_source = "The city's service requests (restricted; published without free text)"
     fairness_group = "area"
     free_text = privacy.FREE_TEXT

@@ -283,10 +283,12 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         raw = load_tables(city, memo)
         ctx = context(city)
         done("load", "quality")
-        results = {t: quality.check(t, df, ctx) for t, df in raw.items()}
+        # each table as read is let go once checked, and its free text once the checks are done
+        results = {t: quality.check(t, raw.pop(t), ctx) for t in list(raw)}
         done("quality", "privacy")
-        clean = {t: r.clean.drop(columns=list(recipe.free_text), errors="ignore")
-                 for t, r in results.items()}  # fmt: skip
+        for r in results.values():
+            r.clean = r.clean.drop(columns=list(recipe.free_text), errors="ignore")
+        clean = {t: r.clean for t, r in results.items()}
         _gate(clean, city, _("the input data"), memo=memo)
         done("privacy", "aggregate")
         public = recipe.aggregate(clean, ctx, city)

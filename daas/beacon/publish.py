@@ -80,11 +80,22 @@ def csv_text(df: pd.DataFrame, table: str) -> str:
 
 
 def write_csv(path: Path, df: pd.DataFrame, table: str, chunk: int = 100_000) -> None:
-    """`csv_text` written to `path` (in a staging folder) a chunk of lines at a time."""
-    lines = cells.csv_lines(df, table)
+    """`csv_text` written to `path` (in a staging folder) a chunk of rows at a time: only one
+    chunk's lines are ever in memory."""
+    step = _step(df, table, chunk)
     with path.open("w", encoding="utf-8", newline="") as f:
-        for i in range(0, len(lines), chunk):
-            f.write("\n".join(lines[i : i + chunk]) + "\n")
+        for start in range(0, max(len(df), 1), step):
+            lines = cells.csv_lines(df.iloc[start : start + step], table)
+            f.write("\n".join(lines[1:] if start else lines) + "\n")
+
+
+def _step(df: pd.DataFrame, table: str, rows: int) -> int:
+    """How many rows of `df` to turn into cells at a time: `rows`, or all of them when a date
+    column holds text (whose format pandas infers from a column's first value, so a chunk's
+    could differ). Every other cell is formatted on its own value, wherever it sits."""
+    dates = [n for n, f in schema.fields(table).items() if f["type"] == "date"]
+    whole = any(not pd.api.types.is_datetime64_any_dtype(df[n]) for n in dates)
+    return max(len(df), 1) if whole else rows
 
 
 def write_schemas(stage: Path, tables: list[str]) -> None:
@@ -137,8 +148,14 @@ def metadata_completeness(desc: dict) -> float:
     return round(sum(1 for f in DCAT_FIELDS if desc.get(f)) / len(DCAT_FIELDS), 4)
 
 
-def write_database(path: Path, tables: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]):
-    """A SQLite database of the public tables (typed from the schemas) plus `extra` tables."""
+def write_database(
+    path: Path,
+    tables: dict[str, pd.DataFrame],
+    extra: dict[str, pd.DataFrame],
+    chunk: int = 100_000,
+):
+    """A SQLite database of the public tables (typed from the schemas) plus `extra` tables;
+    about `chunk` rows are turned into values at a time."""
     con = sqlite3.connect(path)
     # The file is written inside a staging folder that is discarded on any failure, so SQLite's
     # own crash protection (journal, fsync) only costs time here.
@@ -149,7 +166,11 @@ def write_database(path: Path, tables: dict[str, pd.DataFrame], extra: dict[str,
             spec = schema.fields(t)
             cols = ", ".join(f'"{n}" {SQL_TYPES.get(f["type"], "TEXT")}' for n, f in spec.items())
             con.execute(f'CREATE TABLE "{t}" ({cols})')
-            _insert(con, t, cells.sql_columns(df, t))
+            # a chunk of rows at a time, a whole number of `_insert`'s statements
+            per = max(1, SQL_VARIABLES // len(spec))
+            step = _step(df, t, max(per, chunk // per * per))
+            for start in range(0, len(df), step):
+                _insert(con, t, cells.sql_columns(df.iloc[start : start + step], t))
             if "neighbourhood" in spec:
                 con.execute(f'CREATE INDEX "{t}_neighbourhood" ON "{t}" (neighbourhood)')
         for t, df in extra.items():

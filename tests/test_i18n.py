@@ -129,7 +129,7 @@ def test_language_switcher_links_are_relative() -> None:
     ("slug", "heading"),
     [
         ("villa-ondina", "## Dónde viven los inquilinos"),
-        ("vale-do-sereno", "## Onde vivem os inquilinos"),
+        ("vale-do-sereno", "## Onde vivem os moradores"),  # its service-requests twin
         ("port-mallory", "## Where renters live"),
     ],
 )

@@ -3,11 +3,11 @@ is made up): the residents who made requests to the 156 line.
 
 Each row is one request of the city's Beacon export (`beacon/solicitacoes_156.csv`: its
 protocol, subject, neighbourhood, CEP and day) with the made-up resident who made it, as the
-call centre's system keeps them: name, phone, e-mail, age band and sex. The quirks of a real
-contact register are there: phones typed in several ways or left blank, e-mails mostly missing
-and sometimes in capitals, age band and sex not always asked, a CPF typed into the phone field
-now and then, and residents who called more than once (the same person on several rows). The
-same seed gives the same file:
+call centre's system keeps them: name, phone, e-mail, age (from the year of birth it asks for)
+and sex. The quirks of a real contact register are there: phones typed in several ways or left
+blank, e-mails mostly missing and sometimes in capitals, sex not always asked, a CPF typed into
+the phone field now and then, and residents who called more than once (the same person on
+several rows). The same seed gives the same file:
 
     .venv/bin/python tools/vale_do_sereno_people.py
 """
@@ -39,9 +39,7 @@ SURNAMES = ["Silva", "Santos", "Oliveira", "Souza", "Lima", "Pereira", "Ferreira
             "Martins", "Rocha", "Barbosa", "Moreira", "Teixeira", "Cardoso", "Correia",
             "Dias", "Castro", "Vieira", "Monteiro", "Freitas", "Lopes"]  # fmt: skip
 MAIL_HOSTS = ["email.example", "correio.example", "provedor.example"]
-AGE_BANDS = ["18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+"]
-AGE_WEIGHTS = [0.14, 0.19, 0.2, 0.18, 0.15, 0.09, 0.05]
-COLUMNS = ["request_id", "name", "phone", "email", "age_band", "sex", "postcode",
+COLUMNS = ["request_id", "name", "phone", "email", "age", "sex", "postcode",
            "neighbourhood", "service_name", "requested_on"]  # fmt: skip
 
 
@@ -108,7 +106,7 @@ def resident(rng: np.random.Generator) -> dict[str, str]:
         "name": " ".join([first, *surnames]),
         "phone": phone(rng),
         "email": email(rng, first, surnames[-1]),
-        "age_band": NOT_ASKED if rng.random() < 0.07 else str(rng.choice(AGE_BANDS, p=AGE_WEIGHTS)),
+        "age": str(min(int(rng.gamma(6.0, 6.0)) + 18, 94)),
         "sex": NOT_ASKED if rng.random() < 0.04 else sex,
     }
 

@@ -7,12 +7,31 @@ from numbers import Real
 import pandas as pd
 
 from daas.core.city import City
-from daas.core.i18n import _
+from daas.core.i18n import N_, _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.privacy.anonymity import band_ages, k_anonymity, unique_records
 from daas.privacy.sample import DATASET
 
 QUASI = ["age_band", "sex", "neighbourhood"]
+# Who the records are about, per Beacon recipe: applicants, or residents who made requests
+WORDS = {
+    "housing": (
+        N_(
+            "{n} applicants are the only one of their age band, sex and neighbourhood: anyone "
+            "who knows those three facts could find them. A table published at {city}'s "
+            "minimum cell size of {size} would hide them."
+        ),
+        N_("{answer} is not the number of applicants alone in their group."),
+    ),
+    "service-requests": (
+        N_(
+            "{n} residents are the only one of their age band, sex and neighbourhood: anyone "
+            "who knows those three facts could find them, and the requests they made. A table "
+            "published at {city}'s minimum cell size of {size} would hide them."
+        ),
+        N_("{answer} is not the number of residents alone in their group."),
+    ),
+}
 
 
 def people(city: City) -> pd.DataFrame:
@@ -34,11 +53,9 @@ def singled_out(answer: object, city: City) -> Feedback:
     alone = unique_records(df, QUASI)
     if answer == alone:
         return right(
-            _(
-                "{n} applicants are the only one of their age band, sex and neighbourhood: anyone "
-                "who knows those three facts could find them. A table published at {city}'s "
-                "minimum cell size of {size} would hide them."
-            ).format(n=alone, city=city.name, size=city.privacy.min_cell_size)
+            _(WORDS[city.beacon_recipe()][0]).format(
+                n=alone, city=city.name, size=city.privacy.min_cell_size
+            )
         )
     exact = unique_records(df, ["age", "sex", "neighbourhood"]) if "age" in df else None
     if answer == exact:
@@ -52,6 +69,6 @@ def singled_out(answer: object, city: City) -> Feedback:
             _("count the groups of size 1 instead."),
         )
     return not_yet(
-        _("{answer} is not the number of applicants alone in their group.").format(answer=answer),
+        _(WORDS[city.beacon_recipe()][1]).format(answer=answer),
         _("group by age_band, sex and neighbourhood, then count the groups of size 1."),
     )

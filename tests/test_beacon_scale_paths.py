@@ -1,0 +1,116 @@
+"""What keeps a large Beacon build lean gives what the plain path gives: an export read from its
+bytes, tables published a chunk of rows at a time, and the privacy gate's scans remembered within
+a run (#16)."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from daas.beacon import load, publish
+from daas.privacy import identifiers
+
+gate_module = importlib.import_module("daas.privacy.gate")  # `daas.privacy.gate` is also a function
+
+EXPORTS = {
+    "quoted line breaks": ("id,note\n" + "".join(f'{i},"ñ\nb {i}"\n' for i in range(400))),
+    "CRLF and accents": ("id,note\r\n" + "".join(f"{i},ação {i}\r\n" for i in range(400))),
+    "blank lines": ("id,note\n" + "".join(f"{i},é\n\n" for i in range(400))),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_an_export_read_from_its_bytes_reads_as_from_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, encoding: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(EXPORTS[name].encode(encoding))
+    whole = load.read_export(path, "export.csv")
+    monkeypatch.setattr(load, "HEAD", 512)  # the file is "large": parsed from the file
+    monkeypatch.setattr(load, "CHUNK", 1000)  # and its encoding checked in chunks
+    part = load.read_export(path, "export.csv")
+    assert part[1:] == whole[1:] == (encoding, ",")  # each export has a letter beyond ASCII
+    pd.testing.assert_frame_equal(part[0], whole[0])
+    assert part[0].attrs == whole[0].attrs
+
+
+def test_an_undecodable_large_export_names_the_place_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"id,note\n" + b"1,x\n" * 2000 + b"2,\xff\n")
+    monkeypatch.setattr(load, "HEAD", 512)
+    monkeypatch.setattr(load, "CHUNK", 1000)
+    with pytest.raises(Exception, match="position 8010"):
+        load.read_export(path, "export.csv", encoding="utf-8")
+
+
+def _requests(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    return pd.DataFrame({
+        "area": pd.Series(rng.choice(["Norte", "Sur, centro", None], n), dtype="string"),
+        "requests": pd.array(rng.integers(10, 99, n), dtype="Int64"),
+        "population": pd.array(rng.integers(1000, 9999, n), dtype="Int64"),
+        "requests_per_1000": rng.random(n).round(3),
+        "suppressed": rng.random(n) < 0.5,
+        "suppression": pd.Series(rng.choice(["", "primary"], n), dtype=object),
+    })  # fmt: skip
+
+
+def test_tables_published_a_chunk_at_a_time_are_the_same_files(tmp_path: Path) -> None:
+    df = _requests(500)
+    publish.write_csv(tmp_path / "whole.csv", df, "requests_by_area")
+    publish.write_csv(tmp_path / "chunks.csv", df, "requests_by_area", chunk=7)
+    assert (tmp_path / "chunks.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "whole.csv").read_text() == publish.csv_text(df, "requests_by_area")
+    publish.write_database(tmp_path / "whole.db", {"requests_by_area": df}, {})
+    publish.write_database(tmp_path / "chunks.db", {"requests_by_area": df}, {}, chunk=7)
+    assert (tmp_path / "chunks.db").read_bytes() == (tmp_path / "whole.db").read_bytes()
+    with sqlite3.connect(tmp_path / "chunks.db") as con:
+        assert con.execute("SELECT count(*) FROM requests_by_area").fetchone() == (500,)
+
+
+def test_the_gate_scans_a_column_again_only_when_it_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scanned: list[str] = []
+    scan = identifiers.scan_column
+
+    def counting(series: pd.Series, name: str | None = None) -> identifiers.ColumnFinding:
+        scanned.append(str(name))
+        return scan(series, name)
+
+    monkeypatch.setattr(identifiers, "scan_column", counting)
+    notes = [f"request {i}" for i in range(50)]
+    raw = pd.DataFrame({"note": pd.Series(notes, dtype="str")})
+    memo: dict = {}
+    assert gate_module.gate({"export": raw}, memo=memo).passed
+    same = pd.DataFrame({"note": pd.Series(notes, dtype="string")})  # another text dtype
+    assert gate_module.gate({"public": same}, memo=memo).passed
+    assert scanned == ["note"]
+    leaked = same.copy()
+    leaked.loc[7, "note"] = "call ana@example.org"
+    result = gate_module.gate({"public": leaked}, memo=memo)
+    assert scanned == ["note", "note"]
+    assert result.reasons == gate_module.gate({"public": leaked}).reasons  # scans once more
+    assert "row 8" in result.reasons[0]
+    blank = same.copy()
+    blank.loc[3, "note"] = None  # a missing value is a change too
+    gate_module.gate({"public": blank}, memo=memo)
+    assert scanned == ["note"] * 4
+
+
+def test_a_remembered_finding_is_not_changed_by_the_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    lat = pd.DataFrame({"lat": ["-34.6", "n/d", "x1"] * 10})
+    declared = {"t": {"lat": "building-location"}}
+    memo: dict = {}
+    first = gate_module.gate({"t": lat}, public_columns=declared, locations=True, memo=memo)
+    again = gate_module.gate({"t": lat}, public_columns=declared, locations=True, memo=memo)
+    assert not first.passed and again.reasons == first.reasons
+    assert all("not_a_number" not in f.rows for f in memo.values())

@@ -112,7 +112,33 @@ def extract(source: Path | None = None, dest: Path | None = None) -> Path:
         cat = _pot_catalogue(pot)
         _repo_relative(cat, source)
         _write_po(pot, cat)
+    _add_theme_strings(pots / "sphinx.pot")
     return pots
+
+
+# Sphinx's HTML writer titles the links beside headings, tables, images, code and definitions;
+# its catalogues have no Spanish for them.
+SPHINX_WRITER = ("Link to this heading", "Link to this table", "Link to this image",
+                 "Link to this code", "Link to this definition")  # fmt: skip
+
+
+def _add_theme_strings(pot: Path) -> None:
+    """The strings the themes show around every page, in the templates' catalogue (`sphinx`),
+    beside those of the kit's own templates: pydata-sphinx-theme's whole template (it has no
+    Portuguese catalogue) and Sphinx's link titles. A theme upgrade's new strings then show as
+    untranslated in `daas i18n status`."""
+    import pydata_sphinx_theme  # type: ignore[import-untyped]
+    from babel.messages.catalog import Catalog
+
+    cat = _pot_catalogue(pot) if pot.exists() else Catalog(project="Data Service Toolkit")
+    theme = Path(pydata_sphinx_theme.__file__).parent / "locale" / "sphinx.pot"
+    for m in _pot_catalogue(theme):
+        if m.id and m.id not in cat:
+            cat.add(m.id, locations=[("pydata_sphinx_theme", 0)], flags=m.flags)
+    for msgid in SPHINX_WRITER:
+        if msgid not in cat:
+            cat.add(msgid, locations=[("sphinx/writers/html5.py", 0)])
+    _write_po(pot, cat)
 
 
 def _write_po(path: Path, cat) -> None:

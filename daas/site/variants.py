@@ -81,6 +81,8 @@ def configure(variant: Variant) -> dict:
         )
     if config.get("title") == "Data Service Toolkit":
         config["title"] = _("Data Service Toolkit", lang)
+    if config.get("author") == "Data Service Toolkit contributors":
+        config["author"] = _("Data Service Toolkit contributors", lang)
     sphinx.update(language=lang, locale_dirs=[str(locales_dir())], gettext_compact=False,
                   daas_site_languages=list(variant.site_languages or (lang,)))  # fmt: skip
     sphinx.setdefault("html_theme_options", {})["search_bar_text"] = _(

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from daas.core.i18n import locales_dir
 from daas.core.paths import repo_root
 from daas.site.catalogues import SPHINX_WRITER
-from daas.site.theme_language import TEMPLATES
+from daas.site.sphinx_ext import TEMPLATES
 from tests.site_pages import ensure_built_site
 
 ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-bs-title"}
@@ -32,7 +32,7 @@ def english_theme_strings(lang: str | None = None) -> set[str]:
     with (Path(pydata_sphinx_theme.__file__).parent / "locale" / "sphinx.pot").open("rb") as f:
         theme = {m.id for m in read_po(f) if m.id and "%(" not in m.id}
     templates = "".join(t.read_text(encoding="utf-8") for t in TEMPLATES.glob("*.html"))
-    ours = set(re.findall(r"_\('([^']+)'\)", templates))
+    ours = {text for _, text in re.findall(r"""_\((['"])(.+?)\1\)""", templates)}
     toc = yaml.safe_load((repo_root() / "_toc.yml").read_text(encoding="utf-8"))
     captions = {part["caption"] for part in toc.get("parts", []) if part.get("caption")}
     english = theme | ours | captions | set(SPHINX_WRITER) | KIT_NAME

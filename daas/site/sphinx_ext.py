@@ -107,8 +107,9 @@ SWITCHER = "daas-languages.html"
 
 
 def _add_switcher(app: Sphinx, config: Config) -> None:
-    """Put the switcher template in the article header, after the theme's buttons."""
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    """Put the switcher template in the article header, after the theme's buttons. The kit's
+    templates come first, so they override the themes' (`daas.site.theme_language`)."""
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
     theme = dict(config.html_theme_options or {})
     end = theme.get("article_header_end", "article-header-buttons.html")
     end = [e.strip() for e in end.split(",")] if isinstance(end, str) else list(end)

@@ -4,7 +4,8 @@
   catalogue, where `daas i18n update` puts them: sphinx-external-toc inserts the toctrees after
   Sphinx has translated the page, so Sphinx itself never translates them.
 - Strings the themes hard-code in English (the sidebar toggles, the navigation's name, the
-  author line) come from the templates in `templates/`, through the `sphinx` catalogue.
+  author line) come from the kit's copies of those templates in `sphinx_templates/`, through
+  the `sphinx` catalogue.
 - Every theme string the pages show has its Spanish and Portuguese in
   `locales/<lang>/LC_MESSAGES/sphinx.po` where the themes' and Sphinx's own catalogues lack it
   (they have no Portuguese at all for the pydata theme).
@@ -17,12 +18,10 @@ from pathlib import Path
 
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
-TEMPLATES = Path(__file__).parent / "templates"
 QUOTES = {"pt": "“”‘’"}  # double then single quotes, opening and closing
 
 
@@ -46,10 +45,6 @@ class TranslateCaptions(SphinxTransform):
             toctree["caption"] = toctree["rawcaption"] = catalogue.gettext(toctree["caption"])
 
 
-def _templates(app: Sphinx, config: Config) -> None:
-    config.templates_path = [str(TEMPLATES), *config.templates_path]
-
-
 def _quotes(app: Sphinx) -> None:
     """The language's quotation marks for docutils' smart quotes."""
     quotes = QUOTES.get(app.config.language or "en")
@@ -59,6 +54,5 @@ def _quotes(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_transform(TranslateCaptions)
-    app.connect("config-inited", _templates)
     app.connect("builder-inited", _quotes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -171,11 +171,12 @@ def not_numbers(series: pd.Series) -> np.ndarray:
 
 def fingerprint(series: pd.Series) -> tuple[str, bytes] | None:
     """What a column's scan reads besides its name, exactly: the kind of its dtype and a
-    BLAKE2b digest of every value in order (lengths, missing rows and text, so no two different
-    columns share one short of breaking the hash); None for a column of other values.
+    BLAKE2b digest of every value in order (the number of rows, which are missing, each value's
+    length and its text, so no two different columns share one short of breaking the hash);
+    None for a column of other values.
     Text columns of the object, `str` and `string` dtypes are read alike."""
     dtype = str(series.dtype)
-    digest = hashlib.blake2b(digest_size=32)
+    digest = hashlib.blake2b(len(series).to_bytes(8, "little"), digest_size=32)
     missing = series.isna().to_numpy(dtype=bool)
     digest.update(np.packbits(missing).tobytes())
     if dtype in _TEXT_DTYPES:

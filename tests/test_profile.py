@@ -58,3 +58,32 @@ def test_below_income_filters_and_sorts(example_city: City) -> None:
     out = city_profile.below_income(df, 45_000)
     assert list(out["neighbourhood"]) == ["Cannery Row", "Eastgate", "Harbourside"]
     assert city_profile.below_income(df, 0).empty
+
+
+def test_a_city_whose_beacon_is_not_about_housing_sees_residents() -> None:
+    city = load_city("vale-do-sereno")
+    assert city.beacon_recipe() == "service-requests"
+    df = city_profile.read_neighbourhoods(city)
+    assert not city_profile.about_renters(city)
+    spec = city_profile.who_lives_where(df, city).to_dict()
+    assert spec["encoding"]["x"]["field"] == "population"
+    assert "Vale do Sereno" in spec["title"]["text"]
+    headline = city_profile.where_headline(df, city).data
+    top = df.nlargest(3, "population")
+    share = top["population"].sum() / df["population"].sum()
+    assert f"{share:.0%}" in headline and top["neighbourhood"].iloc[0] in headline
+    assert list(city_profile.table(df, city).columns) == ["population", "households"]
+    out = city_profile.with_residents(df, int(df["population"].median()))
+    assert list(out["population"]) == sorted(out["population"], reverse=True)
+    assert (out["population"] >= df["population"].median()).all() and len(out) < len(df)
+
+
+def test_a_housing_city_keeps_its_renters_view(example_city: City) -> None:
+    df = city_profile.read_neighbourhoods(example_city)
+    assert city_profile.about_renters(example_city)
+    chart = city_profile.who_lives_where(df, example_city).to_dict()
+    assert chart["encoding"]["x"]["field"] == "renting_households"
+    assert city_profile.where_headline(df, example_city).data == (
+        city_profile.renters_headline(df).data
+    )
+    assert city_profile.table(df, example_city).equals(df.set_index("neighbourhood"))

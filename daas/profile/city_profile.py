@@ -137,3 +137,105 @@ def renters_chart(df: pd.DataFrame, city: City) -> alt.Chart:
             "{city}'s {n} neighbourhoods, largest first."
         ).format(city=city.name, n=len(df)),
     )
+
+
+# The page and workshop 00 show renters to a housing city, and residents to a city whose Beacon
+# is about something else (its figures per 1,000 residents weigh each neighbourhood by them).
+
+
+def about_renters(city: City) -> bool:
+    """Whether the city's Beacon is about renting households (the housing recipe)."""
+    return city.beacon_recipe() == "housing"
+
+
+def who_lives_where(df: pd.DataFrame, city: City) -> alt.Chart:
+    """Renting households by neighbourhood for a housing city, residents for any other."""
+    return renters_chart(df, city) if about_renters(city) else residents_chart(df, city)
+
+
+def where_headline(df: pd.DataFrame, city: City) -> Markdown:
+    """The sentence under `who_lives_where`."""
+    return renters_headline(df) if about_renters(city) else residents_headline(df)
+
+
+def explorer(df: pd.DataFrame, city: City):
+    """The income slider for a housing city; a residents slider for any other."""
+    return income_explorer(df) if about_renters(city) else residents_explorer(df)
+
+
+def table(df: pd.DataFrame, city: City) -> pd.DataFrame:
+    """The neighbourhood table: every column for a housing city; residents and households for
+    any other (rents and incomes are not its subject)."""
+    if about_renters(city):
+        return df.set_index("neighbourhood")
+    return df[["neighbourhood", "population", "households"]].set_index("neighbourhood")
+
+
+def residents_chart(df: pd.DataFrame, city: City) -> alt.Chart:
+    """Bar chart of residents by neighbourhood."""
+    use_theme()
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("population:Q", title=_("Residents")),
+            y=alt.Y("neighbourhood:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("neighbourhood", title=_("Neighbourhood")),
+                alt.Tooltip("population", title=_("Residents")),
+                alt.Tooltip("households", title=_("Households")),
+            ],
+        )
+    )
+    return describe(
+        chart,
+        title=_("Residents by neighbourhood, {city}").format(city=city.name),
+        description=_(
+            "Horizontal bar chart of the number of residents in each of {city}'s {n} "
+            "neighbourhoods, largest first."
+        ).format(city=city.name, n=len(df)),
+    )
+
+
+def residents_headline(df: pd.DataFrame) -> Markdown:
+    """One sentence on where residents concentrate."""
+    top = df.nlargest(3, "population")
+    total = df["population"].sum()
+    share = top["population"].sum() / total if total else 0.0
+    names = [escape_markdown(n) for n in top["neighbourhood"]]
+    last = _("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    listed = last if len(names) > 1 else "".join(names)
+    return Markdown(
+        _("The {n} neighbourhoods with the most residents, {listed}, are home to {share} of "
+          "them. The same number of requests or problems weighs more where fewer people "
+          "live.").format(n=len(names), listed=listed, share=f"{share:.0%}")
+    )  # fmt: skip
+
+
+def with_residents(df: pd.DataFrame, residents: int) -> pd.DataFrame:
+    """Neighbourhoods with at least `residents` residents, largest first."""
+    cols = ["neighbourhood", "population", "households"]
+    return (
+        df.loc[df["population"] >= residents, cols]
+        .sort_values("population", ascending=False)
+        .reset_index(drop=True)
+    )
+
+
+def residents_explorer(df: pd.DataFrame):
+    """A slider for a number of residents that shows the neighbourhoods with at least that many."""
+    from IPython.display import display
+
+    most = int(df["population"].max()) if len(df) else 0
+    step = max(1_000, most // 20 // 1_000 * 1_000)
+    residents = widgets.IntSlider(
+        value=0,
+        min=0,
+        max=max(most, step),
+        step=step,
+        description=_("Residents at least"),
+        style={"description_width": "initial"},
+    )
+    return widgets.interactive(
+        lambda residents: display(with_residents(df, residents)), residents=residents
+    )

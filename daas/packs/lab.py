@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from daas.core.city import load_city
+from daas.core.city import City, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.paths import city_build_dir, repo_root
@@ -24,6 +24,15 @@ def lab_command(pack: Path, port: int, open_browser: bool, token: str | None = N
     return cmd
 
 
+def lab_env(city: City) -> dict[str, str]:
+    """JupyterLab's environment, which its kernels inherit: the kit, the city, and the city's
+    language (re-running a cell prints what `daas workshop run` printed). A participant's kernel
+    starts as a new Python (no fork server: a restart after installing or editing a module must
+    see the change)."""
+    return {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug,
+            "DAAS_LANG": city.language, "DAAS_KERNEL_FORKS": "0"}  # fmt: skip
+
+
 def open_lab(
     slug: str, port: int = 8888, open_browser: bool = True, token: str | None = None
 ) -> int:
@@ -37,11 +46,8 @@ def open_lab(
             _("the workshop pack is not built"),
             _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
         )
-    # A participant's kernel starts as a new Python (no fork server: a restart after installing
-    # or editing a module must see the change).
-    env = {**os.environ, "DAAS_ROOT": str(repo_root()), "DAAS_CITY": city.slug,
-           "DAAS_KERNEL_FORKS": "0"}  # fmt: skip
     cmd = lab_command(pack, port, open_browser, token)
+    env = lab_env(city)
     sys.stdout.flush()
     # Replace this process, so a stop signal reaches JupyterLab itself and leaves no orphan.
     os.execve(cmd[0], cmd, env)

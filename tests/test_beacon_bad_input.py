@@ -263,6 +263,31 @@ def test_row_numbers_are_export_lines_across_quoted_newlines(city_tree: Path, ca
     assert [i["row"] for i in bad] == ["5"]  # header 1, B1 on lines 2-3, a blank line 4
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (f"{HEADER}\r\n{GOOD[0]}\r{GOOD[1]}\r\n", 2),  # a stray CR cuts a row in two
+        (f"{HEADER}\r{GOOD[0]}\r{GOOD[1]}\r", 1),  # old Mac line ends: CR alone
+    ],
+)
+def test_a_carriage_return_that_ends_no_line_stops_the_build(
+    city_tree: Path, capsys, text: str, line: int
+) -> None:
+    write_city(city_tree, GOOD).write_text(text, encoding="utf-8", newline="")
+    code, err = build(capsys)
+    assert code != 0 and not out().exists()
+    assert f"data/{SLUG}/inventory.csv: line {line}: a carriage return (CR)" in err
+    assert "fix: save the export again as CSV with standard line ends" in err
+
+
+def test_a_line_break_inside_quotes_is_kept(city_tree: Path, capsys) -> None:
+    quoted = GOOD[0].replace("Uno Lofts", '"Uno\r\nLofts"')
+    write_city(city_tree, GOOD).write_text(f"{HEADER}\r\n{quoted}\r\n{GOOD[1]}\r\n", newline="")
+    code, err = build(capsys)
+    assert code == 0, err
+    assert published()[0]["project_name"].splitlines() == ["Uno", "Lofts"]
+
+
 # point 10 ----------------------------------------------------------------------------------
 
 

@@ -109,7 +109,7 @@ def read_export(
     partial = partial and not head.startswith("\ufeff")
     text = head if partial or len(data) <= HEAD else data.decode(enc)
     sep = delimiter or detect_delimiter(text)
-    lines = _Lines(path, enc, data) if partial else _Lines(path, enc, text)
+    lines = _Lines(path, enc, data if partial else text, shown)
     # the parser decodes bytes itself, faster than reading the decoded text (a kept BOM aside)
     source = path if partial else io.StringIO(text) if text.startswith("\ufeff") else data
     del data
@@ -128,7 +128,7 @@ def read_export(
         ) from None
     if df.empty:
         raise DaasError.one(shown, "", "the file has a header but no rows", "export the data again")
-    header = _header(text, sep)
+    header = _header(text, sep, shown)
     names, repeated = _unique_names(header)
     if len(names) == len(df.columns):
         df.columns = names
@@ -152,8 +152,8 @@ class _Lines:
     """Where an export's records start, from its bytes or its text (read again from the file
     only when they do not simply follow its lines)."""
 
-    def __init__(self, path: Path, enc: str, content: bytes | str) -> None:
-        self.path, self.enc = path, enc
+    def __init__(self, path: Path, enc: str, content: bytes | str, shown: str) -> None:
+        self.path, self.enc, self.shown = path, enc, shown
         self.text = content if isinstance(content, str) else None
         if isinstance(content, str):
             self.n = content.count("\n") + (0 if content.endswith("\n") else 1)
@@ -174,16 +174,33 @@ class _Lines:
         ) as stream:
             reader = csv.reader(stream, delimiter=sep)
             starts, last = [], 0
-            for record in reader:
-                if record:
-                    starts.append(last + 1)
-                last = reader.line_num
+            try:
+                for record in reader:
+                    if record:
+                        starts.append(last + 1)
+                    last = reader.line_num
+            except csv.Error:
+                raise _stray_cr(self.shown, max(reader.line_num, 1)) from None
         return starts[1:] if len(starts) == rows + 1 else None
 
 
-def _header(text: str, sep: str) -> list[str]:
+def _stray_cr(shown: str, line: int) -> DaasError:
+    """A carriage return outside quotes that ends no line: the parser would cut the row there."""
+    return DaasError.one(
+        shown, f"line {line}",
+        "a carriage return (CR) outside quotes ends no line, so the row cannot be read with "
+        "certainty (a file saved with old Mac line ends has only these)",
+        "save the export again as CSV with standard line ends (CRLF or LF), or quote the field "
+        "that holds the line break",
+    )  # fmt: skip
+
+
+def _header(text: str, sep: str, shown: str) -> list[str]:
     """The export's header fields, stripped (a quoted header may hold a line break)."""
-    first = next(csv.reader(_lines(text), delimiter=sep), [])
+    try:
+        first = next(csv.reader(_lines(text), delimiter=sep), [])
+    except csv.Error:
+        raise _stray_cr(shown, 1) from None
     return [h.strip() for h in first]
 
 

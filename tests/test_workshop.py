@@ -1,5 +1,6 @@
 """City packs: every example city's notebooks run and its edition builds; no city leaks into
-another's pack; hostile parameters stay data; unchanged inputs are skipped."""
+another's pack, and no housing into a service-requests city's pack; hostile parameters stay data;
+unchanged inputs are skipped."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ EXAMPLES = ["port-mallory", "villa-ondina", "vale-do-sereno"]
 HOSTILE_NAME = "Town \"Q\" </script><script>alert('pwned')</script> & <b>bold</b>"
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".txt", ".csv"}
 
+
+# Vale do Sereno runs the service-requests recipe: its pack says nothing about housing
+HOUSING = re.compile(
+    r"housing|affordab|\brent(al|als|s)?\b|\bincome\b|inventory|\blistings?\b|"
+    r"moradia|habitaç|habitac|aluguel|alugu[ée]is|inquilin|"
+    r"vivienda|alquiler|asequible|inquilino",
+    re.I,
+)
+# pages that weigh both recipes by design, and the search index, which holds their words too
+BOTH_RECIPES = ("site/book/beacon/choosing.", "site/book/beacon/new-recipe.",
+                "site/_sources/book/beacon/choosing.", "site/_sources/book/beacon/new-recipe.",
+                "site/searchindex.js")  # fmt: skip
 
 ONLY_MARK = "Only-city marker 7f3a: shown in one edition"
 LANG_MARK = "Solo en español: marcador de idioma"
@@ -114,6 +127,22 @@ def test_pack_never_names_another_city(kit: Path, packs: Path, slug: str) -> Non
     assert leaks == []
 
 
+def test_service_requests_pack_says_nothing_about_housing(packs: Path) -> None:
+    from daas.core.city import load_city
+
+    assert load_city("vale-do-sereno").beacon_recipe() == "service-requests"
+    pack = packs / "vale-do-sereno"
+    assert (pack / "beacon" / "data" / "service_requests.csv").exists()
+    found = []
+    for f in _text_files(pack):
+        rel = f.relative_to(pack).as_posix()
+        if rel.startswith(BOTH_RECIPES):
+            continue
+        text = re.sub(r"<[^>]+>", " ", f.read_text(encoding="utf-8", errors="replace"))
+        found += [f"{rel}: {m.group(0)}" for m in HOUSING.finditer(text)]
+    assert found == []
+
+
 def test_pack_is_in_the_city_language(packs: Path) -> None:
     html = (packs / "villa-ondina" / "site" / "book" / "index.html").read_text()
     assert '<html lang="es"' in html
@@ -165,8 +194,10 @@ def test_failing_notebook_is_reported_and_others_still_run(
 ) -> None:
     bad = kit / "notebooks" / "99-broken.ipynb"
     nb = json.loads((kit / "notebooks" / "00-city-profile.ipynb").read_text())
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
     nb["cells"] = [
-        *nb["cells"][:2],
+        {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Broken"},
+        params,
         {
             "cell_type": "code",
             "id": "boom",

@@ -29,6 +29,7 @@ ARGS = [
     "--disable-sync",
 ]
 RENDER_TIMEOUT_MS = 10_000  # a chart not drawn by then is broken, not slow
+NAVIGATION_TIMEOUT_MS = 120_000
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PAGE_BUDGET = 1.5 * 1024 * 1024  # bytes fetched on a cold load, beyond the shared bundles
 SHARED_BUNDLES = ("/_static/vendor/vega-offline.js", "/_static/vendor/widgets/embed.js")
@@ -95,6 +96,10 @@ def offline_page(browser: Browser, base_url: str, locale: str = "en-US"):
     blocked: list[str] = []
     errors: list[str] = []
     ctx = browser.new_context(locale=locale)
+    # a page that has not loaded in 30 s (Playwright's default) may be slow, not broken, on a
+    # machine under heavy load: a run beside CPU burners once took longer; a hang still fails
+    # at the test's timeout
+    ctx.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
 
     def route(r: Route) -> None:
         if _is_local(r.request.url, base_url):

@@ -31,8 +31,11 @@ PAGES = {
 }
 MY_FOLDERS = ("book/masterclasses", "book/community", "book/paths")
 HIDDEN_BLOCK = re.compile(
-    r"```\{admonition\}[^\n]*\n:class: (?:dropdown )?(coach-note|solution)\n(.*?)```", re.S
+    r"^(`{3,})\{admonition\}[^\n]*\n:class: (?:dropdown )?(coach-note|solution)\n(.*?)^\1$",
+    re.S | re.M,
 )
+# a block kept for the other Beacon recipe (the editions below are built as housing cities)
+OTHER_RECIPE = re.compile(r"^(`{3,})\{only\} recipe_(?!housing)\w+\n.*?^\1$", re.S | re.M)
 
 
 def _toc_files() -> set[str]:
@@ -205,7 +208,8 @@ def editions(tmp_path_factory) -> dict[str, str]:
         "myst_enable_extensions = ['colon_fence', 'substitution']\n"
         "myst_substitutions = {'city_name': 'Testville', 'min_cell_size': '10',"
         " 'priority_problem': 'x'}\n"
-        "nb_execution_mode = 'off'\nsuppress_warnings = ['myst.xref_missing', 'ref.doc']\n"
+        "nb_execution_mode = 'off'\ntags.add('recipe_housing')\n"
+        "suppress_warnings = ['myst.xref_missing', 'ref.doc']\n"
     )
     (src / "index.md").write_text("# Index\n\n```{toctree}\n:glob:\nbook/*/*\n```\n")
     out = {}
@@ -227,8 +231,11 @@ def _markers() -> list[tuple[str, str]]:
     for folder in MY_FOLDERS:
         for page in sorted((ROOT / folder).glob("*.md")):
             for m in HIDDEN_BLOCK.finditer(page.read_text()):
-                words = " ".join(m.group(2).split()[:7])
-                found.append((f"{page.name}: {m.group(1)}", words))
+                body = OTHER_RECIPE.sub("", m.group(3))
+                text = [ln for ln in body.splitlines() if not ln.startswith(("```", ":"))]
+                words = " ".join(" ".join(text).split()[:7])
+                assert words, f"{page.name}: a {m.group(2)} block with no text of its own"
+                found.append((f"{page.name}: {m.group(2)}", words))
     return found
 
 

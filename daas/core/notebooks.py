@@ -12,6 +12,7 @@ The normal form keeps what a reader and nbval need and drops what changes from r
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -133,13 +134,24 @@ def normalize_file(path: Path, execute: bool = False) -> bool:
 
 
 def execute_in_place(path: Path) -> dict:
-    """Run a notebook with its default parameters, from its own folder, and return it."""
+    """Run a notebook with its default parameters, from its own folder, and return it.
+
+    Cells kept only for another city, language or Beacon recipe than the example city's are
+    not run (as nbval skips them) and keep what they had."""
     from nbclient import NotebookClient
 
+    from daas.core.city import DEFAULT_CITY, load_city
+
     nb = nbformat.read(path, as_version=4)
+    city = load_city(DEFAULT_CITY)
+    run = copy.deepcopy(nb)
+    run.cells = [c for c in run.cells if keep_cell(c.metadata.get("tags", []), city)]
+    folder = str(path.resolve().parent)
     NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        run, timeout=600, kernel_name="python3", resources={"metadata": {"path": folder}}
     ).execute()
+    done = {c.id: c for c in run.cells}
+    nb.cells = [done.get(c.id, c) for c in nb.cells]
     return json.loads(nbformat.writes(nb))
 
 

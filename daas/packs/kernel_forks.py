@@ -129,7 +129,11 @@ class ForkServer:
         with self._lock:
             proc = self._server()
             assert proc.stdin is not None
-            request = {"argv": list(cmd[3:]), "env": dict(env), "cwd": cwd or os.getcwd()}
+            request = {
+                "argv": list(cmd[3:]),
+                "env": dict(env),
+                "cwd": os.path.abspath(cwd or os.getcwd()),
+            }
             proc.stdin.write(json.dumps(request) + "\n")
             proc.stdin.flush()
             return ForkedKernel(int(self._read(proc)["pid"]))

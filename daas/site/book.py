@@ -36,6 +36,7 @@ STRICT_FLAGS = ["-W", "-n", "--keep-going"]
 EXECUTION_INPUTS = ("daas", "data", "cities", "requirements/run.txt")
 PAGE_INPUTS = ("book", "_config.yml", "_toc.yml")
 STAMP = ".daas-build.json"
+FAVICON = "book/_assets/favicon.ico"  # also the site root's, which browsers ask for
 
 
 def jupyter_book() -> str:
@@ -196,6 +197,7 @@ def root_page(languages: tuple[str, ...], start: str) -> str:
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Data Service Toolkit</title>
+  <link rel="icon" href="favicon.ico">
   <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
   color:#1a1a1a;background:#fff}} a{{color:#0b5394}}</style>
   <script>
@@ -281,6 +283,8 @@ def build_site(
         for lang, index in built.items():
             shutil.copytree(index.parent, tmp / lang)
         (tmp / "index.html").write_text(root_page(languages, start), encoding="utf-8")
+        # a page without an icon of its own (the redirects) makes the browser ask the site's root
+        shutil.copyfile(repo_root() / FAVICON, tmp / "favicon.ico")
     index = out / "html" / "index.html"
     if not quiet:
         times = ", ".join(f"{lang} {s:.1f} s" for lang, s in seconds.items())

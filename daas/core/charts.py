@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import altair as alt
 
+from daas.core.formats import vega_locale
+
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 THEME = "daas"
@@ -25,9 +27,11 @@ TEXT = "#1a1a1a"
 
 @alt.theme.register(THEME, enable=False)
 def daas_theme() -> alt.theme.ThemeConfig:
-    """Readable fonts, the accessible palette, quiet gridlines."""
+    """Readable fonts, the accessible palette, quiet gridlines; numbers and dates written as
+    the reader's language writes them (read when a chart is drawn)."""
     return {
         "config": {
+            "locale": vega_locale(),  # type: ignore[typeddict-item]  # a plain dict of Babel symbols
             "background": BACKGROUND,
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},

@@ -16,7 +16,7 @@ from html import escape
 from daas.core.city import DEFAULT_RECIPE, City
 from daas.core.i18n import N_, _, use_language
 from daas.programme import milestones, readiness, state
-from daas.programme.fmt import number, percent
+from daas.core.formats import number, percent
 from daas.programme.team import ROLES, unfilled_roles
 from daas.standard.assess import FRESH_WARN_DAYS, QUALITY_WARN
 

@@ -19,7 +19,7 @@ from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, _, use_language
 from daas.core.markdown import escape_markdown as esc
 from daas.programme import milestones, state
-from daas.programme.fmt import number, percent
+from daas.core.formats import number, percent
 
 HEADINGS = {
     "problem": N_("The problem"),

@@ -1,0 +1,60 @@
+"""Numbers, money and dates in the reader's language (`daas.core.formats`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from daas.core import formats
+from daas.core.i18n import use_language
+
+
+@pytest.mark.parametrize(
+    ("lang", "thousands", "decimal", "day"),
+    [
+        ("en", "7,553", "0.5", "30 June 2025"),
+        ("es", "7.553", "0,5", "30 de junio de 2025"),
+        ("pt", "7.553", "0,5", "30 de junho de 2025"),
+    ],
+)
+def test_each_language_writes_numbers_and_dates_its_own_way(
+    lang: str, thousands: str, decimal: str, day: str
+) -> None:
+    with use_language(lang):
+        assert formats.number(7553) == thousands
+        assert formats.number(0.5) == decimal
+        assert formats.date(dt.date(2025, 6, 30)) == day
+        assert formats.date("2025-06-30T10:00:00-05:00") == day
+    assert formats.number(7553, lang=lang) == thousands
+
+
+def test_digits_round_and_fix_the_decimals() -> None:
+    assert formats.number(1234.567, 1, lang="en") == "1,234.6"
+    assert formats.number(1234.567, 1, lang="pt") == "1.234,6"
+    assert formats.number(2.0, 0, lang="es") == "2"
+    assert formats.percent(0.083411, lang="en") == "8%"
+    assert formats.percent(0.083411, 1, lang="es") == "8,3%"
+
+
+def test_money_is_in_whole_units_with_the_locale_symbol() -> None:
+    assert formats.money(1450.4, "USD", lang="en") == "US$1,450"
+    assert formats.money(1450, "BRL", lang="pt") == "R$\u00a01.450"
+
+
+def test_an_unknown_language_falls_back_to_english() -> None:
+    assert formats.locale("fr") == formats.LOCALES["en"]
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_charts_get_the_reader_s_separators_and_month_names(lang: str) -> None:
+    config = formats.vega_locale("BRL", lang)
+    assert config["number"]["decimal"] == "," and config["number"]["thousands"] == "."
+    assert config["time"]["months"][5] == {"es": "junio", "pt": "junho"}[lang]
+    assert len(config["time"]["days"]) == 7 and len(config["time"]["shortMonths"]) == 12
+
+
+def test_english_charts_use_a_comma_for_thousands() -> None:
+    config = formats.vega_locale("USD", "en")
+    assert config["number"]["thousands"] == ","
+    assert config["time"]["days"][0] == "Sunday"

@@ -46,7 +46,9 @@ def money(value: float, currency: str, lang: str | None = None) -> str:
     """`value` in `currency` (ISO 4217) in whole units, the symbol where the locale puts it."""
     loc = Locale.parse(locale(lang))
     pattern = loc.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-    return format_currency(round(value), currency, format=pattern, locale=loc, currency_digits=False)
+    return format_currency(
+        round(value), currency, format=pattern, locale=loc, currency_digits=False
+    )
 
 
 def date(value: dt.date | str, lang: str | None = None) -> str:

@@ -14,9 +14,9 @@ from datetime import date
 from html import escape
 
 from daas.core.city import DEFAULT_RECIPE, City
+from daas.core.formats import number, percent
 from daas.core.i18n import N_, _, use_language
 from daas.programme import milestones, readiness, state
-from daas.core.formats import number, percent
 from daas.programme.team import ROLES, unfilled_roles
 from daas.standard.assess import FRESH_WARN_DAYS, QUALITY_WARN
 

@@ -16,10 +16,10 @@ from daas.beacon.recipes import title as service_title
 from daas.core.city import City
 from daas.core.city_programme import SHOWCASE_IDS
 from daas.core.errors import DaasError, Problem
+from daas.core.formats import number, percent
 from daas.core.i18n import N_, _, use_language
 from daas.core.markdown import escape_markdown as esc
 from daas.programme import milestones, state
-from daas.core.formats import number, percent
 
 HEADINGS = {
     "problem": N_("The problem"),

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from daas.beacon import load, publish
-from daas.privacy import identifiers
+from daas.privacy import identifiers, specific
 
 gate_module = importlib.import_module("daas.privacy.gate")  # `daas.privacy.gate` is also a function
 
@@ -114,3 +114,64 @@ def test_a_remembered_finding_is_not_changed_by_the_gate(monkeypatch: pytest.Mon
     again = gate_module.gate({"t": lat}, public_columns=declared, locations=True, memo=memo)
     assert not first.passed and again.reasons == first.reasons
     assert all("not_a_number" not in f.rows for f in memo.values())
+
+
+def test_the_scan_tests_each_shape_of_value_once_and_flags_each_value_alike() -> None:
+    """The gate's first tests run once per shape of value (`specific._SHAPE_OF`: every byte
+    that the tests tell apart kept apart); each value gets the flags its own bytes give."""
+    values = [
+        "ana@example.org",
+        "CPF 529.982.247-25",
+        "123-45-6789",
+        "4111 1111 1111 1111",
+        "٥٥٥-٢٠١-٣٣٤٤",
+        "GODE561231G٣8",
+        "BOXW310820HNERXN09",
+        "1.234.567.890",
+        "52998224725",
+    ]
+    values += [*(f"2025-03-{d:02d}T08:{d:02d}:00-03:00" for d in range(1, 29))]
+    values += ["", "ñandú 11 5555-0144", "a@b.co", "\t12345678 ", "(555) 201-3344"]
+    which = ["at", "wide", "candidate", "bare", "written", "phone"]
+    for hinted in (False, True):
+        joined = specific._Joined(values, np.arange(len(values)))
+        flags = joined.prefilter(hinted, which)
+        one = [specific._byte_flags(v.encode("utf-8"), hinted, set(which)) for v in values]
+        for name in which:
+            assert flags[name].tolist() == [bool(f[name][0]) for f in one], name
+    table = np.frombuffer(specific._SHAPE_OF, dtype=np.uint8)
+    assert (specific._BITS[table] == specific._BITS).all()
+    assert len(set(specific._SHAPE_OF)) < 20  # few shapes: most bytes are alike
+
+
+def test_every_phone_number_the_pattern_finds_passes_the_first_tests() -> None:
+    phones = ["(555) 201-3344", "(11)5555-0144", "+54 11 5555-0144", "11 5555 0144",
+              "555.201.3344", "555-2013344", "+1 (555)2013344", "Llamar al 11-5555-0144 hoy",
+              "(5)123-4567"]  # fmt: skip
+    assert all(specific.PHONE_RE.search(p) for p in phones)
+    flags = specific._Joined(phones, np.arange(len(phones))).prefilter(False, ["phone"])
+    assert flags["phone"].all()
+    assert (
+        not specific._Joined(["000000001", "2025-03-01T08:15:00-03:00"], np.arange(2))
+        .prefilter(False, ["phone"])["phone"]
+        .any()
+    )
+
+
+def test_the_first_tests_never_hide_an_identifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random values made of digits, separators, brackets and letters, and real ids: the scan
+    finds the same with the first tests as when every value goes through the patterns."""
+    rng = np.random.default_rng(16)
+    alphabet = list("0123456789" * 4 + " -.()/+@&Ñx\tA")
+    values = ["".join(rng.choice(alphabet, size=rng.integers(5, 30))) for _ in range(4000)]
+    values += ["CPF 529.982.247-25", "20-26756539-3", "(555) 201-3344", "4111 1111 1111 1111"]
+    series = pd.Series(values, dtype=object)
+    for hinted, phone_named in (((), False), ({"br_cpf"}, True)):
+        fast = {k: h.rows.tolist() for k, h in specific.find(series, hinted, phone_named).items()}
+        with monkeypatch.context() as m:
+            m.setattr(specific, "_byte_flags", lambda text, hinted, which: {
+                name: np.ones(text.count(b"\x00") + 1, dtype=bool) for name in which})  # fmt: skip
+            slow = {
+                k: h.rows.tolist() for k, h in specific.find(series, hinted, phone_named).items()
+            }
+        assert fast == slow and "phone" in fast

@@ -4,17 +4,18 @@ Emails, phone numbers, national ids with a check digit (and the US SSN's written
 numbers with a Luhn check identify a person on their own, so one of them anywhere is enough to
 stop a publication. `find(series)` returns, for each kind found, the rows holding it.
 
-How it stays fast on millions of rows. The work is done once per distinct value
-(`pd.factorize`), in blocks of at most `BLOCK` values and `BLOCK_CHARS` characters, and mapped
-back to rows at the end. Cheap tests on each block's bytes come first, with numpy: which values
-hold an `@` (only those are searched for emails), which hold a candidate run of digits (the same
-test as `_CANDIDATE_RE`, exact on ASCII text), which are a bare number, which hold the telltale
-part of a written id or card number. Then each pattern runs once over the values that passed,
-joined into one string separated by NUL characters, inside the regex engine: `findall` with
-the pattern `NUL|P` lists the matches of P in order, interleaved with the separators, so counting
-separators gives the value each match is in, without a Python object per match. Check digits
-are validated on the matches alone; bare digit strings (`52998224725`) all at once as a matrix
-of digits with numpy.
+How it stays fast on millions of rows. The work is done once per distinct value (`pd.factorize`),
+in blocks of at most `BLOCK` values and `BLOCK_CHARS` characters, and mapped back to rows at the
+end. Cheap tests on each block's bytes come first, with numpy: which values hold an `@` (only those
+are searched for emails), which hold a candidate run of digits (the same test as `_CANDIDATE_RE`,
+exact on ASCII text), which are a bare number, which hold the telltale part of a written id or card
+number, which may be a phone number. These tests read only the shape of each byte, so they run once
+per distinct shape of value (a column of date-times has a handful). Then each pattern runs once
+over the values that passed, joined into one string separated by NUL characters, inside the regex
+engine: `findall` with the pattern `NUL|P` lists the matches of P in order, interleaved with the
+separators, so counting separators gives the value each match is in, without a Python object per
+match. Check digits are validated on the matches alone; bare digit strings (`52998224725`) all at
+once as a matrix of digits with numpy.
 Bare ids count when the column's name says so, or when at least half of the column's values are
 valid ids of that kind (a random 11-digit number passes the CPF check one time in 100).
 """
@@ -273,34 +274,50 @@ class _Joined:
         - `candidate`: what `_CANDIDATE_RE` (`_HINTED_CANDIDATE_RE`) finds, exactly, on ASCII;
         - `bare`: nothing but 8 or more digits and blanks (`_BARE_VALUE_RE`);
         - `written`: the telltale part of a written id or card number (`_WRITTEN_SHAPES`);
-        - `phone`: the end of a phone number (`_PHONE_SHAPES`).
+        - `phone`: the start and the end of a phone number (`_PHONE_STARTS`, `_PHONE_SHAPES`).
         """
         n, which = len(self.values), set(which)
         if self.owner is not None or set(nid.VALIDATORS) - set(_WRITTEN_SHAPES):
             return dict.fromkeys(which, np.ones(n, dtype=bool))
-        raw = np.frombuffer(self.text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-        starts = np.concatenate([[0], np.flatnonzero(raw == 0) + 1])
-        empty = np.append(starts[1:] - 1, len(raw)) == starts
+        if not n:
+            return {name: np.zeros(0, dtype=bool) for name in which}
+        # the tests read only each byte's shape (`_SHAPE_OF`): done once per distinct shape
+        # (a column of date-times has a handful), then spread back over the values
+        encoded = self.text.encode("utf-8", "surrogatepass").translate(_SHAPE_OF)
+        codes, distinct = pd.factorize(np.array(encoded.split(b"\x00"), dtype=object))
+        flags = _byte_flags(b"\x00".join(distinct), hinted, which)
+        return {name: mask[codes] for name, mask in flags.items()}
 
-        def per_value(mask: np.ndarray) -> np.ndarray:
-            sums = np.add.reduceat(np.append(mask, False).view(np.uint8), starts, dtype=np.int64)
-            return np.where(empty, 0, sums) > 0
 
-        wide = per_value(raw >= 128)
-        classes = _ByteClasses(raw)
-        tests = {
-            "at": lambda: per_value(raw == 64),
-            "wide": lambda: wide,
-            "candidate": lambda: per_value(_shapes_at(classes, _CANDIDATE_SHAPES[hinted])) | wide,
-            "bare": lambda: (
-                wide
-                | ~per_value(~classes["d"] & (raw != 32) & (raw != 9) & (raw != 0))
-                & per_value(_shapes_at(classes, ["dddddddd"]))
-            ),
-            "written": lambda: per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
-            "phone": lambda: per_value(_shapes_at(classes, _PHONE_SHAPES)) | wide,
-        }
-        return {name: tests[name]() for name in which}
+def _byte_flags(text: bytes, hinted: bool, which: set[str]) -> dict[str, np.ndarray]:
+    """`_Joined.prefilter`'s tests on values joined by NUL, as UTF-8 bytes."""
+    raw = np.frombuffer(text, dtype=np.uint8)
+    starts = np.concatenate([[0], np.flatnonzero(raw == 0) + 1])
+    empty = np.append(starts[1:] - 1, len(raw)) == starts
+
+    def per_value(mask: np.ndarray) -> np.ndarray:
+        sums = np.add.reduceat(np.append(mask, False).view(np.uint8), starts, dtype=np.int64)
+        return np.where(empty, 0, sums) > 0
+
+    wide = per_value(raw >= 128)
+    classes = _ByteClasses(raw)
+    tests = {
+        "at": lambda: per_value(raw == 64),
+        "wide": lambda: wide,
+        "candidate": lambda: per_value(_shapes_at(classes, _CANDIDATE_SHAPES[hinted])) | wide,
+        "bare": lambda: (
+            wide
+            | ~per_value(~classes["d"] & (raw != 32) & (raw != 9) & (raw != 0))
+            & per_value(_shapes_at(classes, ["dddddddd"]))
+        ),
+        "written": lambda: per_value(_shapes_at(classes, _WRITTEN_SHAPES.values())) | wide,
+        "phone": lambda: (
+            per_value(_shapes_at(classes, _PHONE_SHAPES))
+            & per_value(_shapes_at(classes, _PHONE_STARTS))
+            | wide
+        ),
+    }
+    return {name: tests[name]() for name in which}
 
 
 def _ahead(mask: np.ndarray, k: int) -> np.ndarray:
@@ -332,8 +349,10 @@ _WRITTEN_SHAPES = {
 _MX_SHAPE = "LLLddddddAAA"
 _CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
 # what every `PHONE_RE` match ends with, `\d{3,4}[\s.\-]?\d{4}` (P: an ASCII character `\s`
-# matches, a dot or a dash)
+# matches, a dot or a dash), and what it holds before that: `\d{2,4}[\s.\-]\d{3,4}` or
+# `\(\d{1,4}\)[\s.\-]?\d{3,4}` (`)`: a closing bracket)
 _PHONE_SHAPES = ("ddddddd", "dddPdddd")
+_PHONE_STARTS = ("ddPddd", "d)ddd", "d)Pddd")
 
 
 _DIGITS = b"0123456789"
@@ -348,11 +367,26 @@ _CLASSES = {  # the bytes of each class
     "A": _LETTERS + _DIGITS,
     "C": _DIGITS + b" \t-./()",
     "P": b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-",
+    ")": b")",
 }
 _BIT = {name: np.uint16(1 << i) for i, name in enumerate(_CLASSES)}
 _BITS = np.zeros(256, dtype=np.uint16)  # a byte -> the classes it is in, one bit each
 for _name, _chars in _CLASSES.items():
     _BITS[np.frombuffer(_chars, dtype=np.uint8)] |= _BIT[_name]
+
+
+def _shapes_table() -> bytes:
+    """A byte -> the first byte alike for every test of `_byte_flags`: the same classes, both
+    beyond ASCII or not, and NUL, tab, space and `@` kept as themselves."""
+    first: dict[tuple[int, bool, int], int] = {}
+    out = bytearray(256)
+    for b in range(256):
+        key = (int(_BITS[b]), b >= 128, b if b in (0, 9, 32, 64) else -1)
+        out[b] = first.setdefault(key, b)
+    return bytes(out)
+
+
+_SHAPE_OF = _shapes_table()
 
 
 class _ByteClasses(dict[str, np.ndarray]):

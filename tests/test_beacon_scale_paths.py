@@ -175,3 +175,15 @@ def test_the_first_tests_never_hide_an_identifier(monkeypatch: pytest.MonkeyPatc
                 k: h.rows.tolist() for k, h in specific.find(series, hinted, phone_named).items()
             }
         assert fast == slow and "phone" in fast
+
+
+def test_offsets_found_by_their_endings_are_the_pattern_s() -> None:
+    from daas.beacon.recipes.service_requests import checks
+
+    texts = ["2025-03-01T08:15:00-03:00", "2025-03-01T08:15:00", "2025-03-01T08:15:00Z",
+             "2025-03-01 08:15:00+0530", "2025-03-01T08:15:00-03:00\n", "2025-03-01", "Z", "",
+             "+05:30 x", "2025-03-01T08:15:00.123456+01:00", None,
+             "2025-03-01T08:15-0300"]  # fmt: skip
+    s = pd.Series(texts, dtype="string")
+    expected = s.str.contains(checks.OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+    assert checks._with_offset(s).tolist() == expected.tolist()

@@ -50,7 +50,7 @@ def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
             text = list(uniq)
         else:
             codes, uniq = pd.factorize(col)
-            text = [_field(str(v)) for v in np.asarray(uniq, dtype=object)]
+            text = _fields(list(map(str, np.asarray(uniq, dtype=object))))
         cols.append(_spread(codes, text, ""))
     return [",".join(map(_field, schema.fields(table))), *map(",".join, zip(*cols, strict=True))]
 
@@ -103,6 +103,14 @@ def _field(text: str) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow([text, ""])
     return buf.getvalue()[:-2]
+
+
+def _fields(texts: list[str]) -> list[str]:
+    """`_field` of each text; the texts themselves when none needs quotes (looked for in one
+    pass over them joined)."""
+    if not NEEDS_QUOTES.search("".join(texts)):
+        return texts
+    return list(map(_field, texts))
 
 
 def _spread(codes: np.ndarray, distinct: list, missing: object = None) -> list:

@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CITY   ?= port-mallory
+# Empty: each language's site shows its own example city; CITY=<slug> shows that city in all.
+CITY   ?=
 # Languages to build: empty means the published ones (daas/core/i18n.py); en,es,pt for review.
 LANGUAGES ?=
 UPGRADE ?= 0
@@ -15,7 +16,7 @@ DEPTRY = $(BIN)/deptry . \
 ## Set up .venv with the run-time lock (re-used while it is unchanged) and build the site, one
 ## folder per language (_build/html/<lang>/) and a root page that picks the reader's language.
 book: setup
-	$(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"
+	$(BIN)/daas book build $(if $(CITY),--city $(CITY)) --languages "$(LANGUAGES)"
 
 ## Set up .venv with the test and tool lock and Chromium, build the site, then run every test;
 ## prints the five slowest tests and the wall time of everything after the setup. mypy (one core,
@@ -24,7 +25,7 @@ test: setup-dev browser
 	@start=$$(date +%s); status=0; types=$$(mktemp); \
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(DEPTRY) \
 	&& { $(BIN)/mypy > $$types 2>&1 & mypy_pid=$$!; \
-	     $(BIN)/daas book build --city $(CITY) --languages "$(LANGUAGES)"; built=$$?; \
+	     $(BIN)/daas book build $(if $(CITY),--city $(CITY)) --languages "$(LANGUAGES)"; built=$$?; \
 	     wait $$mypy_pid; typed=$$?; cat $$types; [ $$built -eq 0 ] && [ $$typed -eq 0 ]; } \
 	&& $(BIN)/python -m pytest tests notebooks exercises -n 2 --dist loadfile --durations=5 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \

@@ -187,7 +187,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _city_outputs(args: argparse.Namespace) -> None:
-    """A command whose handler reads a city's outputs says so in its parser's defaults:
+    """A command whose handler reads a city's outputs says so in its parser's defaults (and,
+    when it reads several cities', names them with `outputs_for(args)`):
     `city_outputs="computed"` (computed first where their inputs changed) or `"required"` (the
     same, and the command stops naming every stage that failed). Computing them is this layer's
     job (`daas.stages`), so the site and the features that read them never import it."""
@@ -197,10 +198,12 @@ def _city_outputs(args: argparse.Namespace) -> None:
     from daas import stages
     from daas.core.city import load_city
 
-    city = load_city(args.city)
-    outcomes = stages.compute(city)
-    if mode == "required":
-        stages.check(outcomes, city)
+    outputs_for = getattr(args, "outputs_for", None)
+    for slug in outputs_for(args) if outputs_for else [args.city]:
+        city = load_city(slug)
+        outcomes = stages.compute(city)
+        if mode == "required":
+            stages.check(outcomes, city)
 
 
 def _reader_gone() -> int:

@@ -197,11 +197,12 @@ def test_translated_page_titles_reach_the_page(built_site: Path, lang: str) -> N
             for m in _pot_catalogue(cat.path):
                 if m.id and m.string and not m.fuzzy:
                     table[m.id] = m.string.replace("\\.", ".")
+    # each language shows its own example city (a Portuguese page may be another Beacon recipe's
+    # than the English one), so a title is wrong when it is an English title kept as it was
     wrong = []
     for page in [f"{f}.html" for f in toc_files()]:
-        english = _heading((built_site / "en" / page).read_text(encoding="utf-8"))
         shown = _heading((built_site / lang / page).read_text(encoding="utf-8"))
-        wanted = table.get(english)
+        wanted = table.get(shown)
         if wanted and shown != " ".join(wanted.split()):
             wrong.append(f"{page}: shows {shown!r}, translation is {wanted!r}")
     assert wrong == []

@@ -23,6 +23,8 @@ from daas.core.i18n import N_
 from daas.core.paths import cities_dir, repo_root
 
 DEFAULT_CITY = "port-mallory"
+# each language's example city: the site in that language shows it (`daas book build`)
+EXAMPLE_CITIES = {"en": "port-mallory", "es": "villa-ondina", "pt": "vale-do-sereno"}
 DEFAULT_RECIPE = "housing"  # the Beacon recipe of a city file that names none
 # dataset keys a city file may still use, and the key the workshops read them under
 DATASET_ALIASES = {"housing_applications": "person_records"}

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from daas.core.city import load_city
+from daas.core.city import EXAMPLE_CITIES, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.io import atomic_dir, atomic_write_text
@@ -234,7 +234,7 @@ PARALLEL_BUILDS = max(1, min(2, os.cpu_count() or 1))
 
 
 def build_site(
-    city: str,
+    city: str | None,
     languages: tuple[str, ...] | None = None,
     output_root: Path | None = None,
     force_all: bool = False,
@@ -242,7 +242,7 @@ def build_site(
 ) -> tuple[Path, dict[str, float]]:
     """Build the site in each language (its own execution cache in `_build/lang/<lang>/`), then
     assemble `_build/html/<lang>/` and the root page; return the root page and seconds per
-    language."""
+    language. Each language shows `city`, or its own example city when `city` is None."""
     import yaml
 
     from daas.core.i18n import LANGUAGES, PUBLISHED
@@ -263,7 +263,8 @@ def build_site(
 
     def one(lang: str, quiet: bool) -> None:
         started = time.perf_counter()
-        variant = Variant(city, out / "lang" / lang, language=lang, site_languages=languages)
+        shown = city or EXAMPLE_CITIES[lang]
+        variant = Variant(shown, out / "lang" / lang, language=lang, site_languages=languages)
         built[lang] = build(variant, force=force_all, quiet=quiet)
         seconds[lang] = time.perf_counter() - started
 

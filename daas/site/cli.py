@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from daas.core.city import DEFAULT_CITY
+from daas.core.city import EXAMPLE_CITIES
 from daas.core.i18n import _
 
 
@@ -21,7 +21,10 @@ def _register_book(sub: argparse._SubParsersAction) -> None:
         dest="action", required=True, metavar="ACTION"
     )
     b = book.add_parser("build", help=_("build the site into _build/html (strict, cached)"))
-    b.add_argument("--city", default=DEFAULT_CITY, help=_("city slug (default: %(default)s)"))
+    b.add_argument(
+        "--city",
+        help=_("city slug, for every language (default: each language's example city)"),
+    )
     b.add_argument("--all", action="store_true", help=_("rebuild every page"))
     b.add_argument(
         "--output", type=Path, help=_("folder to hold _build/ (default: the repository)")
@@ -33,13 +36,27 @@ def _register_book(sub: argparse._SubParsersAction) -> None:
     )
     # The pages read the city's outputs, never write them: `daas` computes them first and stops
     # if one failed (`city_outputs`, see `daas.cli`).
-    b.set_defaults(func=_book_build, city_outputs="required")
+    b.set_defaults(func=_book_build, city_outputs="required", outputs_for=_book_cities)
+
+
+def _book_languages(args: argparse.Namespace) -> tuple[str, ...] | None:
+    return tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
+
+
+def _book_cities(args: argparse.Namespace) -> list[str]:
+    """The cities whose outputs the pages read: `--city`, or each language's example city."""
+    from daas.core.i18n import PUBLISHED
+
+    if args.city:
+        return [args.city]
+    langs = _book_languages(args) or PUBLISHED
+    return list(dict.fromkeys(EXAMPLE_CITIES[x] for x in langs if x in EXAMPLE_CITIES))
 
 
 def _book_build(args: argparse.Namespace) -> int:
     from daas.site import book
 
-    langs = tuple(x.strip() for x in args.languages.split(",") if x.strip()) or None
+    langs = _book_languages(args)
     book.build_site(args.city, languages=langs, output_root=args.output, force_all=args.all)
     return 0
 

@@ -187,3 +187,31 @@ def test_offsets_found_by_their_endings_are_the_pattern_s() -> None:
     s = pd.Series(texts, dtype="string")
     expected = s.str.contains(checks.OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
     assert checks._with_offset(s).tolist() == expected.tolist()
+
+
+def test_date_times_read_as_a_matrix_read_as_one_by_one() -> None:
+    """ISO date-times read with numpy (`values._iso_already`) as by the pattern and pandas
+    (`values._iso_one_by_one`): leap days, seconds 60 and 61, the years 2000 to 2098, offsets,
+    digits of another script, NUL characters, placeholders."""
+    from daas.beacon import values
+
+    texts = [
+        f"{y}-{md}{sep}{hms}{zone}"
+        for y in ("1999", "2000", "2024", "2098", "2099")
+        for md in ("02-29", "02-30", "12-31", "00-10", "13-01", "04-31", "01-00")
+        for hms in ("23:59:59", "23:59:60", "23:59:61", "23:59:62", "24:00:00", "00:60:00")
+        for sep in ("T", " ", "/")
+        for zone in ("", "+05:30", "-00:00", "+24:00", "Z")
+    ]
+    texts += [
+        "٢٠٢٥-03-01T08:15:00",
+        "2025-03-01T08:15:00\x00\x00\x00\x00\x00\x00",
+        "",
+        "2025-03-01T08:15:0\x00",
+        "2025-03-01T08:15:00-03:0٣",
+        "2025-3-01T08:15:00+01:00",
+    ]
+    for placeholders in (frozenset(), frozenset({"2024-02-29T23:59:59"})):
+        expected = values._iso_one_by_one(texts, placeholders)
+        assert values._iso_already(texts, None, placeholders) == expected
+    assert sum(e is not None for e in expected) > 50

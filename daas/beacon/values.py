@@ -105,19 +105,86 @@ def _iso_already(
 ) -> list[str | None]:
     """Each text's ISO form when it is ISO 8601 to the second already (`2025-03-01 08:15:00`,
     an offset allowed) on a day from 2000 to 2098, where no placeholder rule applies; else
-    None. In one pass: a large export has millions of distinct date-times."""
+    None. A large export has millions of distinct date-times: ASCII texts are read as a
+    matrix of characters with numpy, the few others one by one."""
     if not texts or (fmt and not fmt.startswith("%Y-%m-%d")):
         return [None] * len(texts)
+    n = len(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    sized = np.flatnonzero((lengths == 19) | (lengths == 25))  # as `_ISO_SECONDS` matches
+    out = np.full(n, None, dtype=object)
+    if not len(sized):
+        return out.tolist()
+    chars = np.array([texts[i] for i in sized.tolist()], dtype="U25")
+    codes = chars.view(np.uint32).reshape(len(sized), 25)
+    wide = (codes > 127).any(axis=1)
+    # one row per character: each test reads a contiguous row
+    columns = np.ascontiguousarray(codes.T.astype(np.uint8))
+    found = _iso_shaped(columns, lengths[sized] == 19) & ~wide
+    if placeholders:
+        found &= np.array([texts[i] not in placeholders for i in sized.tolist()], dtype=bool)
+    found[found] = _on_kit_day(columns[:, found])
+    columns = columns[:, found]
+    columns[10] = 84  # "T" between the day and the time
+    iso = np.ascontiguousarray(columns.T).astype(np.uint32).view("U25").ravel()
+    out[sized[found]] = iso.astype(object)
+    others = sized[wide].tolist()
+    out[others] = _iso_one_by_one([texts[i] for i in others], placeholders)
+    return out.tolist()
+
+
+def _iso_shaped(codes: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """Which texts, given as 25 rows of ASCII codes (a text's k-th character in row k, 0
+    after its end; `short`: the texts of 19), `_ISO_SECONDS` matches whole."""
+
+    def digit(k: int) -> np.ndarray:
+        return (codes[k] >= 48) & (codes[k] <= 57)
+
+    def among(k: int, chars: str) -> np.ndarray:
+        return np.logical_or.reduce([codes[k] == ord(c) for c in chars])
+
+    ok = among(4, "-") & among(7, "-") & among(10, "T ") & among(13, ":") & among(16, ":")
+    for k in (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18):
+        ok &= digit(k)
+    bare = short & (codes[19] == 0)  # numpy drops a text's final NULs
+    hour = among(20, "01") & digit(21) | among(20, "2") & among(21, "0123")
+    offset = among(19, "+-") & hour & among(22, ":") & among(23, "012345") & digit(24)
+    zero = np.logical_and.reduce([codes[19 + i] == ord(c) for i, c in enumerate("-00:00")])
+    return ok & (bare | offset & ~zero)
+
+
+def _on_kit_day(codes: np.ndarray) -> np.ndarray:
+    """Which ISO-shaped date-times (as `_iso_shaped` takes them) `%Y-%m-%d %H:%M:%S` reads as
+    a moment from 2000 to 2098: a real day, an hour to 23, a minute to 59, a second to 61 (60
+    and 61 carry into the next minute, as pandas reads them)."""
+
+    def number(*ks: int) -> np.ndarray:
+        out = np.zeros(codes.shape[1], dtype=np.int64)
+        for k in ks:
+            out = out * 10 + codes[k] - 48
+        return out
+
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
+    days = days + (leap & (month == 2))
+    real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+    real &= (hour <= 23) & (minute <= 59) & (second <= 61)
+    carried = (month == 12) & (day == 31) & (hour == 23) & (minute == 59) & (second >= 60)
+    year = year + carried
+    return real & (year >= 2000) & (year <= 2098)
+
+
+def _iso_one_by_one(texts: list[str], placeholders: frozenset[str]) -> list[str | None]:
+    """`_iso_already` one text at a time (texts with characters beyond ASCII)."""
     full = _ISO_SECONDS.fullmatch
     shaped = [t if full(t) and t not in placeholders else "" for t in texts]
     clock = pd.Series([t[:10] + " " + t[11:19] if t else None for t in shaped], dtype=object)
     moments = pd.to_datetime(clock, format="%Y-%m-%d %H:%M:%S", errors="coerce")
     years = moments.dt.year.to_numpy(dtype=float, na_value=np.nan)
-    ok = (years >= 2000) & (years <= 2098)
-    return [
-        (t if t[10] == "T" else t[:10] + "T" + t[11:]) if good else None
-        for t, good in zip(shaped, ok.tolist(), strict=True)
-    ]
+    ok = ((years >= 2000) & (years <= 2098)).tolist()
+    return [t[:10] + "T" + t[11:] if good else None for t, good in zip(shaped, ok, strict=True)]
 
 
 def _declared_order(fmt: str) -> str:

@@ -8,13 +8,17 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 from daas.beacon import publish, quality, records
 from daas.beacon.recipe import Recipe
 from daas.core.city import City
-from daas.core.display import headers, labels, page_table
+from daas.core.display import headers, labels, page_table, show
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 
@@ -248,3 +252,59 @@ def public_columns(slug: str) -> pd.DataFrame:
     rows = [{**d, "columns": ", ".join(d["columns"])} for d in run.get("public_columns", [])]
     table = pd.DataFrame(rows, columns=["source", "field", "columns", "kind", "reason"])
     return headers(table.rename(columns={"columns": "export columns"}), PUBLIC_COLUMNS)
+
+
+# what the performance and staff pages call the run record's columns and codes
+SHOWN = {
+    "table": N_("Table"),
+    "started": N_("Run on"),
+    "status": N_("Outcome"),
+    "rows_published": N_("Rows published"),
+    "rows_suppressed": N_("Cells hidden"),
+    "freshness_days": N_("Data age (days)"),
+    "source": N_("Export"),
+    "field": N_("Field"),
+    "export columns": N_("Columns in the export"),
+    "kind": N_("Kind"),
+    "reason": N_("Reason"),
+    "accuracy": N_("Accuracy"),
+    "completeness": N_("Completeness"),
+    "uniqueness": N_("Uniqueness"),
+    "consistency": N_("Consistency"),
+    "timeliness": N_("Timeliness"),
+    "validity": N_("Validity"),
+}
+STATUSES = {"published": N_("Published"), "failed": N_("Failed")}
+KINDS = {
+    "building-name": N_("Building name"),
+    "building-address": N_("Building address"),
+    "building-location": N_("Building location"),
+    "street-location": N_("Street location"),
+}
+
+
+def quality_shown(slug: str) -> Styler:
+    """The performance page's quality by table and dimension, as percentages."""
+    data = page_data(slug, "performance")
+    table = pd.DataFrame(data["quality_by_table"]).T[list(quality.DIMENSIONS)]
+    table = table.rename_axis("table").reset_index()
+    dims = quality.DIMENSIONS
+    return show(
+        table, {c: SHOWN[c] for c in ("table", *dims)}, shares=dims, digits=dict.fromkeys(dims, 1)
+    )
+
+
+def history_shown(slug: str, last: int = 10) -> Styler:
+    """The performance page's last runs, dates written out."""
+    runs = records.run_history(slug)[-last:]
+    cols = ["started", "status", "rows_published", "rows_suppressed", "freshness_days"]
+    table = pd.DataFrame([{c: r.get(c) for c in cols} for r in runs], columns=cols)
+    return show(table, {c: SHOWN[c] for c in cols}, codes=STATUSES, dates=("started",))
+
+
+def public_columns_table(slug: str) -> Styler:
+    """The staff page's public columns: export, field and columns as code, kind as a label."""
+    table = public_columns(slug)
+    table.columns = ["source", "field", "export columns", "kind", "reason"]
+    names = {c: SHOWN[c] for c in table.columns}
+    return show(table, names, codes=KINDS, literal=("source", "field", "export columns"))

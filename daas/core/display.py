@@ -1,20 +1,26 @@
 """The display boundary: a table shown on a page or in a notebook gets its headers and labels in
 the reader's language here, after every calculation is done. Code keeps the English names.
 
-Mark each English name with `N_` where it is defined, then translate it here with `_`.
+Mark each English name with `N_` where it is defined, then translate it here with `_`. `show`
+is what a page displays: labelled headers, codes as labels, numbers and dates in the reader's
+locale (`daas.core.formats`), no index, no `NaN`/`True`/`False`, no cut text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Iterable, Mapping
+from html import escape
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from daas.core.i18n import _
+from daas.core import formats
+from daas.core.i18n import N_, _
 
 if TYPE_CHECKING:
     import altair as alt
+    from pandas.io.formats.style import Styler
 
 
 def headers(df: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
@@ -41,9 +47,86 @@ def labels(values: pd.Series) -> pd.Series:
     return values.map(lambda v: _(v) if isinstance(v, str) else v)
 
 
-def tooltips(*columns: str) -> list[alt.Tooltip]:
-    """A chart's tooltips for these columns (English names marked with `N_`), each titled in
-    the reader's language."""
+def tooltips(
+    *columns: str,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+) -> list[alt.Tooltip]:
+    """A chart's tooltips for these columns, each titled in the reader's language: its label
+    from `labels` (name → English label marked with `N_`) or its name (marked with `N_`), and
+    numbers written with the chart's locale when `formats` gives a d3 format (`",d"`, `".0%"`)."""
     import altair as alt  # only charts need it: tables are shown without importing altair
 
-    return [alt.Tooltip(c, title=_(c)) for c in columns]
+    labels, formats = labels or {}, formats or {}
+    return [
+        alt.Tooltip(c, title=_(labels.get(c, c)), format=formats.get(c, alt.Undefined))
+        for c in columns
+    ]
+
+
+MISSING = "–"  # a value that is not there (hidden, not applicable) shows as a dash
+YES, NO = N_("Yes"), N_("No")
+
+
+def show(
+    table: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    codes: Mapping[str, str] | None = None,
+    shares: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    digits: Mapping[str, int] | None = None,
+    money: Iterable[str] = (),
+    currency: str = "USD",
+    literal: Iterable[str] = (),
+) -> Styler:
+    """`table` as a reader sees it: only `columns` (name → English label marked with `N_`), in
+    that order and headed in the reader's language; no index; every value written out: codes
+    (`codes`: code → label) as labels, yes/no for booleans, numbers grouped and rounded (`digits`
+    per column, else none for whole numbers and one decimal), `shares` as percentages, `dates`
+    written out, `money` in `currency` (whole units), a dash where nothing is known; `literal`
+    columns (names of fields and files) as code. Long text is never cut."""
+    shares, dates, digits, money = set(shares), set(dates), dict(digits or {}), set(money)
+    cells = {
+        name: [
+            formats.money(float(v), currency)
+            if name in money and _known(v)
+            else _cell(v, codes or {}, name in shares, name in dates, digits.get(name))
+            for v in table[name]
+        ]
+        for name in columns
+    }
+    for name in literal:
+        cells[name] = [f"<code>{escape(v)}</code>" if v != MISSING else v for v in cells[name]]
+    shown = pd.DataFrame({_(columns[name]): values for name, values in cells.items()})
+    escaped: list[Hashable] = [_(columns[name]) for name in columns if name not in set(literal)]
+    return (
+        shown.style.hide(axis="index")
+        .format(escape="html", subset=escaped)
+        .set_table_attributes('class="dataframe daas-table"')
+    )
+
+
+def _known(value: Any) -> bool:
+    """Whether `value` is there (not None, NaN or NA)."""
+    return value is not None and (isinstance(value, str | list | dict) or not bool(pd.isna(value)))
+
+
+def _cell(value: Any, codes: Mapping[str, str], share: bool, date: bool, digits: int | None) -> str:
+    """One value written for a reader."""
+    if not _known(value):
+        return MISSING
+    if isinstance(value, bool | np.bool_):
+        return _(YES) if value else _(NO)
+    if date:
+        return formats.date(value if isinstance(value, str) else pd.Timestamp(value).date())
+    if isinstance(value, int | np.integer):
+        return formats.percent(float(value)) if share else formats.number(int(value))
+    if isinstance(value, float | np.floating):
+        if share:
+            return formats.percent(float(value), digits or 0)
+        whole = digits is None and float(value).is_integer()
+        return formats.number(float(value), 0 if whole else 1 if digits is None else digits)
+    if isinstance(value, str):
+        return _(codes[value]) if value in codes else value
+    return str(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 
 # Imported with the module, not in the call that makes the widgets: a cold kernel that imports
@@ -11,10 +13,15 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Markdown
 
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
+from daas.core.display import show
 from daas.core.errors import DaasError
-from daas.core.i18n import _
+from daas.core.formats import AXIS_NUMBER, number, percent
+from daas.core.i18n import N_, _
 from daas.core.markdown import escape_markdown
 from daas.core.tables import require_columns
 
@@ -25,6 +32,15 @@ NEIGHBOURHOOD_COLUMNS = {
     "households": "int64",
     "median_household_income": "float64",
     "renter_share": "float64",
+}
+# what the pages call the neighbourhood table's columns and the headline figures
+COLUMNS = {
+    "neighbourhood": N_("Neighbourhood"),
+    "population": N_("Residents"),
+    "households": N_("Households"),
+    "median_household_income": N_("Median household income"),
+    "renter_share": N_("Households renting"),
+    "neighbourhoods": N_("Neighbourhoods"),
 }
 
 
@@ -72,6 +88,32 @@ def summary(df: pd.DataFrame, renters: bool = True) -> dict[str, float]:
     return figures
 
 
+def headline_figures(df: pd.DataFrame, city: City) -> Styler:
+    """`summary` as a page shows it: one labelled figure a row, in the reader's locale."""
+    figures = summary(df, renters=about_renters(city))
+    rows = [
+        {
+            "figure": _(COLUMNS[k]),
+            "value": percent(v) if k == "renter_share" else number(int(v)),
+        }
+        for k, v in figures.items()
+    ]
+    return show(pd.DataFrame(rows), {"figure": N_("Figure"), "value": N_("Value")})
+
+
+def shown_table(df: pd.DataFrame, city: City) -> Styler:
+    """The neighbourhood table as a page shows it (the columns `table` picks), labelled and in
+    the reader's locale; incomes in the city's currency."""
+    names = ["neighbourhood", *(c for c in table(df, city).columns if c in COLUMNS)]  # no ids
+    return show(
+        df,
+        {n: COLUMNS[n] for n in names},
+        shares=("renter_share",),
+        money=("median_household_income",),
+        currency=city.currency,
+    )
+
+
 def below_income(df: pd.DataFrame, income: float) -> pd.DataFrame:
     """Neighbourhoods whose median household income is under `income`, poorest first."""
     cols = ["neighbourhood", "households", "median_household_income", "renter_share"]
@@ -94,7 +136,14 @@ def income_explorer(df: pd.DataFrame):
         description=_("Income under"),
         style={"description_width": "initial"},
     )
-    return widgets.interactive(lambda income: display(below_income(df, income)), income=income)
+    names = {n: COLUMNS[n] for n in ("neighbourhood", "households", "median_household_income",
+                                     "renter_share")}  # fmt: skip
+
+    def shown(income: int) -> None:
+        display(show(below_income(df, income), names, shares=("renter_share",),
+                     money=("median_household_income",)))  # fmt: skip
+
+    return widgets.interactive(shown, income=income)
 
 
 def renters_headline(df: pd.DataFrame) -> Markdown:
@@ -108,7 +157,7 @@ def renters_headline(df: pd.DataFrame) -> Markdown:
     return Markdown(
         _("The {n} neighbourhoods with the most renting households, {listed}, hold {share} of "
           "them. A housing service that works well there reaches most of its users.").format(
-            n=len(names), listed=listed, share=f"{share:.0%}")
+            n=len(names), listed=listed, share=percent(share))
     )  # fmt: skip
 
 
@@ -120,11 +169,15 @@ def renters_chart(df: pd.DataFrame, city: City) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("renting_households:Q", title=_("Renting households")),
+            x=alt.X(
+                "renting_households:Q",
+                title=_("Renting households"),
+                axis=alt.Axis(format=AXIS_NUMBER),
+            ),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
             tooltip=[
                 alt.Tooltip("neighbourhood", title=_("Neighbourhood")),
-                alt.Tooltip("households", title=_("Households")),
+                alt.Tooltip("households", title=_("Households"), format=AXIS_NUMBER),
                 alt.Tooltip("renter_share", format=".0%", title=_("Renter share")),
             ],
         )
@@ -178,12 +231,12 @@ def residents_chart(df: pd.DataFrame, city: City) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("population:Q", title=_("Residents")),
+            x=alt.X("population:Q", title=_("Residents"), axis=alt.Axis(format=AXIS_NUMBER)),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
             tooltip=[
                 alt.Tooltip("neighbourhood", title=_("Neighbourhood")),
-                alt.Tooltip("population", title=_("Residents")),
-                alt.Tooltip("households", title=_("Households")),
+                alt.Tooltip("population", title=_("Residents"), format=AXIS_NUMBER),
+                alt.Tooltip("households", title=_("Households"), format=AXIS_NUMBER),
             ],
         )
     )
@@ -208,7 +261,7 @@ def residents_headline(df: pd.DataFrame) -> Markdown:
     return Markdown(
         _("The {n} neighbourhoods with the most residents, {listed}, are home to {share} of "
           "them. The same number of requests or problems weighs more where fewer people "
-          "live.").format(n=len(names), listed=listed, share=f"{share:.0%}")
+          "live.").format(n=len(names), listed=listed, share=percent(share))
     )  # fmt: skip
 
 
@@ -220,6 +273,9 @@ def with_residents(df: pd.DataFrame, residents: int) -> pd.DataFrame:
         .sort_values("population", ascending=False)
         .reset_index(drop=True)
     )
+
+
+RESIDENT_COLUMNS = ("neighbourhood", "population", "households")
 
 
 def residents_explorer(df: pd.DataFrame):
@@ -237,5 +293,8 @@ def residents_explorer(df: pd.DataFrame):
         style={"description_width": "initial"},
     )
     return widgets.interactive(
-        lambda residents: display(with_residents(df, residents)), residents=residents
+        lambda residents: display(
+            show(with_residents(df, residents), {n: COLUMNS[n] for n in RESIDENT_COLUMNS})
+        ),
+        residents=residents,
     )

@@ -5,6 +5,7 @@ published output (`daas.beacon.pages`), so pages show exactly what was published
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import altair as alt
 
@@ -15,23 +16,97 @@ import ipywidgets as widgets
 import pandas as pd
 
 from daas.beacon import records
-from daas.beacon.pages import d3_winding, for_page, read_table
+from daas.beacon.pages import d3_winding, fairness, read_table
 from daas.core.charts import describe, use_theme
-from daas.core.display import tooltips
-from daas.core.i18n import _
+from daas.core.display import show, tooltips
+from daas.core.formats import AXIS_NUMBER, date, number
+from daas.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+# what the housing pages call the published columns and codes (English, translated on display)
+COLUMNS = {
+    "neighbourhood": N_("Neighbourhood"),
+    "income_band": N_("Income band"),
+    "units": N_("Affordable homes"),
+    "homes": N_("Homes"),
+    "expiring_5y": N_("Affordability ends within 5 years"),
+    "buildings": N_("Buildings"),
+    "bedrooms": N_("Bedrooms"),
+    "listings": N_("Listings"),
+    "median_asking_rent": N_("Median asking rent"),
+    "suppression": N_("Hidden because"),
+    "served": N_("Affordable homes"),
+    "population": N_("Renting households"),
+    "served_share": N_("Share of the homes"),
+    "population_share": N_("Share of renting households"),
+    "coverage_index": N_("Coverage index"),
+    "under_served": N_("Under-served"),
+}
+BANDS = {
+    "extremely-low": N_("Extremely low income"),
+    "very-low": N_("Very low income"),
+    "low": N_("Low income"),
+    "moderate": N_("Moderate income"),
+    "middle": N_("Middle income"),
+}
+SUPPRESSION = {
+    "primary": N_("fewer listings than the minimum"),
+    "secondary": N_("it would reveal a hidden group"),
+}
+NUMBERS = {c: AXIS_NUMBER for c in ("units", "homes", "expiring_5y", "buildings")}
+
+
+def _columns(*names: str) -> dict[str, str]:
+    return {n: COLUMNS[n] for n in names}
+
+
+def band_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its income bands as labels in the reader's language (for charts)."""
+    return table.assign(income_band=[_(BANDS.get(b, b)) for b in table["income_band"]])
+
+
+def supply_table(slug: str) -> Styler:
+    """The staff page's supply by neighbourhood and income band."""
+    names = _columns("neighbourhood", "income_band", "units", "expiring_5y", "buildings")
+    return show(read_table(slug, "neighbourhood_supply"), names, codes=BANDS)
+
+
+def fairness_table(slug: str) -> Styler:
+    """The staff page's fairness check: each neighbourhood's share of homes and of renters."""
+    names = _columns(
+        "neighbourhood", "served", "population", "served_share", "population_share",
+        "coverage_index", "under_served",
+    )  # fmt: skip
+    shares = ("served_share", "population_share")
+    return show(fairness(slug), names, shares=shares, digits={"coverage_index": 2})
+
+
+def listings_table(slug: str, currency: str) -> Styler:
+    """The staff page's asking rents, hidden groups saying why."""
+    names = _columns("neighbourhood", "bedrooms", "listings", "median_asking_rent", "suppression")
+    table = read_table(slug, "listings_summary")
+    return show(table, names, codes=SUPPRESSION, money=("median_asking_rent",), currency=currency)
+
+
+def homes_table(homes: pd.DataFrame) -> Styler:
+    """Eligible homes as the resident page and the calculator show them."""
+    names = _columns("neighbourhood", "income_band", "homes", "buildings")
+    return show(homes, names, codes=BANDS)
 
 
 def resident_summary(city_name: str, resident: dict) -> str:
     """The resident page's first sentence: how many affordable homes, and the data date."""
-    return _("{city} has {homes:,} affordable homes (data as of {date}).").format(
-        city=city_name, homes=resident["homes"], date=resident["as_of"]
+    return _("{city} has {homes} affordable homes (data as of {date}).").format(
+        city=city_name, homes=number(resident["homes"]), date=date(resident["as_of"])
     )
 
 
 def staff_summary(staff: dict) -> str:
     """The staff page's first sentence: homes whose affordability ends within five years."""
-    return _("{homes:,} homes stop being affordable within five years of {date}.").format(
-        homes=staff["expiring_5y"], date=staff["as_of"]
+    return _("{homes} homes stop being affordable within five years of {date}.").format(
+        homes=number(staff["expiring_5y"]), date=date(staff["as_of"])
     )
 
 
@@ -73,7 +148,9 @@ def eligibility_calculator(slug: str):
 
     def show(household_size: int, income: int, bedrooms: int) -> None:
         table = eligible_homes(inv, limits, household_size, income, bedrooms)
-        display(for_page(table) if len(table) else _("No listed homes match: try fewer bedrooms."))
+        display(
+            homes_table(table) if len(table) else _("No listed homes match: try fewer bedrooms.")
+        )
 
     return widgets.interactive(show, household_size=size, income=income, bedrooms=beds)
 
@@ -81,14 +158,17 @@ def eligibility_calculator(slug: str):
 def supply_chart(slug: str) -> alt.Chart:
     use_theme()
     s = read_table(slug, "neighbourhood_supply")
+    shown = "neighbourhood", "income_band", "units", "expiring_5y"
     chart = (
-        alt.Chart(s)
+        alt.Chart(band_labels(s))
         .mark_bar()
         .encode(
-            x=alt.X("sum(units):Q", title=_("Affordable homes")),
+            x=alt.X("sum(units):Q", title=_("Affordable homes"), axis=alt.Axis(format=AXIS_NUMBER)),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            color=alt.Color("income_band:N", title=_("Income band")),
-            tooltip=tooltips("neighbourhood", "income_band", "units", "expiring_5y"),
+            color=alt.Color(
+                "income_band:N", title=_("Income band"), sort=[_(b) for b in BANDS.values()]
+            ),
+            tooltip=tooltips(*shown, labels=COLUMNS, formats=NUMBERS),
         )
     )
     total = int(s["units"].sum())
@@ -97,9 +177,9 @@ def supply_chart(slug: str) -> alt.Chart:
         chart,
         _("Affordable homes by neighbourhood"),
         _(
-            "Bar chart of {total:,} affordable homes by neighbourhood and income band. "
+            "Bar chart of {total} affordable homes by neighbourhood and income band. "
             "{top} has the most."
-        ).format(total=total, top=top),
+        ).format(total=number(total), top=top),
     )
 
 
@@ -115,18 +195,24 @@ def expiring_chart(slug: str) -> alt.Chart:
         alt.Chart(s)
         .mark_bar(color="#D55E00")
         .encode(
-            x=alt.X("expiring_5y:Q", title=_("Homes whose affordability ends within 5 years")),
+            x=alt.X(
+                "expiring_5y:Q",
+                title=_("Homes whose affordability ends within 5 years"),
+                axis=alt.Axis(format=AXIS_NUMBER),
+            ),
             y=alt.Y("neighbourhood:N", sort="-x", title=None),
-            tooltip=tooltips("neighbourhood", "units", "expiring_5y"),
+            tooltip=tooltips(
+                "neighbourhood", "units", "expiring_5y", labels=COLUMNS, formats=NUMBERS
+            ),
         )
     )
     return describe(
         chart,
         _("Affordability ending within five years"),
         _(
-            "Bar chart: {n:,} homes across neighbourhoods stop being affordable within five "
+            "Bar chart: {n} homes across neighbourhoods stop being affordable within five "
             "years of the data date."
-        ).format(n=int(s["expiring_5y"].sum())),
+        ).format(n=number(int(s["expiring_5y"].sum()))),
     )
 
 
@@ -145,10 +231,14 @@ def map_chart(slug: str) -> alt.Chart | None:
         alt.Chart(alt.Data(values=gj["features"]))
         .mark_geoshape(stroke="#ffffff", strokeWidth=1.5)
         .encode(
-            color=alt.Color("properties.homes:Q", title=_("Affordable homes")),
+            color=alt.Color(
+                "properties.homes:Q",
+                title=_("Affordable homes"),
+                legend=alt.Legend(format=AXIS_NUMBER),
+            ),
             tooltip=[
                 alt.Tooltip("properties.neighbourhood:N", title=_("Neighbourhood")),
-                alt.Tooltip("properties.homes:Q", title=_("Affordable homes")),
+                alt.Tooltip("properties.homes:Q", title=_("Affordable homes"), format=AXIS_NUMBER),
             ],
         )
         .project("mercator")

@@ -62,13 +62,17 @@ def proper_names() -> tuple[str, ...]:
 
 
 def visible_sentences(html: str, lang: str) -> Iterator[str]:
-    """The page's visible sentences in its own language: no code, no part marked with another
-    language, no URLs."""
+    """The page's visible sentences in its own language: what cells print counts, code does
+    not, nor a part marked with another language, nor URLs."""
     soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.select(".cell_input, .headerlink"):
+        tag.decompose()
+    for tag in soup.select("div[class*='highlight-']"):  # a code block, not a cell's output
+        if "output" not in (tag.get("class") or []):
+            tag.decompose()
     for tag in soup(SKIPPED):
-        tag.decompose()
-    for tag in soup.select(".highlight, .cell_input, .headerlink"):
-        tag.decompose()
+        if not tag.find_parent(class_="output"):
+            tag.decompose()
     for tag in soup.find_all(lang=True):
         if isinstance(tag, Tag) and tag.name != "html" and not str(tag["lang"]).startswith(lang):
             tag.decompose()
@@ -124,11 +128,14 @@ def test_marked_parts_and_code_are_not_read() -> None:
         '<html lang="es"><body><p>Lea la guía <span lang="en">How service assessments work '
         'in the public sector</span>.</p><pre>print("this is code, written in English")</pre>'
         "<p>See https://www.gov.uk/service-manual/service-standard for the whole text here.</p>"
+        '<div class="cell_output"><div class="output stream highlight-myst-ansi"><div '
+        'class="highlight"><pre>We checked the rows from three sources.</pre></div></div></div>'
         "</body></html>"
     )
     sentences = list(visible_sentences(html, "es"))
     assert not any("assessments" in s or "code" in s for s in sentences)
-    assert [s for s in sentences if is_english(s)] == ["See for the whole text here."]
+    english = [s for s in sentences if is_english(s)]
+    assert english == ["See for the whole text here.", "We checked the rows from three sources."]
 
 
 def test_no_new_english_on_spanish_and_portuguese_pages() -> None:

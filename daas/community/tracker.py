@@ -15,11 +15,13 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
-from daas.core.display import headers
+from daas.core.display import headers, show, tooltips
 from daas.core.errors import DaasError, Problem
+from daas.core.formats import AXIS_DATE
 from daas.core.i18n import N_, _
 from daas.core.io import atomic_write_text
 from daas.core.tables import LATIN1_NOTE, read_table, shown
@@ -215,6 +217,15 @@ SATISFACTION_COLUMNS = (
 )
 
 
+SATISFACTION_LABELS = {
+    "forms": N_("Feedback forms"),
+    "mean_rating": N_("Average rating (1-5)"),
+    "satisfied": N_("Rated it 4 or 5 (%)"),
+    "response_rate": N_("Forms returned (%)"),
+}
+SATISFACTION_FORMATS = {"mean_rating": ".1f", "satisfied": ".0f", "response_rate": ".0f"}
+
+
 def _satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
     per = fb.groupby("session_date").agg(
         forms=("rating", "size"),
@@ -231,6 +242,19 @@ def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
     return headers(_by_department(att, fb), DEPARTMENT_COLUMNS)
 
 
+def department_table(att: pd.DataFrame, fb: pd.DataFrame) -> Styler:
+    """`by_department` as a page shows it: labelled, numbers in the reader's locale."""
+    table = _by_department(att, fb).reset_index()
+    return show(table, DEPARTMENT_LABELS, digits={"per_person": 1, "mean_rating": 1})
+
+
+DEPARTMENT_LABELS = {
+    "department": N_("Department"),
+    "people": N_("People"),
+    "attendances": N_("Attendances"),
+    "per_person": N_("Sessions a person"),
+    "mean_rating": N_("Average rating (1-5)"),
+}
 DEPARTMENT_COLUMNS = (
     N_("department"),
     N_("people"),
@@ -296,7 +320,12 @@ def satisfaction_chart(fb: pd.DataFrame, att: pd.DataFrame) -> alt.Chart:
             y=alt.Y(
                 "satisfied:Q", title=_("Rated it 4 or 5 (%)"), scale=alt.Scale(domain=[0, 100])
             ),
-            tooltip=[alt.Tooltip(c, title=_(c)) for c in SATISFACTION_COLUMNS],
+            tooltip=[
+                alt.Tooltip("session_date:T", title=_("Session"), format=AXIS_DATE),
+                *tooltips(
+                    *SATISFACTION_LABELS, labels=SATISFACTION_LABELS, formats=SATISFACTION_FORMATS
+                ),
+            ],
         )
     )
     return describe(
@@ -319,7 +348,9 @@ def department_chart(att: pd.DataFrame, fb: pd.DataFrame) -> alt.Chart:
             y=alt.Y("department:N", sort="-x", title=None),
             x=alt.X("attendances:Q", title=_("Attendances over all sessions")),
             color=alt.Color("mean_rating:Q", title=_("Mean rating (1-5)")),
-            tooltip=[alt.Tooltip(c, title=_(c)) for c in DEPARTMENT_COLUMNS],
+            tooltip=tooltips(
+                *DEPARTMENT_LABELS, labels=DEPARTMENT_LABELS, formats={"mean_rating": ".1f"}
+            ),
         )
     )
     top = d.iloc[0]

@@ -8,6 +8,8 @@ locale (`daas.core.formats`), no index, no `NaN`/`True`/`False`, no cut text.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,9 @@ def tooltips(
     ]
 
 
+ISO_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+)
 MISSING = "–"  # a value that is not there (hidden, not applicable) shows as a dash
 YES, NO = N_("Yes"), N_("No")
 
@@ -128,5 +133,42 @@ def _cell(value: Any, codes: Mapping[str, str], share: bool, date: bool, digits:
         whole = digits is None and float(value).is_integer()
         return formats.number(float(value), 0 if whole else 1 if digits is None else digits)
     if isinstance(value, str):
-        return _(codes[value]) if value in codes else value
+        if value in codes:
+            return _sentence(_(codes[value]))
+        return dates_written(value)
+    if isinstance(value, dt.date):
+        return formats.date(value)
     return str(value)
+
+
+def dates_written(text: str) -> str:
+    """`text` with each ISO 8601 date in it (`2025-06-30`, a date-time too) written out in the
+    reader's language (`30 de junho de 2025`), for sentences made before display."""
+    return ISO_DATE.sub(lambda m: formats.date(m.group(1)), text)
+
+
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter, as a label in a table cell or header is written."""
+    return text[:1].upper() + text[1:]
+
+
+def readable(table: pd.DataFrame, **options: Any) -> Styler:
+    """A table already headed in the reader's language (a named index becomes its first
+    column) written as `show` writes it, headers and words in sentence case, dates in text
+    written out. `options` are `show`'s."""
+    if any(name is not None for name in table.index.names):
+        table = table.reset_index()
+    columns = {str(c): _sentence(str(c)) for c in table.columns}
+    table = table.set_axis(list(columns), axis="columns")
+    words = {v: v for c in table.columns for v in table[c] if isinstance(v, str)}
+    return show(
+        table,
+        columns,
+        codes={**{w: w for w in words if _is_label(w)}, **options.pop("codes", {})},
+        **options,
+    )
+
+
+def _is_label(text: str) -> bool:
+    """A short label (a few words, no sentence) that starts in lower case: `done`, `late`."""
+    return text[:1].islower() and len(text.split()) <= 8 and not text.endswith(".")

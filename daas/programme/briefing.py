@@ -14,6 +14,7 @@ from datetime import date
 from html import escape
 
 from daas.core.city import DEFAULT_RECIPE, City
+from daas.core.formats import date as long_date
 from daas.core.formats import number, percent
 from daas.core.i18n import N_, _, use_language
 from daas.programme import milestones, readiness, state
@@ -21,6 +22,19 @@ from daas.programme.team import ROLES, unfilled_roles
 from daas.standard.assess import FRESH_WARN_DAYS, QUALITY_WARN
 
 MAX_RISKS = 6
+
+
+def _day(day: date | str | None) -> str:
+    """A date written out in the reader's language (`30 June 2025`); text that is not a date as
+    it is."""
+    if isinstance(day, date):
+        return long_date(day)
+    try:
+        return long_date(day) if day else ""
+    except ValueError:
+        return day or ""
+
+
 # the fairness check's risk in the words of the Beacon's recipe (run.json names it); others
 # say it of areas and residents
 UNDER_SERVED = {
@@ -103,10 +117,10 @@ def _beacon_risks(b: Briefing) -> list[Risk]:
             "The privacy gate stopped the last Beacon run ({day}): the data would have exposed "
             "personal information, so nothing new was published."
         )
-        out.append(_risk("high", text, day=bc.last_day))
+        out.append(_risk("high", text, day=_day(bc.last_day)))
     elif bc.last_failed:
         text = _("The last Beacon run ({day}) failed, so the published data was not updated.")
-        out.append(_risk("high", text, day=bc.last_day))
+        out.append(_risk("high", text, day=_day(bc.last_day)))
     if not bc.built:
         return [*out, Risk("medium", _("The Beacon has not published any data yet."))]
     age = bc.data_age(b.today)
@@ -136,7 +150,7 @@ def _ethics_risk(e: state.Ethics) -> Risk | None:
         return Risk("medium", _("The data ethics review's answers cannot be read."))
     if e.status == "overdue":
         text = _("The data ethics review is overdue (it was due by {day}).")
-        return _risk("high", text, day=e.review_date)
+        return _risk("high", text, day=_day(e.review_date))
     if e.status == "needs-work":
         text = _("The ethics review found work to do on {principles}.")
         return _risk("medium", text, principles=_principles(e.flagged))
@@ -153,7 +167,7 @@ def risks(b: Briefing) -> list[Risk]:
     for r in milestones.late(b.rows)[:2]:
         text = _("{milestone} is {days} days late (planned for {day}).")
         level = "high" if r.days_late > 60 else "medium"
-        out.append(_risk(level, text, milestone=r.label, days=r.days_late, day=r.planned))
+        out.append(_risk(level, text, milestone=r.label, days=r.days_late, day=_day(r.planned)))
     for role in b.unfilled:
         level = "high" if role in {"programme-lead", "beacon-lead"} else "medium"
         out.append(_risk(level, _("No one is named as {role}."), role=_(ROLES[role].label)))
@@ -202,7 +216,7 @@ def decisions(b: Briefing) -> list[str]:
         out.append(_("Approve the case study for publication to peer cities."))
     for r in (r for r in b.rows if r.status in {"due", "upcoming"}):  # then what comes next
         text = _("Confirm the team is on course for “{milestone}” by {day}.")
-        out.append(text.format(milestone=r.label, day=r.planned))
+        out.append(text.format(milestone=r.label, day=_day(r.planned)))
     return list(dict.fromkeys(out))[:3]
 
 
@@ -259,9 +273,7 @@ def _progress_html(b: Briefing) -> str:
     nxt = milestones.next_milestone(rows)
     if nxt is not None and nxt.planned is not None:  # an open milestone not late has a date
         parts.append(
-            _("Next: {milestone} by {day}.").format(
-                milestone=nxt.label, day=nxt.planned.isoformat()
-            )
+            _("Next: {milestone} by {day}.").format(milestone=nxt.label, day=_day(nxt.planned))
         )
     fit = _("Readiness self-check: {verdict}.").format(verdict=b.fit.verdict_label)
     return _p(" ".join(parts)) + _p(fit)
@@ -313,13 +325,15 @@ def _beacon_html(b: Briefing) -> str:
         status = _(
             "The last run ({day}) was stopped by the privacy gate; the data published "
             "before it stays online."
-        ).format(day=bc.last_day)
+        ).format(day=_day(bc.last_day))
     elif bc.last_failed:
         status = _(
             "The last run ({day}) failed; the data published before it stays online."
-        ).format(day=bc.last_day)
+        ).format(day=_day(bc.last_day))
     elif bc.published is not None:  # built
-        status = _("Published on {day}.").format(day=str(bc.published.get("finished", ""))[:10])
+        status = _("Published on {day}.").format(
+            day=_day(str(bc.published.get("finished", ""))[:10])
+        )
     else:
         status = _("Not published yet.")
     out = f"<p><strong>{escape(title)}</strong>. {escape(status)}</p>"
@@ -364,7 +378,9 @@ def _ethics_html(e: state.Ethics) -> str:
         "overdue": N_("Reviewed on {day}; the next review was due by {review} and is overdue."),
     }[e.status]
     return _p(
-        _(text).format(day=e.assessed_on, review=e.review_date, principles=_principles(e.flagged))
+        _(text).format(
+            day=_day(e.assessed_on), review=_day(e.review_date), principles=_principles(e.flagged)
+        )
     )
 
 
@@ -411,7 +427,7 @@ def to_html(b: Briefing) -> str:
         title = escape(_("Leadership briefing"))
         meta = escape(
             _("Data as a Service track. Prepared on {day} from the kit's records.").format(
-                day=b.today.isoformat()
+                day=_day(b.today)
             )
         )
         footer = escape(

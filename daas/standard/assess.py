@@ -506,7 +506,7 @@ def table(report: Assessment):
 
 def _auto_summary(checks: list[Check]) -> str:
     if not checks:
-        return _("none")
+        return _("no automatic check")
     details = dict.fromkeys(c.detail for c in checks if c.status != "pass")
     rating = worst([CHECK_RATING[c.status] for c in checks])
     return _(rating) + "".join(f" ({d})" for d in details)

@@ -58,3 +58,55 @@ def test_english_charts_use_a_comma_for_thousands() -> None:
     config = formats.vega_locale("USD", "en")
     assert config["number"]["thousands"] == ","
     assert config["time"]["days"][0] == "Sunday"
+
+
+def test_show_writes_every_value_for_a_reader() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from daas.core.display import show
+
+    table = pd.DataFrame(
+        {
+            "band": ["low", "other"],
+            "under_served": [True, False],
+            "served_share": [0.083411, np.nan],
+            "homes": pd.array([7553, pd.NA], dtype="Int64"),
+            "rent": [1450.4, None],
+            "as_of": ["2025-06-30", None],
+            "field": ["lat", "x<y"],
+        },
+        index=[4, 9],
+    )
+    names = {c: c.replace("_", " ").capitalize() for c in table.columns}  # Homes, Field: es/pt
+    with use_language("pt"):
+        shown = show(
+            table, names, codes={"low": "Low income"}, shares=("served_share",),
+            dates=("as_of",), money=("rent",), literal=("field",),
+        )  # fmt: skip
+    assert shown.data.to_dict("records") == [
+        {"Band": "Renda baixa", "Under served": "Sim", "Served share": "8%", "Moradias": "7.553",
+         "Rent": "US$\u00a01.450", "As of": "30 de junho de 2025", "Campo": "<code>lat</code>"},
+        {"Band": "other", "Under served": "Não", "Served share": "–", "Moradias": "–",
+         "Rent": "–", "As of": "–", "Campo": "<code>x&lt;y</code>"},
+    ]  # fmt: skip
+    html = shown.to_html()
+    assert "<th" not in html.split("<tbody>")[1]  # no index column
+
+
+def test_readable_puts_a_named_index_first_and_writes_labels_in_sentence_case() -> None:
+    import pandas as pd
+
+    from daas.core.display import dates_written, readable
+
+    table = pd.DataFrame(
+        {"status": ["done late (7 days)"], "planned": ["2025-06-30 (suggested)"]},
+        index=pd.Index(["Discovery done"], name="milestone"),
+    )
+    with use_language("es"):
+        shown = readable(table).data
+        assert dates_written("Datos al 2025-06-30T10:00:00Z.") == "Datos al 30 de junio de 2025."
+    assert list(shown.columns) == ["Milestone", "Status", "Planned"]
+    assert shown.iloc[0].tolist() == [
+        "Discovery done", "Done late (7 days)", "30 de junio de 2025 (suggested)"
+    ]  # fmt: skip

@@ -152,6 +152,24 @@ def test_page_shows_no_raw_data(lang: str, page: str) -> None:
     )
 
 
+PAGE = """<html><body><main>
+<div class="cell_input"><pre>df = None  # code is not read</pre></div>
+<p>None: every question is answered. Read https://doi.org/10.1038/sdata.2016.18 too.</p>
+<table><thead><tr><th></th><th>served_share</th><th>band</th><th>note</th></tr></thead><tbody>
+<tr><th>0</th><td>0.083411</td><td>low</td><td>The export arrived with a...</td></tr>
+<tr><th>1</th><td>NaN</td><td>True</td><td>Shipped on June 30, 2025: 7,553 rows</td></tr>
+</tbody></table></main></body></html>"""
+
+
+def test_the_walker_finds_each_artefact_and_nothing_else() -> None:
+    kinds = {kind for kind, _text in artefacts(PAGE, "en")}
+    assert kinds == {
+        "index column", "snake_case name", "unrounded number", "code in a cell",
+        "cut-off text", "missing value", "boolean", "date format",
+    }  # fmt: skip
+    assert ("number format", "Shipped on June 30, 2025: 7,553 rows") in artefacts(PAGE, "pt")
+
+
 def main(argv: list[str]) -> int:
     """Print every artefact of the built site and the counts per kind."""
     counts: Counter[str] = Counter()

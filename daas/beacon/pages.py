@@ -289,9 +289,8 @@ def quality_shown(slug: str) -> Styler:
     table = pd.DataFrame(data["quality_by_table"]).T[list(quality.DIMENSIONS)]
     table = table.rename_axis("table").reset_index()
     dims = quality.DIMENSIONS
-    return show(
-        table, {c: SHOWN[c] for c in ("table", *dims)}, shares=dims, digits=dict.fromkeys(dims, 1)
-    )
+    names = {c: SHOWN[c] for c in ("table", *dims)}
+    return show(table, names, shares=dims, digits=dict.fromkeys(dims, 1), literal=("table",))
 
 
 def history_shown(slug: str, last: int = 10) -> Styler:

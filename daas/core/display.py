@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -92,24 +92,44 @@ def show(
     written out, `money` in `currency` (whole units), a dash where nothing is known; `literal`
     columns (names of fields and files) as code. Long text is never cut."""
     shares, dates, digits, money = set(shares), set(dates), dict(digits or {}), set(money)
+    literal = set(literal)
     cells = {
         name: [
             formats.money(float(v), currency)
             if name in money and _known(v)
-            else _cell(v, codes or {}, name in shares, name in dates, digits.get(name))
+            else _cell(
+                v,
+                {} if name in literal else codes or {},
+                name in shares,
+                name in dates,
+                digits.get(name),
+            )
             for v in table[name]
         ]
         for name in columns
     }
-    for name in literal:
-        cells[name] = [f"<code>{escape(v)}</code>" if v != MISSING else v for v in cells[name]]
-    shown = pd.DataFrame({_(columns[name]): values for name, values in cells.items()})
-    escaped: list[Hashable] = [_(columns[name]) for name in columns if name not in set(literal)]
-    return (
-        shown.style.hide(axis="index")
-        .format(escape="html", subset=escaped)
-        .set_table_attributes('class="dataframe daas-table"')
+    shown = pd.DataFrame(
+        {
+            _(columns[name]): [
+                _code(v) if name in literal and v != MISSING else _markup(v) for v in values
+            ]
+            for name, values in cells.items()
+        }
     )
+    return shown.style.hide(axis="index").set_table_attributes('class="dataframe daas-table"')
+
+
+def _code(text: str) -> str:
+    """`text` as code in an HTML cell (a field, file or table name)."""
+    return f"<code>{escape(text)}</code>"
+
+
+def _markup(text: str) -> str:
+    """`text` escaped for an HTML cell, its `backquoted` spans as code (fixes name fields)."""
+    parts = escape(text).split("`")
+    if len(parts) % 2 == 0:  # an unmatched backquote: no code spans
+        return escape(text)
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
 def _known(value: Any) -> bool:

@@ -310,7 +310,7 @@ def _figures(b: Briefing) -> list[tuple[str, str]]:
             f"{percent(low[1])} ({_quality_name(low[0])})" if low else "-",
         ),
         (_("Metadata complete"), percent(float(run.get("metadata_complete", 0)))),
-        (_("Privacy gate on the published data"), _("passed") if gate else _("not passed")),
+        (_("Privacy gate on the published data"), _("Passed") if gate else _("Not passed")),
         (_("Small counts hidden to protect people"), number(int(run.get("rows_suppressed", 0)))),
         (_("Service pages online"), _("{n} of 3").format(n=len(pages))),
     ]

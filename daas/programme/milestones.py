@@ -16,6 +16,7 @@ import pandas as pd
 
 from daas.core.city import City
 from daas.core.errors import Problem
+from daas.core.formats import date as long_date
 from daas.core.i18n import N_, _
 from daas.programme.track import PLAN
 
@@ -271,7 +272,7 @@ def timeline_chart(city: City, rows: list[MilestoneStatus], today: date | None =
             late=n["late"],
             due=n["due"],
             days=DUE_DAYS,
-            today=today.isoformat(),
+            today=long_date(today),
         ),
     )
 

@@ -5,12 +5,19 @@ pages show exactly what was published."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
 from daas.beacon.pages import page_data, read_table
 from daas.core.charts import describe, use_theme
-from daas.core.display import page_table, tooltips
+from daas.core.display import page_table, show, tooltips
+from daas.core.formats import AXIS_NUMBER, number
+from daas.core.formats import date as long_date
 from daas.core.i18n import N_, _
 
 # the columns these pages show, as their headers say them
@@ -34,6 +41,43 @@ COLUMNS = (
 )
 
 
+# what the pages call the published columns (English, translated on display)
+LABELS = {
+    "service_name": N_("Service"),
+    "area": N_("Area"),
+    "closed_requests": N_("Closed requests"),
+    "median_days_to_close": N_("Usually closed within (days)"),
+    "p90_days_to_close": N_("9 in 10 closed within (days)"),
+    "target_days": N_("Target (days)"),
+    "on_time_share": N_("Closed on time"),
+    "due_requests": N_("Requests due"),
+    "open_requests": N_("Open requests"),
+    "median_age_days": N_("Typical age (days)"),
+    "p90_age_days": N_("9 in 10 younger than (days)"),
+    "service_request_id": N_("Request"),
+    "requested_datetime": N_("Requested on"),
+    "age_days": N_("Age (days)"),
+    "repeat_locations_count": N_("Repeat locations"),
+    "repeat_requests": N_("Requests at them"),
+}
+DAYS = ("median_days_to_close", "p90_days_to_close", "target_days", "median_age_days",
+        "p90_age_days", "age_days")  # fmt: skip
+NUMBERS = {c: AXIS_NUMBER for c in ("open_requests", "closed_requests")}
+
+
+def for_reader(table: pd.DataFrame, *columns: str) -> Styler:
+    """`columns` of `table` as a page shows them: labelled, days in whole numbers, shares as
+    percentages, dates written out, in the reader's locale."""
+    return show(
+        table,
+        {c: LABELS[c] for c in columns},
+        shares=("on_time_share",),
+        dates=("requested_datetime",),
+        digits=dict.fromkeys(DAYS, 0),
+        literal=("service_request_id",),
+    )
+
+
 def shown(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """`columns` of `table` as a page shows them, headed in the reader's language."""
     return page_table(table, COLUMNS, columns)
@@ -41,8 +85,8 @@ def shown(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def resident_summary(city_name: str, resident: dict) -> str:
     """The resident page's first sentence: how many requests the figures come from."""
-    return _("{city} published {requests:,} requests to the city (data as of {date}).").format(
-        city=city_name, requests=resident["requests"], date=resident["as_of"]
+    return _("{city} published {requests} requests to the city (data as of {date}).").format(
+        city=city_name, requests=number(resident["requests"]), date=long_date(resident["as_of"])
     )
 
 
@@ -78,10 +122,10 @@ def like_mine_words(slug: str, top: int = 5) -> str:
     return "\n".join(in_words(row) for _i, row in like_mine(slug).head(top).iterrows())
 
 
-def like_mine_table(slug: str) -> pd.DataFrame:
+def like_mine_table(slug: str) -> Styler:
     columns = ("service_name", "area", "closed_requests", "median_days_to_close",
                "p90_days_to_close", "target_days", "on_time_share")  # fmt: skip
-    return shown(like_mine(slug), *columns)
+    return for_reader(like_mine(slug), *columns)
 
 
 def typical_chart(slug: str) -> alt.Chart:
@@ -95,7 +139,14 @@ def typical_chart(slug: str) -> alt.Chart:
             x=alt.X("area:N", title=_("Area")),
             y=alt.Y("service_name:N", title=None),
             color=alt.Color("median_days_to_close:Q", title=_("Median days to close")),
-            tooltip=tooltips("service_name", "area", "median_days_to_close", "p90_days_to_close"),
+            tooltip=tooltips(
+                "service_name",
+                "area",
+                "median_days_to_close",
+                "p90_days_to_close",
+                labels=LABELS,
+                formats=dict.fromkeys(DAYS, ".0f"),
+            ),
         )
     )
     slowest = rows.sort_values("median_days_to_close", ascending=False).iloc[0]
@@ -116,9 +167,11 @@ def typical_chart(slug: str) -> alt.Chart:
 def staff_summary(staff: dict) -> str:
     """The staff page's first sentence: open requests and the oldest one's age."""
     oldest = staff["oldest_open"][0]["age_days"] if staff["oldest_open"] else 0
-    return _(
-        "{open:,} requests were open on {date}; the oldest had waited {days:.0f} days."
-    ).format(open=staff["open_requests"], date=staff["as_of"], days=oldest)
+    return _("{open} requests were open on {date}; the oldest had waited {days} days.").format(
+        open=number(staff["open_requests"]),
+        date=long_date(staff["as_of"]),
+        days=number(oldest, 0),
+    )
 
 
 def backlog_chart(slug: str) -> alt.Chart:
@@ -130,46 +183,47 @@ def backlog_chart(slug: str) -> alt.Chart:
         alt.Chart(rows)
         .mark_bar()
         .encode(
-            x=alt.X("open_requests:Q", title=_("Open requests")),
+            x=alt.X("open_requests:Q", title=_("Open requests"), axis=alt.Axis(format=AXIS_NUMBER)),
             y=alt.Y("service_name:N", sort="-x", title=None),
-            tooltip=tooltips("service_name", "open_requests"),
+            tooltip=tooltips("service_name", "open_requests", labels=LABELS, formats=NUMBERS),
         )
     )
     return describe(
         chart,
         _("Open requests by service"),
-        _("Bar chart of {total:,} open requests by service. {top} has the most.").format(
-            total=int(rows["open_requests"].sum()), top=rows["service_name"].iloc[0]
+        _("Bar chart of {total} open requests by service. {top} has the most.").format(
+            total=number(int(rows["open_requests"].sum())), top=rows["service_name"].iloc[0]
         ),
     )
 
 
-def backlog_table(slug: str) -> pd.DataFrame:
+def backlog_table(slug: str) -> Styler:
     rows = read_table(slug, "requests_backlog")
     rows = rows[rows["open_requests"].fillna(0).gt(0) | rows["suppressed"]]
-    return shown(rows.sort_values("open_requests", ascending=False), "service_name", "area",
-                 "open_requests", "median_age_days", "p90_age_days")  # fmt: skip
+    return for_reader(rows.sort_values("open_requests", ascending=False), "service_name",
+                      "area", "open_requests", "median_age_days", "p90_age_days")  # fmt: skip
 
 
-def oldest_open(slug: str) -> pd.DataFrame:
+def oldest_open(slug: str) -> pd.DataFrame | Styler:
     rows = pd.DataFrame(page_data(slug, "staff")["oldest_open"])
     if rows.empty:
         return rows
-    return shown(rows, "service_request_id", "service_name", "area", "requested_datetime",
-                 "age_days")  # fmt: skip
+    return for_reader(rows, "service_request_id", "service_name", "area",
+                      "requested_datetime", "age_days")  # fmt: skip
 
 
-def repeat_locations(slug: str) -> pd.DataFrame:
+def repeat_locations(slug: str) -> Styler:
     rows = pd.DataFrame(page_data(slug, "staff")["repeat_locations"],
                         columns=["service_name", "area", "repeat_locations_count",
                                  "repeat_requests"])  # fmt: skip
-    return shown(rows, "service_name", "area", "repeat_locations_count", "repeat_requests")
+    return for_reader(rows, "service_name", "area", "repeat_locations_count", "repeat_requests")
 
 
-def on_time(slug: str) -> pd.DataFrame:
+def on_time(slug: str) -> Styler:
     rows = pd.DataFrame(page_data(slug, "staff")["on_time"])
     rows = rows[rows["on_time_share"].notna()].sort_values("on_time_share")
-    return shown(rows, "service_name", "area", "target_days", "due_requests", "on_time_share")
+    return for_reader(rows, "service_name", "area", "target_days", "due_requests",
+                      "on_time_share")  # fmt: skip
 
 
 def unmatched_levels(staff: dict) -> str:

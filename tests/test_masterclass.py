@@ -87,7 +87,7 @@ def test_masterclass_page_has_every_part(key: str) -> None:
         assert heading in text, heading
     assert f'agenda_table("{key}")' in text
     assert text.count("```{code-cell}") >= 2, "worked examples call the package"
-    kinds = [m.group(1) for m in HIDDEN_BLOCK.finditer(text)]
+    kinds = [m.group(2) for m in HIDDEN_BLOCK.finditer(text)]
     assert "coach-note" in kinds and "solution" in kinds
     links = re.findall(r"`(exercises/[^`]+\.ipynb)`", text)
     assert links and all((ROOT / p).exists() for p in links)

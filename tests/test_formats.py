@@ -110,3 +110,14 @@ def test_readable_puts_a_named_index_first_and_writes_labels_in_sentence_case() 
     assert shown.iloc[0].tolist() == [
         "Discovery done", "Done late (7 days)", "30 de junio de 2025 (suggested)"
     ]  # fmt: skip
+
+
+def test_a_fix_in_a_table_cell_shows_its_backquoted_names_as_code() -> None:
+    import pandas as pd
+
+    from daas.core.display import show
+
+    table = pd.DataFrame({"fix": ["add `team:` with <b>roles</b>", "a lone ` stays"]})
+    html = show(table, {"fix": "Fix"}).to_html()
+    assert "add <code>team:</code> with &lt;b&gt;roles&lt;/b&gt;" in html
+    assert "a lone ` stays" in html

@@ -32,6 +32,7 @@ def daas_theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "locale": vega_locale(),  # type: ignore[typeddict-item]  # a plain dict of Babel symbols
+            "numberFormat": NUMBER_FORMAT,
             "background": BACKGROUND,
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},
@@ -66,6 +67,9 @@ def daas_theme() -> alt.theme.ThemeConfig:
     }
 
 
+# numbers on guides, text marks and tooltips without a format of their own: grouped, at most two
+# decimals, with the reader's separators (`config.locale`): 7,553 / 7.553; 0.08 / 0,08
+NUMBER_FORMAT = ",.2~f"
 VEGA_BUNDLE_URL = "files/vendor/vega-offline.js"  # JupyterLab serves the pack's files here
 EMBED_OPTIONS = {"mode": "vega-lite", "actions": False, "renderer": "svg"}
 _TEMPLATE = """<div id="altair-viz-{uid}" class="daas-chart"></div>

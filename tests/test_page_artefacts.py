@@ -119,7 +119,7 @@ def artefacts(html: str, lang: str) -> list[Finding]:
             found += [(kind, _around(text, m)) for m in pattern.finditer(text)]
         found += [("number format", _around(text, m)) for m in NUMBER_IN[lang].finditer(text)]
         found += [("date format", _around(text, m)) for m in DATE_IN[lang].finditer(text)]
-        if name == "td" and CODE.match(text) and lang == "en":
+        if name == "td" and CODE.match(text):
             found.append(("code in a cell", text))
     return found
 

@@ -62,6 +62,7 @@ LABELS = {
 }
 DAYS = ("median_days_to_close", "p90_days_to_close", "target_days", "median_age_days",
         "p90_age_days", "age_days")  # fmt: skip
+NO_AREA = "unknown"  # aggregates.NO_AREA, not imported: that module loads DuckDB
 NUMBERS = {c: AXIS_NUMBER for c in ("open_requests", "closed_requests")}
 
 
@@ -75,6 +76,7 @@ def for_reader(table: pd.DataFrame, *columns: str) -> Styler:
         dates=("requested_datetime",),
         digits=dict.fromkeys(DAYS, 0),
         literal=("service_request_id",),
+        codes={NO_AREA: N_("Area not known")},
     )
 
 

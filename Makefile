@@ -11,7 +11,7 @@ UPGRADE ?= 0
 DEPTRY = $(BIN)/deptry . \
 	&& $(BIN)/deptry tests benchmarks --exclude '\.venv|_build' --ignore DEP002,DEP004
 
-.PHONY: book test setup setup-dev browser lint format normalize lock vendor clean
+.PHONY: book test setup setup-dev browser lint format normalize lock vendor linkcheck clean
 
 ## Set up .venv with the run-time lock (re-used while it is unchanged) and build the site, one
 ## folder per language (_build/html/<lang>/) and a root page that picks the reader's language.
@@ -70,6 +70,12 @@ lock:
 ## Re-vendor vega, vega-lite, vega-embed and the widget manager from npm at altair's versions.
 vendor: setup
 	$(BIN)/daas assets vendor
+
+## Check every external link of the English site (each source in book/_data/sources.yml too) with
+## Sphinx's link checker, pages not executed. It needs the network, so `make test` leaves it out;
+## the report is _build/linkcheck/_build/linkcheck/output.txt.
+linkcheck: setup
+	$(BIN)/python -c "import sys; from daas.site.sources import linkcheck; sys.exit(linkcheck())"
 
 clean:
 	rm -rf _build

@@ -57,13 +57,13 @@ def test_a_bad_registry_names_every_problem_and_its_entry() -> None:
         "plain-http": {"title": "T", "lang": "en", "publisher": "P", "year": 2020,
                        "url": "http://x.org/", "licence": "no-such-licence"},
         "Bad Key": {"title": "T"},
-        "missing": {"title": "T", "lang": "en", "colour": "red"},
+        "missing": {"title": "T", "lang": "English", "colour": "red"},
     }  # fmt: skip
     with pytest.raises(DaasError) as caught:
         parse(data, "sources.yml")
     fields = {p.field for p in caught.value.problems}
     assert {"plain-http.url", "plain-http.licence", "Bad Key", "missing.year", "missing.url",
-            "missing.publisher", "missing.colour"} <= fields  # fmt: skip
+            "missing.publisher", "missing.colour", "missing.lang"} <= fields  # fmt: skip
     assert "ok" not in {f.split(".")[0] for f in fields}
 
 

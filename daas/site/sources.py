@@ -33,6 +33,7 @@ from daas.core.paths import repo_root
 
 REGISTRY = Path("book", "_data", "sources.yml")  # in the book's source
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")  # a BCP 47 tag: en, es, pt-BR
 EXPLICIT = re.compile(r"^(?P<words>.+?)\s*<(?P<key>[^<>]+)>$", re.S)
 
 
@@ -82,6 +83,8 @@ def _entry_problems(key: str, entry: Any, data: dict, file: str) -> list[Problem
               for f in entry if f not in REQUIRED + OPTIONAL]  # fmt: skip
     if not str(entry.get("url", "https://")).startswith("https://"):
         found.append(problem("url", "not an https:// address", "link the https:// address"))
+    if "lang" in entry and not LANG.fullmatch(str(entry["lang"])):
+        found.append(problem("lang", "not a language tag", "use the title's language: en, es…"))
     if "year" in entry and not isinstance(entry["year"], int):
         found.append(problem("year", "not a year", "write the year as four digits"))
     licence = entry.get("licence")

@@ -84,14 +84,15 @@ def test_show_writes_every_value_for_a_reader() -> None:
             table, names, codes={"low": "Low income"}, shares=("served_share",),
             dates=("as_of",), money=("rent",), literal=("field",),
         )  # fmt: skip
-    assert shown.data.to_dict("records") == [
+    assert shown.to_dict("records") == [
         {"Band": "Renda baixa", "Under served": "Sim", "Served share": "8%", "Moradias": "7.553",
          "Rent": "US$\u00a01.450", "As of": "30 de junho de 2025", "Campo": "<code>lat</code>"},
         {"Band": "other", "Under served": "Não", "Served share": "–", "Moradias": "–",
          "Rent": "–", "As of": "–", "Campo": "<code>x&lt;y</code>"},
     ]  # fmt: skip
-    html = shown.to_html()
+    html = shown._repr_html_()
     assert "<th" not in html.split("<tbody>")[1]  # no index column
+    assert "<code>x&lt;y</code>" in html  # escaped once
 
 
 def test_readable_puts_a_named_index_first_and_writes_labels_in_sentence_case() -> None:
@@ -104,7 +105,7 @@ def test_readable_puts_a_named_index_first_and_writes_labels_in_sentence_case() 
         index=pd.Index(["Discovery done"], name="milestone"),
     )
     with use_language("es"):
-        shown = readable(table).data
+        shown = readable(table)
         assert dates_written("Datos al 2025-06-30T10:00:00Z.") == "Datos al 30 de junio de 2025."
     assert list(shown.columns) == ["Milestone", "Status", "Planned"]
     assert shown.iloc[0].tolist() == [
@@ -118,6 +119,6 @@ def test_a_fix_in_a_table_cell_shows_its_backquoted_names_as_code() -> None:
     from daas.core.display import show
 
     table = pd.DataFrame({"fix": ["add `team:` with <b>roles</b>", "a lone ` stays"]})
-    html = show(table, {"fix": "Fix"}).to_html()
+    html = show(table, {"fix": "Fix"})._repr_html_()
     assert "add <code>team:</code> with &lt;b&gt;roles&lt;/b&gt;" in html
     assert "a lone ` stays" in html

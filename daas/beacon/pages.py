@@ -8,17 +8,13 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from pandas.io.formats.style import Styler
 
 from daas.beacon import publish, quality, records
 from daas.beacon.recipe import Recipe
 from daas.core.city import City
-from daas.core.display import headers, labels, page_table, show
+from daas.core.display import Table, headers, labels, page_table, show
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 
@@ -283,7 +279,7 @@ KINDS = {
 }
 
 
-def quality_shown(slug: str) -> Styler:
+def quality_shown(slug: str) -> Table:
     """The performance page's quality by table and dimension, as percentages."""
     data = page_data(slug, "performance")
     table = pd.DataFrame(data["quality_by_table"]).T[list(quality.DIMENSIONS)]
@@ -293,7 +289,7 @@ def quality_shown(slug: str) -> Styler:
     return show(table, names, shares=dims, digits=dict.fromkeys(dims, 1), literal=("table",))
 
 
-def history_shown(slug: str, last: int = 10) -> Styler:
+def history_shown(slug: str, last: int = 10) -> Table:
     """The performance page's last runs, dates written out."""
     runs = records.run_history(slug)[-last:]
     cols = ["started", "status", "rows_published", "rows_suppressed", "freshness_days"]
@@ -301,7 +297,7 @@ def history_shown(slug: str, last: int = 10) -> Styler:
     return show(table, {c: SHOWN[c] for c in cols}, codes=STATUSES, dates=("started",))
 
 
-def public_columns_table(slug: str) -> Styler:
+def public_columns_table(slug: str) -> Table:
     """The staff page's public columns: export, field and columns as code, kind as a label."""
     table = public_columns(slug)
     table.columns = ["source", "field", "export columns", "kind", "reason"]

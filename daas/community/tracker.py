@@ -15,11 +15,10 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
-from daas.core.display import headers, show, tooltips
+from daas.core.display import Table, headers, show, tooltips
 from daas.core.errors import DaasError, Problem
 from daas.core.formats import AXIS_DATE
 from daas.core.i18n import N_, _
@@ -242,7 +241,7 @@ def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:
     return headers(_by_department(att, fb), DEPARTMENT_COLUMNS)
 
 
-def department_table(att: pd.DataFrame, fb: pd.DataFrame) -> Styler:
+def department_table(att: pd.DataFrame, fb: pd.DataFrame) -> Table:
     """`by_department` as a page shows it: labelled, numbers in the reader's locale."""
     table = _by_department(att, fb).reset_index()
     return show(table, DEPARTMENT_LABELS, digits={"per_person": 1, "mean_rating": 1})

@@ -22,7 +22,6 @@ from daas.core.i18n import N_, _
 
 if TYPE_CHECKING:
     import altair as alt
-    from pandas.io.formats.style import Styler
 
 
 def headers(df: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
@@ -69,6 +68,17 @@ def tooltips(
 ISO_DATE = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
 )
+
+
+class Table(pd.DataFrame):
+    """A table written for a reader (every cell text, HTML-escaped, code marked up): a page or
+    notebook shows it without its index."""
+
+    def _repr_html_(self) -> str:
+        styler = pd.DataFrame(self).style.hide(axis="index")
+        return styler.set_table_attributes('class="dataframe daas-table"').to_html()
+
+
 MISSING = "–"  # a value that is not there (hidden, not applicable) shows as a dash
 YES, NO = N_("Yes"), N_("No")
 
@@ -84,7 +94,7 @@ def show(
     money: Iterable[str] = (),
     currency: str = "USD",
     literal: Iterable[str] = (),
-) -> Styler:
+) -> Table:
     """`table` as a reader sees it: only `columns` (name → English label marked with `N_`), in
     that order and headed in the reader's language; no index; every value written out: codes
     (`codes`: code → label) as labels, yes/no for booleans, numbers grouped and rounded (`digits`
@@ -116,7 +126,7 @@ def show(
             for name, values in cells.items()
         }
     )
-    return shown.style.hide(axis="index").set_table_attributes('class="dataframe daas-table"')
+    return Table(shown)
 
 
 def _code(text: str) -> str:
@@ -172,7 +182,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def readable(table: pd.DataFrame, **options: Any) -> Styler:
+def readable(table: pd.DataFrame, **options: Any) -> Table:
     """A table already headed in the reader's language (a named index becomes its first
     column) written as `show` writes it, headers and words in sentence case, dates in text
     written out. `options` are `show`'s."""

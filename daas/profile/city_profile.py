@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import altair as alt
 
 # Imported with the module, not in the call that makes the widgets: a cold kernel that imports
@@ -13,12 +11,9 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Markdown
 
-if TYPE_CHECKING:
-    from pandas.io.formats.style import Styler
-
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
-from daas.core.display import show
+from daas.core.display import Table, show
 from daas.core.errors import DaasError
 from daas.core.formats import AXIS_NUMBER, number, percent
 from daas.core.i18n import N_, _
@@ -88,7 +83,7 @@ def summary(df: pd.DataFrame, renters: bool = True) -> dict[str, float]:
     return figures
 
 
-def headline_figures(df: pd.DataFrame, city: City) -> Styler:
+def headline_figures(df: pd.DataFrame, city: City) -> Table:
     """`summary` as a page shows it: one labelled figure a row, in the reader's locale."""
     figures = summary(df, renters=about_renters(city))
     rows = [
@@ -101,7 +96,7 @@ def headline_figures(df: pd.DataFrame, city: City) -> Styler:
     return show(pd.DataFrame(rows), {"figure": N_("Figure"), "value": N_("Value")})
 
 
-def shown_table(df: pd.DataFrame, city: City) -> Styler:
+def shown_table(df: pd.DataFrame, city: City) -> Table:
     """The neighbourhood table as a page shows it (the columns `table` picks), labelled and in
     the reader's locale; incomes in the city's currency."""
     names = ["neighbourhood", *(c for c in table(df, city).columns if c in COLUMNS)]  # no ids

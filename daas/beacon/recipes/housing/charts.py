@@ -5,7 +5,6 @@ published output (`daas.beacon.pages`), so pages show exactly what was published
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import altair as alt
 
@@ -18,12 +17,9 @@ import pandas as pd
 from daas.beacon import records
 from daas.beacon.pages import d3_winding, fairness, read_table
 from daas.core.charts import describe, use_theme
-from daas.core.display import show, tooltips
+from daas.core.display import Table, show, tooltips
 from daas.core.formats import AXIS_NUMBER, date, number
 from daas.core.i18n import N_, _
-
-if TYPE_CHECKING:
-    from pandas.io.formats.style import Styler
 
 # what the housing pages call the published columns and codes (English, translated on display)
 COLUMNS = {
@@ -67,13 +63,13 @@ def band_labels(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(income_band=[_(BANDS.get(b, b)) for b in table["income_band"]])
 
 
-def supply_table(slug: str) -> Styler:
+def supply_table(slug: str) -> Table:
     """The staff page's supply by neighbourhood and income band."""
     names = _columns("neighbourhood", "income_band", "units", "expiring_5y", "buildings")
     return show(read_table(slug, "neighbourhood_supply"), names, codes=BANDS)
 
 
-def fairness_table(slug: str) -> Styler:
+def fairness_table(slug: str) -> Table:
     """The staff page's fairness check: each neighbourhood's share of homes and of renters."""
     names = _columns(
         "neighbourhood", "served", "population", "served_share", "population_share",
@@ -83,14 +79,14 @@ def fairness_table(slug: str) -> Styler:
     return show(fairness(slug), names, shares=shares, digits={"coverage_index": 2})
 
 
-def listings_table(slug: str, currency: str) -> Styler:
+def listings_table(slug: str, currency: str) -> Table:
     """The staff page's asking rents, hidden groups saying why."""
     names = _columns("neighbourhood", "bedrooms", "listings", "median_asking_rent", "suppression")
     table = read_table(slug, "listings_summary")
     return show(table, names, codes=SUPPRESSION, money=("median_asking_rent",), currency=currency)
 
 
-def homes_table(homes: pd.DataFrame) -> Styler:
+def homes_table(homes: pd.DataFrame) -> Table:
     """Eligible homes as the resident page and the calculator show them."""
     names = _columns("neighbourhood", "income_band", "homes", "buildings")
     return show(homes, names, codes=BANDS)

@@ -5,17 +5,12 @@ pages show exactly what was published."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import altair as alt
 import pandas as pd
 
-if TYPE_CHECKING:
-    from pandas.io.formats.style import Styler
-
 from daas.beacon.pages import page_data, read_table
 from daas.core.charts import describe, use_theme
-from daas.core.display import page_table, show, tooltips
+from daas.core.display import Table, page_table, show, tooltips
 from daas.core.formats import AXIS_NUMBER, number
 from daas.core.formats import date as long_date
 from daas.core.i18n import N_, _
@@ -66,7 +61,7 @@ NO_AREA = "unknown"  # aggregates.NO_AREA, not imported: that module loads DuckD
 NUMBERS = {c: AXIS_NUMBER for c in ("open_requests", "closed_requests")}
 
 
-def for_reader(table: pd.DataFrame, *columns: str) -> Styler:
+def for_reader(table: pd.DataFrame, *columns: str) -> Table:
     """`columns` of `table` as a page shows them: labelled, days in whole numbers, shares as
     percentages, dates written out, in the reader's locale."""
     return show(
@@ -124,7 +119,7 @@ def like_mine_words(slug: str, top: int = 5) -> str:
     return "\n".join(in_words(row) for _i, row in like_mine(slug).head(top).iterrows())
 
 
-def like_mine_table(slug: str) -> Styler:
+def like_mine_table(slug: str) -> Table:
     columns = ("service_name", "area", "closed_requests", "median_days_to_close",
                "p90_days_to_close", "target_days", "on_time_share")  # fmt: skip
     return for_reader(like_mine(slug), *columns)
@@ -199,14 +194,14 @@ def backlog_chart(slug: str) -> alt.Chart:
     )
 
 
-def backlog_table(slug: str) -> Styler:
+def backlog_table(slug: str) -> Table:
     rows = read_table(slug, "requests_backlog")
     rows = rows[rows["open_requests"].fillna(0).gt(0) | rows["suppressed"]]
     return for_reader(rows.sort_values("open_requests", ascending=False), "service_name",
                       "area", "open_requests", "median_age_days", "p90_age_days")  # fmt: skip
 
 
-def oldest_open(slug: str) -> pd.DataFrame | Styler:
+def oldest_open(slug: str) -> pd.DataFrame | Table:
     rows = pd.DataFrame(page_data(slug, "staff")["oldest_open"])
     if rows.empty:
         return rows
@@ -214,14 +209,14 @@ def oldest_open(slug: str) -> pd.DataFrame | Styler:
                       "requested_datetime", "age_days")  # fmt: skip
 
 
-def repeat_locations(slug: str) -> Styler:
+def repeat_locations(slug: str) -> Table:
     rows = pd.DataFrame(page_data(slug, "staff")["repeat_locations"],
                         columns=["service_name", "area", "repeat_locations_count",
                                  "repeat_requests"])  # fmt: skip
     return for_reader(rows, "service_name", "area", "repeat_locations_count", "repeat_requests")
 
 
-def on_time(slug: str) -> Styler:
+def on_time(slug: str) -> Table:
     rows = pd.DataFrame(page_data(slug, "staff")["on_time"])
     rows = rows[rows["on_time_share"].notna()].sort_values("on_time_share")
     return for_reader(rows, "service_name", "area", "target_days", "due_requests",

@@ -1,6 +1,6 @@
 """No built page shows raw data artefacts (issue 17). Every page of every built language is read
-as a reader sees it (tables, paragraphs, notebook output, charts' titles and text alternatives;
-never code), and each artefact is reported with its page and the string:
+as a reader sees it (tables, paragraphs, notebook output, charts' titles, text alternatives,
+tooltip titles and the labels of their nominal fields; never code), and each artefact is reported with its page and the string:
 
 - missing values written by pandas (`NaN`, `<NA>`, `None`, `NaT`) and booleans (`True`/`False`);
 - a pandas index column (a table's first column numbered 0, 1, 2…);
@@ -88,6 +88,29 @@ def _chart_texts(html: str) -> Iterator[str]:
         yield from _spec_texts(spec)
 
 
+def _chart_labels(html: str) -> Iterator[str]:
+    """The values a chart writes on its axes and legends: its nominal and ordinal fields'."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\}\)\((?=\{)", html):
+        spec, _end = decoder.raw_decode(html, match.end())
+        fields = set(_nominal_fields(spec))
+        for rows in spec.get("datasets", {}).values():
+            for row in rows:
+                yield from (str(row[f]) for f in fields if isinstance(row.get(f), str))
+
+
+def _nominal_fields(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        if node.get("type") in ("nominal", "ordinal") and isinstance(node.get("field"), str):
+            yield node["field"]
+        for key, value in node.items():
+            if key not in ("datasets", "data", "config"):
+                yield from _nominal_fields(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nominal_fields(value)
+
+
 def _spec_texts(node: object) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
@@ -113,6 +136,7 @@ def artefacts(html: str, lang: str) -> list[Finding]:
         tag.decompose()
     texts = [(name, text) for name, text in _fragments(main)]
     texts += [("chart", text) for text in _chart_texts(html)]
+    texts += [("chart", text) for text in set(_chart_labels(html))]  # axis and legend labels
     for name, raw in texts:
         text = URL.sub(" ", raw)
         for kind, pattern in ANYWHERE.items():

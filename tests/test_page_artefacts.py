@@ -1,6 +1,7 @@
 """No built page shows raw data artefacts (issue 17). Every page of every built language is read
 as a reader sees it (tables, paragraphs, notebook output, charts' titles, text alternatives,
-tooltip titles and the labels of their nominal fields; never code), and each artefact is reported with its page and the string:
+tooltip titles and the labels of their nominal fields; never code), and each artefact is
+reported with its page and the string:
 
 - missing values written by pandas (`NaN`, `<NA>`, `None`, `NaT`) and booleans (`True`/`False`);
 - a pandas index column (a table's first column numbered 0, 1, 2…);

@@ -189,7 +189,10 @@ def test_offsets_found_by_their_endings_are_the_pattern_s() -> None:
     assert checks._with_offset(s).tolist() == expected.tolist()
 
 
-def test_date_times_read_as_a_matrix_read_as_one_by_one() -> None:
+@pytest.mark.parametrize("block", [100_000, 7])
+def test_date_times_read_as_a_matrix_read_as_one_by_one(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
     """ISO date-times read with numpy (`values._iso_already`) as by the pattern and pandas
     (`values._iso_one_by_one`): leap days, seconds 60 and 61, the years 2000 to 2098, offsets,
     digits of another script, NUL characters, placeholders."""
@@ -211,6 +214,7 @@ def test_date_times_read_as_a_matrix_read_as_one_by_one() -> None:
         "2025-03-01T08:15:00-03:0٣",
         "2025-3-01T08:15:00+01:00",
     ]
+    monkeypatch.setattr(values, "ISO_BLOCK", block)
     for placeholders in (frozenset(), frozenset({"2024-02-29T23:59:59"})):
         expected = values._iso_one_by_one(texts, placeholders)
         assert values._iso_already(texts, None, placeholders) == expected

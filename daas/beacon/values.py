@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, timedelta, timezone
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,7 @@ _MARK_CHARS = ",$€£¥R \u00a0\u202f'"
 _MARKS = re.compile(f"[{_MARK_CHARS}]")
 _MARKS_OR_POINT = re.compile(f"[{_MARK_CHARS}.]")
 SEP = "\x00"
+ISO_BLOCK = 100_000  # date-times read as a matrix at a time (bounds the memory it takes)
 _TWO_POINTS = re.compile(r"\.[^\x00.]*\.")  # two decimal points in one value
 COORDINATES = {"latitude", "longitude", "lat", "lon", "long"}  # schema field names
 MONEY = {"asking_rent", "max_income", "median_asking_rent"}
@@ -106,30 +108,31 @@ def _iso_already(
     """Each text's ISO form when it is ISO 8601 to the second already (`2025-03-01 08:15:00`,
     an offset allowed) on a day from 2000 to 2098, where no placeholder rule applies; else
     None. A large export has millions of distinct date-times: ASCII texts are read as a
-    matrix of characters with numpy, the few others one by one."""
+    matrix of characters with numpy, `ISO_BLOCK` at a time, the few others one by one; a text
+    already in its ISO form is given back as the same string (no copy of it is kept)."""
     if not texts or (fmt and not fmt.startswith("%Y-%m-%d")):
         return [None] * len(texts)
-    n = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     sized = np.flatnonzero((lengths == 19) | (lengths == 25))  # as `_ISO_SECONDS` matches
-    out = np.full(n, None, dtype=object)
-    if not len(sized):
-        return out.tolist()
-    chars = np.array([texts[i] for i in sized.tolist()], dtype="U25")
-    codes = chars.view(np.uint32).reshape(len(sized), 25)
-    wide = (codes > 127).any(axis=1)
-    # one row per character: each test reads a contiguous row
-    columns = np.ascontiguousarray(codes.T.astype(np.uint8))
-    found = _iso_shaped(columns, lengths[sized] == 19) & ~wide
-    if placeholders:
-        found &= np.array([texts[i] not in placeholders for i in sized.tolist()], dtype=bool)
-    found[found] = _on_kit_day(columns[:, found])
-    columns = columns[:, found]
-    columns[10] = 84  # "T" between the day and the time
-    iso = np.ascontiguousarray(columns.T).astype(np.uint32).view("U25").ravel()
-    out[sized[found]] = iso.astype(object)
-    others = sized[wide].tolist()
-    out[others] = _iso_one_by_one([texts[i] for i in others], placeholders)
+    out = np.full(len(texts), None, dtype=object)
+    for start in range(0, len(sized), ISO_BLOCK):
+        rows = sized[start : start + ISO_BLOCK]
+        block = [texts[i] for i in rows.tolist()]
+        codes = np.array(block, dtype="U25").view(np.uint32).reshape(len(rows), 25)
+        wide = (codes > 127).any(axis=1)
+        # one row per character: each test reads a contiguous row
+        columns = np.ascontiguousarray(codes.T.astype(np.uint8))
+        del codes
+        found = _iso_shaped(columns, lengths[rows] == 19) & ~wide
+        if placeholders:
+            found &= np.array([t not in placeholders for t in block], dtype=bool)
+        found[found] = _on_kit_day(columns[:, found])
+        spaced = found & (columns[10] == 32)
+        out[rows[found & ~spaced]] = np.array(block, dtype=object)[found & ~spaced]
+        if spaced.any():  # "T" between the day and the time
+            out[rows[spaced]] = [t[:10] + "T" + t[11:] for t in compress(block, spaced.tolist())]
+        others = np.flatnonzero(wide).tolist()
+        out[rows[others]] = _iso_one_by_one([block[i] for i in others], placeholders)
     return out.tolist()
 
 

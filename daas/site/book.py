@@ -36,7 +36,7 @@ STRICT_FLAGS = ["-W", "-n", "--keep-going"]
 EXECUTION_INPUTS = ("daas", "data", "cities", "requirements/run.txt")
 PAGE_INPUTS = ("book", "_config.yml", "_toc.yml")
 STAMP = ".daas-build.json"
-FAVICON = "book/_assets/favicon.ico"  # also the site root's, which browsers ask for
+FAVICON = "favicon.ico"  # in book/_assets (the static path); the site root gets a copy
 
 
 def jupyter_book() -> str:
@@ -285,7 +285,9 @@ def build_site(
             shutil.copytree(index.parent, tmp / lang)
         (tmp / "index.html").write_text(root_page(languages, start), encoding="utf-8")
         # a page without an icon of its own (the redirects) makes the browser ask the site's root
-        shutil.copyfile(repo_root() / FAVICON, tmp / "favicon.ico")
+        icon = tmp / languages[0] / "_static" / FAVICON
+        if icon.exists():
+            shutil.copyfile(icon, tmp / FAVICON)
     index = out / "html" / "index.html"
     if not quiet:
         times = ", ".join(f"{lang} {s:.1f} s" for lang, s in seconds.items())

@@ -9,6 +9,7 @@ import pandas as pd
 
 from daas.core.charts import describe, use_theme
 from daas.core.display import headers
+from daas.core.formats import number
 from daas.core.i18n import N_, _
 from daas.privacy import anonymity
 from daas.privacy.scan import ScanResult
@@ -16,8 +17,8 @@ from daas.privacy.scan import ScanResult
 
 def records_summary(df: pd.DataFrame, city_name: str) -> str:
     """How many records and columns a dataset has, in a sentence."""
-    return _("{city}: {rows:,} records, {columns} columns").format(
-        city=city_name, rows=len(df), columns=df.shape[1]
+    return _("{city}: {rows} records, {columns} columns").format(
+        city=city_name, rows=number(len(df)), columns=df.shape[1]
     )
 
 

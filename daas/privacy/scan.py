@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from daas.core.errors import DaasError
+from daas.core.formats import number
 from daas.core.i18n import _
 from daas.privacy import anonymity
 from daas.privacy import identifiers as ids
@@ -64,7 +65,7 @@ class ScanResult:
 
     def summary(self) -> str:
         """Plain-text report for the terminal."""
-        lines = [_("{rows:,} rows, {n} columns").format(rows=self.rows, n=len(self.columns))]
+        lines = [_("{rows} rows, {n} columns").format(rows=number(self.rows), n=len(self.columns))]
         for c in self.columns:
             if c.pii:
                 lines.append(
@@ -177,10 +178,10 @@ def scan_table(
         if len(df) and k < min_group:
             reasons.append(
                 _(
-                    "k-anonymity is {k} on {fields} (at least {min_group} needed): {uniques:,} "
+                    "k-anonymity is {k} on {fields} (at least {min_group} needed): {uniques} "
                     "record(s) are unique on these fields. Band ages, use coarser areas or dates, "
                     "or suppress rare groups."
-                ).format(k=k, fields=", ".join(quasi), min_group=min_group, uniques=uniques)
+                ).format(k=k, fields=", ".join(quasi), min_group=min_group, uniques=number(uniques))
             )
     if sensitive is not None:
         ldiv = anonymity.l_diversity(df, quasi, sensitive)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from daas.core.city import City
+from daas.core.formats import number
 from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.profile import city_profile
@@ -33,7 +34,9 @@ def most_renters(answer: object, city: City) -> Feedback:
         )
     if clean == best.casefold():
         return right(
-            _("{name} has about {n:,} renting households.").format(name=best, n=int(renting.max()))
+            _("{name} has about {n} renting households.").format(
+                name=best, n=number(int(renting.max()))
+            )
         )
     if clean == most_households.casefold():
         return not_yet(

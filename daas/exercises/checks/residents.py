@@ -4,6 +4,7 @@ weighs most, per 1,000 residents, where the fewest people live."""
 from __future__ import annotations
 
 from daas.core.city import City
+from daas.core.formats import number
 from daas.core.i18n import _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.profile import city_profile
@@ -37,11 +38,13 @@ def highest_rate(answer: object, city: City) -> Feedback:
     if clean == least.casefold():
         people = int(df["population"].iloc[fewest])
         text = _(
-            "{name} has the fewest residents ({n:,}): {requests} requests there are {rate:.1f} "
+            "{name} has the fewest residents ({n}): {requests} requests there are {rate} "
             "per 1,000 residents, the highest rate."
         )
         rate = REQUESTS / people * 1000
-        return right(text.format(name=least, n=people, requests=REQUESTS, rate=rate))
+        return right(
+            text.format(name=least, n=number(people), requests=REQUESTS, rate=number(rate, 1))
+        )
     hint = _("divide {requests} by each neighbourhood's population, then multiply by 1,000.")
     if clean == most.casefold():
         return not_yet(

@@ -15,7 +15,8 @@ from daas.core.paths import package_dir
 # (module, name) of the dictionaries that may stay, each with its reason
 ALLOWED = {
     ("daas/core/i18n.py", "NAMES"),  # each language's own name, shown by the language switcher
-    ("daas/programme/fmt.py", "LOCALES"),  # Babel locale codes, not text for a reader
+    ("daas/core/formats.py", "LOCALES"),  # Babel locale codes, not text for a reader
+    ("daas/core/city.py", "EXAMPLE_CITIES"),  # city slugs: the example city each site shows
 }
 
 

@@ -122,3 +122,15 @@ def test_a_fix_in_a_table_cell_shows_its_backquoted_names_as_code() -> None:
     html = show(table, {"fix": "Fix"})._repr_html_()
     assert "add <code>team:</code> with &lt;b&gt;roles&lt;/b&gt;" in html
     assert "a lone ` stays" in html
+
+
+def test_the_incident_log_is_shown_labelled_with_dates_written_and_text_whole() -> None:
+    from daas.core.city import load_city
+    from daas.operations import live_service
+
+    with use_language("es"):
+        table = live_service.incidents_table(load_city("port-mallory"))
+    first = table.iloc[0]
+    assert list(table.columns)[:3] == ["Incidente", "Abierto el", "Gravedad"]
+    assert first["Abierto el"] == "3 de septiembre de 2024" and first["Gravedad"] == "Alto"
+    assert first["Qué pasó"].endswith("pipeline stopped.")  # the city's own words, never cut

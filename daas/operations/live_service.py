@@ -19,7 +19,7 @@ import pandas as pd
 from daas.beacon.records import QUALITY_KEYS
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
-from daas.core.display import headers, labels
+from daas.core.display import Table, headers, labels, show
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, _
 from daas.core.tables import read_table, shown
@@ -198,6 +198,33 @@ def monthly_usage(requests: pd.DataFrame) -> pd.DataFrame:
     ok = requests[requests["status"] == 200]
     out = ok.groupby([ok["time"].dt.to_period("M").astype(str), "channel"]).size()
     return out.rename("requests").rename_axis(["month", "channel"]).reset_index()
+
+
+INCIDENT_LABELS = {
+    "incident_id": N_("Incident"),
+    "opened": N_("Opened"),
+    "severity": N_("Severity"),
+    "effect": N_("Effect on users"),
+    "summary": N_("What happened"),
+    "fix": N_("Fix"),
+}
+INCIDENT_CODES = {
+    "low": N_("Low"),
+    "medium": N_("Medium"),
+    "high": N_("High"),
+    "run failed": N_("Run failed"),
+    "late": N_("Data late"),
+    "wrong figures": N_("Wrong figures"),
+    "site down": N_("Site down"),
+    "none": N_("None noticed"),
+}
+
+
+def incidents_table(city: City) -> Table:
+    """The incident log as a page shows it: labelled, dates written out, never cut."""
+    incidents = read_incidents(city)
+    return show(incidents, INCIDENT_LABELS, codes=INCIDENT_CODES, dates=("opened",),
+                literal=("incident_id",))  # fmt: skip
 
 
 def service_levels(city: City, runs: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFrame:

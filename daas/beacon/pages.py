@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from daas.beacon import publish, quality, records
+from daas.beacon import statement as said
 from daas.beacon.recipe import Recipe
 from daas.core.city import City
 from daas.core.display import Table, headers, labels, page_table, show
@@ -28,6 +29,7 @@ def write_page_data(
     performance = {
         "as_of": meta["as_of"],
         "statement": statement,
+        "quality_facts": said.facts(results),  # the statement, said in each page's language
         "quality_by_table": {r.table: r.scores for r in results},
         "rows_read": {r.table: r.rows for r in results},
         "rows_left_out": {r.table: r.excluded for r in results},

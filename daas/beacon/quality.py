@@ -319,39 +319,7 @@ def restricted_issues(results: list[TableQuality]) -> list[dict]:
 
 
 def statement(results: list[TableQuality], city_name: str) -> str:
-    """A plain-language quality statement for the service page."""
-    scores = overall(results)
-    rows = sum(r.rows for r in results)
-    left_out = sum(r.excluded for r in results)
-    weakest = min(scores, key=lambda d: scores[d])
-    parts = [
-        f"We checked {rows:,} rows from {len(results)} sources for {city_name} against six "
-        "quality dimensions.",
-        f"{left_out:,} rows were left out of the published data because they were duplicates, "
-        "incomplete, unreadable, out of date or named a neighbourhood the city does not have.",
-    ]
-    unknown = sum(r.unknown_dates for r in results)
-    if unknown:
-        parts.append(
-            f'{unknown:,} dates were placeholders (such as 12-30-3799 for "never"), not real '
-            "dates: they are published blank, as unknown."
-        )
-    if scores[weakest] < 1:
-        parts.append(
-            f"The weakest dimension is {weakest}: {scores[weakest]:.1%} of rows passed its checks."
-        )
-    else:
-        parts.append("Every row passed every check.")
-    parts.append(
-        "Every public row that failed a check is listed, with the reason, in the quality_issues "
-        "table."
-    )
-    restricted = [r for r in results if schema.is_restricted(r.table) and len(r.issues)]
-    if restricted:
-        failed = sum(r.issues["row"].nunique() for r in restricted)
-        parts.append(
-            f"{failed:,} rows of restricted tables ({', '.join(r.table for r in restricted)}) "
-            "failed a check: they are not published, and the run record lists their issues by "
-            "field and reason, without their values."
-        )
-    return " ".join(parts)
+    """A plain-language quality statement, in the reader's language (`daas.beacon.statement`)."""
+    from daas.beacon import statement as said
+
+    return said.render(said.facts(results), city_name)

@@ -100,7 +100,7 @@ def test_live_service_and_engagement_cover_the_brief() -> None:
         "freshness_chart",
         "quality_chart",
         "usage_chart",
-        "read_incidents",
+        "incidents_table",
         "service_levels",
     ):
         assert call in live

@@ -18,11 +18,10 @@ from daas.site.sources import REGISTRY, Source, load, parse
 
 ROOT = repo_root()
 BOOK = ROOT / "book"
-# Pages another piece of work is rewriting: their citations move to the role with that work.
-NOT_YET = ("masterclasses",)
-# Sources listed on the sources page only (a licence is cited through the sources that use it):
-# the masterclasses link Tactical Data Engagement by hand until they cite through the role.
-LISTED_ONLY = {"sunlight-tde"}
+# Pages not yet citing through the role (none: every page does).
+NOT_YET: tuple[str, ...] = ()
+# Sources listed on the sources page only (a licence is cited through the sources that use it).
+LISTED_ONLY: set[str] = set()
 ROLE = re.compile(r"\{source\}`(?:[^`<]*<)?([^`<>]+)>?`")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from daas.core.display import headers
+from daas.core.display import Table, headers, show
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 from daas.core.io import atomic_write_text
@@ -154,6 +154,15 @@ def themes(groups: pd.DataFrame) -> pd.DataFrame:
     out = _themes(groups)
     out["theme"] = out["theme"].replace(UNGROUPED, _(UNGROUPED))
     return headers(out, THEME_COLUMNS)
+
+
+def themes_table(groups: pd.DataFrame, top: int = 6) -> Table:
+    """The `top` themes as a page shows them: labelled, the example quote never cut."""
+    out = _themes(groups).head(top)
+    out["theme"] = out["theme"].replace(UNGROUPED, _(UNGROUPED))
+    labels = {"theme": N_("Theme"), "notes": N_("Notes"), "participants": N_("Participants"),
+              "user_groups": N_("User groups"), "example": N_("Example")}  # fmt: skip
+    return show(out, labels)
 
 
 def _themes(groups: pd.DataFrame) -> pd.DataFrame:

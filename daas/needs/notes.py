@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from daas.core.city import City
-from daas.core.display import headers
+from daas.core.display import Table, headers, show
 from daas.core.errors import Problem
 from daas.core.i18n import N_, _
 from daas.core.tables import problems_table, read_table, shown
@@ -101,3 +101,13 @@ def participants_by_group(notes: Notes) -> pd.DataFrame:
         participants=("participant", "nunique"), notes=("note_id", "count")
     )
     return headers(out.sort_index(), (N_("user_group"), N_("participants"), N_("notes")))
+
+
+def participants_table(notes: Notes) -> Table:
+    """`participants_by_group` as a page shows it: labelled, no index."""
+    t = notes.table.groupby("user_group", as_index=False).agg(
+        participants=("participant", "nunique"), notes=("note_id", "count")
+    )
+    labels = {"user_group": N_("User group"), "participants": N_("Participants"),
+              "notes": N_("Notes")}  # fmt: skip
+    return show(t.sort_values("user_group"), labels)

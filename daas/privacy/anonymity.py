@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from daas.core.i18n import _
+from daas.core.display import Table, show
+from daas.core.i18n import N_, _
 from daas.core.tables import require_columns
 from daas.privacy.identifiers import ColumnFinding, name_tokens, sample_values
 
@@ -237,6 +238,13 @@ def uniques_by_combination(
     return out.sort_values(
         ["unique_records", "n_fields"], ascending=[False, True], ignore_index=True
     )
+
+
+def uniques_table(uniques: pd.DataFrame) -> Table:
+    """`uniques_by_combination`'s rows as a page shows them: labelled, the fields as code."""
+    labels = {"fields": N_("Fields combined"), "n_fields": N_("Number of fields"),
+              "unique_records": N_("Unique records"), "k": N_("Smallest group (k)")}  # fmt: skip
+    return show(uniques, labels, literal=("fields",))
 
 
 def band_ages(ages: pd.Series, width: int = 10, top: int = 80) -> pd.Series:

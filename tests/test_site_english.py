@@ -70,8 +70,8 @@ def visible_sentences(html: str, lang: str) -> Iterator[str]:
     for tag in soup.select("div[class*='highlight-']"):  # a code block, not a cell's output
         if "output" not in (tag.get("class") or []):
             tag.decompose()
-    for tag in soup(SKIPPED):
-        if not tag.find_parent(class_="output"):
+    for tag in soup(SKIPPED):  # a cell's printed output is text; code inside it is code
+        if tag.name != "pre" or not tag.find_parent(class_="output"):
             tag.decompose()
     for tag in soup.find_all(lang=True):
         if isinstance(tag, Tag) and tag.name != "html" and not str(tag["lang"]).startswith(lang):

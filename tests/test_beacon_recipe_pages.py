@@ -117,6 +117,7 @@ def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Pat
     src = tmp_path / "src"
     shutil.copytree(BEACON, src / "book" / "beacon")
     shutil.copytree(ROOT / "book" / "_assets", src / "book" / "_assets")
+    shutil.copytree(ROOT / "book" / "_data", src / "book" / "_data")  # the sources cited
     shutil.copy2(ROOT / "_config.yml", src / "_config.yml")
     toc = "format: jb-book\nroot: book/beacon/index\nchapters:\n"
     toc += "".join(f"- file: book/beacon/{p}\n" for p in ("resident", "staff", "performance"))

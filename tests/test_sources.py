@@ -98,10 +98,14 @@ def test_no_page_cites_a_source_by_hand() -> None:
     assert found == [], "\n".join(found)
 
 
-def _sphinx(src: Path, page: str) -> subprocess.CompletedProcess:
+def _sphinx(src: Path, page: str, recipe: str = "housing") -> subprocess.CompletedProcess:
+    """`page` built with the registry, as a city of `recipe` builds it."""
     (src / "book" / "_data").mkdir(parents=True)
     (src / REGISTRY).write_bytes((ROOT / REGISTRY).read_bytes())
-    (src / "conf.py").write_text('extensions = ["myst_parser", "daas.site.sources"]\n')
+    tag = "recipe_" + recipe.replace("-", "_")
+    (src / "conf.py").write_text(
+        f'extensions = ["myst_parser", "daas.site.sources"]\ntags.add("{tag}")\n'
+    )
     (src / "index.md").write_text(page, encoding="utf-8")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(src), str(src / "_out")]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -136,6 +140,15 @@ def test_the_sources_page_lists_every_source_with_its_secondary_note(built: str)
         assert f'id="source-{key}"' in built
     note = " ".join(str(sources["uk-data-ethics-framework"].secondary).split())
     assert note.replace("'", "&#8217;")[:40] in built or note[:40] in built
+
+
+def test_a_recipe_s_own_sources_are_listed_only_for_its_cities(tmp_path: Path) -> None:
+    proc = _sphinx(tmp_path, "# Page\n\n```{sources}\n```\n", recipe="service-requests")
+    assert proc.returncode == 0, proc.stderr
+    built = (tmp_path / "_out" / "index.html").read_text(encoding="utf-8")
+    own = {k for k, s in registry().items() if s.recipe == "housing"}
+    assert own and not any(f'id="source-{k}"' in built for k in own)
+    assert 'id="source-gds-service-standard"' in built
 
 
 def test_an_unknown_key_stops_the_build_naming_the_page_and_the_key(tmp_path: Path) -> None:

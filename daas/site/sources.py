@@ -51,10 +51,11 @@ class Source:
     licence: str | None = None  # the key of a licence entry
     rights: str | None = None  # the attribution the licence asks for
     secondary: str | None = None  # where the kit took a fact from, when not from this source
+    recipe: str | None = None  # a Beacon recipe's own source: listed only in that recipe's builds
 
 
 REQUIRED = ("title", "lang", "publisher", "year", "url")
-OPTIONAL = ("author", "licence", "rights", "secondary")
+OPTIONAL = ("author", "licence", "rights", "secondary", "recipe")
 
 
 def parse(data: Any, file: str) -> dict[str, Source]:
@@ -189,6 +190,8 @@ class SourcesDirective(SphinxDirective):
         listing = nodes.bullet_list(classes=["daas-sources"])
         page, line = self.get_source_info()
         for source in sorted(sources.values(), key=lambda s: s.title.casefold()):
+            if source.recipe and not self.env.app.tags.has(recipe_tag(source.recipe)):
+                continue  # another recipe's city (its pages cite it in that recipe's blocks)
             item = nodes.list_item(ids=[f"source-{source.key}"])
             item += nodes.paragraph("", "", citation(source, sources))
             if source.secondary:
@@ -198,6 +201,11 @@ class SourcesDirective(SphinxDirective):
                 item += para
             listing += item
         return [listing]
+
+
+def recipe_tag(recipe: str) -> str:
+    """The Sphinx tag a build of a `recipe` city carries (`{only} recipe_service_requests`)."""
+    return "recipe_" + recipe.replace("-", "_")
 
 
 def check_registry(app: Sphinx) -> None:

@@ -8,17 +8,7 @@ from typing import Any
 
 from daas.beacon import schema
 from daas.core.formats import number, percent
-from daas.core.i18n import N_, _
-
-# the six quality dimensions as a reader sees them (code keeps the English names)
-DIMENSION_NAMES = {
-    "accuracy": N_("accuracy"),
-    "completeness": N_("completeness"),
-    "uniqueness": N_("uniqueness"),
-    "consistency": N_("consistency"),
-    "timeliness": N_("timeliness"),
-    "validity": N_("validity"),
-}
+from daas.core.i18n import _
 
 
 def facts(results: list[Any]) -> dict[str, Any]:
@@ -68,7 +58,7 @@ def render(facts: dict[str, Any], city_name: str) -> str:
     if facts["weakest_share"] < 1:
         parts.append(
             _("The weakest dimension is {dimension}: {share} of rows passed its checks.").format(
-                dimension=_(DIMENSION_NAMES[facts["weakest"]]),
+                dimension=_(facts["weakest"]),  # marked in records.QUALITY_KEYS
                 share=percent(facts["weakest_share"], digits=1),
             )
         )

@@ -69,3 +69,36 @@ def test_every_point_title_and_trait_is_marked_for_translators() -> None:
     assert [p["title"] for p in data] == list(points.TITLES)
     traits = {t for p in data for t in p["crosswalk"].get("traits", [])}
     assert traits == set(points.TRAITS)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "seconds"),
+    [("es", ["Paquete del taller", "cuaderno", "sin cambios", "resultados del Servicio Guía",
+             "edición del sitio", "FALLÓ villa-ondina edición del sitio: celda 3: boom"], "12,3"),
+     ("pt", ["Pacote do workshop", "situação", "sem alterações", "resultados do Beacon",
+             "edição do site", "FALHOU villa-ondina edição do site: célula 3: boom"], "12,3")],
+)  # fmt: skip
+def test_workshop_summary_speaks_the_city_language(
+    lang: str, words: list[str], seconds: str
+) -> None:
+    """`daas workshop run`'s table and failure lines, with the package's own catalogues."""
+    from rich.console import Console
+
+    from daas.packs.batch import problem, summary_table, what
+    from daas.packs.workshop import Result
+
+    results = [Result("villa-ondina", "beacon", "skipped"),
+               Result("villa-ondina", "notebooks/00-city-profile.ipynb", "ok", 12.34),
+               Result("villa-ondina", "site", "failed", 1.0, cell=3, error="boom")]  # fmt: skip
+    console = Console(record=True, width=200)
+    with i18n.use_language(lang):
+        console.print(summary_table(results))
+        failed = results[2]
+        line = i18n._("FAILED {city} {what}: {problem}")
+        console.print(line.format(city=failed.city, what=what(failed), problem=problem(failed)))
+    text = console.export_text()
+    for word in words:
+        assert word in text
+    assert seconds in text
+    for english in ("Workshop pack", "skipped", "beacon", "edition", "FAILED"):
+        assert english not in text

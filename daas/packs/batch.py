@@ -66,7 +66,28 @@ def run_batch(tasks: list[Task], skipped: list[Result], workers: int, scheduler:
     return everything
 
 
+def what(result: Result) -> str:
+    """What a row ran, in the reader's language: a notebook's path, or one of the city's outputs
+    (a stage of `daas.stages`) or its edition of the site."""
+    from daas.core.i18n import N_, _
+
+    outputs = {"beacon": N_("Beacon outputs"), "ethics": N_("ethics record"),
+               "standard": N_("Standard assessment"), "programme": N_("programme outputs"),
+               "site": N_("edition of the site")}  # fmt: skip
+    return _(outputs[result.notebook]) if result.notebook in outputs else result.notebook
+
+
+def problem(result: Result) -> str:
+    """A failed row's problem, with the cell that failed when one did."""
+    from daas.core.i18n import _
+
+    if result.cell:
+        return _("cell {n}: {error}").format(n=result.cell, error=result.error)
+    return result.error or ""
+
+
 def summary_table(results: list[Result]) -> Table:
+    from daas.core.formats import number
     from daas.core.i18n import N_, _
 
     table = Table(title=_("Workshop pack"))
@@ -75,8 +96,6 @@ def summary_table(results: list[Result]) -> Table:
     N_("ok"), N_("failed"), N_("skipped"), N_("not-applicable")  # translated below
     style = {"ok": "green", "skipped": "dim", "not-applicable": "dim", "failed": "bold red"}
     for r in results:
-        problem = (_("cell {n}: {error}").format(n=r.cell, error=r.error) if r.cell
-                   else r.error or "")  # fmt: skip
-        seconds = f"{r.seconds:.1f}" if r.status in ("ok", "failed") else ""
-        table.add_row(r.city, r.notebook, f"[{style[r.status]}]{_(r.status)}[/]", seconds, problem)
+        seconds = number(r.seconds, 1) if r.status in ("ok", "failed") else ""
+        table.add_row(r.city, what(r), f"[{style[r.status]}]{_(r.status)}[/]", seconds, problem(r))
     return table

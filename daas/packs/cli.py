@@ -59,8 +59,9 @@ def _run(args: argparse.Namespace) -> int:
 
     from daas.core.city import list_cities, load_city
     from daas.core.errors import DaasError
+    from daas.core.formats import number
     from daas.core.i18n import _, language, use_language
-    from daas.packs.batch import run_batch, summary_table
+    from daas.packs.batch import problem, run_batch, summary_table, what
     from daas.packs.workshop import Result, plan, record, split_skipped
 
     if args.workers < 1:
@@ -91,13 +92,13 @@ def _run(args: argparse.Namespace) -> int:
         console.print(summary_table(results))
         for r in results:  # full lines, whatever the terminal width
             if r.status == "failed":
-                where = f"cell {r.cell}: " if r.cell else ""
-                console.print(f"FAILED {r.city} {r.notebook}: {where}{r.error}", soft_wrap=True,
-                              markup=False, highlight=False)  # fmt: skip
+                line = _("FAILED {city} {what}: {problem}")
+                console.print(line.format(city=r.city, what=what(r), problem=problem(r)),
+                              soft_wrap=True, markup=False, highlight=False)  # fmt: skip
         failed = [r for r in results if r.status == "failed"]
-        console.print(_("{done} done, {failed} failed in {seconds:.1f} s").format(
+        console.print(_("{done} done, {failed} failed in {seconds} s").format(
             done=len(results) - len(failed), failed=len(failed),
-            seconds=time.perf_counter() - started))  # fmt: skip
+            seconds=number(time.perf_counter() - started, 1)))  # fmt: skip
     return 1 if failed else 0
 
 

@@ -247,3 +247,23 @@ def test_each_blank_answer_hint_names_the_variable_the_notebook_uses() -> None:
     for name, variable in used.items():
         hint = str(CHECKS[name](None, load_city("port-mallory")))
         assert f"{variable} = " in hint, (name, variable, hint)
+
+
+def test_partner_overview_is_a_table_a_reader_can_read(example_city: City) -> None:
+    """Each partner column once, as code, with Yes or No in the reader's language: no raw dict."""
+    from daas.core import i18n
+    from daas.exercises.checks.partnerships import (
+        identifying_columns,
+        partner_columns,
+        partner_overview,
+    )
+
+    with i18n.use_language("es"):
+        table = partner_overview(example_city)
+    assert not isinstance(table, str)
+    columns, identifying = partner_columns(example_city), identifying_columns(example_city)
+    assert list(table.iloc[:, 0]) == [f"<code>{c}</code>" for c in columns]
+    assert list(table.iloc[:, 1]) == ["Sí" if c in identifying else "No" for c in columns]
+    assert 0 < len(identifying) < len(columns)
+    html = table._repr_html_()
+    assert "{" not in html and "True" not in html and "identify" not in html

@@ -352,3 +352,15 @@ def test_city_without_needs_data_is_told_which_field_to_add(example_city: City) 
     assert stories.stories_for(bare, DATA / "messy_user_stories.csv")[0]["id"].tolist()[:1] == [
         "A1"
     ]
+
+
+def test_examples_table_marks_each_story_with_its_language() -> None:
+    """On a Spanish page an English example story is marked `lang="en"`; Spanish ones are not."""
+    from daas.core import i18n
+
+    texts = ["As a resident, I need to see the backlog so that I can plan.",
+             "Como vecina, necesito ver los plazos para saber cuándo volver a llamar."]  # fmt: skip
+    with i18n.use_language("es"):
+        html = stories.examples_table(texts)._repr_html_()
+    assert html.count('<span lang="en">') == 2  # the story and what the checker says of it
+    assert 'lang="es"' not in html and "Como vecina" in html

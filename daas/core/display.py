@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from daas.core import formats
-from daas.core.i18n import N_, _
+from daas.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
     import altair as alt
@@ -94,13 +94,16 @@ def show(
     money: Iterable[str] = (),
     currency: str = "USD",
     literal: Iterable[str] = (),
+    languages: Sequence[str] | None = None,
 ) -> Table:
     """`table` as a reader sees it: only `columns` (name → English label marked with `N_`), in
     that order and headed in the reader's language; no index; every value written out: codes
     (`codes`: code → label) as labels, yes/no for booleans, numbers grouped and rounded (`digits`
     per column, else none for whole numbers and one decimal), `shares` as percentages, `dates`
     written out, `money` in `currency` (whole units), a dash where nothing is known; `literal`
-    columns (names of fields and files) as code. Long text is never cut."""
+    columns (names of fields and files) as code; `languages`, one per row, marks a row written in
+    another language than the reader's (an English example on a Spanish page) with `lang`, as
+    screen readers and spell checkers need. Long text is never cut."""
     shares, dates, digits, money = set(shares), set(dates), dict(digits or {}), set(money)
     literal = set(literal)
     cells = {
@@ -126,7 +129,18 @@ def show(
             for name, values in cells.items()
         }
     )
-    return Table(shown)
+    return Table(shown if languages is None else _in_languages(shown, list(languages)))
+
+
+def _in_languages(table: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
+    """Each row's cells in a language other than the reader's wrapped in a `lang` span."""
+    reader = language()
+    rows = [
+        [v if lang == reader or v == MISSING else f'<span lang="{escape(lang)}">{v}</span>'
+         for v in row]
+        for row, lang in zip(table.itertuples(index=False), languages, strict=True)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=table.columns)
 
 
 def _code(text: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.core.display import headers
+from daas.core.display import Table, headers, readable
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, PerLanguage, _
 from daas.core.tables import read_table, shown
@@ -124,12 +124,13 @@ def check_story(text: str, language: str | None = None) -> StoryCheck:
 EXAMPLE_COLUMNS = (N_("story"), N_("checker"))
 
 
-def examples_table(texts: list[str]) -> pd.DataFrame:
-    """Each story next to what the checker says about it (in the story's language)."""
-    table = pd.DataFrame(
-        [(s, check_story(s).explain()) for s in texts], columns=list(EXAMPLE_COLUMNS)
-    )
-    return headers(table, EXAMPLE_COLUMNS)
+def examples_table(texts: list[str]) -> Table:
+    """Each story next to what the checker says about it, in the story's language (and marked
+    with it, so an English example on a Spanish page is read as English)."""
+    checks = [check_story(s) for s in texts]
+    table = pd.DataFrame([(s, c.explain()) for s, c in zip(texts, checks, strict=True)],
+                         columns=list(EXAMPLE_COLUMNS))  # fmt: skip
+    return readable(headers(table, EXAMPLE_COLUMNS), languages=[c.language for c in checks])
 
 
 def complete_summary(checked: pd.DataFrame) -> str:

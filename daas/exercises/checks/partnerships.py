@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from numbers import Real
 
+import pandas as pd
+
 from daas.core.city import BeaconSource, City
+from daas.core.display import Table, show
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
 from daas.core.paths import repo_root
@@ -112,16 +115,17 @@ def partner_intro(city: City) -> str:
     return _("Partner data for {city}'s Beacon:").format(city=city.name)
 
 
-def partner_overview(city: City) -> dict[str, list[str]] | str:
-    """The partner export's columns and the identifying ones, or a note saying what is missing
-    (for notebooks: a city without partner data still gets a readable first cell)."""
+def partner_overview(city: City) -> Table | str:
+    """The partner export's columns, each saying whether it points at one record, or a note
+    saying what is missing (for notebooks: a city without partner data still gets a readable
+    first cell)."""
     try:
-        return {
-            _("columns"): partner_columns(city),
-            _(WORDS[city.beacon_recipe()][0]): identifying_columns(city),
-        }
+        columns, identifying = partner_columns(city), set(identifying_columns(city))
     except DaasError as exc:
         return _("This exercise needs the Beacon's partner data. {problem}").format(problem=exc)
+    table = pd.DataFrame({"column": columns, "identifies": [c in identifying for c in columns]})
+    names = {"column": N_("column"), "identifies": WORDS[city.beacon_recipe()][0]}
+    return show(table, names, literal=["column"])
 
 
 def identifying_columns(city: City) -> list[str]:

@@ -58,7 +58,7 @@ def test_every_part_a_page_names_exists(recipe: str) -> None:
 def test_housing_pages_keep_their_titles_and_content() -> None:
     resident, staff = expanded("resident", "housing"), expanded("staff", "housing")
     assert re.findall(r"^# .*", resident, re.M) == ["# Find an affordable home"]
-    assert "charts.eligibility_calculator(city.slug)" in resident
+    assert "charts.eligibility_chart(city.slug, city.currency)" in resident
     assert re.findall(r"^# .*", staff, re.M) == ["# Affordable supply at a glance"]
     assert "pages.public_columns" in staff
     assert "sample_note(city)" in resident and "sample_note(city)" in staff

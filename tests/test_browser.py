@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from daas.core.city import EXAMPLE_CITIES, load_city
 from tests.site_pages import (
     ensure_built_site,
     language_pages,
@@ -97,6 +98,42 @@ def pages(browser: Browser) -> Iterator[BrowserContext]:
     ctx.close()
 
 
+# Every control a chart binds (Vega-Lite parameters: no kernel) is moved to its other end, and
+# the chart must change within two seconds; returns how many controls there were and the names
+# of those that changed nothing.
+MOVE_CONTROLS = """async () => {
+  const still = []; let n = 0;
+  for (const chart of document.querySelectorAll('div[id^="altair-viz"]')) {
+    for (const input of chart.querySelectorAll('.vega-bindings input, .vega-bindings select')) {
+      n += 1;
+      const drawn = () => chart.querySelector('svg').outerHTML;
+      const before = drawn();
+      if (input.tagName === 'SELECT') {
+        const last = input.options.length - 1;
+        input.selectedIndex = input.selectedIndex === last ? 0 : last;
+      } else {
+        input.value = input.value === input.max ? input.min : input.max;
+      }
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      input.dispatchEvent(new Event('change', {bubbles: true}));
+      let changed = false;
+      for (let i = 0; i < 100 && !changed; i++) {
+        await new Promise(r => setTimeout(r, 20));
+        changed = drawn() !== before;
+      }
+      const name = input.closest('label')?.querySelector('.vega-bind-name')?.textContent;
+      if (!changed) still.push(name || input.outerHTML);
+    }
+  }
+  return [n, still];
+}"""
+
+
+def _recipe(lang: str) -> str:
+    """The Beacon recipe of the example city a language's site shows."""
+    return load_city(EXAMPLE_CITIES[lang]).beacon_recipe()
+
+
 def _is_local(url: str, base_url: str) -> bool:
     return url.startswith((base_url, "data:", "blob:", "about:"))
 
@@ -171,6 +208,7 @@ def test_page_renders_offline_and_accessibly(
     )
     if n_views:
         pg.wait_for_selector(".jupyter-widgets", timeout=RENDER_TIMEOUT_MS)
+    n_controls, still = pg.evaluate(MOVE_CONTROLS) if n_charts else (0, [])
     assert pg.evaluate("document.documentElement.lang") == lang
     own, total = pg.evaluate(WEIGHT_JS)
     WEIGHTS[f"{lang}/{page}"] = (own, total)
@@ -181,8 +219,11 @@ def test_page_renders_offline_and_accessibly(
     assert errors == []
     assert violations == [], f"{lang}/{page}: " + "\n".join(violations)
     assert own <= PAGE_BUDGET, f"{lang}/{page} fetched {own / 2**20:.2f} MB beyond the bundles"
+    assert still == [], f"{lang}/{page}: these controls change nothing: {still}"
     if page == "book/city-profile.html":
-        assert n_charts >= 1 and n_views >= 1, "the example page lost its chart or widget"
+        assert n_charts >= 1 and n_controls >= 1, "the example page lost its chart or control"
+    if page == "book/beacon/resident.html" and _recipe(lang) == "housing":
+        assert n_controls >= 3, "the eligibility calculator lost its controls"
 
 
 @pytest.mark.parametrize("locale", ["es-MX", "pt-BR", "en-GB", "fr-FR"])

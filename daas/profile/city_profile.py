@@ -15,7 +15,7 @@ from daas.core.charts import describe, use_theme
 from daas.core.city import City
 from daas.core.display import Table, show
 from daas.core.errors import DaasError
-from daas.core.formats import AXIS_NUMBER, number, percent
+from daas.core.formats import AXIS_NUMBER, money, number, percent
 from daas.core.i18n import N_, _
 from daas.core.markdown import escape_markdown
 from daas.core.tables import require_columns
@@ -293,3 +293,43 @@ def residents_explorer(df: pd.DataFrame):
         ),
         residents=residents,
     )
+
+
+def explorer_chart(df: pd.DataFrame, city: City) -> alt.Chart:
+    """The explorer a static page can run: a Vega-Lite parameter bound to a list of amounts
+    (median household income under it for a housing city, residents at least it for any other)
+    highlights the neighbourhoods it picks, in the reader's browser."""
+    use_theme()
+    if about_renters(city):
+        field, title, label, value = (
+            "median_household_income", _("Median household income"), _("Income under"), 50_000
+        )  # fmt: skip
+        choices = list(range(30_000, 100_001, 5_000))
+        labels, picked = [money(c, city.currency) for c in choices], f"datum.{field} < pick"
+        text = _("Each neighbourhood's median household income; those under the chosen amount "
+                 "are dark blue, the others grey.")  # fmt: skip
+    else:
+        field, title, label, value = "population", _("Residents"), _("Residents at least"), 0
+        most = int(df["population"].max()) if len(df) else 0
+        step = max(1_000, most // 10 // 1_000 * 1_000)
+        choices = list(range(0, max(most, step) + 1, step))
+        labels, picked = [number(c) for c in choices], f"datum.{field} >= pick"
+        text = _("Residents of each neighbourhood; those with at least the chosen number are "
+                 "dark blue, the others grey.")  # fmt: skip
+    bind = alt.binding_select(options=choices, labels=labels, name=label)
+    tooltip = [
+        alt.Tooltip("neighbourhood", title=_("Neighbourhood")),
+        alt.Tooltip(field, title=title, format=AXIS_NUMBER),
+    ]
+    chart = (
+        alt.Chart(df[["neighbourhood", field]])
+        .mark_bar(stroke="#5f6670", strokeWidth=1)  # outlined: a grey bar still stands out
+        .encode(
+            x=alt.X(f"{field}:Q", title=title, axis=alt.Axis(format=AXIS_NUMBER)),
+            y=alt.Y("neighbourhood:N", sort="-x", title=None),
+            color=alt.condition(picked, alt.value("#1f5f99"), alt.value("#c8ccd2")),
+            tooltip=tooltip,
+        )
+        .add_params(alt.param(name="pick", value=value, bind=bind))
+    )
+    return describe(chart, _("Neighbourhoods you pick"), text)

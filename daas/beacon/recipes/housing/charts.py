@@ -18,7 +18,7 @@ from daas.beacon import records
 from daas.beacon.pages import d3_winding, fairness, read_table
 from daas.core.charts import describe, use_theme
 from daas.core.display import Table, show, tooltips
-from daas.core.formats import AXIS_NUMBER, date, number
+from daas.core.formats import AXIS_NUMBER, date, money, number
 from daas.core.i18n import N_, _
 
 # what the housing pages call the published columns and codes (English, translated on display)
@@ -149,6 +149,66 @@ def eligibility_calculator(slug: str):
         )
 
     return widgets.interactive(show, household_size=size, income=income, bedrooms=beds)
+
+
+# the calculator's choices of yearly income, each shown in the reader's currency format
+INCOMES = tuple(range(10_000, 150_001, 5_000))
+
+
+def eligibility_chart(slug: str, currency: str) -> alt.Chart:
+    """The calculator a static page can run: household size, income and bedrooms are Vega-Lite
+    parameters bound to inputs, and the chart filters the published homes in the reader's
+    browser (no kernel). Every neighbourhood stays on the axis, so "none" shows as no bar."""
+    use_theme()
+    inv, limits = read_table(slug, "inventory"), read_table(slug, "income_limits")
+    rental = inv[inv["tenure"] == "rental"]
+    homes = rental.groupby(["neighbourhood", "income_band", "bedrooms"], as_index=False)["units"]
+    # one row per neighbourhood, band and size of home, with the band's limit for each household
+    # size in its own column (`limit_3`): the page carries a few kilobytes, not a join
+    wide = limits.pivot(index="income_band", columns="household_size", values="max_income")
+    rows = homes.sum().merge(wide.add_prefix("limit_").reset_index())
+    most = int(limits["household_size"].max())
+    people = alt.param(
+        name="people", value=3, bind=alt.binding_range(min=1, max=most, step=1, name=_("People"))
+    )
+    choices = [money(i, currency) for i in INCOMES]
+    income = alt.param(
+        name="income",
+        value=40_000,
+        bind=alt.binding_select(options=list(INCOMES), labels=choices, name=_("Income a year")),
+    )
+    beds = int(rental["bedrooms"].max())
+    bedrooms = alt.param(
+        name="bedrooms",
+        value=2,
+        bind=alt.binding_range(min=0, max=beds, step=1, name=_("Bedrooms")),
+    )
+    eligible = "datum.bedrooms == bedrooms && datum['limit_' + people] >= income"
+    x = alt.X(
+        "sum(units):Q",
+        title=_("Homes you may qualify for"),
+        axis=alt.Axis(format=AXIS_NUMBER, tickMinStep=1),
+    )
+    y = alt.Y(
+        "neighbourhood:N", title=None, scale=alt.Scale(domain=sorted(set(inv["neighbourhood"])))
+    )
+    colour = alt.Color("income_band:N", title=_("Income band"), sort=[_(b) for b in BANDS.values()])
+    tooltip = tooltips("neighbourhood", "income_band", "units", labels=COLUMNS, formats=NUMBERS)
+    chart = (
+        alt.Chart(band_labels(rows))
+        .transform_filter(eligible)
+        .mark_bar()
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+        .add_params(people, income, bedrooms)
+    )
+    return describe(
+        chart,
+        _("Homes you may qualify for, by neighbourhood"),
+        _(
+            "Rental homes with the chosen number of bedrooms in income bands whose limit for "
+            "the chosen household size is at least the chosen income."
+        ),
+    )
 
 
 def supply_chart(slug: str) -> alt.Chart:

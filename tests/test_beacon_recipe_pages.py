@@ -133,7 +133,11 @@ def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Pat
 
 # Pages that discuss every recipe by design, or that only a housing city's edition shows
 BOTH_RECIPES = ("book/beacon/choosing.md", "book/beacon/new-recipe.md")
-ONLY_BLOCK = re.compile(r"^(`{3,})\{only\} recipe_(\w+)\n.*?^\1$", re.M | re.S)
+# a recipe's block, at the margin or indented inside a list item (its fence closes at the same
+# indentation); the recipe is the `recipe` group
+ONLY_BLOCK = re.compile(
+    r"^(?P<fence>[ \t]*`{3,})\{only\} recipe_(?P<recipe>\w+)\n.*?^(?P=fence)$", re.M | re.S
+)
 HOUSING_PROSE = re.compile(
     r"housing|affordab|\brent(?:al|als|s)?\b|\bincome\b|(?<!data )inventory|\blistings?\b", re.I
 )
@@ -155,14 +159,14 @@ def test_the_city_s_recipe_is_a_tag_for_only_blocks(example_city: City) -> None:
 def test_a_page_s_recipe_blocks_come_for_every_recipe() -> None:
     tags = {name.replace("-", "_") for name in recipes.names()}
     for page, text in generic_pages().items():
-        found = [m.group(2) for m in ONLY_BLOCK.finditer(text)]
+        found = [m["recipe"] for m in ONLY_BLOCK.finditer(text)]
         assert set(found) <= tags, (page, set(found) - tags)
         assert len({found.count(tag) for tag in tags}) == 1, (page, found)
 
 
 def test_a_service_requests_city_s_pages_say_nothing_about_housing() -> None:
     def kept(match: re.Match) -> str:
-        return match.group(0) if match.group(2) == "service_requests" else ""
+        return match.group(0) if match["recipe"] == "service_requests" else ""
 
     for page, text in generic_pages().items():
         words = HOUSING_PROSE.findall(ONLY_BLOCK.sub(kept, text))

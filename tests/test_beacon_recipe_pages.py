@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from sphinx.util.tags import Tags
 
 from daas.beacon import recipes, records
 from daas.cli import main
@@ -133,10 +134,10 @@ def test_a_service_requests_city_s_beacon_pages_build(built: Path, tmp_path: Pat
 
 # Pages that discuss every recipe by design, or that only a housing city's edition shows
 BOTH_RECIPES = ("book/beacon/choosing.md", "book/beacon/new-recipe.md")
-# a recipe's block, at the margin or indented inside a list item (its fence closes at the same
-# indentation); the recipe is the `recipe` group
+# an `{only}` block, at the margin or indented inside a list item (its fence closes at the same
+# indentation), its condition the `expr` group: `recipe_housing and not city_villa_ondina`
 ONLY_BLOCK = re.compile(
-    r"^(?P<fence>[ \t]*`{3,})\{only\} recipe_(?P<recipe>\w+)\n.*?^(?P=fence)$", re.M | re.S
+    r"^(?P<fence>[ \t]*`{3,})\{only\} (?P<expr>[^\n]+)\n(?P<body>.*?)^(?P=fence)$", re.M | re.S
 )
 HOUSING_PROSE = re.compile(
     r"housing|affordab|\brent(?:al|als|s)?\b|\bincome\b|(?<!data )inventory|\blistings?\b", re.I
@@ -156,21 +157,38 @@ def test_the_city_s_recipe_is_a_tag_for_only_blocks(example_city: City) -> None:
     assert "recipe_service_requests" in sphinx_tags(load_city("vale-do-sereno"))
 
 
+def visible(text: str, tags: set[str]) -> str:
+    """What Sphinx shows of `text` when only `tags` are set: each `{only}` block whose condition
+    holds, its own blocks judged the same way; the rest of the page as it is."""
+
+    def judged(match: re.Match) -> str:
+        shown = Tags(sorted(tags)).eval_condition(match["expr"])
+        return visible(match["body"], tags) if shown else ""
+
+    return ONLY_BLOCK.sub(judged, text)
+
+
 def test_a_page_s_recipe_blocks_come_for_every_recipe() -> None:
-    tags = {name.replace("-", "_") for name in recipes.names()}
+    """A page with text only one recipe's cities see has text for every other recipe too."""
+    tags = [f"recipe_{name.replace('-', '_')}" for name in recipes.names()]
     for page, text in generic_pages().items():
-        found = [m["recipe"] for m in ONLY_BLOCK.finditer(text)]
-        assert set(found) <= tags, (page, set(found) - tags)
-        assert len({found.count(tag) for tag in tags}) == 1, (page, found)
+        common = len(visible(text, set()))
+        own = {tag: len(visible(text, {tag})) > common for tag in tags}
+        assert len(set(own.values())) == 1, (page, own)
 
 
 def test_a_service_requests_city_s_pages_say_nothing_about_housing() -> None:
-    def kept(match: re.Match) -> str:
-        return match.group(0) if match["recipe"] == "service_requests" else ""
-
     for page, text in generic_pages().items():
-        words = HOUSING_PROSE.findall(ONLY_BLOCK.sub(kept, text))
+        words = HOUSING_PROSE.findall(visible(text, {"recipe_service_requests"}))
         assert not words, (page, words)
+
+
+def test_visible_judges_conditions_and_nested_blocks() -> None:
+    text = ("a\n````{only} recipe_housing\nb\n```{only} not city_x\nc\n```\n````\n"
+            "```{only} recipe_housing and not city_x\nd\n```\n")  # fmt: skip
+    assert visible(text, {"recipe_housing"}).split() == ["a", "b", "c", "d"]
+    assert visible(text, {"recipe_housing", "city_x"}).split() == ["a", "b"]
+    assert visible(text, {"recipe_service_requests"}).split() == ["a"]
 
 
 NOTEBOOK = ROOT / "notebooks" / "04-build-your-beacon.ipynb"

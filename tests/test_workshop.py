@@ -208,18 +208,30 @@ def test_failing_notebook_is_reported_and_others_still_run(
         },
     ]
     bad.write_text(json.dumps(nb))
+    failed_copy = packs / "port-mallory" / "notebooks" / "99-broken.failed.ipynb"
     try:
         code = main(["workshop", "run", "--city", "port-mallory", "--no-site", "--force"])
+        err = capsys.readouterr().err
+        assert code == 1
+        # cell 4 of the executed notebook: markdown, parameters, injected parameters, the cell
+        assert "FAILED port-mallory notebooks/99-broken.ipynb: cell 4: KeyError" in err
+        results = json.loads((packs / "port-mallory" / "pack-results.json").read_text())
+        status = {r["notebook"]: r["status"] for r in results}
+        assert status["notebooks/00-city-profile.ipynb"] == "ok"
+        assert failed_copy.exists()
+        # the run's last lines say where the pack, its results and the failed copy are
+        assert f"results {packs / 'port-mallory' / 'pack-results.json'}" in err
+        assert f"with its traceback: {failed_copy}" in err
+        # fixed, the notebook runs again (a failure is never remembered as done) and the stale
+        # failed copy goes
+        nb["cells"][-1]["source"] = "rents = {'Harbourside': 1}\nrents['Harbourside']"
+        bad.write_text(json.dumps(nb))
+        assert main(["workshop", "run", "--city", "port-mallory", "--no-site", "--only",
+                     "99-broken"]) == 0  # fmt: skip
+        assert not failed_copy.exists()
+        assert (packs / "port-mallory" / "notebooks" / "99-broken.ipynb").exists()
     finally:
         bad.unlink()
-    err = capsys.readouterr().err
-    assert code == 1
-    # cell 4 of the executed notebook: markdown, parameters, injected parameters, the broken cell
-    assert "FAILED port-mallory notebooks/99-broken.ipynb: cell 4: KeyError" in err
-    results = json.loads((packs / "port-mallory" / "pack-results.json").read_text())
-    status = {r["notebook"]: r["status"] for r in results}
-    assert status["notebooks/00-city-profile.ipynb"] == "ok"
-    assert (packs / "port-mallory" / "notebooks" / "99-broken.failed.ipynb").exists()
 
 
 def test_launch_buttons_come_from_the_city_file(example_city) -> None:

@@ -99,7 +99,32 @@ def _run(args: argparse.Namespace) -> int:
         console.print(_("{done} done, {failed} failed in {seconds} s").format(
             done=len(results) - len(failed), failed=len(failed),
             seconds=number(time.perf_counter() - started, 1)))  # fmt: skip
+        for line in where_things_are(cities, tasks, failed):
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
     return 1 if failed else 0
+
+
+def where_things_are(cities: list, tasks: list, failed: list) -> list[str]:
+    """The run's last lines: each city's pack folder and results file, and the executed copy of
+    each failed notebook (its traceback inside)."""
+    from daas.core.i18n import _
+    from daas.core.paths import city_build_dir
+    from daas.packs.workshop import failed_copy
+
+    lines = []
+    for c in cities:
+        pack = city_build_dir(c.slug)
+        lines.append(_("{city}: pack {folder}, results {file}").format(
+            city=c.slug, folder=pack, file=pack / "pack-results.json"))  # fmt: skip
+    outputs = {(t.city, f"{Path(t.source).parent.name}/{Path(t.source).name}"): t.output
+               for t in tasks}  # fmt: skip
+    for r in failed:
+        output = outputs.get((r.city, r.notebook))
+        copy = failed_copy(Path(output)) if output else None
+        if copy is not None and copy.exists():
+            lines.append(_("{city}: the failed notebook, with its traceback: {file}").format(
+                city=r.city, file=copy))  # fmt: skip
+    return lines
 
 
 def _edition(city, force: bool):
@@ -120,15 +145,29 @@ def _edition(city, force: bool):
 
 def build_editions(cities, force: bool, workers: int, console) -> list:
     """Each city's edition of the site, `workers` at a time."""
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    if workers > 1 and len(cities) > 1:
-        from daas.packs.batch import SPAWN
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
-            results = list(pool.map(_edition, cities, [force] * len(cities)))
-    else:
-        results = [_edition(c, force) for c in cities]
+    from daas.core.i18n import _
+    from daas.packs.batch import SPAWN
+
+    # never silent: each city's edition shows, with the time it has taken, until it is built
+    columns = SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
+    with Progress(*columns, console=console, transient=True) as progress:
+        label = _("{city}: building the edition of the site")
+        shown = {c.slug: progress.add_task(label.format(city=c.slug), total=1) for c in cities}
+        if workers > 1 and len(cities) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
+                futures = [pool.submit(_edition, c, force) for c in cities]
+                for fut in as_completed(futures):
+                    progress.update(shown[fut.result().city], completed=1, visible=False)
+                results = [f.result() for f in futures]
+        else:
+            results = []
+            for c in cities:
+                results.append(_edition(c, force))
+                progress.update(shown[c.slug], completed=1, visible=False)
     for r in results:
         if r.status == "ok":
             console.print(f"{r.city}: {r.worker}")

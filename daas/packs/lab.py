@@ -48,7 +48,8 @@ def open_lab(
         )
     cmd = lab_command(pack, port, open_browser, token)
     env = lab_env(city)
-    sys.stdout.flush()
+    print(_("{city}: JupyterLab on {folder} at http://127.0.0.1:{port}/lab").format(
+        city=city.name, folder=pack, port=port), flush=True)  # fmt: skip
     # Replace this process, so a stop signal reaches JupyterLab itself and leaves no orphan.
     os.execve(cmd[0], cmd, env)
     return 0  # not reached

@@ -152,6 +152,11 @@ def _execute(tmp_in: str, tmp_out: Path, city: City, source: Path, task: Task, k
     )  # fmt: skip
 
 
+def failed_copy(output: Path) -> Path:
+    """Where a failed run leaves the executed notebook, traceback included."""
+    return output.with_suffix(".failed.ipynb")
+
+
 def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
     """Execute one task; never raises for a notebook failure (the Result says what failed).
 
@@ -170,11 +175,12 @@ def run_task(task: Task, warm: bool = True, prefetch: bool = True) -> Result:
         nbformat.write(prepare(source, city), tmp_in)
         _execute_with_retry(tmp_in, tmp_out, city, source, task, warm, prefetch)
         os.replace(tmp_out, output)
+        failed_copy(output).unlink(missing_ok=True)  # an earlier run's failure is fixed now
         return Result(city.slug, name, "ok", time.perf_counter() - started, worker=_worker())
     except Exception as exc:  # a notebook failure is a result, not a crash of the batch
         cell, msg = _error_of(exc)
         if tmp_out.exists():
-            os.replace(tmp_out, output.with_suffix(".failed.ipynb"))
+            os.replace(tmp_out, failed_copy(output))
         return Result(
             city.slug, name, "failed", time.perf_counter() - started, cell, msg, _worker()
         )

@@ -5,6 +5,7 @@ published output (`daas.beacon.pages`), so pages show exactly what was published
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import altair as alt
 
@@ -272,18 +273,58 @@ def expiring_chart(slug: str) -> alt.Chart:
     )
 
 
-def map_chart(slug: str) -> alt.Chart | None:
-    """Homes per neighbourhood on the shipped GeoJSON map (None when the city has no map)."""
+def _centre(geometry: dict) -> tuple[float, float]:
+    """Where a neighbourhood's label goes: the area-weighted centre of its largest ring."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [
+        geometry["coordinates"]]  # fmt: skip
+
+    def centre(ring: list) -> tuple[float, float, float]:
+        pairs = list(zip(ring, ring[1:] + ring[:1], strict=True))
+        cross = [x0 * y1 - x1 * y0 for (x0, y0, *_a), (x1, y1, *_b) in pairs]
+        area = sum(cross) / 2
+        if not area:  # a degenerate ring: the mean of its points
+            return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring), 0.0
+        x = sum((a[0] + b[0]) * c for (a, b), c in zip(pairs, cross, strict=True)) / (6 * area)
+        y = sum((a[1] + b[1]) * c for (a, b), c in zip(pairs, cross, strict=True)) / (6 * area)
+        return x, y, abs(area)
+
+    x, y, _area = max((centre(poly[0]) for poly in polygons), key=lambda c: c[2])
+    return x, y
+
+
+def _label(
+    points: alt.Chart, field: str, dy: int, weight: Literal["normal", "bold"]
+) -> alt.LayerChart:
+    """`field` written at each point, on a white halo so it reads on any shade."""
+    halo = points.mark_text(fontSize=11, fontWeight=weight, dy=dy, stroke="#ffffff",
+                            strokeWidth=3, strokeOpacity=0.8)  # fmt: skip
+    ink = points.mark_text(fontSize=11, fontWeight=weight, dy=dy)
+    return halo.encode(text=f"{field}:N") + ink.encode(text=f"{field}:N")
+
+
+def map_homes(slug: str) -> pd.Series:
+    """Affordable homes per neighbourhood, as the map shows them."""
+    return read_table(slug, "neighbourhood_supply").groupby("neighbourhood")["units"].sum()
+
+
+def map_chart(slug: str) -> alt.LayerChart | None:
+    """Homes per neighbourhood on the shipped GeoJSON map, each area labelled with its name and
+    its count (also on hover, and in `map_table` beside it); None when the city has no map."""
     path = records.output_dir(slug) / "neighbourhoods.geojson"
     if not path.exists():
         return None
     use_theme()
     gj = json.loads(path.read_text(encoding="utf-8"))
-    s = read_table(slug, "neighbourhood_supply").groupby("neighbourhood")["units"].sum()
+    s = map_homes(slug)
+    labels = []
     for f in gj["features"]:
-        f["properties"]["homes"] = int(s.get(f["properties"]["neighbourhood"], 0))
+        name = f["properties"]["neighbourhood"]
+        f["properties"]["homes"] = int(s.get(name, 0))
+        lon, lat = _centre(f["geometry"])
+        labels.append({"neighbourhood": name, "homes": number(int(s.get(name, 0))),
+                       "lon": lon, "lat": lat})  # fmt: skip
         f["geometry"] = d3_winding(f["geometry"])
-    chart = (
+    areas = (
         alt.Chart(alt.Data(values=gj["features"]))
         .mark_geoshape(stroke="#ffffff", strokeWidth=1.5)
         .encode(
@@ -297,9 +338,10 @@ def map_chart(slug: str) -> alt.Chart | None:
                 alt.Tooltip("properties.homes:Q", title=_("Affordable homes"), format=AXIS_NUMBER),
             ],
         )
-        .project("mercator")
-        .properties(width=480, height=360)
     )
+    text = alt.Chart(pd.DataFrame(labels)).encode(longitude="lon:Q", latitude="lat:Q")
+    name, count = _label(text, "neighbourhood", -7, "bold"), _label(text, "homes", 7, "normal")
+    chart = (areas + name + count).project("mercator").properties(width=480, height=360)
     return describe(
         chart,
         _("Where the affordable homes are"),
@@ -308,3 +350,10 @@ def map_chart(slug: str) -> alt.Chart | None:
             "more. {top} has the most."
         ).format(top=s.idxmax()),
     )
+
+
+def map_table(slug: str) -> Table:
+    """The map's figures as a table beside it, most homes first: what the map shows, for those
+    who cannot see it."""
+    homes = map_homes(slug).sort_values(ascending=False).rename("units").reset_index()
+    return show(homes, _columns("neighbourhood", "units"))

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "daas.exercises.cli",
     "daas.programme.cli",
     "daas.data.cli",
+    "daas.hub.cli",
 )
 
 

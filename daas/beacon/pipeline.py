@@ -296,7 +296,9 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
 
         recipe = recipes.of(city)
         record["recipe"] = recipe.name
-        memo: dict = {}  # the privacy gate's scans, shared by the run's gates
+        from daas.privacy.gate import Memo
+
+        memo = Memo()  # the privacy gate's scans (and big columns' values), for every gate
         raw = load_tables(city, memo)
         ctx = context(city)
         done("load", "quality")

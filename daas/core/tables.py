@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Sized
 from pathlib import Path
@@ -21,6 +22,11 @@ from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, _
 from daas.core.paths import repo_root
 
+# A table with more rows than this is "big": the Beacon takes the path that does each check
+# once per distinct value (`is_big`); `DAAS_BIG_ROWS` sets another threshold (tests set 0 or 1
+# to send small tables that way too).
+BIG_ROWS = 300_000
+BIG_ROWS_VARIABLE = "DAAS_BIG_ROWS"
 # the note a file read as Latin-1 gets (a warning, not an error)
 LATIN1_NOTE = N_("read as Latin-1, not UTF-8")
 
@@ -150,3 +156,17 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
 def problems_found(problems: Sized) -> str:
     """How many problems a check found, as a sentence for a page or notebook."""
     return _("{n} problem(s) found").format(n=len(problems))
+
+
+def is_big(rows: int) -> bool:
+    """Whether a table of `rows` rows takes the big tables' path: more rows than `BIG_ROWS`,
+    or than the environment's `DAAS_BIG_ROWS`."""
+    setting = os.environ.get(BIG_ROWS_VARIABLE, "").strip()
+    try:
+        threshold = int(setting) if setting else BIG_ROWS
+    except ValueError:
+        raise ValueError(
+            f"{BIG_ROWS_VARIABLE}={setting!r} is not a number of rows: set a whole number, or "
+            "unset it"
+        ) from None
+    return rows > threshold

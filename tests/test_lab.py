@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from jupyter_client.manager import start_new_kernel
 
 from daas.core.city import load_city
@@ -25,3 +28,12 @@ def test_a_lab_kernel_speaks_the_city_language() -> None:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_lab_without_a_built_pack_says_which_command_builds_it(
+    city_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from daas.cli import main
+
+    assert main(["lab", "--city", "port-mallory", "--no-browser"]) == 2
+    assert "daas workshop run --city port-mallory" in capsys.readouterr().err

@@ -39,7 +39,7 @@ def open_lab(
     """Run JupyterLab on `_build/cities/<slug>/` until interrupted."""
     city = load_city(slug)
     pack = city_build_dir(city.slug)
-    if not any((pack / f).glob("*.ipynb") for f in ("notebooks", "exercises")):
+    if not any(any((pack / f).glob("*.ipynb")) for f in ("notebooks", "exercises")):
         raise DaasError.one(
             f"_build/cities/{city.slug}/",
             "",

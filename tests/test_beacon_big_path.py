@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from daas.beacon import records
+from daas.beacon import cells as cells_module
+from daas.beacon import records, values
 from daas.cli import main
 from daas.core import tables
-from daas.privacy import specific
 from tests.test_real_requests import REAL, city_file
 
 TIMES = ("started", "finished")
@@ -84,29 +84,48 @@ def test_a_table_is_big_past_the_threshold_or_the_variable(
         tables.is_big(11)
 
 
-def test_a_big_column_is_scanned_only_for_values_not_seen_before(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Calle 1", None, "", "Rua 2"],  # missing and blank: both empty
+        ["Calle 1, esquina", "ok"],  # a comma: quoted, by the plain path
+        ['say "hi"', "x"],
+        ["two\nlines", "x"],
+        [1, "x"],  # not text: the plain path
+    ],
+)
+def test_a_big_tables_text_cells_are_the_plain_paths(cells: list) -> None:
+    df = pd.DataFrame({"area": pd.Series(cells * 3, dtype=object), "requests": 10,
+                       "population": 1000, "requests_per_1000": 1.5, "suppressed": False,
+                       "suppression": ""})  # fmt: skip
+    for frame in (df, df.astype({"area": "string"})):
+        big = cells_module.csv_lines(frame, "requests_by_area", big=True)
+        assert big == cells_module.csv_lines(frame, "requests_by_area")
+    plain = cells_module._plain_text(df["area"])
+    quoted = any(isinstance(c, str) and cells_module.NEEDS_QUOTES.search(c) for c in cells)
+    assert (plain is None) == (quoted or not all(isinstance(c, str | None) for c in cells))
+
+
+@pytest.mark.parametrize(
+    ("texts", "as_they_are"),
+    [
+        (["2025-03-01T08:15:00-03:00", "2025-03-01T08:15:00", ""], True),  # ISO already
+        (["2025-03-01 08:15:00", "2025-03-02T09:00:00"], False),  # a space to replace
+        (["2099-01-01T00:00:00", "2025-03-01T08:15:00"], False),  # outside the kit's years
+        (["13/01/2025 08:15", "2025-03-01T08:15:00"], False),
+        (["2025-03-01T08:15:00", None], False),  # missing
+        (["2025-02-30T08:15:00", "2025-03-01T08:15:00"], False),  # no such day
+        (["2025-03-01T08:15:00-00:00"], False),
+    ],
+)
+@pytest.mark.parametrize("fmt", [None, "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"])
+def test_a_big_tables_date_times_read_as_the_plain_paths(
+    texts: list, as_they_are: bool, fmt: str | None
 ) -> None:
-    monkeypatch.setenv(tables.BIG_ROWS_VARIABLE, "0")
-    values = ["ana@example.org", "2025-03-01T08:15:00-03:00", "4111 1111 1111 1111", "Calle 1"]
-    first = pd.Series(values * 3, dtype=object)
-    later = pd.Series(["x", *values[::-1], "bob@example.org", "000000017"], dtype=object)
-    seen, scanned = specific.Seen(), []
-    real = specific._scan_values
-
-    def counted(texts: list[str], *args: object) -> dict:
-        scanned.append(list(texts))
-        return real(texts, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(specific, "_scan_values", counted)
-    for series in (first, later):
-        with_seen = specific.find(series, seen=seen)
-        plain = specific.find(series)
-        assert with_seen.keys() == plain.keys() and plain
-        for kind, hits in plain.items():
-            assert with_seen[kind].rows.tolist() == hits.rows.tolist()
-            assert with_seen[kind].example == hits.example
-    assert scanned[0] == values  # then the plain scan of `first`
-    assert scanned[2] == ["x", "bob@example.org", "000000017"]
-    specific.find(later, hinted={"ar_dni"}, seen=seen)  # other hints: every value again
-    assert len(scanned[4]) == len(later)
+    col = pd.Series(texts * 50, dtype=object)
+    big_text, big_notes = values.read_datetimes(col, fmt, big=True)
+    text, notes = values.read_datetimes(col, fmt)
+    pd.testing.assert_series_equal(big_text, text)
+    pd.testing.assert_series_equal(big_notes, notes)
+    fast = values._iso_column(col, fmt, frozenset()) is not None
+    assert fast == (as_they_are and not (fmt or "%Y").startswith("%d"))

@@ -34,10 +34,12 @@ def sql_columns(df: pd.DataFrame, table: str) -> list[list]:
     return out
 
 
-def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
+def csv_lines(df: pd.DataFrame, table: str, big: bool = False) -> list[str]:
     """The CSV of `table` in schema order, one line per row plus the header (no line ends):
     ISO dates, `true`/`false`, numbers in full (the shortest text that reads back as the same
-    number, as SQLite holds it), empty when missing, quoted as Python's CSV writer quotes."""
+    number, as SQLite holds it), empty when missing, quoted as Python's CSV writer quotes.
+    `big` (a part of a big table, `daas.core.tables.is_big`): a text column none of whose
+    values needs quotes is written as it is, without finding its distinct values first."""
     cols = []
     for name, spec in schema.fields(table).items():
         col = df[name]
@@ -49,10 +51,25 @@ def csv_lines(df: pd.DataFrame, table: str) -> list[str]:
             codes, uniq = pd.factorize(col.map({True: "true", False: "false"}))
             text = list(uniq)
         else:
+            plain = _plain_text(col) if big else None
+            if plain is not None:
+                cols.append(plain)
+                continue
             codes, uniq = pd.factorize(col)
             text = _fields(list(map(str, np.asarray(uniq, dtype=object))))
         cols.append(_spread(codes, text, ""))
     return [",".join(map(_field, schema.fields(table))), *map(",".join, zip(*cols, strict=True))]
+
+
+def _plain_text(col: pd.Series) -> list[str] | None:
+    """The cells of a text column whose values are all strings (or missing: empty) and none
+    needs quotes, as they are (what `csv_lines` writes for it); None for any other column."""
+    if col.dtype.kind not in "OU" and not isinstance(col.dtype, pd.StringDtype):
+        return None
+    values = col.to_numpy(dtype=object, na_value="").tolist()
+    if not all(map(str.__instancecheck__, values)) or NEEDS_QUOTES.search("".join(values)):
+        return None
+    return values
 
 
 def python_values(col: pd.Series) -> list:

@@ -23,6 +23,7 @@ from daas.beacon import schema, values
 from daas.core.city import BeaconMapping
 from daas.core.errors import DaasError
 from daas.core.i18n import _
+from daas.core.tables import is_big
 
 ROW = "_row"  # the line in the export a row came from (header = line 1)
 NOTE = "_note:"  # `_note:<field>`: how a field's value was read (see `daas.beacon.values`)
@@ -359,9 +360,11 @@ def _read_values(
     if spec["type"] in ("date", "datetime"):
         fmt = mapping.date_format
         fmt = fmt.get(fld) if isinstance(fmt, dict) else fmt
-        read = values.read_dates if spec["type"] == "date" else values.read_datetimes
         try:
-            out[fld], note = read(out[fld], fmt)
+            if spec["type"] == "date":
+                out[fld], note = values.read_dates(out[fld], fmt)
+            else:
+                out[fld], note = values.read_datetimes(out[fld], fmt, big=is_big(len(out)))
         except values.AmbiguousDates as exc:
             raise _ambiguous_dates(exc, _source_columns(mapping, fld), fld, shown) from None
         return note

@@ -296,9 +296,7 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
 
         recipe = recipes.of(city)
         record["recipe"] = recipe.name
-        from daas.privacy.gate import Memo
-
-        memo = Memo()  # the privacy gate's scans (and big columns' values), for every gate
+        memo: dict = {}  # the privacy gate's scans, shared by the run's gates
         raw = load_tables(city, memo)
         ctx = context(city)
         done("load", "quality")

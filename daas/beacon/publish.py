@@ -20,6 +20,7 @@ import pandas as pd
 from daas.beacon import cells, schema
 from daas.beacon.recipe import Recipe
 from daas.beacon.recipes import title as service_title
+from daas.core.tables import is_big
 
 LICENCES = {
     "CC-BY-4.0": (
@@ -82,10 +83,10 @@ def csv_text(df: pd.DataFrame, table: str) -> str:
 def write_csv(path: Path, df: pd.DataFrame, table: str, chunk: int = 100_000) -> None:
     """`csv_text` written to `path` (in a staging folder) a chunk of rows at a time: only one
     chunk's lines are ever in memory."""
-    step = _step(df, table, chunk)
+    step, big = _step(df, table, chunk), is_big(len(df))
     with path.open("w", encoding="utf-8", newline="") as f:
         for start in range(0, max(len(df), 1), step):
-            lines = cells.csv_lines(df.iloc[start : start + step], table)
+            lines = cells.csv_lines(df.iloc[start : start + step], table, big)
             f.write("\n".join(lines[1:] if start else lines) + "\n")
 
 

@@ -18,6 +18,7 @@ a noted value keeps its export text so the quality report can show it.
 
 from __future__ import annotations
 
+import operator
 import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -85,11 +86,18 @@ def read_dates(
 
 
 def read_datetimes(
-    col: pd.Series, fmt: str | None = None, placeholders: frozenset[str] = frozenset()
+    col: pd.Series,
+    fmt: str | None = None,
+    placeholders: frozenset[str] = frozenset(),
+    big: bool = False,
 ) -> tuple[pd.Series, pd.Series]:
     """`col` as ISO 8601 date-times where read with certainty; (text, note) per row, as
     `read_dates` (a value with no time of day stays a date). `fmt` is tried first; a value it
-    does not fit is read in the day/month order it declares."""
+    does not fit is read in the day/month order it declares. `big` (a big table's column,
+    `daas.core.tables.is_big`): a column written in ISO 8601 already is recognised as it is,
+    without finding its distinct values first (nearly every value is distinct)."""
+    if big and (same := _iso_column(col, fmt, placeholders)) is not None:
+        return same
     codes, uniq = pd.factorize(col, sort=False)
     texts = _texts(uniq)
     out = _iso_already(texts, fmt, placeholders)
@@ -100,6 +108,23 @@ def read_datetimes(
         iso, notes[i] = _read_datetime(texts[i], fmt, order, placeholders)
         out[i] = iso if iso is not None and not notes[i] else texts[i]
     return _spread(col, codes, out), _spread(col, codes, notes)
+
+
+def _iso_column(
+    col: pd.Series, fmt: str | None, placeholders: frozenset[str]
+) -> tuple[pd.Series, pd.Series] | None:
+    """What `read_datetimes` gives a column with no missing value whose every text is blank
+    or one `_iso_already` gives back as itself (its ISO form already): the texts, and no
+    notes; None for any other column (its first `ISO_BLOCK` values are looked at first)."""
+    texts = col.to_numpy(dtype=object).tolist()
+    if not all(map(str.__instancecheck__, texts)):
+        return None
+    for part in (texts[:ISO_BLOCK], texts[ISO_BLOCK:]):
+        filled = [t for t in part if t]
+        if not all(map(operator.is_, _iso_already(filled, fmt, placeholders), filled)):
+            return None
+    notes = pd.Series("", index=col.index, dtype=object)
+    return pd.Series(texts, index=col.index, dtype=object), notes
 
 
 def _iso_already(

@@ -44,7 +44,6 @@ import pandas as pd
 
 from daas.core.i18n import N_, _
 from daas.privacy import identifiers as ids
-from daas.privacy import specific
 
 PEOPLE_WORDS = frozenset(
     [
@@ -95,21 +94,8 @@ _NOT_A_NUMBER = "not_a_number"
 _WORDS = {_NOT_A_NUMBER: N_("text that is not a number")}
 _BLANKS = frozenset({"", "nan", "none", "n/a", "na", "null"})
 Declared = str | Collection[str] | None  # a column's declared kind(s)
+Memo = dict[tuple[str, str, bytes], ids.ColumnFinding]  # (column, dtype, content) -> its scan
 _TEXT_DTYPES = ("object", "str", "string")
-
-
-Scans = dict[tuple[str, str, bytes], ids.ColumnFinding]  # (column, dtype, content) -> its scan
-
-
-class Memo(Scans):
-    """A run's scans: (column, dtype, content) -> its scan; and `seen`, the distinct values
-    its scans of big columns have looked at (`specific.Seen`), so a value that reaches a later
-    gate in another column, or in a changed one, is not scanned again. A plain dict works too,
-    without `seen`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen = specific.Seen()
 
 
 def is_count_column(name: str, series: pd.Series) -> bool:
@@ -207,17 +193,15 @@ def fingerprint(series: pd.Series) -> tuple[str, bytes] | None:
     return None
 
 
-def _scan(series: pd.Series, column: str, memo: Scans | None) -> ids.ColumnFinding:
+def _scan(series: pd.Series, column: str, memo: Memo | None) -> ids.ColumnFinding:
     """`ids.scan_column`, or the scan of the same column with the same values in `memo`
     (a copy: the gate adds to a finding)."""
-    seen = getattr(memo, "seen", None)
-    args = {"seen": seen} if seen is not None else {}
     key = fingerprint(series) if memo is not None else None
     if key is None or memo is None:
-        return ids.scan_column(series, column, **args)
+        return ids.scan_column(series, column)
     found = memo.get((column, *key))
     if found is None:
-        found = memo[(column, *key)] = ids.scan_column(series, column, **args)
+        found = memo[(column, *key)] = ids.scan_column(series, column)
     return copy.deepcopy(found)
 
 
@@ -290,7 +274,7 @@ def check_table(
     public: Mapping[str, Declared] | None = None,
     addresses: bool = False,
     locations: bool = False,
-    memo: Scans | None = None,
+    memo: Memo | None = None,
 ) -> list[str]:
     """Reasons this one table must not be published (empty when it may). `public` maps a
     column to its declared kind or kinds (`PUBLIC_KINDS`); `memo`: scans already done."""
@@ -335,7 +319,7 @@ def gate(
     public_columns: Mapping[str, Mapping[str, Declared]] | None = None,
     addresses: bool = False,
     locations: bool = False,
-    memo: Scans | None = None,
+    memo: Memo | None = None,
 ) -> GateResult:
     """Check every table about to be published; fail with reasons naming table and column.
     `public_columns[table]` maps a column to its declared kind(s); with `addresses`, street

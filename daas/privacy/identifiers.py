@@ -519,18 +519,15 @@ def _hinted(column: str, from_name: set[str]) -> set[str]:
     return hinted
 
 
-def scan_column(
-    series: pd.Series, name: str | None = None, seen: specific.Seen | None = None
-) -> ColumnFinding:
+def scan_column(series: pd.Series, name: str | None = None) -> ColumnFinding:
     """Detect identifier types in a pandas column: every value for emails, phones, ids and card
-    numbers (with their rows), a sample for addresses, names, free text and locations. `seen`:
-    the run's values already scanned (`specific.find`)."""
+    numbers (with their rows), a sample for addresses, names, free text and locations."""
     column = str(series.name if name is None else name)
     finding = ColumnFinding(column)
     from_name = types_from_name(column)
     values = sample_values(series)
     exact = specific.find(
-        series.reset_index(drop=True), _hinted(column, from_name), PHONE in from_name, seen
+        series.reset_index(drop=True), _hinted(column, from_name), PHONE in from_name
     )
     found = _sampled_types(column, values, from_name)
     for kind, hits in exact.items():

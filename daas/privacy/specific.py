@@ -31,7 +31,6 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
-from daas.core.tables import is_big
 from daas.privacy import national_ids as nid
 
 EMAIL = "email"
@@ -579,86 +578,24 @@ def _blocks(values: list[str]) -> Iterable[tuple[int, int]]:
         lo = hi
 
 
-class Seen:
-    """The distinct values a run's scans of big columns have looked at, by the hints they were
-    looked at with, and what each holds: a later scan of a big column looks only at the values
-    not seen yet (a value's hits depend on the value and the hints alone, `_block_hits`).
-
-    Values are kept as two 64-bit hashes with different keys (16 bytes a value, not the
-    strings), sorted for `np.isin`; the few values that held something are kept as text."""
-
-    KEYS = ("daas-seen-key-01", "daas-seen-key-02")  # 16 bytes each, as `hash_array` needs
-    HASH = np.dtype([("a", np.uint64), ("b", np.uint64)])
-
-    def __init__(self) -> None:
-        self.hashes: dict[tuple, np.ndarray] = {}
-        self.hits: dict[tuple, dict[str, list[str]]] = {}
-
-    def _hash(self, values: list[str]) -> np.ndarray:
-        arr = np.array(values, dtype=object)
-        out = np.empty(len(values), dtype=self.HASH)
-        for name, key in zip(self.HASH.names or (), self.KEYS, strict=True):
-            out[name] = pd.util.hash_array(arr, hash_key=key, categorize=False)
-        return out
-
-    def hits_of(self, values: list[str], hints: tuple, scan: Callable[[list[str]], dict]) -> dict:
-        """`scan(values)` (kind -> positions in `values`), scanning only the values not seen
-        with these `hints` before; the rest's hits come from earlier scans."""
-        hashed = self._hash(values)
-        known = self.hashes.get(hints, np.zeros(0, dtype=self.HASH))
-        old = np.isin(hashed, known)
-        new = np.flatnonzero(~old)
-        fresh = scan([values[i] for i in new.tolist()]) if len(new) else {}
-        hits = self.hits.setdefault(hints, {})
-        out: dict[str, list[np.ndarray]] = {}
-        for key, positions in fresh.items():
-            where = new[positions]
-            out.setdefault(key, []).append(where)
-            hits.setdefault(key, []).extend(values[i] for i in where.tolist())
-        if old.any():
-            for key, texts in hits.items():
-                held = np.flatnonzero(old & pd.Series(values, dtype=object).isin(texts).to_numpy())
-                out.setdefault(key, []).append(held)
-        self.hashes[hints] = np.unique(np.concatenate([known, hashed[new]]))
-        return {k: np.unique(np.concatenate(v)) for k, v in out.items()}
-
-
-def _scan_values(values: list[str], hinted: frozenset[str], phone_named: bool) -> dict:
-    """Kind -> positions in `values` of the distinct values holding it, a block at a time."""
-    found: dict[str, list[np.ndarray]] = {}
-    for lo, hi in _blocks(values):
-        hits = _block_hits(values[lo:hi], hinted, phone_named)
-        for key, positions in hits.items():
-            found.setdefault(key, []).append(positions + lo)
-    return {k: np.concatenate(v) for k, v in found.items()}
-
-
 def find(
-    series: pd.Series,
-    hinted: Iterable[str] = (),
-    phone_named: bool = False,
-    seen: Seen | None = None,
+    series: pd.Series, hinted: Iterable[str] = (), phone_named: bool = False
 ) -> dict[str, Hits]:
     """Every high-specificity identifier in a column: kind -> the rows holding it.
 
     `hinted`: national-id kinds the column name points to (their bare form then counts one by
     one, and ids without a check digit are looked for); `phone_named`: the name says phone, so
-    a bare run of 7 to 15 digits is a phone number too. `seen`: the run's values already
-    scanned, used for a big column (`daas.core.tables.is_big`) only.
+    a bare run of 7 to 15 digits is a phone number too.
     """
     hinted = frozenset(hinted)
     codes, values = _distinct(series)
     if not values:
         return {}
-    if seen is not None and is_big(len(series)):
-        scanned = seen.hits_of(
-            values,
-            (hinted, phone_named),
-            lambda texts: _scan_values(texts, hinted, phone_named),
-        )
-    else:
-        scanned = _scan_values(values, hinted, phone_named)
-    found = {k: [v] for k, v in scanned.items()}
+    found: dict[str, list[np.ndarray]] = {}
+    for lo, hi in _blocks(values):
+        hits = _block_hits(values[lo:hi], hinted, phone_named)
+        for key, positions in hits.items():
+            found.setdefault(key, []).append(positions + lo)
     filled = int((codes >= 0).sum())
     out: dict[str, Hits] = {}
     for key in sorted(found):

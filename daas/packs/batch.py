@@ -73,7 +73,8 @@ def what(result: Result) -> str:
 
     outputs = {"beacon": N_("Beacon outputs"), "ethics": N_("ethics record"),
                "standard": N_("Standard assessment"), "programme": N_("programme outputs"),
-               "site": N_("edition of the site")}  # fmt: skip
+               "site": N_("edition of the site"),
+               "handouts": N_("printable handouts")}  # fmt: skip
     return _(outputs[result.notebook]) if result.notebook in outputs else result.notebook
 
 

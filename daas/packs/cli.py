@@ -86,6 +86,7 @@ def _run(args: argparse.Namespace) -> int:
                                         after)  # fmt: skip
     if not args.no_site:
         results += build_editions(cities, args.force, args.workers, console)
+    results += write_handouts(cities, args.force, console)
     # The summary speaks the cities' language (the city file's `language`) when they share one.
     langs = {c.language for c in cities}
     with use_language(langs.pop() if len(langs) == 1 else language()):
@@ -171,6 +172,29 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     for r in results:
         if r.status == "ok":
             console.print(f"{r.city}: {r.worker}")
+    return results
+
+
+def write_handouts(cities, force: bool, console) -> list:
+    """Each city's printable masterclass handouts (skipped while their inputs are unchanged),
+    copied into its edition of the site, whose masterclass pages link them."""
+    from daas.core.errors import DaasError
+    from daas.core.i18n import _
+    from daas.masterclasses import handouts
+    from daas.packs.workshop import Result
+
+    results = []
+    for c in cities:
+        started = time.perf_counter()
+        with console.status(_("{city}: printing the masterclass handouts").format(city=c.slug)):
+            try:
+                status = handouts.write_handouts(c, force=force)
+                handouts.copy_into_edition(c)
+                results.append(Result(c.slug, "handouts", status, time.perf_counter() - started))
+            except DaasError as exc:
+                error = exc.problems[0].message if exc.problems else str(exc)
+                results.append(Result(c.slug, "handouts", "failed",
+                                      time.perf_counter() - started, error=error))  # fmt: skip
     return results
 
 

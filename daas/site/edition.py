@@ -41,6 +41,8 @@ def edition_config(city: City, config: dict) -> None:
     # Some theme templates print the site title without escaping it: keep markup characters of
     # the city's name out of the title (the pages themselves show the name escaped, in full).
     config["title"] = "Data Service Toolkit: " + re.sub(r"[<>&\"'`]", "", city.name)
+    # the `city_edition` tag: the masterclass pages link the handouts in the edition's _static/
+    config.setdefault("sphinx", {}).setdefault("config", {})["daas_city_edition"] = True
     # already executed for the city: shown as they are (myst-nb matches from the right)
     config.setdefault("execute", {})["exclude_patterns"] = [f"{WORKSHOPS}/*/*.ipynb"]
     launch = getattr(city, "launch", None)

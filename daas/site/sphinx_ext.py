@@ -51,7 +51,8 @@ def _disconnect_thebe(app: Sphinx) -> None:
 
 def _city_context(app: Sphinx, config: Config) -> None:
     """Fill `{{ city_name }}`-style substitutions (escaped) and set `city_<slug>`/`lang_<xx>`/
-    `recipe_<name>` tags for `{only}` blocks, from the city this build is for ($DAAS_CITY)."""
+    `recipe_<name>` tags for `{only}` blocks, from the city this build is for ($DAAS_CITY), and
+    `city_edition` in a city's edition (`daas_city_edition`)."""
     from daas.core.city import current_city
     from daas.core.markdown import substitutions
 
@@ -62,6 +63,8 @@ def _city_context(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = {**config.myst_substitutions, **substitutions(city)}
     for tag in sphinx_tags(city):
         app.tags.add(tag)
+    if config.daas_city_edition:  # a city's edition: its masterclass pages link the handouts
+        app.tags.add("city_edition")
 
 
 RECIPE_PART = re.compile(r"^% beacon-recipe: ([a-z0-9-]+)[ \t]*$", re.M)
@@ -188,6 +191,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)
     app.connect("builder-inited", _check_assets)
+    app.add_config_value("daas_city_edition", False, "env", types=[bool])
     app.connect("config-inited", _city_context)
     app.connect("source-read", _recipe_parts)
     app.add_config_value("daas_site_languages", [], "html", types=[list])

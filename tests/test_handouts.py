@@ -1,0 +1,92 @@
+"""The printable masterclass handouts: for a housing city (Port Mallory, English) and a
+service-requests city (Vale do Sereno, Portuguese), the eight A4 PDFs are printed by Chromium,
+open as PDFs with the expected pages, and carry the masterclass title and city name; the
+participant handout leaves out every coach note and solution, the facilitator sheet has them;
+Villa Ondina's (Spanish) are in Spanish. pypdf is not in the kit's environment: the PDFs are read
+by their structure (header, trailer, page objects, A4 media box, the document title), the text by
+the HTML Chromium prints.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from daas.core.city import City, load_city
+from daas.masterclasses import handouts
+from daas.masterclasses.agendas import MASTERCLASSES
+
+CITIES = ("port-mallory", "vale-do-sereno")
+PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+A4 = re.compile(rb"/MediaBox\s*\[0 0 59[45]\.\d+ 84[12]\.\d+\]")
+TITLE = re.compile(rb"/Title\s*<FEFF([0-9A-F]+)>")
+MIN_PAGES = {"participant": 2, "facilitator": 1}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each city's handouts, written into a build folder of the test's own."""
+    build = tmp_path_factory.mktemp("cities")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(handouts, "city_build_dir", lambda slug: build / slug)
+        for slug in CITIES:
+            assert handouts.write_handouts(load_city(slug)) == "ok"
+            assert handouts.write_handouts(load_city(slug)) == "skipped"  # inputs unchanged
+    return {slug: build / slug / "handouts" for slug in CITIES}
+
+
+def _hidden_texts(key: str, city: City) -> list[str]:
+    """The coach notes' and solutions' paragraphs of page `key` as the city reads them."""
+    from sphinx.util.tags import Tags
+
+    from daas.site.sphinx_ext import sphinx_tags
+
+    lines = handouts.page_source(key).read_text(encoding="utf-8").split("\n")
+    page = handouts.Page(key, city)
+    found = handouts.parse(lines, Tags(sphinx_tags(city)))
+    texts = [page.html(e.text) for e in found if e.role in handouts.HIDDEN and e.kind == "p"]
+    assert texts, f"{key}: no coach note or solution for {city.slug}"
+    return texts
+
+
+@pytest.mark.parametrize("slug", CITIES)
+def test_eight_pdfs_open_with_their_pages(printed: dict[str, Path], slug: str) -> None:
+    city = load_city(slug)
+    for key in MASTERCLASSES:
+        for kind in handouts.KINDS:
+            data = (printed[slug] / f"{key}-{kind}.pdf").read_bytes()
+            assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+            pages = len(PAGE.findall(data))
+            assert pages >= MIN_PAGES[kind], f"{key}-{kind}: {pages} pages"
+            assert len(A4.findall(data)) == pages, f"{key}-{kind}: a page is not A4"
+            title = TITLE.search(data)
+            assert title, f"{key}-{kind}: no document title"
+            text = bytes.fromhex(title.group(1).decode()).decode("utf-16-be")
+            assert city.name in text
+    assert sorted(p.name for p in printed[slug].glob("*.pdf")) == sorted(
+        f"{key}-{kind}.pdf" for key in MASTERCLASSES for kind in handouts.KINDS
+    )
+
+
+@pytest.mark.parametrize("slug", [*CITIES, "villa-ondina"])
+@pytest.mark.parametrize("key", MASTERCLASSES)
+def test_coach_material_only_on_the_facilitator_sheet(slug: str, key: str) -> None:
+    city = load_city(slug)
+    participant = handouts.handout_html(key, city, "participant")
+    facilitator = handouts.handout_html(key, city, "facilitator")
+    for html in (participant, facilitator):
+        assert city.name in html
+    hidden = _hidden_texts(key, city)
+    assert [t for t in hidden if t in participant] == []
+    assert [t for t in hidden if t not in facilitator] == []
+    assert participant.count("class='line'") >= handouts.RULED_LINES  # space to write
+
+
+def test_handouts_speak_the_city_language() -> None:
+    city = load_city("villa-ondina")
+    html = handouts.handout_html("governance", city, "participant")
+    assert "Clase magistral 3: gobernanza y ética de los datos" in html
+    assert "Puntos clave" in html and "Key points" not in html
+    assert "Ejercicio 03" in html  # the agenda in Spanish

@@ -25,6 +25,10 @@ memory does not count against it, and is stopped past `--cap-mb`. Targets: the w
 within 60 s, peak memory at most 1.5 GB, load + checks + aggregates within 2x DuckDB.
 
     .venv/bin/python benchmarks/beacon_scale.py --recipe service-requests --rows 3200000
+
+A table of more than `daas.core.tables.BIG_ROWS` rows takes the big tables' path (the build
+prints which); `--path plain` or `--path big` forces one (through `DAAS_BIG_ROWS`), to compare
+the two on the same rows.
 """
 
 from __future__ import annotations
@@ -228,7 +232,13 @@ def main() -> None:
     ap.add_argument("--recipe", choices=["housing", "service-requests"], default="housing")
     ap.add_argument("--cap-mb", type=int, default=2048, help="stop a build past this memory")
     ap.add_argument("--pipeline", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--path", choices=["auto", "plain", "big"], default="auto",
+                    help="the path the build takes (auto: by its number of rows)")  # fmt: skip
     args = ap.parse_args()
+    from daas.core.tables import BIG_ROWS_VARIABLE
+
+    if args.path != "auto":  # the build's child process inherits it
+        os.environ[BIG_ROWS_VARIABLE] = "0" if args.path == "big" else str(1 << 62)
     if args.pipeline:  # the child process of `pipeline_child`
         os.environ["DAAS_ROOT"] = str(args.pipeline)
         print(json.dumps(run_requests_pipeline()), flush=True)
@@ -462,6 +472,11 @@ def requests_main(rows: int, cap_mb: int) -> None:
     mb = csv.stat().st_size / 1024 / 1024
     print(f"generated {rows:,} requests ({mb:,.0f} MB) in {time.perf_counter() - t:.1f} s ({root})",
           flush=True)  # fmt: skip
+    from daas.core.tables import BIG_ROWS, is_big
+
+    path = "big tables'" if is_big(rows) else "plain"
+    print(f"the build takes the {path} path (big: more than {BIG_ROWS:,} rows, or "
+          "DAAS_BIG_ROWS)", flush=True)  # fmt: skip
     try:
         ours = pipeline_child(root, cap_mb)
         duck = run_requests_duckdb(csv)

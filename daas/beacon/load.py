@@ -38,15 +38,20 @@ BYTE_LINES = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "iso8859-15
 
 def detect_encoding(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark) when it decodes, else Windows-1252/Latin-1."""
+    return _detected(data)[0]
+
+
+def _detected(data: bytes) -> tuple[str, str | None]:
+    """`detect_encoding` and the decoded head (`_decoded_head`) when it decoded the whole of
+    `data` to tell (so a large export is not decoded twice), else None."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return "utf-8-sig", None
     for enc in ("utf-8", "cp1252"):
         try:
-            _decoded_head(data, enc)
-            return enc
+            return enc, _decoded_head(data, enc)
         except UnicodeDecodeError:
             pass
-    return "latin-1"
+    return "latin-1", None
 
 
 def _decoded_head(data: bytes, enc: str) -> str:
@@ -93,9 +98,9 @@ def read_export(
         raise DaasError.one(shown, "", f"cannot read the file ({exc.strerror})", fix_path) from None
     if not data.strip():
         raise DaasError.one(shown, "", "the file is empty", "export the data again")
-    enc = encoding or detect_encoding(data)
+    enc, head = (encoding, None) if encoding else _detected(data)
     try:
-        head = _decoded_head(data, enc)
+        head = _decoded_head(data, enc) if head is None else head
     except (UnicodeDecodeError, LookupError) as exc:
         raise DaasError.one(
             shown, "encoding", f"cannot decode as {enc} ({exc})", "remove the encoding override"

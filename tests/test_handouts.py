@@ -90,3 +90,26 @@ def test_handouts_speak_the_city_language() -> None:
     assert "Clase magistral 3: gobernanza y ética de los datos" in html
     assert "Puntos clave" in html and "Key points" not in html
     assert "Ejercicio 03" in html  # the agenda in Spanish
+
+
+def test_figures_from_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The participant handout shows the tables the city's edition computed, where the page's
+    code cells are; scripts (charts) are left out."""
+    city = load_city("port-mallory")
+    cells = [
+        "<div class='cell tag_remove-input docutils container'><div class='cell_output docutils "
+        "container'><table><tr><td>agenda</td></tr></table></div></div>",
+        "<div class='cell docutils container'><div class='cell_input docutils container'>"
+        "<pre>research</pre></div><div class='cell_output docutils container'><div><table>"
+        "<tr><td>FIGURE-ONE</td></tr></table></div><script>alert(1)</script></div></div>",
+        "<div class='cell docutils container'><div class='cell_output docutils container'>"
+        "<div id='vega'></div><script>vegaEmbed()</script></div></div>",
+    ]
+    page = tmp_path / "user-needs.html"
+    page.write_text("<html><body>\n" + "\n".join(cells) + "\n</body></html>", encoding="utf-8")
+    monkeypatch.setattr(handouts, "edition_page", lambda key, city: page)
+    figures = handouts.edition_figures("user-needs", city)
+    assert len(figures) == 3 and "agenda" in figures[0] and figures[2] == ""
+    assert "FIGURE-ONE" in figures[1] and "research" not in figures[1]
+    html = handouts.handout_html("user-needs", city, "participant")
+    assert "FIGURE-ONE" in html and "alert(1)" not in html and "agenda</td>" not in html

@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -62,7 +63,7 @@ class Element:
     """One piece of a page: a heading, paragraph or list item (English `text`, Markdown), with
     the admonition class it sits in (`coach-note`, `solution` or empty)."""
 
-    kind: str  # h1 | h2 | h3 | p | li | table | title (an admonition's title)
+    kind: str  # h1 | h2 | h3 | p | li | table | figure (a code cell) | title (an admonition's)
     text: str
     role: str = ""
 
@@ -138,7 +139,9 @@ def _directive(name: str, arg: str, body: list[str], tags: Tags, role: str) -> l
         classes = set(options.get("class", "").split())
         inner = next(iter(classes & HIDDEN), role)
         return [Element("title", arg.strip(), inner), *parse(content, tags, inner)]
-    return []  # code cells (the agenda table is drawn from agendas.py) and other directives
+    if name == "code-cell":  # where the page shows a figure: the edition's output, if any
+        return [Element("figure", "", role)]
+    return []
 
 
 def blocks(elements: list[Element], key: str) -> tuple[str, list[Block]]:
@@ -223,13 +226,71 @@ def _sources() -> dict[str, str]:
     return {k: str(v.get("title", k)) for k, v in entries.items() if isinstance(v, dict)}
 
 
+def edition_page(key: str, city: City) -> Path:
+    """The masterclass page in the city's edition of the site, with its figures computed."""
+    return city_build_dir(city.slug) / "site" / "book" / "masterclasses" / f"{key}.html"
+
+
+class _CellOutputs(HTMLParser):
+    """Each code cell's output on a built page (myst-nb's `cell` and `cell_output` blocks)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = [0]
+        for line in text.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.text, self.start = text, 0
+        self.outputs: list[str] = []
+        self.open: list[str] = []
+
+    def _at(self) -> int:
+        line, col = self.getpos()
+        return self.lines[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "div":
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if classes[:1] == ["cell"]:
+            self.outputs.append("")
+        elif "cell_output" in classes and self.outputs:
+            self.start = self._at()
+            self.open.append("output")
+            return
+        self.open.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self.open and self.open.pop() == "output":
+            self.outputs[-1] = self.text[self.start : self._at()] + "</div>"
+
+
+def edition_figures(key: str, city: City) -> list[str]:
+    """The page's code cells' tables and images as the city's edition shows them, in order
+    (read, never recomputed; none before the edition is built). Charts drawn by scripts are
+    left out: the handout loads nothing."""
+    page = edition_page(key, city)
+    if not page.exists():
+        return []
+    parser = _CellOutputs(page.read_text(encoding="utf-8"))
+    parser.feed(parser.text)
+    figures = []
+    for output in parser.outputs:
+        output = re.sub(r"<script\b.*?</script>", "", output, flags=re.S | re.I)
+        figures.append(output if "<table" in output or '<img src="data:' in output else "")
+    return figures
+
+
 def handout_html(key: str, city: City, kind: str) -> str:
     """The participant handout or facilitator sheet of masterclass `key` for `city`, as HTML."""
     tags = Tags(sphinx_tags(city))
     lines = page_source(key).read_text(encoding="utf-8").split("\n")
     if lines and lines[0] == "---":
         lines = lines[lines.index("---", 1) + 1 :]
-    title, found = blocks(parse(lines, tags), key)
+    elements = parse(lines, tags)
+    figures = iter(edition_figures(key, city))
+    for e in (e for e in elements if e.kind == "figure"):
+        e.text = next(figures, "")
+    title, found = blocks(elements, key)
     page = Page(key, city)
     with use_language(city.language):
         label = _("Participant handout") if kind == "participant" else _("Facilitator sheet")
@@ -260,7 +321,12 @@ def _participant(found: list[Block], page: Page) -> str:
             if e.text.startswith("**You leave with.**") and not ruled:
                 parts.append(_ruled(notes))
                 ruled = True
-            parts.append(page.table(e.text) if e.kind == "table" else f"<p>{page.html(e.text)}</p>")
+            if e.kind == "figure":
+                parts.append(f"<div class='figure'>{e.text}</div>" if e.text else "")
+            elif e.kind == "table":
+                parts.append(page.table(e.text))
+            else:
+                parts.append(f"<p>{page.html(e.text)}</p>")
         parts += [f"<ul>{''.join(items)}</ul>"] if items else []
         if b.exercise and not ruled:
             parts.append(_ruled(notes))
@@ -299,10 +365,12 @@ h1 { font-size: 18pt; margin: 0 0 2mm; color: #1d4f91; }
 h2 { font-size: 13pt; margin: 6mm 0 2mm; color: #1d4f91; break-after: avoid; }
 h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-th, td { border-bottom: 1px solid #999; padding: 1.5mm 2mm; text-align: left; }
+th, td { border-bottom: 1px solid #999; padding: 1.5mm 2mm; text-align: left !important; }
 .exercise { break-before: page; }
 .write { break-inside: avoid; margin: 3mm 0; }
 .write .label { font-weight: bold; margin: 0; }
+.figure { margin: 2mm 0 4mm; break-inside: avoid; }
+.figure table { font-size: 8.5pt; }
 .line { border-bottom: 1px solid #888; height: 9mm; }
 .coach-note { border-left: 3px solid #b35c00; padding-left: 3mm; }
 .solution { border-left: 3px solid #2e7d32; padding-left: 3mm; }
@@ -358,6 +426,7 @@ def inputs_key(city: City) -> str:
                   locales_dir() / city.language / "LC_MESSAGES" / "book" / "masterclasses" /
                   f"{key}.po"]  # fmt: skip
     files.append(Path(__file__).parents[1] / "messages" / f"{city.language}.po")
+    files += [edition_page(key, city) for key in MASTERCLASSES]  # the figures
     for f in files:
         digest.update(str(f.name).encode() + (f.read_bytes() if f.exists() else b""))
     digest.update(json.dumps(substitutions(city), sort_keys=True).encode())

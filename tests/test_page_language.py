@@ -156,9 +156,9 @@ def test_k_before_after_keeps_the_workshop_sentence() -> None:
                           unique_records=0, l_diversity=None, publishable=ok)  # fmt: skip
 
     assert report.k_before_after(scan(1, False), scan(10, True)) == (
-        "k before: 1, k after: 10; publishable: True"
+        "k before: 1, k after: 10; publishable: yes"
     )
-    assert report.k_before_after(scan(1, False), scan(2, False)).endswith("publishable: False")
+    assert report.k_before_after(scan(1, False), scan(2, False)).endswith("publishable: no")
 
 
 # ------------------------------------------------------------ nothing typed in English in cells

@@ -17,6 +17,7 @@ from daas.beacon.recipe import Recipe
 from daas.core.city import City
 from daas.core.display import Table, headers, labels, page_table, show
 from daas.core.errors import DaasError
+from daas.core.formats import number
 from daas.core.i18n import N_, _
 
 
@@ -297,6 +298,73 @@ def history_shown(slug: str, last: int = 10) -> Table:
     cols = ["started", "status", "rows_published", "rows_suppressed", "freshness_days"]
     table = pd.DataFrame([{c: r.get(c) for c in cols} for r in runs], columns=cols)
     return show(table, {c: SHOWN[c] for c in cols}, codes=STATUSES, dates=("started",))
+
+
+def first_rows(table: pd.DataFrame, rows: int = 5) -> Table:
+    """The first `rows` rows of a loaded export as a reader sees them: its fields as headers in
+    words, numbers in the reader's locale (coordinates to three decimals), no line numbers."""
+    head = table.head(rows).drop(columns=["_row"], errors="ignore").apply(_numbers)
+    names = {
+        str(c): str(c).strip("_").replace("_", " ").replace(":", ": ").capitalize() for c in head
+    }
+    floats = head.select_dtypes("float").columns
+    return show(head.set_axis(list(names), axis="columns"), names, digits=dict.fromkeys(floats, 3))
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """A column of decimals read as text (coordinates in an export) as numbers; codes stay."""
+    known = column.dropna()
+    if pd.api.types.is_numeric_dtype(column) or known.empty:
+        return column
+    decimals = known.astype(str).str.fullmatch(r"\s*-?\d+\.\d+\s*").all()
+    return pd.to_numeric(column) if decimals else column
+
+
+def quality_scores(results: dict[str, quality.TableQuality]) -> Table:
+    """Each table's quality by dimension (the checks' results in the workshop), as percentages."""
+    dims = quality.DIMENSIONS
+    rows = [{"table": t, **r.scores} for t, r in results.items()]
+    table = pd.DataFrame(rows, columns=["table", *dims])
+    names = {c: SHOWN[c] for c in ("table", *dims)}
+    return show(table, names, shares=dims, digits=dict.fromkeys(dims, 1), literal=("table",))
+
+
+ISSUE_COLUMNS = {"dimension": N_("Dimension"), "reason": N_("Reason"), "rows": N_("Rows")}
+
+
+def issue_counts(issues: pd.DataFrame) -> Table:
+    """How many rows failed each check of a table, by dimension and reason, most first."""
+    counts = issues.groupby(["dimension", "reason"]).size().rename("rows").reset_index()
+    counts = counts.sort_values(["rows", "dimension"], ascending=[False, True])
+    return show(counts, ISSUE_COLUMNS, codes=SHOWN)
+
+
+SUPPRESSED = {
+    "shown": N_("shown"),
+    "primary": N_("hidden: fewer than the minimum"),
+    "secondary": N_("hidden: would reveal a hidden group"),
+}
+SUPPRESSION_COLUMNS = {"suppression": N_("Cell"), "cells": N_("Cells")}
+
+
+def suppression_counts(suppression: pd.Series) -> Table:
+    """How many cells of a public table are shown, and how many are hidden and why."""
+    kinds = suppression.fillna("shown").rename("suppression")
+    order = [k for k in SUPPRESSED if k in set(kinds)]
+    counts = kinds.value_counts().reindex(order).rename("cells").reset_index()
+    return show(counts, SUPPRESSION_COLUMNS, codes=SUPPRESSED)
+
+
+def run_summary(run: dict) -> str:
+    """A Beacon run's outcome in a sentence: published or not, valid package, rows and cells."""
+    text = (
+        _("Published: {rows} rows, {cells} cells hidden; the data package is valid.")
+        if run["status"] == "published" and run["package_valid"]
+        else _("Published: {rows} rows, {cells} cells hidden; the data package is not valid.")
+        if run["status"] == "published"
+        else _("Not published: the run failed; nothing public changed.")
+    )
+    return text.format(rows=number(run["rows_published"]), cells=number(run["rows_suppressed"]))
 
 
 def public_columns_table(slug: str) -> Table:

@@ -9,6 +9,7 @@ locale (`daas.core.formats`), no index, no `NaN`/`True`/`False`, no cut text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from daas.core import formats
 from daas.core.i18n import N_, _, language
@@ -75,7 +77,10 @@ class Table(pd.DataFrame):
     notebook shows it without its index."""
 
     def _repr_html_(self) -> str:
-        styler = pd.DataFrame(self).style.hide(axis="index")
+        table = pd.DataFrame(self)
+        # ids from the content, not random: a notebook's stored output stays the same each run
+        uuid = hashlib.sha1(table.to_csv().encode()).hexdigest()[:5]
+        styler = Styler(table, uuid=uuid).hide(axis="index")
         return styler.set_table_attributes('class="dataframe daas-table"').to_html()
 
 

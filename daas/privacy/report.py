@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from daas.core.charts import describe, use_theme
-from daas.core.display import headers
+from daas.core.display import Table, headers, readable
 from daas.core.formats import number
 from daas.core.i18n import N_, _
 from daas.privacy import anonymity
@@ -25,9 +25,9 @@ def records_summary(df: pd.DataFrame, city_name: str) -> str:
 def k_before_after(before: ScanResult, after: ScanResult) -> str:
     """k-anonymity before and after the fixes, and whether the result may be published."""
     text = (
-        _("k before: {before}, k after: {after}; publishable: True")
+        _("k before: {before}, k after: {after}; publishable: yes")
         if after.publishable
-        else _("k before: {before}, k after: {after}; publishable: False")
+        else _("k before: {before}, k after: {after}; publishable: no")
     )
     return text.format(before=before.k_anonymity, after=after.k_anonymity)
 
@@ -117,17 +117,19 @@ def fixes(
     rows = [_step(_("as collected"), d, quasi)]
     if age:
         d[age] = anonymity.band_ages(d[age], width=age_width, top=age_width * 4)
-        label = _("{age} in {width}-year bands").format(age=age, width=age_width)
+        label = _("{age} in {width}-year bands").format(age=f"`{age}`", width=age_width)
         rows.append(_step(label, d, quasi))
     if fine_area and coarse_area:
         quasi = [coarse_area if q == fine_area else q for q in quasi]
         quasi = list(dict.fromkeys(quasi))
         d = d.drop(columns=[fine_area])
-        label = _("{coarse} instead of {fine}").format(coarse=coarse_area, fine=fine_area)
+        label = _("{coarse} instead of {fine}").format(
+            coarse=f"`{coarse_area}`", fine=f"`{fine_area}`"
+        )
         rows.append(_step(label, d, quasi))
     if date:
         d[date] = d[date].astype(str).str[:4]
-        rows.append(_step(_("{date} to the year").format(date=date), d, quasi))
+        rows.append(_step(_("{date} to the year").format(date=f"`{date}`"), d, quasi))
     sizes = anonymity.record_group_sizes(d, quasi)
     kept = d[sizes >= threshold]
     step = _step(_("suppress groups under {threshold}").format(threshold=threshold), kept, quasi)
@@ -141,6 +143,19 @@ def fixes(
 
 
 FIX_COLUMNS = (N_("step"), N_("unique records"), N_("records"), N_("records suppressed"))
+
+
+def fixes_shown(steps: pd.DataFrame) -> Table:
+    """`fixes`' table as a reader sees it: a row per step, fields named as code."""
+    return readable(steps)
+
+
+def counts_shown(table: pd.DataFrame, rows: str, columns: str, values: str) -> Table:
+    """Suppressed counts (`suppress_counts`' long table) as a grid: a row per `rows` value (its
+    name marked with `N_`), a column per `columns` value, a dash where a count is hidden."""
+    grid = table.pivot(index=rows, columns=columns, values=values)
+    grid = grid.rename_axis(index=_(rows), columns=None)
+    return readable(grid[list(pd.unique(table[columns]))])
 
 
 def _step(label: str, d: pd.DataFrame, quasi: Sequence[str]) -> dict:

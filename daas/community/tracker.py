@@ -202,6 +202,21 @@ def _participation(att: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+PARTICIPATION_LABELS = {
+    "session_date": N_("Date"),
+    "session": N_("Session"),
+    "attendees": N_("People attending"),
+    "departments": N_("Departments"),
+    "first_timers": N_("First time"),
+    "returning": N_("Came before"),
+}
+
+
+def participation_table(att: pd.DataFrame) -> Table:
+    """`participation` as a reader sees it: labelled, dates written out."""
+    return show(_participation(att), PARTICIPATION_LABELS, dates=("session_date",))
+
+
 def satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
     """Per session: forms returned, response rate, mean rating and the share rating 4 or 5."""
     return headers(_satisfaction(fb, att), SATISFACTION_COLUMNS)
@@ -234,6 +249,13 @@ def _satisfaction(fb: pd.DataFrame, att: pd.DataFrame) -> pd.DataFrame:
     people = att.groupby("session_date")["person_id"].nunique()
     per["response_rate"] = (per["forms"] / people.reindex(per.index) * 100).round(0)
     return per.round({"mean_rating": 2, "satisfied": 0}).reset_index()
+
+
+def satisfaction_table(fb: pd.DataFrame, att: pd.DataFrame) -> Table:
+    """`satisfaction` as a reader sees it: labelled, one decimal for ratings, whole percentages."""
+    names = {"session_date": N_("Date"), **SATISFACTION_LABELS}
+    digits = {"mean_rating": 1, "satisfied": 0, "response_rate": 0}
+    return show(_satisfaction(fb, att), names, dates=("session_date",), digits=digits)
 
 
 def by_department(att: pd.DataFrame, fb: pd.DataFrame) -> pd.DataFrame:

@@ -36,6 +36,15 @@ def test_satisfaction_and_departments(example_city: City) -> None:
     assert list(d["attendances"]) == sorted(d["attendances"], reverse=True)
 
 
+def test_workshop_tables_are_written_for_a_reader(example_city: City) -> None:
+    att, fb = tracker.load(example_city)
+    p = tracker.participation_table(att)
+    assert list(p.columns)[:3] == ["Date", "Session", "People attending"]
+    assert p["Date"].iloc[0] == "15 January 2025"
+    s = tracker.satisfaction_table(fb, att)
+    assert s["Average rating (1-5)"].str.fullmatch(r"\d\.\d").all()
+
+
 def test_charts_have_titles_and_text_alternatives(example_city: City) -> None:
     att, fb = tracker.load(example_city)
     for chart in (

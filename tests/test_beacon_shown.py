@@ -44,8 +44,8 @@ def test_run_summary_is_a_sentence() -> None:
 
 def test_first_rows_round_coordinates_and_keep_codes() -> None:
     export = pd.DataFrame(
-        {"_row": [2], "building_id": ["000123"], "latitude": ["41.320879"], "units": [24]}
+        {"_row": [2, 3], "building_id": ["000123", "000124"], "latitude": ["41.320879", ""]}
     )
     table = pages.first_rows(export)
-    assert list(table.columns) == ["Building id", "Latitude", "Units"]
-    assert table.values.tolist() == [["000123", "41.321", "24"]]
+    assert list(table.columns) == ["Building id", "Latitude"]
+    assert table.values.tolist() == [["000123", "41.321"], ["000124", "–"]]

@@ -313,11 +313,12 @@ def first_rows(table: pd.DataFrame, rows: int = 5) -> Table:
 
 def _numbers(column: pd.Series) -> pd.Series:
     """A column of decimals read as text (coordinates in an export) as numbers; codes stay."""
-    known = column.dropna()
-    if pd.api.types.is_numeric_dtype(column) or known.empty:
+    if pd.api.types.is_numeric_dtype(column):
         return column
-    decimals = known.astype(str).str.fullmatch(r"\s*-?\d+\.\d+\s*").all()
-    return pd.to_numeric(column) if decimals else column
+    text = column.astype(str).str.strip()
+    known = text[column.notna() & (text != "")]
+    decimals = not known.empty and known.str.fullmatch(r"-?\d+\.\d+").all()
+    return pd.to_numeric(column.where(text != "")) if decimals else column
 
 
 def quality_scores(results: dict[str, quality.TableQuality]) -> Table:

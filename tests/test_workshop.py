@@ -279,3 +279,67 @@ def test_pack_kernels_speak_the_city_language(tmp_path: Path, warm: bool) -> Non
     assert result.status == "ok", result.error
     cell = nbformat.read(out, as_version=4).cells[-1]
     assert "".join(o.get("text", "") for o in cell.outputs).split() == ["pt", "pt"]
+
+
+# What a cell shows a reader (#17): no raw pandas or Python artefacts. HTML is what JupyterLab
+# and the edition show, so a display with HTML is judged by it (code spans, styles and scripts
+# left out); streams and plain displays by their text. Widgets are judged in the browser tests.
+RAW_HTML = {
+    "a pandas table with its index": re.compile(r'<table border="1" class="dataframe"'),
+    "a snake_case header": re.compile(r"<th[^>]*>\s*[a-z][a-z0-9]*_[a-z0-9_]+\s*</th>"),
+    "a raw value": re.compile(r">\s*(?:NaN|NaT|&lt;NA&gt;|None|True|False)\s*</t[dh]>"),
+    "an unrounded number": re.compile(r"<td[^>]*>\s*-?\d+\.\d{4,}\s*</td>"),
+    "cut text": re.compile(r"\w(?:\.\.\.|…)\s*</td>"),
+}
+RAW_TEXT = {
+    "a Python dict": re.compile(r"\{'\w+': "),
+    "a raw value": re.compile(r"(?<![\w'\"`])(?:NaN|NaT|<NA>|None|True|False)(?![\w'\"`(]| [a-z])"),
+    "a pandas Series": re.compile(r"\bdtype: \w+"),
+    "an unrounded number": re.compile(r"(?<![\w.,])-?\d+\.\d{4,}(?![\w.])"),
+}
+SKIPPED_HTML = re.compile(r"<(style|script)\b.*?</\1>|<code>.*?</code>", re.S)
+# notebooks whose cells still show raw tables: to be routed through daas.core.display (#17)
+NOT_YET_READABLE = {
+    "notebooks/01-discovery.ipynb",
+    "notebooks/02-user-needs.ipynb",
+    "exercises/00-where-renters-live.ipynb",
+    "exercises/03-who-can-be-singled-out.ipynb",
+    "exercises/04-service-levels.ipynb",
+}
+
+
+def _shown(output: dict) -> tuple[dict[str, re.Pattern[str]], str] | None:
+    """The patterns to judge an output by, and its text as a reader sees it."""
+    if output["output_type"] == "stream":
+        return RAW_TEXT, "".join(output["text"])
+    data = output.get("data", {})
+    if output["output_type"] not in {"display_data", "execute_result"} or (
+        "application/vnd.jupyter.widget-view+json" in data
+    ):
+        return None
+    if "text/html" in data:
+        return RAW_HTML, SKIPPED_HTML.sub("", "".join(data["text/html"]))
+    if "text/plain" in data:
+        return RAW_TEXT, "".join(data["text/plain"])
+    return None
+
+
+def _raw_artefacts(notebook: Path) -> Iterator[str]:
+    cells = json.loads(notebook.read_text())["cells"]
+    for n, cell in enumerate(cells):
+        for shown in filter(None, map(_shown, cell.get("outputs", []))):
+            patterns, text = shown
+            for what, pattern in patterns.items():
+                if m := pattern.search(text):
+                    seen = text[max(0, m.start() - 40) : m.end() + 20].replace("\n", " ")
+                    yield f"cell {n}: {what}: …{seen}…"
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_cells_show_readable_output(packs: Path, slug: str) -> None:
+    found = []
+    for notebook in sorted((packs / slug).glob("*/*.ipynb")):
+        rel = notebook.relative_to(packs / slug).as_posix()
+        if rel.split("/")[0] in {"notebooks", "exercises"} and rel not in NOT_YET_READABLE:
+            found += [f"{slug} {rel} {a}" for a in _raw_artefacts(notebook)]
+    assert found == [], "\n".join(found)

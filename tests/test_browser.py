@@ -98,29 +98,40 @@ def pages(browser: Browser) -> Iterator[BrowserContext]:
     ctx.close()
 
 
-# Every control a chart binds (Vega-Lite parameters: no kernel) is moved to its other end, and
-# the chart must change within two seconds; returns how many controls there were and the names
-# of those that changed nothing.
+# Every control a chart binds (Vega-Lite parameters: no kernel) is tried at its other values
+# (each choice of a list; each step of a slider) from the chart's starting position, until the
+# chart changes; then put back. Returns how many controls there were and the names of those
+# that changed nothing at any value.
 MOVE_CONTROLS = """async () => {
   const still = []; let n = 0;
+  const settle = async (chart, until) => {
+    for (let i = 0; i < 100; i++) {
+      await new Promise(r => setTimeout(r, 20));
+      if (until(chart.querySelector('svg').outerHTML)) return true;
+    }
+    return false;
+  };
+  const set = (input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+  };
   for (const chart of document.querySelectorAll('div[id^="altair-viz"]')) {
     for (const input of chart.querySelectorAll('.vega-bindings input, .vega-bindings select')) {
       n += 1;
-      const drawn = () => chart.querySelector('svg').outerHTML;
-      const before = drawn();
-      if (input.tagName === 'SELECT') {
-        const last = input.options.length - 1;
-        input.selectedIndex = input.selectedIndex === last ? 0 : last;
-      } else {
-        input.value = input.value === input.max ? input.min : input.max;
-      }
-      input.dispatchEvent(new Event('input', {bubbles: true}));
-      input.dispatchEvent(new Event('change', {bubbles: true}));
+      const start = input.value;
+      const before = chart.querySelector('svg').outerHTML;
+      const values = input.tagName === 'SELECT'
+        ? [...input.options].map(o => o.value)
+        : Array.from({length: Math.round((+input.max - +input.min) / (+input.step || 1)) + 1},
+                     (_, k) => String(+input.min + k * (+input.step || 1)));
       let changed = false;
-      for (let i = 0; i < 100 && !changed; i++) {
-        await new Promise(r => setTimeout(r, 20));
-        changed = drawn() !== before;
+      for (const value of values.filter(v => v !== start)) {
+        set(input, value);
+        if (await settle(chart, drawn => drawn !== before)) { changed = true; break; }
       }
+      set(input, start);
+      await settle(chart, drawn => drawn === before);
       const name = input.closest('label')?.querySelector('.vega-bind-name')?.textContent;
       if (!changed) still.push(name || input.outerHTML);
     }

@@ -91,7 +91,7 @@ def _ready(p: Participant) -> Participant:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_a_room_of_three(kit_root: Path, tmp_path: Path) -> None:
     """Three participants log in with the workshop password, each gets a home with the pack and a
     server confined to it; a notebook runs in a Spanish kernel; nobody reaches another's files;
@@ -137,8 +137,12 @@ def test_a_room_of_three(kit_root: Path, tmp_path: Path) -> None:
         assert all(f"{n}: " in coach.stdout for n in NAMES) and "3 " in coach.stdout
         processes = [started, *started.children(recursive=True)]
         assert len(processes) >= 2 + len(NAMES), processes  # hub, proxy, culler, servers
-    _, alive = psutil.wait_procs(processes, timeout=30)
-    assert not alive, f"left running: {alive}\n{hub.log()[-3000:]}"
+        # a stop signal, as a coach's Ctrl-C: the hub stops every server, then itself (on a
+        # loaded machine that takes more than the 20 s `serve` allows before it kills)
+        hub.proc.terminate()
+        hub.proc.wait(timeout=180)
+        _, alive = psutil.wait_procs(processes, timeout=60)
+        assert not alive, f"left running: {alive}\n{hub.log()[-3000:]}"
 
 
 def test_an_update_keeps_participants_answers(tmp_path: Path) -> None:

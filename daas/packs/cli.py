@@ -86,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
                                         after)  # fmt: skip
     if not args.no_site:
         results += build_editions(cities, args.force, args.workers, console)
-    results += write_handouts(cities, args.force, console)
+    results += write_handouts(cities, args.force, console, args.workers)
     # The summary speaks the cities' language (the city file's `language`) when they share one.
     langs = {c.language for c in cities}
     with use_language(langs.pop() if len(langs) == 1 else language()):
@@ -175,27 +175,37 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
     return results
 
 
-def write_handouts(cities, force: bool, console) -> list:
-    """Each city's printable masterclass handouts (skipped while their inputs are unchanged),
-    copied into its edition of the site, whose masterclass pages link them."""
+def _handouts(city, force: bool):
+    """Print one city's handouts and copy them into its edition; a failure becomes a Result
+    (runs in a worker process)."""
     from daas.core.errors import DaasError
-    from daas.core.i18n import _
     from daas.masterclasses import handouts
     from daas.packs.workshop import Result
 
-    results = []
-    for c in cities:
-        started = time.perf_counter()
-        with console.status(_("{city}: printing the masterclass handouts").format(city=c.slug)):
-            try:
-                status = handouts.write_handouts(c, force=force)
-                handouts.copy_into_edition(c)
-                results.append(Result(c.slug, "handouts", status, time.perf_counter() - started))
-            except DaasError as exc:
-                error = exc.problems[0].message if exc.problems else str(exc)
-                results.append(Result(c.slug, "handouts", "failed",
-                                      time.perf_counter() - started, error=error))  # fmt: skip
-    return results
+    started = time.perf_counter()
+    try:
+        status = handouts.write_handouts(city, force=force)
+        handouts.copy_into_edition(city)
+        return Result(city.slug, "handouts", status, time.perf_counter() - started)
+    except DaasError as exc:
+        error = exc.problems[0].message if exc.problems else str(exc)
+        return Result(city.slug, "handouts", "failed", time.perf_counter() - started, error=error)
+
+
+def write_handouts(cities, force: bool, console, workers: int = 1) -> list:
+    """Each city's printable masterclass handouts (skipped while their inputs are unchanged),
+    copied into its edition of the site, whose masterclass pages link them; `workers` cities at
+    a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from daas.core.i18n import _
+    from daas.packs.batch import SPAWN
+
+    with console.status(_("printing the masterclass handouts")):
+        if workers > 1 and len(cities) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
+                return list(pool.map(_handouts, cities, [force] * len(cities)))
+        return [_handouts(c, force) for c in cities]
 
 
 def city_stages(cities, console) -> list:

@@ -22,9 +22,9 @@ from daas.core.city import City, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.io import atomic_write_text
-from daas.core.paths import build_dir, city_build_dir
+from daas.core.paths import build_dir
 from daas.hub import merge
-from daas.packs.lab import lab_env
+from daas.packs.lab import built_pack, lab_env
 
 PASSWORD_MIN = 8  # SharedPasswordAuthenticator refuses a shorter one
 MEM_LIMIT = "1G"
@@ -77,15 +77,7 @@ def room(slug: str, root: Path | None = None) -> Room:
 def learner_pack(city: City) -> Path:
     """The city's built pack (executed notebooks, learner exercises), or a DaasError naming the
     command that builds it. The coach edition is never in it: that is a site, not the pack."""
-    pack = city_build_dir(city.slug)
-    if not any(any((pack / folder).glob("*.ipynb")) for folder in ("notebooks", "exercises")):
-        raise DaasError.one(
-            f"_build/cities/{city.slug}/",
-            "",
-            _("the workshop pack is not built"),
-            _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
-        )
-    return pack
+    return built_pack(city)
 
 
 def check_port(port: int) -> None:

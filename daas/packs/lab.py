@@ -24,6 +24,20 @@ def lab_command(pack: Path, port: int, open_browser: bool, token: str | None = N
     return cmd
 
 
+def built_pack(city: City) -> Path:
+    """The city's built pack (executed notebooks, learner exercises), or a DaasError naming the
+    command that builds it."""
+    pack = city_build_dir(city.slug)
+    if not any(any((pack / f).glob("*.ipynb")) for f in ("notebooks", "exercises")):
+        raise DaasError.one(
+            f"_build/cities/{city.slug}/",
+            "",
+            _("the workshop pack is not built"),
+            _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
+        )
+    return pack
+
+
 def lab_env(city: City) -> dict[str, str]:
     """JupyterLab's environment, which its kernels inherit: the kit, the city, and the city's
     language (re-running a cell prints what `daas workshop run` printed). A participant's kernel
@@ -38,14 +52,7 @@ def open_lab(
 ) -> int:
     """Run JupyterLab on `_build/cities/<slug>/` until interrupted."""
     city = load_city(slug)
-    pack = city_build_dir(city.slug)
-    if not any(any((pack / f).glob("*.ipynb")) for f in ("notebooks", "exercises")):
-        raise DaasError.one(
-            f"_build/cities/{city.slug}/",
-            "",
-            _("the workshop pack is not built"),
-            _("run `daas workshop run --city {slug}` first").format(slug=city.slug),
-        )
+    pack = built_pack(city)
     cmd = lab_command(pack, port, open_browser, token)
     env = lab_env(city)
     print(_("{city}: JupyterLab on {folder} at http://127.0.0.1:{port}/lab").format(

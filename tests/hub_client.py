@@ -87,6 +87,16 @@ class Participant:
             raise HubError(f"{self.name}: token: {status} {body[:300]!r}")
         self.token = json.loads(body)["token"]
 
+    def open_page(self, path: str) -> tuple[int, str]:
+        """Open `path` as their browser would (their login cookies, redirects followed): the
+        final status and address."""
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        try:
+            with opener.open(self.base + path, timeout=60) as response:
+                return response.status, response.geturl()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.geturl()
+
     def start_server(self, seconds: float = 120) -> None:
         status, body = self._open("POST", f"/hub/api/users/{self.name}/server", {})
         if status not in (201, 202, 400):  # 400: already running

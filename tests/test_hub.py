@@ -23,6 +23,7 @@ from daas.hub import merge
 from daas.hub import room as hub_room
 from daas.hub.server import write_server_files
 from daas.hub.status import RIGHT_MARK, exercises_passed, passed_checks, status_lines
+from daas.site.launch import launch_links
 from tests.hub_client import Participant
 from tests.kit import free_port, http_ready, serve
 
@@ -127,6 +128,10 @@ def test_a_room_of_three(kit_root: Path, tmp_path: Path) -> None:
             assert [f["name"] for f in listing["content"]] == ["00-renters.ipynb"]
         ana, bruno = people[0], people[1]
         assert ana.run_notebook("notebooks/00-probe.ipynb") == []
+        # the edition's launch button for the notebook's page opens her own copy in her server
+        link = launch_links({"jupyterhub_url": hub.base}, CITY, "workshops/notebooks/00-probe")
+        status, landed = ana.open_page(link["hub"].removeprefix(hub.base))
+        assert (status, landed) == (200, f"{hub.base}/user/ana/lab/tree/notebooks/00-probe.ipynb")
         # Another's server refuses them; their own server refuses paths outside their home.
         status, _ = ana.api("GET", "contents/notebooks", user=bruno.name)
         assert status == 403

@@ -239,19 +239,18 @@ def test_launch_buttons_come_from_the_city_file(example_city) -> None:
     from daas.site.edition import variant
     from daas.site.variants import configure
 
-    assert not configure(variant(example_city))["launch_buttons"].get("binderhub_url")
+    assert not configure(variant(example_city))["sphinx"]["config"].get("daas_launch")
     city = example_city.model_copy(
-        update={
-            "launch": Launch(
-                repository_url="https://github.com/example/kit",
-                jupyterhub_url="https://hub.example.org",
-            )
-        }
+        update={"launch": Launch(jupyterhub_url="https://hub.example.org")}
     )
     config = configure(variant(city))
-    assert config["repository"]["url"] == "https://github.com/example/kit"
-    assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
-    assert config["launch_buttons"]["thebe"] is False
+    assert config["sphinx"]["config"]["daas_launch"] == {
+        "branch": "main",
+        "jupyterhub_url": "https://hub.example.org",
+    }
+    assert config["sphinx"]["config"]["daas_launch_city"] == city.slug
+    # the theme's own buttons stay off: they would open paths that are not in the repository
+    assert not any(config["launch_buttons"].get(k) for k in ("binderhub_url", "jupyterhub_url"))
 
 
 @pytest.mark.parametrize("warm", [True, False])

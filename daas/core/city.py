@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from daas.core.city_programme import Programme, Readiness, Showcase
 from daas.core.errors import DaasError, Problem
@@ -224,14 +231,26 @@ def _zones() -> frozenset[str]:
 
 
 class Launch(_Strict):
-    """Where participants open the city's notebooks online: launch buttons on notebook pages."""
+    """Where participants open the city's notebooks online: launch buttons on the notebook pages
+    of the city's edition. `jupyterhub_url` is the city's masterclass hub (`daas hub config`),
+    which already holds each participant's copy of the pack; Binder builds the image from the
+    kit's repository (`binder/`)."""
 
-    repository_url: str = Field(pattern=r"^https://[^\s<>\"']+$", max_length=300)
+    repository_url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"']+$",
+                                       max_length=300)  # fmt: skip
     branch: str = Field(default="main", pattern=r"^[\w./-]+$", max_length=100)
     binderhub_url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"']+$",
                                       max_length=300)  # fmt: skip
     jupyterhub_url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"']+$",
                                        max_length=300)  # fmt: skip
+
+    @model_validator(mode="after")
+    def _complete(self) -> Launch:
+        if not (self.binderhub_url or self.jupyterhub_url):
+            raise ValueError(N_("name a jupyterhub_url (the city's hub) or a binderhub_url"))
+        if self.binderhub_url and not self.repository_url:
+            raise ValueError(N_("a binderhub_url needs the repository_url Binder builds from"))
+        return self
 
 
 class City(_Strict):
@@ -315,6 +334,8 @@ _MESSAGES = (N_("Field required"), N_("Extra inputs are not permitted"))
 def _problem(file: str, err: Mapping[str, Any]) -> Problem:
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
     fix = _FIXES.get(err["type"], N_("correct the value; cities/README.md documents every field"))
+    if err["type"] == "value_error":  # a section's own check: its message says what to add
+        return Problem(file, loc, N_("this section is incomplete"), str(err["ctx"]["error"]))
     if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("slug",):
         fix = N_("use lower-case letters, digits and hyphens, matching the file name")
     return Problem(file, loc, err["msg"], fix)

@@ -47,14 +47,11 @@ def edition_config(city: City, config: dict) -> None:
     config.setdefault("execute", {})["exclude_patterns"] = [f"{WORKSHOPS}/*/*.ipynb"]
     launch = getattr(city, "launch", None)
     if launch is not None:
-        config["repository"] = {"url": launch.repository_url, "branch": launch.branch,
-                                "path_to_book": "."}  # fmt: skip
-        config["launch_buttons"] = {
-            "binderhub_url": launch.binderhub_url or "",
-            "jupyterhub_url": launch.jupyterhub_url or "",
-            "notebook_interface": "jupyterlab",
-            "thebe": False,
-        }
+        # the kit's own buttons (`launch.py`), not the theme's: a pack's notebooks are not in
+        # the repository, so the theme's nbgitpuller and Binder paths would open nothing
+        config.setdefault("sphinx", {}).setdefault("config", {}).update(
+            daas_launch=launch.model_dump(exclude_none=True), daas_launch_city=city.slug
+        )
 
 
 def edition_toc(toc: dict, notebooks: list[Path], lang: str = "en", beacon: bool = True) -> dict:

@@ -9,6 +9,7 @@
 - Adds a language switcher to every page (`daas-languages.html` in the article header), linking
   to the same page in the other languages of the site (`daas_site_languages`).
 - Loads the vendored vega bundle only on pages that draw a chart.
+- Adds launch buttons to a city edition's workshop notebooks (`launch.py`): the city's hub, Binder.
 - Computes docutils' default settings once per parser, not once per translated paragraph.
 - Removes sphinx-thebe's page scripts at their source. JB1 always loads sphinx-thebe, which
   registers `const THEBE_JS_URL = ...` (declared twice per page, a console error) and points at a
@@ -27,7 +28,7 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from daas.core.errors import DaasError
-from daas.site import assets
+from daas.site import assets, launch
 
 if TYPE_CHECKING:
     from daas.core.city import City
@@ -199,6 +200,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_languages)
     app.connect("html-page-context", _escape_pagetitle)
     app.connect("html-page-context", _vega_where_charts)
+    launch.setup(app)
     app.add_css_file("daas.css")
     app.add_js_file("daas-a11y.js", loading_method="defer")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,10 +25,11 @@ from daas.beacon.records import output_dir
 from daas.core.city import load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
-from daas.core.io import atomic_dir, atomic_write_text
+from daas.core.io import atomic_dir, atomic_write_text, make_room
 from daas.core.paths import package_dir
 
 MARKER = "bundle.json"  # names the folder as a Beacon bundle, so a new one may replace it
+NOT_A_BUNDLE = N_("this exists and is not a Beacon bundle: writing the bundle would replace it")
 PLUGINS: dict[str, ModuleType] = {"read_only.py": datasette_app, "open311.py": open311}
 SETTINGS = {
     "sql_time_limit_ms": TIME_LIMIT_MS,
@@ -60,28 +61,10 @@ def bundle(slug: str, out: Path, force: bool = False) -> Path:
             _("no pinned Datasette version to put in the bundle's requirements"),
             _("bundle from the kit's checkout, where `requirements/run.txt` pins datasette"),
         )
-    _make_room(out, force)
+    make_room(out, MARKER, force, _(NOT_A_BUNDLE))
     with atomic_dir(out) as stage:
         _write(stage, src, slug, pins)
     return out
-
-
-def _make_room(out: Path, force: bool) -> None:
-    """Refuse an existing `out` that is not an earlier bundle (or an empty folder) unless
-    `force`; a file in the way is removed when forced."""
-    if not out.exists() or (out / MARKER).is_file():
-        return
-    if out.is_dir() and not any(out.iterdir()):
-        return
-    if not force:
-        raise DaasError.one(
-            str(out),
-            "",
-            _("this exists and is not a Beacon bundle: writing the bundle would replace it"),
-            _("choose a new folder, or add --force to replace it"),
-        )
-    if not out.is_dir():
-        out.unlink()
 
 
 def _write(stage: Path, src: Path, slug: str, pins: str) -> None:

@@ -84,3 +84,22 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def make_room(out: Path, marker: str, force: bool, refusal: str) -> None:
+    """Let a command write the folder `out`: nothing there, an empty folder, or an earlier output
+    of the same command (it holds `marker`). Anything else is refused with `refusal` (translated,
+    naming what would be lost) unless `force`; a file in the way is then removed."""
+    from daas.core.errors import DaasError
+    from daas.core.i18n import _
+
+    if not out.exists() or (out / marker).is_file():
+        return
+    if out.is_dir() and not any(out.iterdir()):
+        return
+    if not force:
+        raise DaasError.one(
+            str(out), "", refusal, _("choose a new folder, or add --force to replace it")
+        )
+    if not out.is_dir():
+        out.unlink()

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
-from daas.core.i18n import _
-from daas.core.io import atomic_dir, atomic_write_text
+from daas.core.i18n import N_, _
+from daas.core.io import atomic_dir, atomic_write_text, make_room
 from daas.core.paths import package_dir
 from daas.hub import merge
 from daas.hub.room import IDLE_MINUTES, MEM_LIMIT, USERNAME, learner_pack
 
 MARKER = "daas-hub.json"  # names the folder as written by `daas hub config`
+NOT_A_ROOM = N_("this exists and was not written by `daas hub config`: writing would replace it")
 HOME = "/opt/daas/room"  # where the README puts this folder on the server
 KIT = "/opt/daas/kit"  # and the kit's checkout (the city file and data the kernels read)
 USER_ENV = "/opt/tljh/user/bin"  # TLJH's environment for participants' servers and kernels
@@ -86,7 +87,7 @@ def write_server_files(slug: str, out: Path, force: bool = False) -> Path:
     """Write the room's server files for the city into `out`; return `out`."""
     city = load_city(slug)
     pack = learner_pack(city)
-    _make_room(out, force)
+    make_room(out, MARKER, force, _(NOT_A_ROOM))
     with atomic_dir(out) as stage:
         stage.chmod(0o755)  # the staging folder is private; participants' servers read this one
         for rel, src in merge.pack_files(pack).items():
@@ -117,23 +118,6 @@ def write_server_files(slug: str, out: Path, force: bool = False) -> Path:
         )
         (stage / "workshop-password").chmod(0o600)
     return out
-
-
-def _make_room(out: Path, force: bool) -> None:
-    """Refuse an existing `out` that is neither an earlier one nor empty, unless `force`."""
-    if not out.exists() or (out / MARKER).is_file():
-        return
-    if out.is_dir() and not any(out.iterdir()):
-        return
-    if not force:
-        raise DaasError.one(
-            str(out),
-            "",
-            _("this exists and was not written by `daas hub config`: writing would replace it"),
-            _("choose a new folder, or add --force to replace it"),
-        )
-    if not out.is_dir():
-        out.unlink()
 
 
 README = """\

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from daas.core import chromium
 from daas.core.city import EXAMPLE_CITIES, load_city
 from tests.site_pages import (
     ensure_built_site,
@@ -19,17 +20,8 @@ from tests.site_pages import (
     site_languages,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
+CHROMIUM = str(chromium.CHROMIUM)
+ARGS = [*chromium.QUIET, chromium.offline(loopback=True)]
 RENDER_TIMEOUT_MS = 10_000  # a chart not drawn by then is broken, not slow
 NAVIGATION_TIMEOUT_MS = 120_000
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

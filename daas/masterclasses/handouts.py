@@ -27,6 +27,7 @@ import yaml
 from babel.messages.pofile import read_po
 from sphinx.util.tags import Tags
 
+from daas.core.chromium import CHROMIUM, QUIET, offline
 from daas.core.city import City
 from daas.core.errors import DaasError
 from daas.core.i18n import _, locales_dir, use_language
@@ -36,19 +37,7 @@ from daas.core.paths import city_build_dir, repo_root
 from daas.masterclasses.agendas import MASTERCLASSES, agenda_table
 from daas.site.sphinx_ext import sphinx_tags
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
+CHROMIUM_ARGS = ("--headless", *QUIET, "--no-pdf-header-footer", offline())
 KINDS = ("participant", "facilitator")
 HIDDEN = frozenset({"coach-note", "solution"})  # facilitator-only admonition classes
 RULED_LINES = 8

@@ -13,7 +13,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from daas.core.paths import repo_root
-from daas.packs import workshop
+from daas.packs import kernel_forks, workshop
 from daas.packs.kernel_ipc import PROVISIONER, is_start_failure
 
 
@@ -44,6 +44,31 @@ def test_a_local_kernel_listens_on_private_ipc_sockets_of_its_own() -> None:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert not list(folder.glob(Path(info["ip"]).name + "-*"))  # cleaned up
+
+
+@pytest.mark.parametrize("forked", ["1", "0"])
+def test_kernels_keep_their_history_in_memory(monkeypatch: pytest.MonkeyPatch, forked: str) -> None:
+    """Kernels starting at once never share ~/.ipython's history file (one found it locked and
+    moved it aside as corrupt during `daas workshop run --all`)."""
+    monkeypatch.setenv(kernel_forks.SWITCH, forked)
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        reply = kc.execute_interactive(
+            "print(get_ipython().history_manager.hist_file)", timeout=60, output_hook=_keep
+        )
+        assert reply["content"]["status"] == "ok"
+        assert _SEEN.pop().strip() == ":memory:"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+_SEEN: list[str] = []
+
+
+def _keep(msg: dict) -> None:
+    if msg["msg_type"] == "stream":
+        _SEEN.append(msg["content"]["text"])
 
 
 def test_start_failures_are_told_apart_from_cell_failures() -> None:

@@ -14,6 +14,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from daas.packs import kernel_forks
 from daas.packs.kernel_ipc import socket_base
 
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
+
 
 class IPCProvisioner(LocalProvisioner):
     """The local provisioner, with the kernel's five channels on IPC sockets of its own."""
@@ -28,6 +30,7 @@ class IPCProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         env = kwargs.get("env") or os.environ
+        cmd = with_private_history(cmd)
         if not kernel_forks.can_fork(cmd, env):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = kwargs.get("cwd")
@@ -40,6 +43,15 @@ class IPCProvisioner(LocalProvisioner):
         self.pid = self.pgid = child.pid  # the child starts a session of its own
         self.cwd = cwd or pathlib.Path.cwd()
         return self.connection_info
+
+
+def with_private_history(cmd: list[str]) -> list[str]:
+    """An IPython kernel's command with its input history kept in memory: kernels starting at once
+    otherwise share one SQLite file in ~/.ipython, and one that finds it locked moves it aside as
+    corrupt ("database is locked")."""
+    if HISTORY_IN_MEMORY in cmd or "ipykernel_launcher" not in " ".join(cmd[:3]):
+        return cmd
+    return [*cmd, HISTORY_IN_MEMORY]
 
 
 def _ports_fixed(km: Any) -> bool:

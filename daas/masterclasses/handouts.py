@@ -6,19 +6,19 @@ the city's tags, its paragraphs translated with the page's book catalogue, its `
 filled, and the agenda from `agendas.py`. The participant handout has the agenda, the key points
 and each activity with ruled space to write (a page of its own for each exercise); it leaves out
 `coach-note` and `solution` blocks, which are the facilitator sheet's: timings, coach notes,
-checks and answers. Debian's Chromium prints the HTML (`--print-to-pdf`), offline: no host name
-resolves and the page loads nothing. Skipped while the inputs' content hash is unchanged.
+checks and answers. Debian's Chromium prints the HTML (one browser for all of a city's handouts,
+driven by playwright), offline: no host name resolves and the page loads nothing. Skipped while
+the inputs' content hash is unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import re
-import subprocess
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,7 +37,7 @@ from daas.core.paths import city_build_dir, repo_root
 from daas.masterclasses.agendas import MASTERCLASSES, agenda_table
 from daas.site.sphinx_ext import sphinx_tags
 
-CHROMIUM_ARGS = ("--headless", *QUIET, "--no-pdf-header-footer", offline())
+PRINT_TIMEOUT_MS = 120_000
 KINDS = ("participant", "facilitator")
 HIDDEN = frozenset({"coach-note", "solution"})  # facilitator-only admonition classes
 RULED_LINES = 8
@@ -374,25 +374,42 @@ def _document(title: str, lang: str, body: str) -> str:
     )
 
 
-def print_pdf(document: str, target: Path) -> None:
-    """Print `document` (HTML) to an A4 PDF at `target` with Chromium, offline; atomically."""
+@contextlib.contextmanager
+def pdf_printer() -> Iterator[Callable[[str, Path], None]]:
+    """A printer of HTML documents to A4 PDFs (each written atomically): one Debian Chromium,
+    driven by playwright and started once for all of a city's handouts, offline (no host name
+    resolves, every request is refused: a document loads nothing)."""
     if not CHROMIUM.exists():
         raise DaasError.one(
             str(CHROMIUM), "", _("Chromium is not installed"),
             _("install Debian's chromium package (apt-get install chromium)"),
         )  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="daas-handout-") as tmp:
-        source, pdf = Path(tmp) / "handout.html", Path(tmp) / "handout.pdf"
-        source.write_text(document, encoding="utf-8")
-        done = subprocess.run(
-            [str(CHROMIUM), *CHROMIUM_ARGS, f"--user-data-dir={tmp}/profile",
-             f"--print-to-pdf={pdf}", source.as_uri()],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        if done.returncode != 0 or not pdf.exists():
-            raise DaasError.one(str(target), "", _("Chromium could not print the handout"),
-                                done.stderr.strip()[-300:] or _("run it again"))  # fmt: skip
-        atomic_write_bytes(target, pdf.read_bytes())
+    from playwright.sync_api import Error, Route, sync_playwright
+
+    def refuse(route: Route) -> None:
+        route.abort()
+
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=[*QUIET, offline()]
+            )
+            page = browser.new_page()
+            page.set_default_timeout(PRINT_TIMEOUT_MS)
+            page.route("**/*", refuse)
+
+            def print_pdf(document: str, target: Path) -> None:
+                page.set_content(document, wait_until="load")
+                pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+                atomic_write_bytes(target, pdf)
+
+            yield print_pdf
+            browser.close()
+    except Error as exc:
+        raise DaasError.one(
+            str(CHROMIUM), "", _("Chromium could not print the handout"),
+            str(exc).strip().splitlines()[0][:300] or _("run it again"),
+        ) from None  # fmt: skip
 
 
 def handouts_dir(city: City) -> Path:
@@ -429,8 +446,9 @@ def write_handouts(city: City, force: bool = False) -> str:
     key = inputs_key(city)
     if not force and _current(stamp, key) and all(p.exists() for *_, p in handout_paths(city)):
         return "skipped"
-    for mc, kind, path in handout_paths(city):
-        print_pdf(handout_html(mc, city, kind), path)
+    with pdf_printer() as print_pdf:
+        for mc, kind, path in handout_paths(city):
+            print_pdf(handout_html(mc, city, kind), path)
     atomic_write_text(stamp, json.dumps({"key": key}))
     return "ok"
 

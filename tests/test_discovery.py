@@ -11,6 +11,7 @@ import pytest
 
 from daas.core.city import City
 from daas.core.errors import DaasError
+from daas.core.i18n import use_language
 from daas.core.paths import repo_root
 from daas.discovery import capability as d
 from tests.needs_helpers import DATA, run_with, text_of
@@ -146,6 +147,29 @@ def test_heatmap_chart_has_title_and_text_alternative(sample: d.Survey, example_
     spec = d.heatmap_chart(sample, example_city).to_dict()
     assert "Port Mallory" in json.dumps(spec["title"])
     assert "36 staff" in spec["description"] and "Performance & Analytics" in spec["description"]
+
+
+def test_results_are_shown_labelled_and_rounded(sample: d.Survey) -> None:
+    top = d.strengths_shown(sample, 3)
+    assert top.iloc[0].tolist() == ["Performance &amp; Analytics", "Culture", "4.1"]
+    heat = d.heatmap_shown(sample)
+    assert list(heat.columns) == ["Area", "Data", "Culture", "Tools", "Skills"]
+    assert heat["Tools"].str.fullmatch(r"\d\.\d").all()  # 2.0, never 2
+    first = d.priorities_shown(sample).iloc[0]
+    assert first[["Rank", "Ratings of 1 or 2", "Weakest theme"]].tolist() == ["1", "79%", "Tools"]
+    assert list(d.compare_shown(sample, "role").columns[:2]) == ["Role", "Respondents"]
+    topics = d.areas_shown()["Related data maturity topics"]
+    assert topics.iloc[0] == "Knowing the data you have; managing your data; protecting your data"
+    with use_language("es"):
+        gaps = d.gaps_shown(sample)
+    assert list(gaps.columns) == ["Área", "Tema", "Nivel promedio"]
+    assert gaps.iloc[0].tolist() == ["Evaluaciones", "Herramientas", "1,5"]
+
+
+def test_problems_are_shown_with_fields_as_written(messy: d.Survey) -> None:
+    shown = messy.problems_table().set_index("Where")
+    assert list(shown.columns) == ["Problem", "How to fix it"]
+    assert shown.loc["favourite_colour", "Problem"] == "Not a known capability column; ignored"
 
 
 def test_areas_use_wwc_practice_names_and_own_words() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.core.display import headers
+from daas.core.display import Table, show
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, _
 from daas.core.paths import repo_root
@@ -144,13 +144,21 @@ def read_table(path: Path, required: list[str]) -> tuple[pd.DataFrame, list[Prob
     return df, problems
 
 
-def problems_table(problems: list[Problem]) -> pd.DataFrame:
-    """Problems as a table for a notebook: where, what, fix."""
+PROBLEM_LABELS = {"where": N_("Where"), "problem": N_("Problem"), "fix": N_("How to fix it")}
+
+
+def problems_table(problems: list[Problem]) -> Table:
+    """Problems as a notebook shows them: where (as the check wrote it: fields keep their
+    names), what and the fix, each starting with a capital."""
     table = pd.DataFrame(
-        [(p.field or _("(file)"), p.message, p.fix) for p in problems],
+        [(p.field or _("(file)"), _capital(p.message), _capital(p.fix)) for p in problems],
         columns=["where", "problem", "fix"],
     )
-    return headers(table, (N_("where"), N_("problem"), N_("fix")))
+    return show(table, PROBLEM_LABELS)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def problems_found(problems: Sized) -> str:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from daas.core.charts import describe, use_theme
 from daas.core.city import DEFAULT_RECIPE, City
-from daas.core.display import headers
+from daas.core.display import Table, headers, readable, show
 from daas.core.errors import Problem
 from daas.core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _
 from daas.core.io import atomic_write_text
@@ -334,6 +334,12 @@ def heatmap_data(survey: Survey) -> pd.DataFrame:
     return headers(_heatmap(survey), (N_("area"), N_("theme")))
 
 
+def heatmap_shown(survey: Survey) -> Table:
+    """`heatmap_data` as a reader sees it: a row per area, a column per theme, one decimal."""
+    heat = heatmap_data(survey)
+    return readable(heat, digits=dict.fromkeys(heat.columns, 1))
+
+
 def heatmap_chart(survey: Survey, city: City) -> alt.Chart:
     """Heatmap of average maturity level, areas × themes, with the value in each cell."""
     use_theme()
@@ -389,9 +395,31 @@ def _top_cells(survey: Survey) -> pd.DataFrame:
     return _cells(survey).sort_values(["average", "area", "theme"], ascending=[False, True, True])
 
 
+def _low_cells(survey: Survey) -> pd.DataFrame:
+    return _cells(survey).sort_values(["average", "area", "theme"])
+
+
+# what a reader sees as the headers of the results below
+CELL_LABELS = {"area": N_("Area"), "theme": N_("Theme"), "average": N_("Average level")}
+
+
+def _themes_as_labels() -> dict[str, str]:
+    """Each theme as the tables hold it (translated) → its English name, for `show`'s codes."""
+    return {_(t): t for t in THEMES}
+
+
+def _cells_shown(cells: pd.DataFrame) -> Table:
+    return show(cells, CELL_LABELS, codes=_themes_as_labels(), digits={"average": 1})
+
+
 def strengths(survey: Survey, n: int = 5) -> pd.DataFrame:
     """The positive core: the highest-rated area and theme pairs."""
     return headers(_top_cells(survey).head(n).reset_index(drop=True), CELL_COLUMNS)
+
+
+def strengths_shown(survey: Survey, n: int = 5) -> Table:
+    """`strengths` as a reader sees it: labelled, averages to one decimal."""
+    return _cells_shown(_top_cells(survey).head(n))
 
 
 def strongest_areas(survey: Survey, n: int = 2) -> list[str]:
@@ -401,18 +429,32 @@ def strongest_areas(survey: Survey, n: int = 2) -> list[str]:
 
 def gaps(survey: Survey, n: int = 5) -> pd.DataFrame:
     """The lowest-rated area and theme pairs."""
-    low = _cells(survey).sort_values(["average", "area", "theme"])
-    return headers(low.head(n).reset_index(drop=True), CELL_COLUMNS)
+    return headers(_low_cells(survey).head(n).reset_index(drop=True), CELL_COLUMNS)
+
+
+def gaps_shown(survey: Survey, n: int = 5) -> Table:
+    """`gaps` as a reader sees it: labelled, averages to one decimal."""
+    return _cells_shown(_low_cells(survey).head(n))
+
+
+def _story_words(survey: Survey, n: int) -> pd.DataFrame:
+    counts: Counter[str] = Counter()
+    for story in survey.people[STORY]:
+        counts.update(set(words(story)))
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return pd.DataFrame(top, columns=["word", "stories"])
 
 
 def story_words(survey: Survey, n: int = 10) -> pd.DataFrame:
     """The words staff use most in their best-experience stories: the raw material of the
     positive core. Counts each word once per story."""
-    counts: Counter[str] = Counter()
-    for story in survey.people[STORY]:
-        counts.update(set(words(story)))
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return headers(pd.DataFrame(top, columns=["word", "stories"]), (N_("word"), N_("stories")))
+    return headers(_story_words(survey, n), (N_("word"), N_("stories")))
+
+
+def story_words_shown(survey: Survey, n: int = 10) -> Table:
+    """`story_words` as a reader sees it: each word and how many stories use it."""
+    labels = {"word": N_("Word"), "stories": N_("Stories that use it")}
+    return show(_story_words(survey, n), labels)
 
 
 def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.DataFrame:
@@ -438,6 +480,12 @@ def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.
     return headers(table.sort_index(), (N_("respondents"), N_("role"), N_("department")))
 
 
+def compare_shown(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> Table:
+    """`compare` as a reader sees it: a row per group, averages to one decimal."""
+    table = compare(survey, by, min_group)
+    return readable(table, digits=dict.fromkeys(table.columns[1:], 1))
+
+
 def priority_areas(survey: Survey, n: int = 3) -> list[str]:
     """The names of the `n` areas to invest in first (for summaries)."""
     return list(_priority_table(survey, n)["area"])
@@ -448,6 +496,23 @@ def priorities(survey: Survey, n: int = 3) -> pd.DataFrame:
     by the share of low (1-2) ratings, then by name. Each comes with its weakest theme and its
     strongest theme, the strength to build on."""
     return headers(_priority_table(survey, n), PRIORITY_COLUMNS)
+
+
+PRIORITY_LABELS = {
+    "rank": N_("Rank"),
+    "area": N_("Area"),
+    "average": N_("Average level"),
+    "low_share": N_("Ratings of 1 or 2"),
+    "weakest_theme": N_("Weakest theme"),
+    "build_on": N_("Build on"),
+}
+
+
+def priorities_shown(survey: Survey, n: int = 3) -> Table:
+    """`priorities` as a reader sees it: labelled, themes in words, the low ratings' share as a
+    percentage."""
+    return show(_priority_table(survey, n), PRIORITY_LABELS, codes=_themes_as_labels(),
+                shares=("low_share",), digits={"average": 1})  # fmt: skip
 
 
 def _priority_table(survey: Survey, n: int) -> pd.DataFrame:
@@ -584,6 +649,13 @@ def areas_table() -> pd.DataFrame:
         columns=["area", "what it covers", "related data maturity topics"],
     ).set_index("area")
     return headers(table, (N_("area"), N_("what it covers"), N_("related data maturity topics")))
+
+
+def areas_shown() -> Table:
+    """`areas_table` as a reader sees it: never cut, each list of topics starting with a capital
+    as a cell does."""
+    table = areas_table()
+    return readable(table, codes={t: t for t in table.iloc[:, -1]})
 
 
 INTERVIEW = (

@@ -276,6 +276,24 @@ def test_moscow_balance_flags_too_many_musts() -> None:
     assert ok.loc["Must", "note"] == "" and ok.loc["Must", "share_of_effort"] == 0.41
 
 
+def test_workshop_tables_are_written_for_a_reader(example_city: City) -> None:
+    groups = affinity.auto_group(notes.notes_for(example_city).table)
+    shown = affinity.groups_table(groups)
+    assert list(shown.columns) == ["Note", "Participant", "User group", "Theme", "Observation"]
+    assert shown["Note"].iloc[0] == f"<code>{groups['note_id'].iloc[0]}</code>"
+    assert set(shown["Theme"]) == set(groups["theme"])  # as `theme_names` needs them
+    assert len(affinity.themes_table(groups, top=None)) == groups["theme"].nunique()
+    assert list(affinity.findings_table(groups).columns) == ["Theme", "Finding", "Evidence"]
+    table, _ = stories.read_stories(SAMPLE_DIR / "user_stories.csv")
+    assert set(stories.checked_table(stories.check_table(table))["Complete"]) == {"Yes"}
+    backlog = prioritise.backlog(table)[0]
+    assert prioritise.backlog_table(backlog).iloc[0].tolist() == ["1", "US02", "Must", "2,800",
+                                                                  "Yes"]  # fmt: skip
+    balance = prioritise.moscow_balance_table(backlog).set_index("MoSCoW")
+    assert balance.loc["Must", "Share of the effort"] == "41%"
+    assert balance.loc["Won&#x27;t", "Effort (person-months)"] == "0.5"
+
+
 def test_rice_chart_is_described(example_city: City) -> None:
     table, _ = stories.read_stories(SAMPLE_DIR / "user_stories.csv")
     spec = prioritise.rice_chart(prioritise.backlog(table)[0], example_city).to_dict()

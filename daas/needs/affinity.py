@@ -156,13 +156,30 @@ def themes(groups: pd.DataFrame) -> pd.DataFrame:
     return headers(out, THEME_COLUMNS)
 
 
-def themes_table(groups: pd.DataFrame, top: int = 6) -> Table:
-    """The `top` themes as a page shows them: labelled, the example quote never cut."""
-    out = _themes(groups).head(top)
+def themes_table(groups: pd.DataFrame, top: int | None = 6) -> Table:
+    """The `top` themes (all when None) as a page shows them: labelled, the example quote never
+    cut."""
+    out = _themes(groups)
+    out = out if top is None else out.head(top)
     out["theme"] = out["theme"].replace(UNGROUPED, _(UNGROUPED))
     labels = {"theme": N_("Theme"), "notes": N_("Notes"), "participants": N_("Participants"),
               "user_groups": N_("User groups"), "example": N_("Example")}  # fmt: skip
     return show(out, labels)
+
+
+GROUP_LABELS = {
+    "note_id": N_("Note"),
+    "participant": N_("Participant"),
+    "user_group": N_("User group"),
+    "theme": N_("Theme"),
+    "observation": N_("Observation"),
+}
+
+
+def groups_table(groups: pd.DataFrame) -> Table:
+    """The grouping as a reader sees it: each note with its theme, the note ids as code (the
+    team writes them in `theme_moves`), theme names exactly as `theme_names` needs them."""
+    return show(groups, GROUP_LABELS, codes={UNGROUPED: UNGROUPED}, literal=("note_id",))
 
 
 def _themes(groups: pd.DataFrame) -> pd.DataFrame:
@@ -188,12 +205,24 @@ def _themes(groups: pd.DataFrame) -> pd.DataFrame:
 def findings(groups: pd.DataFrame, statements: dict[str, str] | None = None) -> pd.DataFrame:
     """Findings: the team's short statement for each named theme, with its evidence. Themes the
     team has not written a statement for are listed with "(to write)"."""
+    return headers(_findings(groups, statements), (N_("theme"), N_("finding"), N_("evidence")))
+
+
+FINDING_LABELS = {"theme": N_("Theme"), "finding": N_("Finding"), "evidence": N_("Evidence")}
+
+
+def findings_table(groups: pd.DataFrame, statements: dict[str, str] | None = None) -> Table:
+    """`findings` as a reader sees it: labelled, never cut."""
+    return show(_findings(groups, statements), FINDING_LABELS)
+
+
+def _findings(groups: pd.DataFrame, statements: dict[str, str] | None) -> pd.DataFrame:
     total = groups["participant"].nunique()
     statements = statements or {}
     t = _themes(groups)
     t = t[t["theme"] != UNGROUPED]
     evidence = _("{participants} of {total} participants ({groups}), {notes} notes")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "theme": t["theme"],
             "finding": [statements.get(x, _("(to write)")) for x in t["theme"]],
@@ -203,4 +232,3 @@ def findings(groups: pd.DataFrame, statements: dict[str, str] | None = None) -> 
             ],
         }
     ).reset_index(drop=True)
-    return headers(table, (N_("theme"), N_("finding"), N_("evidence")))

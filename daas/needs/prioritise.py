@@ -17,7 +17,7 @@ import pandas as pd
 
 from daas.core.charts import PALETTE, describe, use_theme
 from daas.core.city import City
-from daas.core.display import headers
+from daas.core.display import Table, headers, show
 from daas.core.errors import Problem
 from daas.core.i18n import N_, _
 from daas.core.io import atomic_dir
@@ -187,9 +187,43 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     return headers(table[list(RANKED_COLUMNS)], RANKED_COLUMNS)
 
 
+BACKLOG_LABELS = {
+    "rank": N_("Rank"),
+    "id": N_("Story"),
+    "moscow": N_("MoSCoW"),
+    "rice": N_("RICE score"),
+    "story_ok": N_("Story complete"),
+}
+
+
+def backlog_table(table: pd.DataFrame) -> Table:
+    """The backlog's order as a reader sees it: rank, story id, MoSCoW category, RICE score (a
+    dash where it could not be worked out) and whether the story is complete."""
+    return show(table, BACKLOG_LABELS, codes={UNSET: UNSET})
+
+
 def moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     """Stories and effort per MoSCoW category; the share is of the effort planned this time
     (Must, Should, Could), with the 60% Must guide checked."""
+    names = (N_("moscow"), N_("stories"), N_("effort"), N_("share_of_effort"), N_("note"))
+    return headers(_moscow_balance(table).set_index("moscow"), names)
+
+
+BALANCE_LABELS = {
+    "moscow": N_("MoSCoW"),
+    "stories": N_("Stories"),
+    "effort": N_("Effort (person-months)"),
+    "share_of_effort": N_("Share of the effort"),
+    "note": N_("Note"),
+}
+
+
+def moscow_balance_table(table: pd.DataFrame) -> Table:
+    """`moscow_balance` as a reader sees it: labelled, the share of effort as a percentage."""
+    return show(_moscow_balance(table), BALANCE_LABELS, shares=("share_of_effort",))
+
+
+def _moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     effort = table["effort"].fillna(0)
     total = float(effort[table["moscow"].isin(MOSCOW[:3])].sum()) or 1.0  # this timebox only
     out = (
@@ -202,9 +236,7 @@ def moscow_balance(table: pd.DataFrame) -> pd.DataFrame:
     out["note"] = ""
     if out["share_of_effort"].get("Must", 0.0) > MUST_EFFORT_LIMIT:
         out.loc["Must", "note"] = _("over 60% of effort: move some Musts to Should")
-    out = out.rename(index={UNSET: _(UNSET)})
-    names = (N_("moscow"), N_("stories"), N_("effort"), N_("share_of_effort"), N_("note"))
-    return headers(out, names)
+    return out.rename(index={UNSET: _(UNSET)}).rename_axis("moscow").reset_index()
 
 
 def rice_chart(table: pd.DataFrame, city: City) -> alt.Chart:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from daas.core.display import Table, headers, readable
+from daas.core.display import Table, headers, readable, show
 from daas.core.errors import DaasError, Problem
 from daas.core.i18n import N_, PerLanguage, _
 from daas.core.tables import read_table, shown
@@ -131,6 +131,20 @@ def examples_table(texts: list[str]) -> Table:
     table = pd.DataFrame([(s, c.explain()) for s, c in zip(texts, checks, strict=True)],
                          columns=list(EXAMPLE_COLUMNS))  # fmt: skip
     return readable(headers(table, EXAMPLE_COLUMNS), languages=[c.language for c in checks])
+
+
+CHECKED_LABELS = {
+    "id": N_("Story"),
+    "ok": N_("Complete"),
+    "explanation": N_("What the checker says"),
+    "criteria": N_("Acceptance criteria"),
+}
+
+
+def checked_table(checked: pd.DataFrame) -> Table:
+    """A `check_table` result as a reader sees it: each story's id, whether it is complete (yes
+    or no), the checker's word on it and how many acceptance criteria it has."""
+    return show(checked, CHECKED_LABELS)
 
 
 def complete_summary(checked: pd.DataFrame) -> str:

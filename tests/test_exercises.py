@@ -267,3 +267,13 @@ def test_partner_overview_is_a_table_a_reader_can_read(example_city: City) -> No
     assert 0 < len(identifying) < len(columns)
     html = table._repr_html_()
     assert "{" not in html and "True" not in html and "identify" not in html
+
+
+def test_records_to_single_out_are_shown_labelled(example_city: City) -> None:
+    """The learner works on `records` (columns `QUASI`); the table shows their first rows."""
+    from daas.exercises.checks.governance import QUASI, people, records_table
+
+    records = people(example_city)
+    shown = records_table(records)
+    assert list(shown.columns) == ["Age band", "Sex", "Neighbourhood"]
+    assert shown.values.tolist() == records[QUASI].head().values.tolist()

@@ -36,6 +36,15 @@ def test_run_history_is_the_same_every_time(example_city: City) -> None:
     )
 
 
+def test_run_history_is_shown_as_the_performance_page_shows_it(example_city: City) -> None:
+    runs = ops.sample_runs(example_city)
+    shown = ops.runs_table(runs)
+    assert list(shown.columns)[:3] == ["Run on", "Outcome", "Data age (days)"]
+    assert shown["Run on"].iloc[0].endswith("July 2024")
+    assert set(shown["Outcome"]) == {"Published", "Failed"}
+    assert shown["Accuracy"].iloc[0] == f"{runs['accuracy'].iloc[0]:.1f}%"
+
+
 def test_on_time_counts_failed_and_late_runs_as_missed() -> None:
     runs = pd.DataFrame(
         {

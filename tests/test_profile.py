@@ -87,3 +87,10 @@ def test_a_housing_city_keeps_its_renters_view(example_city: City) -> None:
         city_profile.renters_headline(df).data
     )
     assert city_profile.table(df, example_city).equals(df.set_index("neighbourhood"))
+
+
+def test_the_table_shows_the_columns_asked_for(example_city: City) -> None:
+    df = city_profile.read_neighbourhoods(example_city)
+    shown = city_profile.shown_table(df, example_city, ["neighbourhood", "renter_share"])
+    assert list(shown.columns) == ["Neighbourhood", "Households renting"]
+    assert shown["Households renting"].str.fullmatch(r"\d+%").all()

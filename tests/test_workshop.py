@@ -297,14 +297,6 @@ RAW_TEXT = {
     "an unrounded number": re.compile(r"(?<![\w.,])-?\d+\.\d{4,}(?![\w.])"),
 }
 SKIPPED_HTML = re.compile(r"<(style|script)\b.*?</\1>|<code>.*?</code>", re.S)
-# notebooks whose cells still show raw tables: to be routed through daas.core.display (#17)
-NOT_YET_READABLE = {
-    "notebooks/01-discovery.ipynb",
-    "notebooks/02-user-needs.ipynb",
-    "exercises/00-where-renters-live.ipynb",
-    "exercises/03-who-can-be-singled-out.ipynb",
-    "exercises/04-service-levels.ipynb",
-}
 
 
 def _shown(output: dict) -> tuple[dict[str, re.Pattern[str]], str] | None:
@@ -339,6 +331,6 @@ def test_cells_show_readable_output(packs: Path, slug: str) -> None:
     found = []
     for notebook in sorted((packs / slug).glob("*/*.ipynb")):
         rel = notebook.relative_to(packs / slug).as_posix()
-        if rel.split("/")[0] in {"notebooks", "exercises"} and rel not in NOT_YET_READABLE:
+        if rel.split("/")[0] in {"notebooks", "exercises"}:
             found += [f"{slug} {rel} {a}" for a in _raw_artefacts(notebook)]
     assert found == [], "\n".join(found)

@@ -16,6 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from daas.beacon.pages import SHOWN, STATUSES
 from daas.beacon.records import QUALITY_KEYS
 from daas.core.charts import describe, use_theme
 from daas.core.city import City
@@ -142,6 +143,23 @@ def sample_runs(city: City) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+RUN_COLUMNS = ("started", "status", "freshness_days", "rows_published", *QUALITY_KEYS)
+
+
+def runs_table(runs: pd.DataFrame) -> Table:
+    """`sample_runs` as the performance page shows a run: dates written out, outcomes in words,
+    quality scores as percentages (one decimal)."""
+    shares = runs.assign(**{k: runs[k] / 100 for k in QUALITY_KEYS})
+    return show(
+        shares,
+        {c: SHOWN[c] for c in RUN_COLUMNS},
+        codes=STATUSES,
+        dates=("started",),
+        shares=QUALITY_KEYS,
+        digits=dict.fromkeys(QUALITY_KEYS, 1),
+    )
 
 
 def on_time(runs: pd.DataFrame, target_days: int) -> pd.Series:

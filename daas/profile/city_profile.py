@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 
 # Imported with the module, not in the call that makes the widgets: a cold kernel that imports
@@ -96,10 +98,13 @@ def headline_figures(df: pd.DataFrame, city: City) -> Table:
     return show(pd.DataFrame(rows), {"figure": N_("Figure"), "value": N_("Value")})
 
 
-def shown_table(df: pd.DataFrame, city: City) -> Table:
-    """The neighbourhood table as a page shows it (the columns `table` picks), labelled and in
-    the reader's locale; incomes in the city's currency."""
-    names = ["neighbourhood", *(c for c in table(df, city).columns if c in COLUMNS)]  # no ids
+def shown_table(df: pd.DataFrame, city: City, columns: Sequence[str] = ()) -> Table:
+    """The neighbourhood table as a page shows it (`columns` when given, else the columns
+    `table` picks), labelled and in the reader's locale; incomes in the city's currency."""
+    names = list(columns) or [
+        "neighbourhood",
+        *(c for c in table(df, city).columns if c in COLUMNS),  # no ids
+    ]
     return show(
         df,
         {n: COLUMNS[n] for n in names},

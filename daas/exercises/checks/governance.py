@@ -7,6 +7,7 @@ from numbers import Real
 import pandas as pd
 
 from daas.core.city import City
+from daas.core.display import Table, show
 from daas.core.i18n import N_, _
 from daas.exercises.feedback import Feedback, kindly, not_yet, right
 from daas.privacy.anonymity import band_ages, k_anonymity, unique_records
@@ -39,6 +40,14 @@ def people(city: City) -> pd.DataFrame:
     years (a file that records only an `age_band` keeps it)."""
     df = pd.read_csv(city.dataset_path(DATASET), dtype=str, keep_default_na=False)
     return df.assign(age_band=band_ages(df["age"])) if "age" in df else df
+
+
+QUASI_LABELS = {"age_band": N_("Age band"), "sex": N_("Sex"), "neighbourhood": N_("Neighbourhood")}
+
+
+def records_table(records: pd.DataFrame, rows: int = 5) -> Table:
+    """The first `rows` records' age band, sex and neighbourhood, as a reader sees them."""
+    return show(records.head(rows), QUASI_LABELS)
 
 
 @kindly

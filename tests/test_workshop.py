@@ -111,6 +111,12 @@ def test_each_example_city_gets_a_pack(kit: Path, packs: Path, slug: str) -> Non
     assert f'<html lang="{lang}">' in (pack / "programme" / "briefing.html").read_text()
     assert (pack / "site" / "book" / "programme" / "progress.html").exists()
     assert not (pack / "site" / "book" / "coaches" / "overview.html").exists()  # names every city
+    # printed for the room: the masterclass handouts and the exercises' worksheet; the edition
+    # holds the participants' copies (its pages link them), never the facilitator sheets
+    printed = {p.name for p in (pack / "handouts").glob("*.pdf")}
+    assert {"exercises-worksheet.pdf", "user-needs-facilitator.pdf"} <= printed
+    static = {p.name for p in (pack / "site" / "_static" / "handouts").glob("*.pdf")}
+    assert static == {n for n in printed if not n.endswith("-facilitator.pdf")}
     # the edition shows the executed notebooks as they are, without running them again
     log = (kit / "_build" / "editions" / slug / "_build" / "build.log").read_text()
     assert "Excluded from execution" in log and "workshops/notebooks/00-city-profile" in log

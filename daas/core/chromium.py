@@ -1,11 +1,19 @@
-"""Debian's Chromium, as the kit drives it (handouts printed to PDF, page tests): never a
-downloaded browser, no background traffic, no name resolved beyond loopback."""
+"""Debian's Chromium, as the kit drives it (handouts and worksheets printed to PDF, page tests):
+never a downloaded browser, no background traffic, no name resolved beyond loopback."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.io import atomic_write_bytes
+
 CHROMIUM = Path("/usr/bin/chromium")
+PRINT_TIMEOUT_MS = 120_000
+PrintPdf = Callable[[str, Path], None]  # prints an HTML document to an A4 PDF file
 QUIET = (
     "--no-sandbox",
     "--disable-gpu",
@@ -24,3 +32,56 @@ def offline(loopback: bool = False) -> str:
     return f"--host-resolver-rules={rule}" + (
         ", EXCLUDE 127.0.0.1, EXCLUDE localhost" if loopback else ""
     )
+
+
+@contextlib.contextmanager
+def pdf_printer() -> Iterator[PrintPdf]:
+    """A printer of HTML documents to A4 PDFs (each written atomically): one Debian Chromium,
+    driven by playwright and started once for all of a city's handouts and worksheets, offline
+    (no host name resolves, every request is refused: a document loads nothing)."""
+    if not CHROMIUM.exists():
+        raise DaasError.one(
+            str(CHROMIUM), "", _("Chromium is not installed"),
+            _("install Debian's chromium package (apt-get install chromium)"),
+        )  # fmt: skip
+    from playwright.sync_api import Error, Route, sync_playwright
+
+    def refuse(route: Route) -> None:
+        route.abort()
+
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=[*QUIET, offline()]
+            )
+            page = browser.new_page()
+            page.set_default_timeout(PRINT_TIMEOUT_MS)
+            page.route("**/*", refuse)
+
+            def print_pdf(document: str, target: Path) -> None:
+                page.set_content(document, wait_until="load")
+                pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+                atomic_write_bytes(target, pdf)
+
+            yield print_pdf
+            browser.close()
+    except Error as exc:
+        raise DaasError.one(
+            str(CHROMIUM), "", _("Chromium could not print the handout"),
+            str(exc).strip().splitlines()[0][:300] or _("run it again"),
+        ) from None  # fmt: skip
+
+
+@contextlib.contextmanager
+def lazy_pdf_printer() -> Iterator[PrintPdf]:
+    """`pdf_printer`, started at the first document it is given: no browser when every document
+    is skipped."""
+    with contextlib.ExitStack() as stack:
+        started: list[PrintPdf] = []
+
+        def print_pdf(document: str, target: Path) -> None:
+            if not started:
+                started.append(stack.enter_context(pdf_printer()))
+            started[0](document, target)
+
+        yield print_pdf

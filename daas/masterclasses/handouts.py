@@ -18,7 +18,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,9 +27,8 @@ import yaml
 from babel.messages.pofile import read_po
 from sphinx.util.tags import Tags
 
-from daas.core.chromium import CHROMIUM, QUIET, offline
+from daas.core.chromium import PrintPdf, pdf_printer
 from daas.core.city import City
-from daas.core.errors import DaasError
 from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_bytes, atomic_write_text
 from daas.core.markdown import substitutions
@@ -37,7 +36,6 @@ from daas.core.paths import city_build_dir, repo_root
 from daas.masterclasses.agendas import MASTERCLASSES, agenda_table
 from daas.site.sphinx_ext import sphinx_tags
 
-PRINT_TIMEOUT_MS = 120_000
 KINDS = ("participant", "facilitator")
 HIDDEN = frozenset({"coach-note", "solution"})  # facilitator-only admonition classes
 RULED_LINES = 8
@@ -374,44 +372,6 @@ def _document(title: str, lang: str, body: str) -> str:
     )
 
 
-@contextlib.contextmanager
-def pdf_printer() -> Iterator[Callable[[str, Path], None]]:
-    """A printer of HTML documents to A4 PDFs (each written atomically): one Debian Chromium,
-    driven by playwright and started once for all of a city's handouts, offline (no host name
-    resolves, every request is refused: a document loads nothing)."""
-    if not CHROMIUM.exists():
-        raise DaasError.one(
-            str(CHROMIUM), "", _("Chromium is not installed"),
-            _("install Debian's chromium package (apt-get install chromium)"),
-        )  # fmt: skip
-    from playwright.sync_api import Error, Route, sync_playwright
-
-    def refuse(route: Route) -> None:
-        route.abort()
-
-    try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=[*QUIET, offline()]
-            )
-            page = browser.new_page()
-            page.set_default_timeout(PRINT_TIMEOUT_MS)
-            page.route("**/*", refuse)
-
-            def print_pdf(document: str, target: Path) -> None:
-                page.set_content(document, wait_until="load")
-                pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-                atomic_write_bytes(target, pdf)
-
-            yield print_pdf
-            browser.close()
-    except Error as exc:
-        raise DaasError.one(
-            str(CHROMIUM), "", _("Chromium could not print the handout"),
-            str(exc).strip().splitlines()[0][:300] or _("run it again"),
-        ) from None  # fmt: skip
-
-
 def handouts_dir(city: City) -> Path:
     return city_build_dir(city.slug) / "handouts"
 
@@ -440,15 +400,16 @@ def inputs_key(city: City) -> str:
     return digest.hexdigest()
 
 
-def write_handouts(city: City, force: bool = False) -> str:
-    """Write the city's handouts unless their inputs are unchanged; `ok` or `skipped`."""
+def write_handouts(city: City, force: bool = False, print_pdf: PrintPdf | None = None) -> str:
+    """Write the city's handouts unless their inputs are unchanged; `ok` or `skipped`. Printed
+    with `print_pdf` when given (a printer already running), else with a printer of their own."""
     stamp = handouts_dir(city) / "handouts.json"
     key = inputs_key(city)
     if not force and _current(stamp, key) and all(p.exists() for *_, p in handout_paths(city)):
         return "skipped"
-    with pdf_printer() as print_pdf:
+    with contextlib.nullcontext(print_pdf) if print_pdf else pdf_printer() as printer:
         for mc, kind, path in handout_paths(city):
-            print_pdf(handout_html(mc, city, kind), path)
+            printer(handout_html(mc, city, kind), path)
     atomic_write_text(stamp, json.dumps({"key": key}))
     return "ok"
 

@@ -176,16 +176,23 @@ def build_editions(cities, force: bool, workers: int, console) -> list:
 
 
 def _handouts(city, force: bool):
-    """Print one city's handouts and copy them into its edition; a failure becomes a Result
-    (runs in a worker process)."""
+    """Print one city's masterclass handouts and its exercises' worksheet, with one browser, and
+    copy the participants' copies into its edition; a failure becomes a Result (runs in a worker
+    process)."""
+    from daas.core.chromium import lazy_pdf_printer
     from daas.core.errors import DaasError
+    from daas.exercises import worksheets
     from daas.masterclasses import handouts
     from daas.packs.workshop import Result
 
     started = time.perf_counter()
     try:
-        status = handouts.write_handouts(city, force=force)
+        with lazy_pdf_printer() as printer:
+            printed = {handouts.write_handouts(city, force, printer),
+                       worksheets.write_worksheet(city, force, printer)}  # fmt: skip
         handouts.copy_into_edition(city)
+        worksheets.copy_into_edition(city)
+        status = "ok" if "ok" in printed else "skipped"
         return Result(city.slug, "handouts", status, time.perf_counter() - started)
     except DaasError as exc:
         error = exc.problems[0].message if exc.problems else str(exc)

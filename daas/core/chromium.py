@@ -12,7 +12,9 @@ from daas.core.i18n import _
 from daas.core.io import atomic_write_bytes
 
 CHROMIUM = Path("/usr/bin/chromium")
-PRINT_TIMEOUT_MS = 120_000
+# a browser start or a print that takes longer has hung (a loaded 2-core machine took 120 s to
+# start one Chromium for each of a suite's PDFs)
+PRINT_TIMEOUT_MS = 300_000
 PrintPdf = Callable[[str, Path], None]  # prints an HTML document to an A4 PDF file
 QUIET = (
     "--no-sandbox",
@@ -52,7 +54,10 @@ def pdf_printer() -> Iterator[PrintPdf]:
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=[*QUIET, offline()]
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=[*QUIET, offline()],
+                timeout=PRINT_TIMEOUT_MS,
             )
             page = browser.new_page()
             page.set_default_timeout(PRINT_TIMEOUT_MS)

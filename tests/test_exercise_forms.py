@@ -13,6 +13,7 @@ from daas.core.city import City, load_city
 from daas.exercises import build as exbuild
 from daas.exercises import forms
 from daas.exercises.checks import CHECKS, check
+from daas.exercises.feedback import FORM_RECORD, form_checks
 from daas.profile.city_profile import read_neighbourhoods
 
 LEARNERS = [exbuild.learner_path(s) for s in exbuild.solution_notebooks()]
@@ -47,6 +48,24 @@ def test_a_neighbourhood_chosen_in_the_form_is_checked_like_the_code_answer(
         form.fields["answer"].value = answer
         assert form.submit() == check("most-renters", answer, example_city)
     assert form.feedback is not None and not form.feedback.correct
+
+
+def test_a_form_in_jupyterlab_notes_its_last_answer_beside_the_notebook(
+    example_city: City, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a coach's `daas hub status` reads; nothing is written outside a JupyterLab kernel."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    form = forms.form("tde-order", example_city)
+    form.submit()
+    assert not (tmp_path / FORM_RECORD).exists()
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "02-partnerships.ipynb"))
+    form.submit()
+    assert form_checks(tmp_path) == {"02-partnerships.ipynb": {"tde-order": False}}
+    for i, step in enumerate(["find", "refine", "design", "implement"], 1):
+        form.fields[f"step{i}"].value = step
+    form.submit()
+    assert form_checks(tmp_path) == {"02-partnerships.ipynb": {"tde-order": True}}
 
 
 def test_steps_numbers_and_agreements_make_the_code_path_s_answers(example_city: City) -> None:

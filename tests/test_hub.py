@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from daas.core.errors import DaasError
 from daas.core.paths import repo_root
+from daas.exercises.feedback import FORM_RECORD
 from daas.hub import merge
 from daas.hub import room as hub_room
 from daas.hub.server import write_server_files
@@ -181,6 +182,11 @@ def test_passed_exercises_are_read_from_saved_checks(tmp_path: Path) -> None:
     _notebook(home / "exercises" / "02-c.ipynb", [_check_cell(None)])
     assert passed_checks(home / "exercises" / "01-b.ipynb") == (1, 2)
     assert exercises_passed(home) == (["00"], 3)
+    # a check answered right in the form (its feedback is in a widget, not in the saved notebook)
+    (home / "exercises" / FORM_RECORD).write_text(
+        json.dumps({"02-c.ipynb": {"most-renters": True}, "01-b.ipynb": {"most-renters": False}})
+    )
+    assert exercises_passed(home) == (["00", "02"], 3)
 
 
 def test_bad_input_is_named_with_its_fix(kit_root: Path, tmp_path: Path, monkeypatch) -> None:

@@ -25,6 +25,7 @@ from daas.exercises.feedback import Feedback
 
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([\w-]+)["']""")  # check("<exercise>", ...)
 ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*=")
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from daas.core.city import City
 from daas.core.errors import DaasError
 from daas.core.i18n import _
+from daas.core.io import atomic_write_text, locked
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,30 @@ def kindly(check: Check) -> Check:
             )
 
     return wrapper
+
+
+FORM_RECORD = ".daas-form-checks.json"  # beside the notebooks: what their forms last answered
+
+
+def record_form_check(exercise: str, correct: bool) -> None:
+    """Note, beside the notebook whose kernel runs this, whether its form for `exercise` was
+    answered right: a form's feedback lives in a widget, which a saved notebook does not keep,
+    so a coach's view of who passed what (`daas hub status`) reads this. Only in a kernel that
+    JupyterLab started for a notebook (it names it in JPY_SESSION_NAME); nowhere else."""
+    session = os.environ.get("JPY_SESSION_NAME")
+    if not session:
+        return
+    record = Path.cwd() / FORM_RECORD
+    with locked(Path.cwd()):
+        checks = form_checks(Path.cwd())
+        checks.setdefault(Path(session).name, {})[exercise] = correct
+        atomic_write_text(record, json.dumps(checks, indent=1, ensure_ascii=False) + "\n")
+
+
+def form_checks(folder: Path) -> dict[str, dict[str, bool]]:
+    """What the forms of the notebooks in `folder` last answered: notebook → exercise → right."""
+    try:
+        found = json.loads((folder / FORM_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}

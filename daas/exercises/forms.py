@@ -18,7 +18,7 @@ from IPython.display import Markdown, display
 from daas.core.city import City
 from daas.core.i18n import N_, _
 from daas.exercises.checks import CHECKS, check
-from daas.exercises.feedback import Feedback
+from daas.exercises.feedback import Feedback, record_form_check
 
 Fields = dict[str, widgets.ValueWidget]
 Answer = Callable[[Fields], object]
@@ -38,6 +38,7 @@ class Form:
     def submit(self) -> Feedback:
         """Check what the fields hold now, and show the feedback under the form."""
         self.feedback = check(self.exercise, self.answer(self.fields), self.city)
+        record_form_check(self.exercise, self.feedback.correct)
         self.output.clear_output()
         with self.output:
             display(Markdown(self.feedback._repr_markdown_()))

@@ -27,10 +27,10 @@ from daas.core.city import City
 from daas.core.i18n import _, use_language
 from daas.core.io import atomic_write_bytes, atomic_write_text
 from daas.core.paths import city_build_dir
+from daas.exercises.build import CHECK_CALL
 from daas.exercises.forms import FORMS
 
 WORKSHEET = "exercises-worksheet.pdf"
-CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([\w-]+)["']""")
 # the papermill parameters, and what a page leaves out (the no-code form: on paper, the questions)
 SKIPPED_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 WIDGET = "application/vnd.jupyter.widget-view+json"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from daas.core.errors import DaasError
 from daas.core.i18n import N_, _
-from daas.exercises.build import CHECK_TAG
-from daas.exercises.feedback import right
+from daas.exercises.build import CHECK_CALL, CHECK_TAG
+from daas.exercises.feedback import form_checks, right
 from daas.hub import merge
 from daas.hub.room import Room
 
@@ -60,16 +60,22 @@ def _not_running(the_room: Room) -> DaasError:
 
 
 def passed_checks(notebook: Path) -> tuple[int, int]:
-    """(check cells whose saved output is a right answer, check cells) in a saved notebook."""
+    """(check cells answered right, check cells) in a saved notebook: right when the cell's saved
+    output shows the right-answer mark, or when the notebook's form for that exercise was last
+    answered right (a form's feedback is in a widget, which the saved notebook does not keep)."""
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return 0, 0
+    by_form = form_checks(notebook.parent).get(notebook.name, {})
     checks = [c for c in cells if CHECK_TAG in c.get("metadata", {}).get("tags", [])]
     good = 0
     for cell in checks:
         shown = [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
-        good += any("".join(s).startswith(RIGHT_MARK) for s in shown)
+        called = CHECK_CALL.search("".join(cell.get("source", "")))
+        good += any("".join(s).startswith(RIGHT_MARK) for s in shown) or bool(
+            called and by_form.get(called.group(1)) is True
+        )
     return good, len(checks)
 
 

@@ -60,8 +60,8 @@ def _city(launch: dict) -> dict:
 @pytest.mark.parametrize(
     ("launch", "fix"),
     [
-        ({"repository_url": "https://github.com/city/kit"}, "name a jupyterhub_url"),
-        ({"binderhub_url": "https://mybinder.org"}, "needs the repository_url"),
+        ({"repository_url": "https://github.com/city/kit"}, "no jupyterhub_url"),
+        ({"binderhub_url": "https://mybinder.org"}, "without the repository_url"),
         ({"jupyterhub_url": "http://hub.city.gov"}, "cities/README.md"),
     ],
 )

@@ -247,9 +247,9 @@ class Launch(_Strict):
     @model_validator(mode="after")
     def _complete(self) -> Launch:
         if not (self.binderhub_url or self.jupyterhub_url):
-            raise ValueError(N_("name a jupyterhub_url (the city's hub) or a binderhub_url"))
+            raise ValueError(N_("no jupyterhub_url (the city's hub) or binderhub_url to open"))
         if self.binderhub_url and not self.repository_url:
-            raise ValueError(N_("a binderhub_url needs the repository_url Binder builds from"))
+            raise ValueError(N_("a binderhub_url without the repository_url Binder builds from"))
         return self
 
 
@@ -334,8 +334,8 @@ _MESSAGES = (N_("Field required"), N_("Extra inputs are not permitted"))
 def _problem(file: str, err: Mapping[str, Any]) -> Problem:
     loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
     fix = _FIXES.get(err["type"], N_("correct the value; cities/README.md documents every field"))
-    if err["type"] == "value_error":  # a section's own check: its message says what to add
-        return Problem(file, loc, N_("this section is incomplete"), str(err["ctx"]["error"]))
+    if err["type"] == "value_error":  # a field's own check: its message says what is wrong
+        return Problem(file, loc, str(err.get("ctx", {}).get("error", err["msg"])), fix)
     if err["type"] == "string_pattern_mismatch" and err["loc"][-1:] == ("slug",):
         fix = N_("use lower-case letters, digits and hyphens, matching the file name")
     return Problem(file, loc, err["msg"], fix)

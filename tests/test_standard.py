@@ -365,3 +365,19 @@ def test_a_malformed_run_record_is_a_clear_error(city_tree: Path, capsys) -> Non
     path.write_text("{not json")
     assert main(["standard", "assess"]) == 2
     assert "beacon/run.json" in capsys.readouterr().err
+
+
+def test_a_drafts_completeness_names_the_missing_fields_as_code() -> None:
+    """The DCAT-US field names are the same in every language: a page shows them as code, so
+    its words, not the field names, are what a Spanish or Portuguese reader reads."""
+    from daas.core.i18n import use_language
+    from daas.standard import metadata
+
+    check = metadata.completeness(
+        metadata.draft_package(load_city("villa-ondina"), "neighbourhoods")
+    )
+    assert check.missing
+    with use_language("es"):
+        shown = check._repr_markdown_()
+    assert all(f"`{field}`" in shown for field in check.missing)
+    assert "del perfil está completo; faltan:" in shown, shown

@@ -63,6 +63,15 @@ class Completeness:
             score=self.score, fields=", ".join(self.missing)
         )
 
+    def _repr_markdown_(self) -> str:
+        """The summary on a page or in a notebook, the missing fields' names as code (they are
+        DCAT-US field names, the same in every language)."""
+        if not self.missing:
+            return self.summary()
+        return _("{score:.0%} of the profile is filled in; missing: {fields}").format(
+            score=self.score, fields=", ".join(f"`{f}`" for f in self.missing)
+        )
+
 
 PROFILE_COLUMNS = (N_("field"), N_("DCAT-US term"), N_("what to write"))
 

@@ -127,7 +127,8 @@ class Participant:
 
         status, model = self.api("GET", f"contents/{urllib.parse.quote(path)}")
         if status != 200 or not isinstance(model, dict):
-            raise HubError(f"{self.name}: {path}: {status}")
+            said = model.get("message", "") if isinstance(model, dict) else ""
+            raise HubError(f"{self.name}: {path}: {status} {said}".rstrip())
         cells = [c["source"] for c in model["content"]["cells"] if c["cell_type"] == "code"]
         status, kernel = self.api("POST", "kernels", {"name": "python3"})
         if status != 201 or not isinstance(kernel, dict):

@@ -219,6 +219,9 @@ def test_server_files(kit_root: Path, tmp_path: Path, monkeypatch) -> None:
     assert (out / "pack" / "exercises" / "00-renters.ipynb").is_file()
     assert "jupyterhub==" in (out / "requirements.txt").read_text()
     assert "/opt/daas/room/pack_merge.py" in (out / "jupyterhub_config.py").read_text()
+    readme = (out / "README.md").read_text()  # for the city's staff: in its language, filled in
+    assert readme.startswith("# La sala de la clase magistral de Villa Ondina")
+    assert "`daas hub --city villa-ondina`" in readme and "%(" not in readme
     password = (out / "workshop-password").read_text()
     assert (out / "workshop-password").stat().st_mode & 0o077 == 0
     assert (write_server_files(CITY, out) / "workshop-password").read_text() == password

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from daas.core.city import City, load_city
 from daas.core.errors import DaasError
-from daas.core.i18n import N_, _
+from daas.core.i18n import N_, _, use_language
 from daas.core.io import atomic_dir, atomic_write_text, make_room
 from daas.core.paths import package_dir
 from daas.hub import merge
@@ -97,16 +97,7 @@ def write_server_files(slug: str, out: Path, force: bool = False) -> Path:
         texts = {
             "jupyterhub_config.py": config_py(city),
             "requirements.txt": requirements(),
-            "README.md": README.format(
-                city=city.name,
-                slug=slug,
-                home=HOME,
-                kit=KIT,
-                env=USER_ENV,
-                mem=MEM_LIMIT,
-                cpu=CPU_LIMIT,
-                idle=IDLE_MINUTES * 60,
-            ),
+            "README.md": readme(city),
             MARKER: json.dumps({"daas_hub": 1, "city": slug}, indent=2) + "\n",
         }
         for name, text in texts.items():
@@ -120,57 +111,103 @@ def write_server_files(slug: str, out: Path, force: bool = False) -> Path:
     return out
 
 
-README = """\
-# The masterclass room for {city}: one JupyterHub on a server
+# The server's README, block by block (each translated on its own, so a stale translation shows
+# in `daas i18n status`): "#"/"##" headings, "-" and "1." list items, paragraphs; `%(...)s` are
+# filled from the city and the room's settings (not `{...}`: before a backtick, MyST reads a role).
+README = (
+    N_("# The masterclass room for %(city)s: one JupyterHub on a server"),
+    N_(
+        "Written by `daas hub config --city %(slug)s`. These steps put the room you rehearsed with "
+        "`daas hub --city %(slug)s` on a server with The Littlest JupyterHub (TLJH): TLJH's hub, "
+        "its systemd spawner (every participant a Unix user `jupyter-<name>` with a home of "
+        "their own, which other participants cannot read, and a memory and CPU limit the system "
+        "enforces) and its idle culler, plus this folder's part: the shared workshop password, "
+        "the city's learner pack copied into each home when their server starts, and kernels in "
+        "the city's language."
+    ),
+    N_("## What is here"),
+    N_(
+        "- `jupyterhub_config.py`: the room's settings (shared password; `pack_merge.py` in "
+        "front of each server; `DAAS_CITY=%(slug)s`; %(mem)s of memory and %(cpu)s CPU per "
+        "participant)."
+    ),
+    N_(
+        "- `workshop-password`: the password you give the room (readable by root only; change "
+        "it if you like: at least 8 characters)."
+    ),
+    N_(
+        "- `pack/`: the city's learner pack (executed notebooks and learner exercises; no coach "
+        "material)."
+    ),
+    N_(
+        "- `pack_merge.py`: copies the pack into a home without overwriting what a participant "
+        "changed."
+    ),
+    N_("- `requirements.txt`: the participants' environment, the kit's run-time lock."),
+    N_("## Steps"),
+    N_(
+        "1. A server with Ubuntu 24.04 LTS, sized as *Sizing* below says, and a domain name "
+        "pointing to it."
+    ),
+    N_(
+        '2. Install TLJH with yourself as its administrator (its documentation: "Installing on '
+        'your own server"): `curl -L https://tljh.jupyter.org/bootstrap.py | sudo python3 - '
+        "--admin <you>`"
+    ),
+    N_(
+        "3. Put the kit's checkout at `%(kit)s` (the city file and data the kernels read) and "
+        "this folder at `%(home)s`, then install the environment: `sudo %(env)s/pip install "
+        "--no-deps -r %(home)s/requirements.txt` and `sudo %(env)s/pip install --no-deps %(kit)s`"
+    ),
+    N_(
+        "4. Add the room to the hub and set the culler (stops a server idle for %(idle)s "
+        "seconds): `sudo ln -s %(home)s/jupyterhub_config.py "
+        "/opt/tljh/config/jupyterhub_config.d/daas-room.py`, `sudo tljh-config set "
+        "services.cull.timeout %(idle)s`, then `sudo tljh-config reload`"
+    ),
+    N_(
+        "5. Turn on HTTPS (TLJH's Let's Encrypt support: `sudo tljh-config set https.enabled "
+        "true`, `https.letsencrypt.email` and `https.letsencrypt.domains`, then `sudo "
+        "tljh-config reload proxy`)."
+    ),
+    N_(
+        "6. Log in once yourself with any name and the workshop password, open `notebooks/` and "
+        "run a notebook, before the day."
+    ),
+    N_("## Updating the pack during the day"),
+    N_(
+        "Rebuild the pack (`daas workshop run --city %(slug)s`), write this folder again and copy "
+        "its `pack/` over `%(home)s/pack/`. Each participant's next server start brings the "
+        "update: new files are copied, files they have not changed are replaced, files they "
+        "edited are left as they are. To reach servers that are running now, ask participants "
+        "to use File > Hub Control Panel > Stop My Server, then Start."
+    ),
+    N_("## Sizing"),
+    N_(
+        "Memory is what limits a room. Each participant may use up to %(mem)s. Measured with "
+        "the kit's `benchmarks/hub_load.py` (20 participants logging in at once on 2 cores, each "
+        "running workshop 00 in full, five times): about 220 MB per participant (server and "
+        "kernel, shared libraries counted once; 280 MB counting them in every process), 174 MB "
+        "for the hub, all 20 servers ready within 23 s, the notebook run in 17 to 19 s while "
+        "everyone ran it at once. For 40 participants plan on 16 GB of memory, 4 cores and 20 "
+        'GB of disk (the coach\'s guide, "Choosing laptops, one hub, or Kubernetes"). CPU '
+        "matters at the moments everyone runs a notebook at once: expect notebooks to run "
+        "slower rather than fail."
+    ),
+)
 
-Written by `daas hub config --city {slug}`. These steps put the room you rehearsed with
-`daas hub --city {slug}` on a server with The Littlest JupyterHub (TLJH): TLJH's hub, its
-systemd spawner (every participant a Unix user `jupyter-<name>` with a home of their own, which
-other participants cannot read, and a memory and CPU limit the system enforces) and its idle
-culler, plus this folder's part: the shared workshop password, the city's learner pack copied
-into each home when their server starts, and kernels in the city's language.
 
-## What is here
+def readme(city: City) -> str:
+    """The server's README in the city's language."""
+    values = {"city": city.name, "slug": city.slug, "home": HOME, "kit": KIT, "env": USER_ENV,
+              "mem": MEM_LIMIT, "cpu": CPU_LIMIT, "idle": IDLE_MINUTES * 60}  # fmt: skip
+    with use_language(city.language):
+        blocks = [_(block) % values for block in README]
+    text = ""
+    for previous, block in zip(["", *blocks], blocks, strict=False):
+        lists = previous[:2] in ("- ", *LIST_NUMBERS) and block[:2] in ("- ", *LIST_NUMBERS)
+        text += ("\n" if lists else "\n\n" if text else "") + block
+    return text + "\n"
 
-- `jupyterhub_config.py`: the room's settings (shared password; `pack_merge.py` in front of each
-  server; `DAAS_CITY={slug}`; {mem} of memory and {cpu} CPU per participant).
-- `workshop-password`: the password you give the room (readable by root only; change it if you
-  like: at least 8 characters).
-- `pack/`: the city's learner pack (executed notebooks and learner exercises; no coach material).
-- `pack_merge.py`: copies the pack into a home without overwriting what a participant changed.
-- `requirements.txt`: the participants' environment, the kit's run-time lock.
 
-## Steps
-
-1. A server with Ubuntu 24.04 LTS, sized with the table below, and a domain name pointing to it.
-2. Install TLJH with yourself as its administrator (its documentation: "Installing on your own
-   server"): `curl -L https://tljh.jupyter.org/bootstrap.py | sudo python3 - --admin <you>`
-3. Put the kit's checkout at `{kit}` (the city file and data the kernels read) and this folder at
-   `{home}`, then install the environment:
-   `sudo {env}/pip install --no-deps -r {home}/requirements.txt`
-   and `sudo {env}/pip install --no-deps {kit}`
-4. Add the room to the hub and set the culler (stops a server idle for {idle} seconds):
-   `sudo ln -s {home}/jupyterhub_config.py /opt/tljh/config/jupyterhub_config.d/daas-room.py`,
-   `sudo tljh-config set services.cull.timeout {idle}`, then `sudo tljh-config reload`
-5. Turn on HTTPS (TLJH's Let's Encrypt support: `sudo tljh-config set https.enabled true`,
-   `https.letsencrypt.email` and `https.letsencrypt.domains`, then `sudo tljh-config reload proxy`).
-6. Log in once yourself with any name and the workshop password, open `notebooks/` and run a
-   notebook, before the day.
-
-## Updating the pack during the day
-
-Rebuild the pack (`daas workshop run --city {slug}`), write this folder again and copy its `pack/`
-over `{home}/pack/`. Each participant's next server start brings the update: new files are copied,
-files they have not changed are replaced, files they edited are left as they are. To reach servers
-that are running now, ask participants to use File > Hub Control Panel > Stop My Server, then Start.
-
-## Sizing
-
-Memory is what limits a room. Each participant may use up to {mem}. Measured with the kit's
-`benchmarks/hub_load.py` (20 participants logging in at once on 2 cores, each running workshop 00
-in full): about 310 MB per participant (server and kernel), 190 MB for the hub, all 20 servers
-ready within 60 s, the notebook run in 43 s while everyone ran it at once, no failure. For 40
-participants plan on 16 GB of memory, 4 cores and 20 GB of disk (the coach's guide, "Choosing
-laptops, one hub, or Kubernetes"). CPU matters at the moments everyone runs a notebook at once:
-expect notebooks to run slower rather than fail.
-"""
+LIST_NUMBERS = tuple(f"{n}." for n in range(1, 10))

@@ -93,8 +93,8 @@ def test_handouts_speak_the_city_language() -> None:
 
 
 def test_figures_from_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The participant handout shows the tables the city's edition computed, where the page's
-    code cells are; scripts (charts) are left out."""
+    """The participant handout shows the tables and charts the city's edition computed, where
+    the page's code cells are; no other script."""
     city = load_city("port-mallory")
     cells = [
         "<div class='cell tag_remove-input docutils container'><div class='cell_output docutils "
@@ -104,12 +104,46 @@ def test_figures_from_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "<tr><td>FIGURE-ONE</td></tr></table></div><script>alert(1)</script></div></div>",
         "<div class='cell docutils container'><div class='cell_output docutils container'>"
         "<div id='vega'></div><script>vegaEmbed()</script></div></div>",
+        "<div class='cell docutils container'><div class='cell_output docutils container'>"
+        + _chart_page().split("<body>")[1].split("</body>")[0]
+        + "<script>alert(2)</script></div></div>",
     ]
     page = tmp_path / "user-needs.html"
     page.write_text("<html><body>\n" + "\n".join(cells) + "\n</body></html>", encoding="utf-8")
     monkeypatch.setattr(handouts, "edition_page", lambda key, city: page)
     figures = handouts.edition_figures("user-needs", city)
-    assert len(figures) == 3 and "agenda" in figures[0] and figures[2] == ""
+    assert len(figures) == 4 and "agenda" in figures[0] and figures[2] == ""
     assert "FIGURE-ONE" in figures[1] and "research" not in figures[1]
+    # the kit's chart is kept with its script, to be drawn when printed; no other script is
+    assert "daas-chart" in figures[3] and "vegaEmbed(el, spec, opt)" in figures[3]
+    assert "alert(2)" not in figures[3]
     html = handouts.handout_html("user-needs", city, "participant")
     assert "FIGURE-ONE" in html and "alert(1)" not in html and "agenda</td>" not in html
+
+
+def _chart_page() -> str:
+    """A handout-like document with one of the kit's charts (its offline template)."""
+    import altair as alt
+    import pandas as pd
+
+    from daas.core.charts import offline_html_renderer
+
+    chart = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(x="x", y="y")
+    html = offline_html_renderer(chart.to_dict())["text/html"]
+    return (
+        f"<html><head><script src='{handouts.VEGA_URL}'></script></head><body>{html}</body></html>"
+    )
+
+
+def test_a_chart_is_drawn_from_the_vendored_bundle_or_the_print_fails(tmp_path: Path) -> None:
+    """Charts are drawn offline by the vega the site vendors; a chart that cannot be drawn (no
+    bundle: every request refused) stops the print instead of printing an error on paper."""
+    from daas.core.chromium import pdf_printer
+    from daas.core.errors import DaasError
+
+    with pdf_printer(handouts.printer_files()) as print_pdf:
+        print_pdf(_chart_page(), tmp_path / "chart.pdf")
+    assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF-")
+    with pytest.raises(DaasError, match="a chart could not be drawn"), pdf_printer() as print_pdf:
+        print_pdf(_chart_page(), tmp_path / "none.pdf")
+    assert not (tmp_path / "none.pdf").exists()

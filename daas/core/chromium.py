@@ -4,7 +4,7 @@ never a downloaded browser, no background traffic, no name resolved beyond loopb
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from daas.core.errors import DaasError
@@ -16,6 +16,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 # start one Chromium for each of a suite's PDFs)
 PRINT_TIMEOUT_MS = 300_000
 PrintPdf = Callable[[str, Path], None]  # prints an HTML document to an A4 PDF file
+# every chart of the kit's (`core.charts`) drawn, or showing its error
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.daas-chart')].every(
+  (el) => el.querySelector('svg, canvas') || el.textContent.startsWith('Chart error'))"""
+CHARTS_FAILED = """() => [...document.querySelectorAll('.daas-chart')]
+  .filter((el) => !el.querySelector('svg, canvas')).map((el) => el.textContent)"""
 QUIET = (
     "--no-sandbox",
     "--disable-gpu",
@@ -37,10 +42,11 @@ def offline(loopback: bool = False) -> str:
 
 
 @contextlib.contextmanager
-def pdf_printer() -> Iterator[PrintPdf]:
+def pdf_printer(files: Mapping[str, Path] | None = None) -> Iterator[PrintPdf]:
     """A printer of HTML documents to A4 PDFs (each written atomically): one Debian Chromium,
     driven by playwright and started once for all of a city's handouts and worksheets, offline
-    (no host name resolves, every request is refused: a document loads nothing)."""
+    (no host name resolves; a request is answered from `files`, URL → local file, or refused).
+    A document's charts (`.daas-chart`) are drawn before it is printed."""
     if not CHROMIUM.exists():
         raise DaasError.one(
             str(CHROMIUM), "", _("Chromium is not installed"),
@@ -48,8 +54,14 @@ def pdf_printer() -> Iterator[PrintPdf]:
         )  # fmt: skip
     from playwright.sync_api import Error, Route, sync_playwright
 
-    def refuse(route: Route) -> None:
-        route.abort()
+    served = dict(files or {})
+
+    def answer(route: Route) -> None:
+        local = served.get(route.request.url)
+        if local is None:
+            route.abort()
+        else:
+            route.fulfill(path=local)
 
     try:
         with sync_playwright() as driver:
@@ -61,10 +73,15 @@ def pdf_printer() -> Iterator[PrintPdf]:
             )
             page = browser.new_page()
             page.set_default_timeout(PRINT_TIMEOUT_MS)
-            page.route("**/*", refuse)
+            page.route("**/*", answer)
 
             def print_pdf(document: str, target: Path) -> None:
                 page.set_content(document, wait_until="load")
+                page.wait_for_function(CHARTS_DRAWN)
+                if failed := page.evaluate(CHARTS_FAILED):
+                    raise DaasError.one(
+                        str(target), "", _("a chart could not be drawn"), str(failed[0])[:300]
+                    )
                 pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
                 atomic_write_bytes(target, pdf)
 
@@ -78,7 +95,7 @@ def pdf_printer() -> Iterator[PrintPdf]:
 
 
 @contextlib.contextmanager
-def lazy_pdf_printer() -> Iterator[PrintPdf]:
+def lazy_pdf_printer(files: Mapping[str, Path] | None = None) -> Iterator[PrintPdf]:
     """`pdf_printer`, started at the first document it is given: no browser when every document
     is skipped."""
     with contextlib.ExitStack() as stack:
@@ -86,7 +103,7 @@ def lazy_pdf_printer() -> Iterator[PrintPdf]:
 
         def print_pdf(document: str, target: Path) -> None:
             if not started:
-                started.append(stack.enter_context(pdf_printer()))
+                started.append(stack.enter_context(pdf_printer(files)))
             started[0](document, target)
 
         yield print_pdf

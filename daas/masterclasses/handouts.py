@@ -32,10 +32,15 @@ from daas.core.city import City
 from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_bytes, atomic_write_text
 from daas.core.markdown import substitutions
-from daas.core.paths import city_build_dir, repo_root
+from daas.core.paths import assets_dir, city_build_dir, repo_root
 from daas.masterclasses.agendas import MASTERCLASSES, agenda_table
+from daas.site.assets import VEGA_BUNDLE
 from daas.site.sphinx_ext import sphinx_tags
 
+# the vendored vega bundle, as a handout asks for it (the printer answers from the file)
+VEGA_URL = "https://daas.invalid/vega-offline.js"
+SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+CHART_SCRIPT = "vegaEmbed(el, spec, opt)"  # the kit's chart template (core.charts)
 KINDS = ("participant", "facilitator")
 HIDDEN = frozenset({"coach-note", "solution"})  # facilitator-only admonition classes
 RULED_LINES = 8
@@ -252,9 +257,9 @@ class _CellOutputs(HTMLParser):
 
 
 def edition_figures(key: str, city: City) -> list[str]:
-    """The page's code cells' tables and images as the city's edition shows them, in order
-    (read, never recomputed; none before the edition is built). Charts drawn by scripts are
-    left out: the handout loads nothing."""
+    """The page's code cells' tables, images and charts as the city's edition shows them, in
+    order (read, never recomputed; none before the edition is built). Of the scripts, only the
+    kit's charts are kept (drawn by the vendored vega when printed); every other is dropped."""
     page = edition_page(key, city)
     if not page.exists():
         return []
@@ -262,9 +267,15 @@ def edition_figures(key: str, city: City) -> list[str]:
     parser.feed(parser.text)
     figures = []
     for output in parser.outputs:
-        output = re.sub(r"<script\b.*?</script>", "", output, flags=re.S | re.I)
-        figures.append(output if "<table" in output or '<img src="data:' in output else "")
+        output = SCRIPT.sub(lambda m: m.group(0) if CHART_SCRIPT in m.group(0) else "", output)
+        shown = "<table" in output or '<img src="data:' in output or "daas-chart" in output
+        figures.append(output if shown else "")
     return figures
+
+
+def printer_files() -> dict[str, Path]:
+    """What a handout may load: the vendored vega bundle, for its charts."""
+    return {VEGA_URL: assets_dir() / VEGA_BUNDLE}
 
 
 def handout_html(key: str, city: City, kind: str) -> str:
@@ -288,8 +299,9 @@ def handout_html(key: str, city: City, kind: str) -> str:
             + agenda_table(key).reset_index().to_html(index=False, border=0)
         )
         body = _participant(found, page) if kind == "participant" else _facilitator(found, page)
+        charts = f'<script src="{VEGA_URL}"></script>' if "daas-chart" in body else ""
         return _document(f"{page.html(title)} · {html.escape(city.name)}", city.language,
-                         head + body)  # fmt: skip
+                         charts + head + body)  # fmt: skip
 
 
 def _participant(found: list[Block], page: Page) -> str:
@@ -358,6 +370,8 @@ th, td { border-bottom: 1px solid #999; padding: 1.5mm 2mm; text-align: left !im
 .write .label { font-weight: bold; margin: 0; }
 .figure { margin: 2mm 0 4mm; break-inside: avoid; }
 .figure table { font-size: 8.5pt; }
+.daas-chart svg { max-width: 100%; height: auto; }
+.vega-bindings { display: none; }
 .line { border-bottom: 1px solid #888; height: 9mm; }
 .coach-note { border-left: 3px solid #b35c00; padding-left: 3mm; }
 .solution { border-left: 3px solid #2e7d32; padding-left: 3mm; }
@@ -392,6 +406,7 @@ def inputs_key(city: City) -> str:
                   locales_dir() / city.language / "LC_MESSAGES" / "book" / "masterclasses" /
                   f"{key}.po"]  # fmt: skip
     files.append(Path(__file__).parents[1] / "messages" / f"{city.language}.po")
+    files.append(assets_dir() / VEGA_BUNDLE)  # draws the charts
     files += [edition_page(key, city) for key in MASTERCLASSES]  # the figures
     for f in files:
         digest.update(str(f.name).encode() + (f.read_bytes() if f.exists() else b""))
@@ -407,7 +422,9 @@ def write_handouts(city: City, force: bool = False, print_pdf: PrintPdf | None =
     key = inputs_key(city)
     if not force and _current(stamp, key) and all(p.exists() for *_, p in handout_paths(city)):
         return "skipped"
-    with contextlib.nullcontext(print_pdf) if print_pdf else pdf_printer() as printer:
+    with (
+        contextlib.nullcontext(print_pdf) if print_pdf else pdf_printer(printer_files()) as printer
+    ):
         for mc, kind, path in handout_paths(city):
             printer(handout_html(mc, city, kind), path)
     atomic_write_text(stamp, json.dumps({"key": key}))

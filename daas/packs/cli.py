@@ -187,7 +187,7 @@ def _handouts(city, force: bool):
 
     started = time.perf_counter()
     try:
-        with lazy_pdf_printer() as printer:
+        with lazy_pdf_printer(handouts.printer_files()) as printer:
             printed = {handouts.write_handouts(city, force, printer),
                        worksheets.write_worksheet(city, force, printer)}  # fmt: skip
         handouts.copy_into_edition(city)

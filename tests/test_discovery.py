@@ -120,6 +120,10 @@ def test_story_words_count_each_story_once() -> None:
                       pd.DataFrame())  # fmt: skip
     words = d.story_words(survey).set_index("word")["stories"]
     assert words["map"] == 2
+    # shown as words quoted from the stories, never as bare lower-case codes
+    assert d.story_words_shown(survey).iloc[0].tolist() == ["“map”", "2"]
+    with use_language("es"):
+        assert d.story_words_shown(survey).iloc[0].tolist()[0] == "«map»"
 
 
 def test_priorities_lowest_average_first_and_stable(sample: d.Survey) -> None:

@@ -183,6 +183,7 @@ PAGE = """<html><body><main>
 <table><thead><tr><th></th><th>served_share</th><th>band</th><th>note</th></tr></thead><tbody>
 <tr><th>0</th><td>0.083411</td><td>low</td><td>The export arrived with a...</td></tr>
 <tr><th>1</th><td>NaN</td><td>True</td><td>Shipped on June 30, 2025: 7,553 rows</td></tr>
+<tr><th>2</th><td>0.5</td><td>“housing”</td><td>«vivienda»</td></tr>
 </tbody></table></main></body></html>"""
 
 
@@ -193,6 +194,9 @@ def test_the_walker_finds_each_artefact_and_nothing_else() -> None:
         "cut-off text", "missing value", "boolean", "date format",
     }  # fmt: skip
     assert ("number format", "Shipped on June 30, 2025: 7,553 rows") in artefacts(PAGE, "pt")
+    # a word quoted from a text (`show(..., quoted=...)`) reads as a word, not a code
+    codes = [text for kind, text in artefacts(PAGE, "en") if kind == "code in a cell"]
+    assert codes == ["low"]
 
 
 def main(argv: list[str]) -> int:

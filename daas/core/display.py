@@ -99,6 +99,7 @@ def show(
     money: Iterable[str] = (),
     currency: str = "USD",
     literal: Iterable[str] = (),
+    quoted: Iterable[str] = (),
     languages: Sequence[str] | None = None,
 ) -> Table:
     """`table` as a reader sees it: only `columns` (name → English label marked with `N_`), in
@@ -106,18 +107,20 @@ def show(
     (`codes`: code → label) as labels, yes/no for booleans, numbers grouped and rounded (`digits`
     per column, else none for whole numbers and one decimal), `shares` as percentages, `dates`
     written out, `money` in `currency` (whole units), a dash where nothing is known; `literal`
-    columns (names of fields and files) as code; `languages`, one per row, marks a row written in
-    another language than the reader's (an English example on a Spanish page) with `lang`, as
-    screen readers and spell checkers need. Long text is never cut."""
+    columns (names of fields and files) as code; `quoted` columns (words quoted from a text, as
+    people wrote them) in the reader's quotation marks, so a lower-case word reads as a word, not
+    a code; `languages`, one per row, marks a row written in another language than the reader's
+    (an English example on a Spanish page) with `lang`, as screen readers and spell checkers
+    need. Long text is never cut."""
     shares, dates, digits, money = set(shares), set(dates), dict(digits or {}), set(money)
-    literal = set(literal)
+    literal, quoted = set(literal), set(quoted)
     cells = {
         name: [
             formats.money(float(v), currency)
             if name in money and _known(v)
             else _cell(
                 v,
-                {} if name in literal else codes or {},
+                {} if name in literal | quoted else codes or {},
                 name in shares,
                 name in dates,
                 digits.get(name),
@@ -129,7 +132,14 @@ def show(
     shown = pd.DataFrame(
         {
             _(columns[name]): [
-                _code(v) if name in literal and v != MISSING else _markup(v) for v in values
+                v
+                if v == MISSING
+                else code(v)
+                if name in literal
+                else escape(formats.quoted(v))
+                if name in quoted
+                else _markup(v)
+                for v in values
             ]
             for name, values in cells.items()
         }
@@ -148,8 +158,8 @@ def _in_languages(table: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=table.columns)
 
 
-def _code(text: str) -> str:
-    """`text` as code in an HTML cell (a field, file or table name)."""
+def code(text: str) -> str:
+    """`text` as code in an HTML cell or header (a field, file or table name)."""
     return f"<code>{escape(text)}</code>"
 
 
@@ -192,8 +202,15 @@ def _cell(value: Any, codes: Mapping[str, str], share: bool, date: bool, digits:
 
 def dates_written(text: str) -> str:
     """`text` with each ISO 8601 date in it (`2025-06-30`, a date-time too) written out in the
-    reader's language (`30 de junho de 2025`), for sentences made before display."""
-    return ISO_DATE.sub(lambda m: formats.date(m.group(1)), text)
+    reader's language (`30 de junho de 2025`), for sentences made before display; a date in a
+    `backquoted` span is code (an example of a format) and stays as it is."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backquote: no code spans
+        parts = [text]
+    return "`".join(
+        p if i % 2 else ISO_DATE.sub(lambda m: formats.date(m.group(1)), p)
+        for i, p in enumerate(parts)
+    )
 
 
 def _sentence(text: str) -> str:

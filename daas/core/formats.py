@@ -1,6 +1,7 @@
 """Numbers, money and dates as a reader in the current language writes them (Babel): `7,553` and
 `30 June 2025` in English, `7.553` and `30 de junio de 2025` in Spanish, `7.553` and
-`30 de junho de 2025` in Portuguese. Tables, sentences and chart axes all format here.
+`30 de junho de 2025` in Portuguese. Tables, sentences and chart axes all format here, and so do
+words quoted from a text (“housing”, «vivienda»).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from daas.core.i18n import language
+from daas.core.i18n import _, language
 
 # Babel locale codes per kit language, not text for a reader. English is British, as the kit
 # writes it ("30 June 2025"). Spanish is Latin American: Colombia's conventions group thousands
@@ -55,6 +56,13 @@ def date(value: dt.date | str, lang: str | None = None) -> str:
     """A date (or ISO 8601 date text) written out: `30 June 2025`, `30 de junio de 2025`."""
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return format_date(day, format="long", locale=locale(lang))
+
+
+def quoted(text: str, lang: str | None = None) -> str:
+    """`text` in the reader's quotation marks: a word quoted from a story (“housing”), so a
+    reader sees a word someone wrote, not a code."""
+    # translators: the quotation marks of your language, as the site prints a quotation
+    return _("“{text}”", lang).format(text=text)
 
 
 def vega_locale(currency: str = "USD", lang: str | None = None) -> dict[str, Any]:

@@ -452,9 +452,10 @@ def story_words(survey: Survey, n: int = 10) -> pd.DataFrame:
 
 
 def story_words_shown(survey: Survey, n: int = 10) -> Table:
-    """`story_words` as a reader sees it: each word and how many stories use it."""
+    """`story_words` as a reader sees it: each word, quoted as staff wrote it, and how many
+    stories use it."""
     labels = {"word": N_("Word"), "stories": N_("Stories that use it")}
-    return show(_story_words(survey, n), labels)
+    return show(_story_words(survey, n), labels, quoted=("word",))
 
 
 def compare(survey: Survey, by: str = "role", min_group: int = MIN_GROUP) -> pd.DataFrame:

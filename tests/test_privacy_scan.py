@@ -87,9 +87,15 @@ def test_email_makes_a_table_unpublishable() -> None:
     r = scan_table(df, quasi_identifiers=["sex"], min_group=3)
     assert not r.publishable
     assert r.reasons == [
-        "column 'email' holds email addresses: remove it or replace it before publishing"
+        "column `email` holds email addresses: remove it or replace it before publishing"
     ]
     assert r.columns[-1].examples_redacted == ["p9@*******.***"]
+    # on a page: a list, fields and examples as code, kinds in words, numbers as the reader's
+    shown = r._repr_markdown_()
+    assert shown.startswith("8 rows, 5 columns\n\n- `email`: email addresses  e.g. `p9@")
+    assert "\n- quasi-identifiers: `sex`\n" in shown
+    assert shown.endswith("\n    - column `email` holds email addresses: remove it or replace it "
+                          "before publishing")  # fmt: skip
 
 
 def test_aggregate_tables_check_small_cells() -> None:
@@ -194,7 +200,11 @@ def test_sample_and_fixes_raise_k(example_city) -> None:
     assert steps["unique records"].is_monotonic_decreasing
     assert anonymity.k_anonymity(kept, steps.attrs["quasi"]) >= 10
     chart = report.group_size_distribution(df, quasi).to_dict()
-    assert chart["description"].startswith("Bar chart of 2000 records")
+    assert chart["description"].startswith("Bar chart of 2,000 records")
+    assert "sharing the same age, sex, postcode, date of application." in chart["description"]
+    uniques = report.uniques_chart(df, quasi).to_dict()
+    fields = {r["fields"] for rows in uniques["datasets"].values() for r in rows}
+    assert "age + postcode + date of application" in fields  # in words: a chart has no code
 
 
 def test_each_city_gets_its_own_applications_never_another_citys() -> None:

@@ -379,15 +379,17 @@ class ColumnFinding:
         }
 
     def where(self, kind: str) -> str:
-        """'rows 3, 17 and 40' (or 'rows 3, 17, ... (250 rows)'); empty for sampled types."""
+        """'rows 3, 17 and 40' (or 'rows 3, 17, ... (250 rows)'), numbers in the reader's
+        language; empty for sampled types."""
+        from daas.core.formats import number
         from daas.core.i18n import _
 
         if kind not in self.rows:
             return ""
-        shown = ", ".join(f"{r:,}" for r in self.rows[kind])
+        shown = ", ".join(number(r) for r in self.rows[kind])
         n = self.row_counts[kind]
         if n > len(self.rows[kind]):
-            return _("rows {rows}, … ({n:,} rows)").format(rows=shown, n=n)
+            return _("rows {rows}, … ({n} rows)").format(rows=shown, n=number(n))
         return _("row {rows}").format(rows=shown) if n == 1 else _("rows {rows}").format(rows=shown)
 
 

@@ -14,6 +14,26 @@ from daas.core.i18n import N_, _
 from daas.privacy import anonymity
 from daas.privacy.scan import ScanResult
 
+# what charts call the fields of the workshop's person-level samples (a chart cannot show a
+# field's name as code); any other field is named by its name in words
+FIELD_LABELS = {
+    "age": N_("age"),
+    "sex": N_("sex"),
+    "postcode": N_("postcode"),
+    "neighbourhood": N_("neighbourhood"),
+    "household_size": N_("household size"),
+    "applied_on": N_("date of application"),
+    "requested_on": N_("date of request"),
+    "service_name": N_("service"),
+    "outcome": N_("outcome"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field as a chart names it, in the reader's language: `applied_on` is "date of
+    application"; a field the kit does not know, its name in words ("date of birth")."""
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ").strip()
+
 
 def records_summary(df: pd.DataFrame, city_name: str) -> str:
     """How many records and columns a dataset has, in a sentence."""
@@ -63,14 +83,22 @@ def group_size_distribution(df: pd.DataFrame, quasi: Sequence[str], threshold: i
         _(
             "Bar chart of {n} records by the size of the group sharing the same {fields}. "
             "{at_risk} records are in groups smaller than {threshold}."
-        ).format(n=len(df), fields=", ".join(quasi), at_risk=at_risk, threshold=threshold),
+        ).format(
+            n=number(len(df)),
+            fields=", ".join(field_label(q) for q in quasi),
+            at_risk=number(at_risk),
+            threshold=threshold,
+        ),
     )
 
 
 def uniques_chart(df: pd.DataFrame, quasi: Sequence[str], max_size: int = 3):
-    """Horizontal bars: records unique on each combination of fields."""
+    """Horizontal bars: records unique on each combination of fields (named in words)."""
     use_theme()
-    data = anonymity.uniques_by_combination(df, quasi, max_size).head(15)
+    labels = {q: field_label(q) for q in quasi}
+    data = anonymity.uniques_by_combination(
+        df[list(labels)].rename(columns=labels), list(labels.values()), max_size
+    ).head(15)
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -87,7 +115,7 @@ def uniques_chart(df: pd.DataFrame, quasi: Sequence[str], max_size: int = 3):
     top = data.iloc[0] if len(data) else None
     text = (
         _("Bar chart. The combination {fields} singles out {n} records.").format(
-            fields=top["fields"], n=top["unique_records"]
+            fields=top["fields"], n=number(int(top["unique_records"]))
         )
         if top is not None
         else _("Bar chart. No combinations.")

@@ -65,56 +65,89 @@ class ScanResult:
 
     def summary(self) -> str:
         """Plain-text report for the terminal."""
+        return "\n".join(self._report(markdown=False))
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
+        """A notebook's plain-text form of the result: the terminal's report."""
+        printer.text(self.summary())  # type: ignore[attr-defined]
+
+    def _repr_markdown_(self) -> str:
+        """The report on a page or in a notebook: a list, the fields and the redacted examples
+        as code, the kinds of identifier in words, numbers in the reader's language."""
+        head, *items = self._report(markdown=True)
+        return head + "\n\n" + "\n".join(items)
+
+    def _report(self, markdown: bool) -> list[str]:
+        """The report's lines: the table's size, then (indented, or as a Markdown list) what
+        each column holds, the measures, and the verdict with its reasons."""
+        item, sub = ("- ", "    - ") if markdown else ("", "  ")
+
+        def code(name: str) -> str:
+            return f"`{name}`" if markdown else name
+
         lines = [_("{rows} rows, {n} columns").format(rows=number(self.rows), n=len(self.columns))]
         for c in self.columns:
             if c.pii:
+                kinds = [describe_type(k) if markdown else k for k in c.pii]
                 lines.append(
-                    "  "
+                    ("- " if markdown else "  ")
                     + _("{column}: {kinds}  e.g. {examples}").format(
-                        column=c.name,
-                        kinds=", ".join(c.pii),
-                        examples=", ".join(c.examples_redacted),
+                        column=code(c.name),
+                        kinds=", ".join(kinds),
+                        examples=", ".join(code(e) for e in c.examples_redacted),
                     )
                 )
-                lines += [f"    {k}: {c.where(k)}" for k in c.pii if c.where(k)]
+                lines += [
+                    f"{sub if markdown else '    '}{kind}: {c.where(k)}"
+                    for k, kind in zip(c.pii, kinds, strict=True)
+                    if c.where(k)
+                ]
         if self.about == "places":
             lines.append(
-                _(
+                item
+                + _(
                     "the rows are places (buildings, projects, sites), not people: k-anonymity is "
                     "not computed (name quasi-identifiers with {option} to compute it)"
-                ).format(option="--quasi-identifiers")
+                ).format(option=code("--quasi-identifiers"))
             )
         if self.quasi_identifiers:
-            quasi = ", ".join(self.quasi_identifiers)
-            lines.append(_("quasi-identifiers: {fields}").format(fields=quasi))
+            quasi = ", ".join(code(q) for q in self.quasi_identifiers)
+            lines.append(item + _("quasi-identifiers: {fields}").format(fields=quasi))
         if self.k_anonymity is not None and self.about == "counts":
             lines.append(
-                _("smallest count: {k}; cells with a count of 1: {ones}").format(
-                    k=self.k_anonymity, ones=self.unique_records
+                item
+                + _("smallest count: {k}; cells with a count of 1: {ones}").format(
+                    k=number(self.k_anonymity), ones=number(self.unique_records or 0)
                 )
             )
         elif self.k_anonymity is not None:
             lines.append(
-                _("k-anonymity: {k}; unique records: {unique}").format(
-                    k=self.k_anonymity, unique=self.unique_records
+                item
+                + _("k-anonymity: {k}; unique records: {unique}").format(
+                    k=number(self.k_anonymity), unique=number(self.unique_records or 0)
                 )
             )
         if self.l_diversity is not None:
-            lines.append(_("l-diversity: {l}").format(l=self.l_diversity))
+            lines.append(item + _("l-diversity: {l}").format(l=self.l_diversity))
         verdict = _("publishable") if self.publishable else _("NOT publishable")
-        lines.append(_("verdict: {verdict}").format(verdict=verdict))
-        lines += [f"  - {r}" for r in self.reasons]
-        return "\n".join(lines)
+        lines.append(item + _("verdict: {verdict}").format(verdict=verdict))
+        lines += [f"{sub}{r}" if markdown else f"  - {r}" for r in self.reasons]
+        return lines
 
 
 def _reason_for_column(c: ids.ColumnFinding) -> str:
     what = ", ".join(describe_type(k) for k in c.pii if k != ids.FREE_TEXT)
     if ids.FREE_TEXT in c.pii:
-        reason = _("column '{column}' holds free text containing {what}: remove it or replace it "
+        reason = _("column {column} holds free text containing {what}: remove it or replace it "
                    "before publishing")  # fmt: skip
     else:
-        reason = _("column '{column}' holds {what}: remove it or replace it before publishing")
-    return reason.format(column=c.name, what=what)
+        reason = _("column {column} holds {what}: remove it or replace it before publishing")
+    return reason.format(column=_names([c.name]), what=what)
+
+
+def _names(fields: Sequence[str]) -> str:
+    """Field names in a reason, each as code: `age`, `sex`."""
+    return ", ".join(f"`{f}`" for f in fields)
 
 
 def scan_table(
@@ -167,7 +200,7 @@ def scan_table(
                 ).format(
                     small=small,
                     largest=min_group - 1,
-                    columns=", ".join(counts),
+                    columns=_names(counts),
                     min_group=min_group,
                 )
             )
@@ -181,17 +214,19 @@ def scan_table(
                     "k-anonymity is {k} on {fields} (at least {min_group} needed): {uniques} "
                     "record(s) are unique on these fields. Band ages, use coarser areas or dates, "
                     "or suppress rare groups."
-                ).format(k=k, fields=", ".join(quasi), min_group=min_group, uniques=number(uniques))
+                ).format(k=k, fields=_names(quasi), min_group=min_group, uniques=number(uniques))
             )
     if sensitive is not None:
         ldiv = anonymity.l_diversity(df, quasi, sensitive)
         if ldiv < 2 and len(df):
             reasons.append(
                 _(
-                    "l-diversity of '{sensitive}' is {l}: in some group of records sharing "
-                    "{fields}, everyone has the same '{sensitive}', so being in the group gives "
+                    "l-diversity of {sensitive} is {l}: in some group of records sharing "
+                    "{fields}, everyone has the same {sensitive}, so being in the group gives "
                     "it away"
-                ).format(sensitive=sensitive, l=ldiv, fields=", ".join(quasi) or _("all fields"))
+                ).format(
+                    sensitive=_names([sensitive]), l=ldiv, fields=_names(quasi) or _("all fields")
+                )
             )
     return ScanResult(
         rows=len(df),

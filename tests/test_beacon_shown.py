@@ -6,6 +6,7 @@ import pandas as pd
 
 from daas.beacon import pages
 from daas.beacon.quality import DIMENSIONS, TableQuality
+from daas.core.i18n import use_language
 
 
 def test_quality_scores_are_percentages_by_table() -> None:
@@ -42,10 +43,57 @@ def test_run_summary_is_a_sentence() -> None:
     assert pages.run_summary({**run, "status": "failed"}).startswith("Not published")
 
 
-def test_first_rows_round_coordinates_and_keep_codes() -> None:
+def test_first_rows_show_fields_and_codes_as_code_without_coordinates() -> None:
     export = pd.DataFrame(
-        {"_row": [2, 3], "building_id": ["000123", "000124"], "latitude": ["41.320879", ""]}
-    )
+        {"_row": [2, 3], "building_id": ["000123", "000124"], "latitude": ["41.320879", ""],
+         "tenure": ["rental", "ownership"], "units": ["12", ""],
+         "_note:units": ["", "placeholder"]}
+    )  # fmt: skip
     table = pages.first_rows(export)
-    assert list(table.columns) == ["Building id", "Latitude"]
-    assert table.values.tolist() == [["000123", "41.321"], ["000124", "–"]]
+    # the schema's fields, as a mapping names them; no line numbers, notes or coordinates (a
+    # coordinate's decimals read as a thousands separator where a point groups thousands)
+    assert list(table.columns) == [
+        "<code>building_id</code>", "<code>tenure</code>", "<code>units</code>"
+    ]  # fmt: skip
+    assert table.values.tolist() == [
+        ["000123", "<code>rental</code>", "12"],
+        ["000124", "<code>ownership</code>", "–"],
+    ]
+
+
+def test_issue_counts_say_each_reason_in_the_readers_language() -> None:
+    from daas.beacon import quality
+    from daas.beacon.recipes.housing import checks
+
+    reasons = [
+        quality.PLACEHOLDER_DATE.format(field="affordability_end"),
+        quality.NOT_ONE_OF.format(field="tenure", values="rental, ownership"),
+        checks.ENDED,
+        "a reason no check gives",
+    ]
+    issues = pd.DataFrame({"dimension": ["completeness", "validity", "timeliness", "validity"],
+                           "reason": reasons})  # fmt: skip
+    shown = set(pages.issue_counts(issues)["Reason"])
+    assert shown == {
+        "<code>affordability_end</code> is a placeholder for &#x27;never&#x27; or "
+        "&#x27;unknown&#x27;, not a real date: published blank",
+        "<code>tenure</code> must be one of: <code>rental</code>, <code>ownership</code>",
+        "affordability has already ended: no longer an affordable home",
+        "a reason no check gives",
+    }
+    with use_language("es"):
+        said = quality.reason_shown(reasons[0])
+    assert said.startswith("`affordability_end` es un marcador")
+
+
+def test_every_reason_a_check_gives_is_a_template_pages_can_translate() -> None:
+    """A reason published in English reads back as its template (`quality.reason_shown`)."""
+    from daas.beacon import quality
+    from daas.beacon.recipes import all as every_recipe
+
+    for template in (*quality.REASONS, *(t for r in every_recipe() for t in r.reasons)):
+        fields = {"field": "some_field", "values": "a, b", "limit": "0", "days": "90"}
+        reason = template.format(**fields)
+        assert quality.reason_shown(reason) == template.format(
+            **{**fields, "field": "`some_field`", "values": "`a`, `b`"}
+        ), template

@@ -15,7 +15,7 @@ from daas.beacon import publish, quality, records
 from daas.beacon import statement as said
 from daas.beacon.recipe import Recipe
 from daas.core.city import City
-from daas.core.display import Table, headers, labels, page_table, show
+from daas.core.display import Table, code, headers, labels, page_table, show
 from daas.core.errors import DaasError
 from daas.core.formats import number
 from daas.core.i18n import N_, _
@@ -140,11 +140,15 @@ def sources_overview(city: City) -> str:
     for name, src in beacon_of(city).sources.items():
         raw, encoding, delimiter = load.read_export(repo_root() / src.path, src.path)
         line = _(
-            "{name:14} {role:8} {rows:6,} rows  encoding={encoding!r}  delimiter={delimiter!r}"
+            "{name:14} {role:8} {rows:>6} rows  encoding={encoding!r}  delimiter={delimiter!r}"
         )
         lines.append(
             line.format(
-                name=name, role=src.role, rows=len(raw), encoding=encoding, delimiter=delimiter
+                name=name,
+                role=src.role,
+                rows=number(len(raw)),
+                encoding=encoding,
+                delimiter=delimiter,
             )
         )
     return "\n".join(lines)
@@ -300,15 +304,31 @@ def history_shown(slug: str, last: int = 10) -> Table:
     return show(table, {c: SHOWN[c] for c in cols}, codes=STATUSES, dates=("started",))
 
 
+# a loaded table's coordinates: not shown in its first rows, where a coordinate's three decimals
+# would read as a thousands separator in a language that groups with a point
+COORDINATES = ("latitude", "longitude", "lat", "long", "lon", "lng")
+CODE = r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*"  # a value a mapping writes: `rental`, `very-low`
+
+
 def first_rows(table: pd.DataFrame, rows: int = 5) -> Table:
-    """The first `rows` rows of a loaded export as a reader sees them: its fields as headers in
-    words, numbers in the reader's locale (coordinates to three decimals), no line numbers."""
-    head = table.head(rows).drop(columns=["_row"], errors="ignore").apply(_numbers)
-    names = {
-        str(c): str(c).strip("_").replace("_", " ").replace(":", ": ").capitalize() for c in head
-    }
-    floats = head.select_dtypes("float").columns
-    return show(head.set_axis(list(names), axis="columns"), names, digits=dict.fromkeys(floats, 3))
+    """The first `rows` rows of a loaded (mapped) export as a reader sees them: the schema's
+    fields as headers and the codes the mapping wrote (`rental`, `closed`) as code, as a mapping
+    names them; numbers and dates in the reader's language; no line numbers, notes on how a
+    value was read, or coordinates."""
+    fields = [str(c) for c in table.columns if not str(c).startswith("_")]
+    head = table.head(rows)[[f for f in fields if f not in COORDINATES]]
+    head = head.mask(head == "").apply(_numbers)  # a blank cell shows a dash
+    codes = [f for f in head.columns if _codes(head[f])]
+    return show(head, {f: code(f) for f in head.columns}, literal=codes)
+
+
+def _codes(column: pd.Series) -> bool:
+    """Whether a column holds codes: every value given is one (`rental`, `very-low`)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return False
+    known = column[column.notna()].astype(str)
+    known = known[known != ""]
+    return not known.empty and bool(known.str.fullmatch(CODE).all())
 
 
 def _numbers(column: pd.Series) -> pd.Series:
@@ -334,9 +354,11 @@ ISSUE_COLUMNS = {"dimension": N_("Dimension"), "reason": N_("Reason"), "rows": N
 
 
 def issue_counts(issues: pd.DataFrame) -> Table:
-    """How many rows failed each check of a table, by dimension and reason, most first."""
+    """How many rows failed each check of a table, by dimension and reason, most first; each
+    reason in the reader's language, its field as code (`quality.reason_shown`)."""
     counts = issues.groupby(["dimension", "reason"]).size().rename("rows").reset_index()
     counts = counts.sort_values(["rows", "dimension"], ascending=[False, True])
+    counts["reason"] = counts["reason"].map(quality.reason_shown)
     return show(counts, ISSUE_COLUMNS, codes=SHOWN)
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from string import Formatter
 
 import numpy as np
 import pandas as pd
 
 from daas.beacon import schema, values
 from daas.beacon.load import NOTE, ROW
+from daas.core.i18n import N_, _
 
 DIMENSIONS = ("accuracy", "completeness", "uniqueness", "consistency", "timeliness", "validity")
 # addresses that name no place: a map cannot show them, and they are not published as addresses
@@ -29,6 +32,42 @@ PLACEHOLDER_ADDRESS = re.compile(
     r"|v[aá]ri[oa]s(?: direcciones| endere[cç]os)?",
     re.IGNORECASE,
 )
+# A check's reason is published in English (`quality_issues.reason`), with its field's name
+# (and any other value) filled in. Each is a template marked with N_, so a page can say a
+# published reason in its reader's language (`reason_shown`); a recipe lists its own templates
+# in `Recipe.reasons`.
+NOT_A_NUMBER = N_("{field} is not a number")
+BELOW = N_("{field} is below {limit}")
+ABOVE = N_("{field} is above {limit}")
+NOT_A_DATE = N_("{field} is not a date we can read")
+NOT_ONE_OF = N_("{field} must be one of: {values}")
+EMPTY = N_("{field} is empty")
+PLACEHOLDER_DATE = N_(
+    "{field} is a placeholder for 'never' or 'unknown', not a real date: published blank"
+)
+PLACEHOLDER_VALUE = N_("{field} is a placeholder for 'unknown', not a value: published blank")
+PERIOD = N_(
+    "{field} is a number of years typed into a date cell (counted from a spreadsheet's day "
+    "zero, 30 Dec 1899), not a real date: published blank"
+)
+AMBIGUOUS = N_(
+    "{field} reads as two different numbers (is the comma or the dot the decimal mark?): "
+    "declare `decimal` in the mapping"
+)
+NO_STREET_ADDRESS = N_(
+    "the address is a placeholder, not a street address: published blank, and the home is "
+    "not placed on the map"
+)
+UNKNOWN_PLACE = N_("not one of the city's neighbourhoods (a typo?)")
+OUTSIDE = N_("the location is outside the city")
+NO_LOCATION = N_("no location: not shown on the map")
+EXACT_COPY = N_("an exact copy of an earlier row")
+SAME_KEY = N_("the same key as an earlier row, with different values")
+REASONS = (NOT_A_NUMBER, BELOW, ABOVE, NOT_A_DATE, NOT_ONE_OF, EMPTY, PLACEHOLDER_DATE,
+           PLACEHOLDER_VALUE, PERIOD, AMBIGUOUS, NO_STREET_ADDRESS, UNKNOWN_PLACE, OUTSIDE,
+           NO_LOCATION, EXACT_COPY, SAME_KEY)  # fmt: skip
+CODE_VALUES = ("field", "values")  # a template's values that are names: shown as code
+
 ISSUE_COLUMNS = ["table", "row", "dimension", "field", "value", "reason", "excluded"]
 REPORTED_COLUMNS = ["table", "dimension", "field", "reason", "excluded"]  # no row, no value
 
@@ -147,16 +186,17 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
             bad = num.isna() & ~blank
             if spec["type"] == "integer":
                 bad |= num.notna() & (num % 1 != 0)
-            issues.add(bad, "validity", name, f"{name} is not a number", text, cons.get("required"))
+            reason = NOT_A_NUMBER.format(field=name)
+            issues.add(bad, "validity", name, reason, text, cons.get("required"))
             num = num.where(~bad)
-            for key, op, word in (("minimum", np.less, "below"), ("maximum", np.greater, "above")):
+            for key, op, said in (("minimum", np.less, BELOW), ("maximum", np.greater, ABOVE)):
                 if key in cons:
                     out = op(num, cons[key]).fillna(False).to_numpy()
                     issues.add(
                         out,
                         "validity",
                         name,
-                        f"{name} is {word} {cons[key]}",
+                        said.format(field=name, limit=cons[key]),
                         text,
                         cons.get("required"),
                     )
@@ -165,7 +205,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
         elif spec["type"] == "date":
             parsed = parse_dates(text)
             bad = parsed.isna() & ~blank
-            issues.add(bad, "validity", name, f"{name} is not a date we can read", text)
+            issues.add(bad, "validity", name, NOT_A_DATE.format(field=name), text)
             typed[name] = parsed
         else:
             value = text.astype("string").where(~blank)
@@ -175,7 +215,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
                     bad,
                     "validity",
                     name,
-                    f"{name} must be one of: {', '.join(cons['enum'])}",
+                    NOT_ONE_OF.format(field=name, values=", ".join(cons["enum"])),
                     text,
                     cons.get("required"),
                 )
@@ -183,7 +223,7 @@ def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
             typed[name] = value
         if cons.get("required"):
             missing = typed[name].isna().to_numpy() & blank.to_numpy() & ~noted
-            issues.add(missing, "completeness", name, f"{name} is empty", text, True)
+            issues.add(missing, "completeness", name, EMPTY.format(field=name), text, True)
     recipe = for_table(table)
     recipe.table_checks(table, typed, issues, ctx, unplaced)
     _duplicates(typed, issues, recipe.keys[table])
@@ -203,18 +243,14 @@ def _noted(df: pd.DataFrame, name: str, spec: dict, text: pd.Series, issues: Iss
     required = bool(spec.get("constraints", {}).get("required"))
     is_date = spec["type"] == "date"
     reasons = {
-        values.NOTE_PLACEHOLDER: f"{name} is a placeholder for 'never' or 'unknown', not a real "
-        "date: published blank"
-        if is_date
-        else f"{name} is a placeholder for 'unknown', not a value: published blank",
-        values.NOTE_PERIOD: f"{name} is a number of years typed into a date cell (counted from "
-        "a spreadsheet's day zero, 30 Dec 1899), not a real date: published blank",
-        values.NOTE_AMBIGUOUS: f"{name} reads as two different numbers (is the comma or the dot "
-        "the decimal mark?): declare `decimal` in the mapping",
+        values.NOTE_PLACEHOLDER: PLACEHOLDER_DATE if is_date else PLACEHOLDER_VALUE,
+        values.NOTE_PERIOD: PERIOD,
+        values.NOTE_AMBIGUOUS: AMBIGUOUS,
     }
     for kind, reason in reasons.items():
         dimension = "validity" if kind == values.NOTE_AMBIGUOUS else "completeness"
-        issues.add(note == kind, dimension, name, reason, text, exclude=required)
+        said = reason.format(field=name)
+        issues.add(note == kind, dimension, name, said, text, exclude=required)
     return note != ""
 
 
@@ -228,8 +264,7 @@ def _placeholder_address(text: pd.Series, noted: np.ndarray, issues: Issues) -> 
         found,
         "validity",
         "address",
-        "the address is a placeholder, not a street address: published blank, and the home is "
-        "not placed on the map",
+        NO_STREET_ADDRESS,
         text,
     )
     return found | noted
@@ -244,7 +279,7 @@ def known_places(t: pd.DataFrame, issues: Issues, ctx: Context, column: str) -> 
         unknown,
         "consistency",
         column,
-        "not one of the city's neighbourhoods (a typo?)",
+        UNKNOWN_PLACE,
         exclude=True,
     )
 
@@ -261,11 +296,11 @@ def locations(
         outside |= (
             t[lat].notna() & t[lon].notna() & ~(t[lat].between(s, n) & t[lon].between(w, e))
         ).fillna(False)
-    issues.add(outside, "accuracy", lat, "the location is outside the city", t[lat])
+    issues.add(outside, "accuracy", lat, OUTSIDE, t[lat])
     outside |= unplaced  # a place the address does not name is not a precise location
     t.loc[outside, [lat, lon]] = np.nan
     no_coords = (t[lat].isna() | t[lon].isna()) & ~outside
-    issues.add(no_coords, "completeness", lat, "no location: not shown on the map", "")
+    issues.add(no_coords, "completeness", lat, NO_LOCATION, "")
 
 
 def _duplicates(t: pd.DataFrame, issues: Issues, keys: list[str]) -> None:
@@ -279,7 +314,7 @@ def _duplicates(t: pd.DataFrame, issues: Issues, keys: list[str]) -> None:
     every = np.ones(len(t), dtype=bool)
     candidates = every if no_keys else key_codes.duplicated(keep=False).to_numpy()
     exact = _repeated(t.loc[candidates, [c for c in t.columns if c != ROW]], candidates) & alive
-    issues.add(exact, "uniqueness", "", "an exact copy of an earlier row", "", exclude=True)
+    issues.add(exact, "uniqueness", "", EXACT_COPY, "", exclude=True)
     alive &= ~exact
     if no_keys:
         return
@@ -287,7 +322,7 @@ def _duplicates(t: pd.DataFrame, issues: Issues, keys: list[str]) -> None:
         _repeated(key_codes.loc[alive], alive),
         "uniqueness",
         "+".join(keys),
-        "the same key as an earlier row, with different values",
+        SAME_KEY,
         "",
         exclude=True,
     )
@@ -316,6 +351,44 @@ def restricted_issues(results: list[TableQuality]) -> list[dict]:
         return []
     counts = pd.concat(frames, ignore_index=True).groupby(REPORTED_COLUMNS).size()
     return counts.rename("rows").reset_index().to_dict("records")
+
+
+def reason_shown(reason: str) -> str:
+    """A published reason (English) in the reader's language, its field's name and listed
+    values as code (`affordability_end` is…); a reason no template gives, as it is."""
+    for pattern, template in _reason_patterns():
+        if found := pattern.fullmatch(reason):
+            filled = {
+                k: ", ".join(f"`{v}`" for v in found[k].split(", "))
+                if k in CODE_VALUES
+                else found[k]
+                for k in pattern.groupindex
+            }
+            return _(template).format(**filled)
+    return reason
+
+
+@cache
+def _reason_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """Each reason template (the shared ones, then every recipe's) as a pattern matching the
+    reasons it gives; the templates with the most fixed text first."""
+    from daas.beacon.recipes import all as every_recipe
+
+    templates = dict.fromkeys([*REASONS, *(t for r in every_recipe() for t in r.reasons)])
+    return sorted(((_pattern(t), t) for t in templates), key=lambda p: -len(_fixed_text(p[1])))
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = Formatter().parse(template)
+    return re.compile(
+        "".join(
+            re.escape(text) + (f"(?P<{name}>.+?)" if name else "") for text, name, *_rest in parts
+        )
+    )
+
+
+def _fixed_text(template: str) -> str:
+    return "".join(text for text, *_rest in Formatter().parse(template))
 
 
 def statement(results: list[TableQuality], city_name: str) -> str:

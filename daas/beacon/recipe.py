@@ -83,6 +83,10 @@ class Recipe:
     # to the privacy gate: places it has made safe to publish
     gate_declarations: ClassVar[Mapping[str, Mapping[str, str]]] = {}
     open311_table: ClassVar[str] = ""  # the published table the Open311 API serves, if any
+    # the reasons `table_checks` gives, as templates marked with N_ (`{field}` and other values
+    # filled in when a check fails): pages say a published reason in the reader's language
+    # (`daas.beacon.quality.reason_shown`)
+    reasons: ClassVar[tuple[str, ...]] = ()
 
     def restricted_tables(self) -> tuple[str, ...]:
         """Input tables only partner sources feed (their schema's `access` is `restricted`)."""

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon.quality import Context, Issues, known_places, locations
+from daas.core.i18n import N_
 
 KEYS = {
     "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
@@ -14,6 +15,13 @@ KEYS = {
     "listings": ["listing_id"],
 }
 STALE_LISTING_DAYS = 90
+# the reasons these rules give (published in English; `Recipe.reasons`)
+ENDS_BEFORE_START = N_("affordability ends before it starts")
+ENDED = N_("affordability has already ended: no longer an affordable home")
+ZERO_HOMES = N_("zero homes recorded: check the export")
+STALE_LISTING = N_("listed more than {days} days before the data date")
+IMPLAUSIBLE_RENT = N_("asking rent is implausible")
+REASONS = (ENDS_BEFORE_START, ENDED, ZERO_HOMES, STALE_LISTING, IMPLAUSIBLE_RENT)
 
 
 def table_checks(
@@ -36,7 +44,7 @@ def _affordability(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
         backwards,
         "consistency",
         "affordability_end",
-        "affordability ends before it starts",
+        ENDS_BEFORE_START,
         end,
     )
     expired = (end < pd.Timestamp(ctx.as_of)).fillna(False) & ~backwards
@@ -44,12 +52,12 @@ def _affordability(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
         expired,
         "timeliness",
         "affordability_end",
-        "affordability has already ended: no longer an affordable home",
+        ENDED,
         end,
         exclude=True,
     )
     zero = (t["units"] == 0).fillna(False)
-    issues.add(zero, "accuracy", "units", "zero homes recorded: check the export", "0")
+    issues.add(zero, "accuracy", "units", ZERO_HOMES, "0")
 
 
 def _listings(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
@@ -58,10 +66,10 @@ def _listings(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
         old.fillna(False),
         "timeliness",
         "listed_date",
-        f"listed more than {STALE_LISTING_DAYS} days before the data date",
+        STALE_LISTING.format(days=STALE_LISTING_DAYS),
         exclude=True,
     )
     rent = t["asking_rent"]
     med = rent.median()
     wild = ((rent < med / 5) | (rent > med * 5)).fillna(False)
-    issues.add(wild, "accuracy", "asking_rent", "asking rent is implausible", exclude=True)
+    issues.add(wild, "accuracy", "asking_rent", IMPLAUSIBLE_RENT, exclude=True)

@@ -40,6 +40,7 @@ class Housing(Recipe):
     required_tables = ("inventory",)
     public_tables = PUBLIC_TABLES
     keys = checks.KEYS
+    reasons = checks.REASONS
     public_kinds = ("building-address", "building-name", "building-location")
     partner_source = "Rental listings from a private partner (restricted; aggregates only)"
     fairness_group = "neighbourhood"

@@ -19,6 +19,7 @@ import pandas as pd
 
 from daas.beacon.cells import iso_datetimes
 from daas.beacon.quality import known_places, locations
+from daas.core.i18n import N_
 
 if TYPE_CHECKING:
     from daas.beacon.quality import Context, Issues
@@ -28,6 +29,14 @@ DATETIMES = ("requested_datetime", "updated_datetime", "expected_datetime", "clo
 REQUESTED, CLOSED = "requested_datetime", "closed_datetime"
 OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _OFFSET = re.compile(OFFSET)
+# the reasons these rules give (published in English; `Recipe.reasons`)
+NOT_A_DATETIME = N_(
+    "{field} is not a date-time we can read (ISO 8601, e.g. `2025-03-01T08:15:00-03:00`)"
+)
+REQUESTED_LATER = N_("requested after the export was taken (its `as_of` day): a wrong date?")
+CLOSED_BEFORE = N_("closed before it was requested: published blank, not counted in time to close")
+CLOSED_UNDATED = N_("closed without a closing date-time: not counted in time to close")
+REASONS = (NOT_A_DATETIME, REQUESTED_LATER, CLOSED_BEFORE, CLOSED_UNDATED)
 
 
 def instants(text: pd.Series, zone: str) -> pd.Series:
@@ -70,21 +79,18 @@ def table_checks(
     for field in DATETIMES:
         moments[field] = instants(t[field], zone)
         bad = (moments[field].isna() & t[field].notna()).to_numpy(dtype=bool)
-        issues.add(bad, "validity", field, f"{field} is not a date-time we can read (ISO 8601, "
-                   "e.g. 2025-03-01T08:15:00-03:00)", exclude=field == REQUESTED)  # fmt: skip
+        issues.add(bad, "validity", field, NOT_A_DATETIME.format(field=field),
+                   exclude=field == REQUESTED)  # fmt: skip
     requested, closed = moments[REQUESTED], moments[CLOSED]
     end = pd.Timestamp(ctx.as_of + timedelta(days=1)).tz_localize(zone)
-    issues.add((requested > end).to_numpy(dtype=bool), "accuracy", REQUESTED,
-               "requested after the export was taken (its as_of day): a wrong date?",
+    issues.add((requested > end).to_numpy(dtype=bool), "accuracy", REQUESTED, REQUESTED_LATER,
                exclude=True)  # fmt: skip
     before = (closed < requested).to_numpy(dtype=bool)
-    issues.add(before, "consistency", CLOSED, "closed before it was requested: published blank, "
-               "not counted in time to close")  # fmt: skip
+    issues.add(before, "consistency", CLOSED, CLOSED_BEFORE)
     moments[CLOSED] = closed.where(~before)
     status_closed = t["status"].eq("closed").fillna(False).to_numpy(dtype=bool)
     no_close = status_closed & t[CLOSED].isna().to_numpy(dtype=bool)
-    issues.add(no_close, "completeness", CLOSED, "closed without a closing date-time: not "
-               "counted in time to close")  # fmt: skip
+    issues.add(no_close, "completeness", CLOSED, CLOSED_UNDATED)
     for field in DATETIMES:
         t[field] = local_text(moments[field], zone)
     known_places(t, issues, ctx, "area")

@@ -58,6 +58,7 @@ class ServiceRequests(Recipe):
     required_tables = ("requests",)
     public_tables = (privacy.PUBLIC_TABLE, *AGGREGATES, QUALITY_TABLE)
     keys = checks.KEYS
+    reasons = checks.REASONS
     # where a problem in the street was reported: street places, not buildings
     public_kinds = ("street-address", "street-location")
     former_kinds = FORMER_KINDS

@@ -249,6 +249,23 @@ def test_each_blank_answer_hint_names_the_variable_the_notebook_uses() -> None:
         assert f"{variable} = " in hint, (name, variable, hint)
 
 
+def test_a_blank_answer_hint_is_code_its_words_in_the_learners_language() -> None:
+    """The example to copy is code (a page reads it as code, not as a sentence); its words (a
+    neighbourhood's placeholder, the story pattern) are in the learner's language."""
+    from daas.core.i18n import use_language
+
+    city = load_city("port-mallory")
+    hint = CHECKS["service-level"](None, city).hint
+    assert hint == 'set it like this: `level = {"freshness_days": 35, "on_time_target": 95}`'
+    with use_language("es"):
+        assert CHECKS["most-renters"](None, city).hint.endswith('`answer = "Nombre del barrio"`')
+        story = CHECKS["user-story"](None, city).hint
+    assert story.endswith('`story = "Como residente, necesito … para …"`')
+    with use_language("pt"):
+        criteria = CHECKS["acceptance-criteria"](None, city).hint
+    assert criteria.endswith('`criteria = ["Pronto quando …", "Pronto quando …"]`')
+
+
 def test_partner_overview_is_a_table_a_reader_can_read(example_city: City) -> None:
     """Each partner column once, as code, with Yes or No in the reader's language: no raw dict."""
     from daas.core import i18n

@@ -60,7 +60,7 @@ def test_chart_title_and_axis_speak_the_reader_language(spanish: None, example_c
 def test_exercise_feedback_speaks_the_reader_language(spanish: None, example_city: City) -> None:
     with i18n.use_language("es"):
         feedback = check("most-renters", None, example_city)._repr_markdown_()
-    assert feedback.startswith("💡 **Todavía no.** todavía no ha respondido.")
+    assert feedback.startswith("💡 **Todavía no.** Todavía no ha respondido.")
 
 
 def test_every_point_title_and_trait_is_marked_for_translators() -> None:

@@ -32,9 +32,11 @@ class Feedback:
         return str(self)
 
     def _repr_markdown_(self) -> str:
+        """The feedback in a notebook: a mark, then the message as a sentence (capital first),
+        and the hint, whose code is in `backquotes`."""
         head = "✅ **" + _("Correct.") + "**" if self.correct else "💡 **" + _("Not yet.") + "**"
         hint = " *" + _("Hint:") + f"* {self.hint}" if self.hint else ""
-        return f"{head} {self.message}{hint}"
+        return f"{head} {self.message[:1].upper()}{self.message[1:]}{hint}"
 
 
 def not_yet(message: str, hint: str = "") -> Feedback:
@@ -46,12 +48,35 @@ def right(message: str) -> Feedback:
 
 
 def unanswered(example: str) -> Feedback:
-    """Feedback for a blank answer (`None` or `...`)."""
-    hint = _("set it like this: {example}").format(example=example)
+    """Feedback for a blank answer (`None` or `...`): the code to write, as code."""
+    hint = _("set it like this: {example}").format(example=f"`{example}`")
     return not_yet(_("you have not answered yet."), hint)
 
 
 Check = Callable[[object, City], Feedback]
+
+
+def example(code: str, **words: str) -> Callable[[Check], Check]:
+    """Give a check the example answer a learner who has not answered sees: `code`, each
+    `{word}` in it filled with that word (English, marked with `N_`) in the learner's language,
+    `@example('answer = "{name}"', name=N_("Name of the neighbourhood"))` under `@kindly`.
+    Without it, the example is the check's docstring's, after `Example: ` (code only)."""
+
+    def give(check: Check) -> Check:
+        check.example = (code, words)  # type: ignore[attr-defined]
+        return check
+
+    return give
+
+
+def example_of(check: Check) -> str:
+    """The example answer of `check` in the learner's language (see `example`)."""
+    given = getattr(check, "example", None)
+    if given is None:
+        doc = (check.__doc__ or "").split("Example: ", 1)[-1]
+        return doc.strip().splitlines()[0].strip()
+    code, words = given
+    return code.format(**{k: _(w) for k, w in words.items()})
 
 
 def kindly(check: Check) -> Check:
@@ -60,9 +85,7 @@ def kindly(check: Check) -> Check:
     @functools.wraps(check)
     def wrapper(answer: object, city: City) -> Feedback:
         if answer is None or answer is Ellipsis:
-            doc = (check.__doc__ or "").split("Example: ", 1)[-1]
-            example = doc.strip().splitlines()[0].strip()
-            return unanswered(example)
+            return unanswered(example_of(check))
         try:
             return check(answer, city)
         except DaasError as exc:  # the city's data has a problem: say which file and field

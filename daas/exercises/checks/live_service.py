@@ -129,7 +129,9 @@ def service_level(answer: object, city: City) -> Feedback:
     """Set the Beacon's freshness service level.
 
     Example: level = {"freshness_days": 35, "on_time_target": 95}"""
-    example = _("write {example}").format(example='{"freshness_days": ..., "on_time_target": ...}')
+    example = _("write {example}").format(
+        example='`{"freshness_days": ..., "on_time_target": ...}`'
+    )
     if not isinstance(answer, dict):
         return not_yet(
             _("the answer should be a dictionary, not a {kind}.").format(
@@ -140,10 +142,13 @@ def service_level(answer: object, city: City) -> Feedback:
     missing = [k for k in ("freshness_days", "on_time_target") if k not in answer]
     if missing:
         return not_yet(
-            _("the service level is missing {keys}.").format(keys=", ".join(missing)), example
+            _("the service level is missing {keys}.").format(
+                keys=", ".join(f"`{k}`" for k in missing)
+            ),
+            example,
         )
     days, target = answer["freshness_days"], answer["on_time_target"]
-    if bad := _number(days, "freshness_days") or _number(target, "on_time_target"):
+    if bad := _number(days, "`freshness_days`") or _number(target, "`on_time_target`"):
         return bad
     freq = ops.update_frequency(city)
     period = PERIOD_DAYS[freq]
@@ -165,7 +170,7 @@ def service_level(answer: object, city: City) -> Feedback:
         )
     if 0 < target <= 1:
         return not_yet(
-            _("on_time_target looks like a fraction."),
+            _("{key} looks like a fraction.").format(key="`on_time_target`"),
             _("write it as a percentage: {percent:g}, not {target:g}.").format(
                 percent=target * 100, target=target
             ),

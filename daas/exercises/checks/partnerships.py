@@ -53,7 +53,7 @@ def tde_order(answer: object, city: City) -> Feedback:
     if not isinstance(answer, list | tuple):
         return not_yet(
             _("give the steps as a list, not a {kind}.").format(kind=type(answer).__name__),
-            _("write {example}").format(example='["...", "...", "...", "..."]'),
+            _("write {example}").format(example='`["...", "...", "...", "..."]`'),
         )
     steps = [str(s).strip().casefold() for s in answer]
     unknown = [s for s in steps if s not in TDE_STEPS]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from daas.core.city import City
 from daas.core.formats import number
-from daas.core.i18n import _
-from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.core.i18n import N_, _
+from daas.exercises.feedback import Feedback, example, kindly, not_yet, right
 from daas.profile import city_profile
 
 
 @kindly
+@example('answer = "{name}"', name=N_("Name of the neighbourhood"))
 def most_renters(answer: object, city: City) -> Feedback:
     """Which neighbourhood has the most renting households?
 
@@ -22,7 +23,7 @@ def most_renters(answer: object, city: City) -> Feedback:
     if not isinstance(answer, str):
         return not_yet(
             _("give the name as text in quotes, not a {kind}.").format(kind=type(answer).__name__),
-            _("for example: {example}").format(example=f'answer = "{names[0]}"'),
+            _("for example: {example}").format(example=f'`answer = "{names[0]}"`'),
         )
     clean = answer.strip().casefold()
     if clean not in {n.casefold() for n in names}:

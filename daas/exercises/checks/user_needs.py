@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from daas.core.city import City
 from daas.core.i18n import N_, _
-from daas.exercises.feedback import Feedback, kindly, not_yet, right
+from daas.exercises.feedback import Feedback, example, kindly, not_yet, right
 from daas.needs.stories import TEMPLATES, check_story, criteria
 
+DONE_WHEN = N_("Done when …")  # how an acceptance criterion starts
 # A criterion specific enough to test, about what the city's Beacon recipe serves
 SPECIFIC = {
     "housing": N_("say what someone can see or do, e.g. 'the page lists homes by rent'."),
@@ -22,6 +23,7 @@ def template_intro(city: City) -> str:
 
 
 @kindly
+@example('story = "{story}"', story=N_("As a resident, I need … so that …"))
 def user_story(answer: object, city: City) -> Feedback:
     """A user story for the Beacon. Example: story = "As a resident, I need ... so that ..." """
     if not isinstance(answer, str):
@@ -54,6 +56,7 @@ def user_story(answer: object, city: City) -> Feedback:
 
 
 @kindly
+@example('criteria = ["{done}", "{done}"]', done=DONE_WHEN)
 def acceptance_criteria(answer: object, city: City) -> Feedback:
     """Two or more acceptance criteria. Example: criteria = ["Done when ...", "Done when ..."]"""
     if isinstance(answer, str):
@@ -61,7 +64,7 @@ def acceptance_criteria(answer: object, city: City) -> Feedback:
     if not isinstance(answer, list | tuple):
         return not_yet(
             _("give a list of criteria, not a {kind}.").format(kind=type(answer).__name__),
-            _('write ["Done when ...", "Done when ..."]'),
+            _("write {example}").format(example=f'`["{_(DONE_WHEN)}", "{_(DONE_WHEN)}"]`'),
         )
     items = [c for a in answer for c in criteria(str(a))]
     if len(items) < 2:

@@ -340,3 +340,28 @@ def test_cells_show_readable_output(packs: Path, slug: str) -> None:
         if rel.split("/")[0] in {"notebooks", "exercises"}:
             found += [f"{slug} {rel} {a}" for a in _raw_artefacts(notebook)]
     assert found == [], "\n".join(found)
+
+
+LANGUAGE = {"port-mallory": "en", "villa-ondina": "es", "vale-do-sereno": "pt"}
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_every_page_of_the_edition_reads_cleanly(packs: Path, slug: str) -> None:
+    """Issue #17 on the city's edition (its book pages and its executed workshop notebooks and
+    exercises), as on the main site: no raw data artefact on any page, and no English sentence
+    on a Spanish or Portuguese edition (the marker this module plants aside)."""
+    from tests.test_page_artefacts import artefacts
+    from tests.test_site_english import is_english, visible_sentences
+
+    lang, site = LANGUAGE[slug], packs / slug / "site"
+    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    pages = {rel: p for rel, p in sorted(pages.items()) if not rel.startswith("_")}
+    assert "workshops/notebooks/04-build-your-beacon.html" in pages  # the notebooks are walked
+    found = []
+    for rel, page in pages.items():
+        html = page.read_text(encoding="utf-8")
+        found += [f"{rel}: {kind}: {text!r}" for kind, text in artefacts(html, lang)]
+        if lang != "en":
+            english = (s for s in visible_sentences(html, lang) if s not in ONLY_MARK)
+            found += [f"{rel}: English: {s!r}" for s in english if is_english(s)]
+    assert found == [], f"{slug}'s edition:\n" + "\n".join(found)

@@ -91,13 +91,13 @@ def pages(browser: Browser) -> Iterator[BrowserContext]:
 
 
 # Every control a chart binds (Vega-Lite parameters: no kernel) is tried at its other values
-# (each choice of a list; each step of a slider) from the chart's starting position, until the
-# chart changes; then put back. Returns how many controls there were and the names of those
-# that changed nothing at any value.
+# (each choice of a list; each step of a slider; the farthest from the start first) from the
+# chart's starting position, until the chart changes; then put back. Returns how many controls
+# there were and the names of those that changed nothing at any value.
 MOVE_CONTROLS = """async () => {
   const still = []; let n = 0;
-  const settle = async (chart, until) => {
-    for (let i = 0; i < 100; i++) {
+  const settle = async (chart, until, tries = 100) => {
+    for (let i = 0; i < tries; i++) {
       await new Promise(r => setTimeout(r, 20));
       if (until(chart.querySelector('svg').outerHTML)) return true;
     }
@@ -117,10 +117,17 @@ MOVE_CONTROLS = """async () => {
         ? [...input.options].map(o => o.value)
         : Array.from({length: Math.round((+input.max - +input.min) / (+input.step || 1)) + 1},
                      (_, k) => String(+input.min + k * (+input.step || 1)));
+      // the farthest value first (the likeliest to change the chart), then the others in order;
+      // a value that changes nothing is given half a second (a redraw takes milliseconds), the
+      // last one the full two
+      const at = values.indexOf(start);
+      const far = values[at < values.length / 2 ? values.length - 1 : 0];
+      const order = [far, ...values.filter(v => v !== far && v !== start)];
       let changed = false;
-      for (const value of values.filter(v => v !== start)) {
+      for (const [k, value] of order.entries()) {
         set(input, value);
-        if (await settle(chart, drawn => drawn !== before)) { changed = true; break; }
+        const tries = k === order.length - 1 ? 100 : 25;
+        if (await settle(chart, drawn => drawn !== before, tries)) { changed = true; break; }
       }
       set(input, start);
       await settle(chart, drawn => drawn === before);

@@ -107,3 +107,36 @@ def lazy_pdf_printer(files: Mapping[str, Path] | None = None) -> Iterator[PrintP
             started[0](document, target)
 
         yield print_pdf
+
+
+# What every printed document of the kit shares (handouts, worksheets): A4, the kit's type and
+# colours, tables, figures and charts, and the space left to write in.
+PRINT_STYLE = """
+@page { size: A4; margin: 18mm 16mm; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
+       line-height: 1.4; color: #111; }
+header { border-bottom: 2px solid #1d4f91; margin-bottom: 8mm; }
+h1 { font-size: 18pt; margin: 0 0 2mm; color: #1d4f91; }
+.meta { font-size: 12pt; margin: 0 0 3mm; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm; color: #1d4f91; break-after: avoid; }
+h3 { font-size: 11pt; margin: 3mm 0 1mm; color: #1d4f91; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+th, td { border-bottom: 1px solid #999; padding: 1.5mm 2mm; text-align: left !important; }
+.figure { margin: 2mm 0 4mm; break-inside: avoid; }
+.figure table { font-size: 8.5pt; }
+.daas-chart svg { max-width: 100%; height: auto; }
+.vega-bindings { display: none; }
+.write { break-inside: avoid; margin: 3mm 0; }
+.label { font-weight: bold; margin: 0; }
+.line { border-bottom: 1px solid #888; height: 9mm; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
+"""
+
+
+def print_document(title: str, lang: str, body: str, style: str = "") -> str:
+    """An HTML document to print: `title` and `body` already escaped, the shared print style
+    and the document's own `style` after it."""
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<style>{PRINT_STYLE}{style}</style></head><body>{body}</body></html>"
+    )

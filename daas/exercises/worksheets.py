@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import nbformat
 from markdown_it import MarkdownIt
 
-from daas.core.chromium import PrintPdf, pdf_printer
+from daas.core.chromium import PrintPdf, pdf_printer, print_document
 from daas.core.city import City
 from daas.core.i18n import _, use_language
 from daas.core.io import atomic_write_bytes, atomic_write_text
@@ -121,26 +121,13 @@ def exercise_html(notebook: Path, city: City) -> str:
 
 
 STYLE = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
-       line-height: 1.4; color: #111; }
-header { border-bottom: 2px solid #1d4f91; margin-bottom: 6mm; }
-h1 { font-size: 16pt; margin: 0 0 2mm; color: #1d4f91; }
-h2, h3 { color: #1d4f91; break-after: avoid; }
-.meta { font-size: 12pt; margin: 0 0 3mm; }
 .exercise + .exercise { break-before: page; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-th, td { border-bottom: 1px solid #999; padding: 1.2mm 2mm; text-align: left !important; }
-.figure { margin: 2mm 0 4mm; break-inside: avoid; }
 .printed { white-space: pre-wrap; }
-.write { break-inside: avoid; margin: 3mm 0 5mm; }
-.label { font-weight: bold; margin: 0; }
+.write { margin: 3mm 0 5mm; }
 .hint { color: #444; font-style: italic; margin: 0 0 1mm; }
 .tick { list-style: none; padding-left: 0; columns: 2; }
 .tick li::before { content: "\\2610\\00a0\\00a0"; font-size: 12pt; }
 .box { border: 1px solid #444; height: 10mm; width: 45mm; }
-.line { border-bottom: 1px solid #888; height: 9mm; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
 """
 
 
@@ -157,11 +144,8 @@ def worksheet_html(city: City) -> str:
             f"{html.escape(_('Worksheet'))}</p>{_MARKDOWN.render(how)}</header>"
         )
         body = "".join(exercise_html(nb, city) for nb in exercise_notebooks(city))
-        return (
-            f"<!DOCTYPE html><html lang='{city.language}'><head><meta charset='utf-8'>"
-            f"<title>{title} · {html.escape(city.name)}</title><style>{STYLE}</style></head>"
-            f"<body>{head}{body}</body></html>"
-        )
+        return print_document(f"{title} · {html.escape(city.name)}", city.language,
+                              head + body, STYLE)  # fmt: skip
 
 
 def inputs_key(city: City) -> str:

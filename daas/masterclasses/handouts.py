@@ -27,7 +27,7 @@ import yaml
 from babel.messages.pofile import read_po
 from sphinx.util.tags import Tags
 
-from daas.core.chromium import PrintPdf, pdf_printer
+from daas.core.chromium import PrintPdf, pdf_printer, print_document
 from daas.core.city import City
 from daas.core.i18n import _, locales_dir, use_language
 from daas.core.io import atomic_write_bytes, atomic_write_text
@@ -300,8 +300,8 @@ def handout_html(key: str, city: City, kind: str) -> str:
         )
         body = _participant(found, page) if kind == "participant" else _facilitator(found, page)
         charts = f'<script src="{VEGA_URL}"></script>' if "daas-chart" in body else ""
-        return _document(f"{page.html(title)} · {html.escape(city.name)}", city.language,
-                         charts + head + body)  # fmt: skip
+        return print_document(f"{page.html(title)} · {html.escape(city.name)}", city.language,
+                              charts + head + body, STYLE)  # fmt: skip
 
 
 def _participant(found: list[Block], page: Page) -> str:
@@ -355,35 +355,10 @@ def _facilitator(found: list[Block], page: Page) -> str:
 
 
 STYLE = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
-       line-height: 1.4; color: #111; }
-header { border-bottom: 2px solid #1d4f91; margin-bottom: 8mm; }
-h1 { font-size: 18pt; margin: 0 0 2mm; color: #1d4f91; }
-.meta { font-size: 12pt; margin: 0 0 3mm; }
-h2 { font-size: 13pt; margin: 6mm 0 2mm; color: #1d4f91; break-after: avoid; }
-h3 { font-size: 11pt; margin: 3mm 0 1mm; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-th, td { border-bottom: 1px solid #999; padding: 1.5mm 2mm; text-align: left !important; }
 .exercise { break-before: page; }
-.write { break-inside: avoid; margin: 3mm 0; }
-.write .label { font-weight: bold; margin: 0; }
-.figure { margin: 2mm 0 4mm; break-inside: avoid; }
-.figure table { font-size: 8.5pt; }
-.daas-chart svg { max-width: 100%; height: auto; }
-.vega-bindings { display: none; }
-.line { border-bottom: 1px solid #888; height: 9mm; }
 .coach-note { border-left: 3px solid #b35c00; padding-left: 3mm; }
 .solution { border-left: 3px solid #2e7d32; padding-left: 3mm; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
 """
-
-
-def _document(title: str, lang: str, body: str) -> str:
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
-        f"<style>{STYLE}</style></head><body>{body}</body></html>"
-    )
 
 
 def handouts_dir(city: City) -> Path:

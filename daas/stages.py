@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Outcome:
     stage: str
     status: str  # "ok", "skipped" (unchanged), "not-applicable" or "failed"
     error: str = ""
+    seconds: float = 0.0  # how long the stage took
 
 
 def _city_file(city: City) -> Path:
@@ -195,16 +197,23 @@ def _read_keys(slug: str) -> dict[str, str]:
         return {}
 
 
-def compute(city: str | City, force: bool = False) -> list[Outcome]:
+def compute(
+    city: str | City, force: bool = False, on_stage: Callable[[Stage], None] | None = None
+) -> list[Outcome]:
     """Compute the city's outputs, skipping stages whose inputs are unchanged. A failed stage is
     an Outcome; the stages after it still run (they report what they could not read, as the
-    briefing reports a failed Beacon run), and run again next time, since its key is not kept."""
+    briefing reports a failed Beacon run), and run again next time, since its key is not kept.
+    `on_stage` is told of each stage as it starts."""
     city = load_city(city) if isinstance(city, str) else city
     outcomes: list[Outcome] = []
     with locked(city_build_dir(city.slug) / ".stages.lock"):
         keys, done = _read_keys(city.slug), dict[str, str]()
         for stage in STAGES:
+            if on_stage is not None:
+                on_stage(stage)
+            started = time.perf_counter()
             outcome, key = _run(stage, city, keys, done, force)
+            outcome = replace(outcome, seconds=time.perf_counter() - started)
             outcomes.append(outcome)
             if outcome.status in ("ok", "skipped"):
                 done[stage.name] = key

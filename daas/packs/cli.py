@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from pathlib import Path
 
@@ -128,15 +129,17 @@ def where_things_are(cities: list, tasks: list, failed: list) -> list[str]:
     return lines
 
 
-def _edition(city, force: bool):
-    """Build one city's edition; a failure becomes a Result (runs in a worker process)."""
+def _edition(city, force: bool, told):
+    """Build one city's edition; a failure becomes a Result (runs in a worker process). `told`:
+    a queue for (city, phase, percent), or a function of (phase, percent)."""
     from daas.core.errors import DaasError
     from daas.packs.workshop import Result
     from daas.site.edition import build_edition
 
+    progress = told if callable(told) else functools.partial(_tell, told, city.slug)
     started = time.perf_counter()
     try:
-        index = build_edition(city, force=force)
+        index = build_edition(city, force=force, progress=progress)
         return Result(city.slug, "site", "ok", time.perf_counter() - started, error=None,
                       worker=str(index))  # fmt: skip
     except DaasError as exc:
@@ -144,35 +147,56 @@ def _edition(city, force: bool):
                       error=exc.problems[0].message if exc.problems else str(exc))  # fmt: skip
 
 
-def build_editions(cities, force: bool, workers: int, console) -> list:
-    """Each city's edition of the site, `workers` at a time."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _tell(queue, slug: str, phase: str, percent: int) -> None:
+    queue.put((slug, phase, percent))
 
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+def build_editions(cities, force: bool, workers: int, console) -> list:
+    """Each city's edition of the site, `workers` at a time, each shown with its phase and share
+    of pages done until it is built."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     from daas.core.i18n import _
     from daas.packs.batch import SPAWN
 
-    # never silent: each city's edition shows, with the time it has taken, until it is built
-    columns = SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
-    with Progress(*columns, console=console, transient=True) as progress:
-        label = _("{city}: building the edition of the site")
+    label = _("{city}: building the edition of the site")
+    phases = {"reading": _("reading the pages"), "writing": _("writing the pages")}
+    with _city_progress(console) as progress:
         shown = {c.slug: progress.add_task(label.format(city=c.slug), total=1) for c in cities}
+
+        def show(slug: str, phase: str, percent: int) -> None:
+            progress.update(shown[slug], description=f"{label.format(city=slug)}: "
+                            f"{phases[phase]} {percent}%")  # fmt: skip
+
         if workers > 1 and len(cities) > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
-                futures = [pool.submit(_edition, c, force) for c in cities]
-                for fut in as_completed(futures):
-                    progress.update(shown[fut.result().city], completed=1, visible=False)
+            with SPAWN.Manager() as manager, ProcessPoolExecutor(workers, SPAWN) as pool:
+                told = manager.Queue()  # the workers' progress, shown here
+                futures = [pool.submit(_edition, c, force, told) for c in cities]
+                pending = set(futures)
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    while not told.empty():
+                        show(*told.get())
+                    for fut in finished:
+                        progress.update(shown[fut.result().city], completed=1, visible=False)
                 results = [f.result() for f in futures]
         else:
             results = []
             for c in cities:
-                results.append(_edition(c, force))
+                results.append(_edition(c, force, functools.partial(show, c.slug)))
                 progress.update(shown[c.slug], completed=1, visible=False)
     for r in results:
         if r.status == "ok":
-            console.print(f"{r.city}: {r.worker}")
+            console.print(f"{r.city}: {r.worker}", soft_wrap=True, markup=False, highlight=False)
     return results
+
+
+def _city_progress(console):
+    """A display of one line per city (spinner, what it is doing, time taken), gone when done."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
+    return Progress(*columns, console=console, transient=True)
 
 
 def _handouts(city, force: bool):
@@ -202,17 +226,26 @@ def _handouts(city, force: bool):
 def write_handouts(cities, force: bool, console, workers: int = 1) -> list:
     """Each city's printable masterclass handouts (skipped while their inputs are unchanged),
     copied into its edition of the site, whose masterclass pages link them; `workers` cities at
-    a time."""
-    from concurrent.futures import ProcessPoolExecutor
+    a time, each shown until printed."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from daas.core.i18n import _
     from daas.packs.batch import SPAWN
 
-    with console.status(_("printing the masterclass handouts")):
+    label = _("{city}: printing the masterclass handouts")
+    with _city_progress(console) as progress:
+        shown = {c.slug: progress.add_task(label.format(city=c.slug), total=1) for c in cities}
         if workers > 1 and len(cities) > 1:
             with ProcessPoolExecutor(max_workers=workers, mp_context=SPAWN) as pool:
-                return list(pool.map(_handouts, cities, [force] * len(cities)))
-        return [_handouts(c, force) for c in cities]
+                futures = [pool.submit(_handouts, c, force) for c in cities]
+                for fut in as_completed(futures):
+                    progress.update(shown[fut.result().city], completed=1, visible=False)
+                return [f.result() for f in futures]
+        results = []
+        for c in cities:
+            results.append(_handouts(c, force))
+            progress.update(shown[c.slug], completed=1, visible=False)
+        return results
 
 
 def city_stages(cities, console) -> list:
@@ -221,19 +254,23 @@ def city_stages(cities, console) -> list:
     from daas.core.i18n import _, use_language
     from daas.packs.workshop import Result
     from daas.programme.checks import warnings
-    from daas.stages import compute
+    from daas.stages import Stage, compute
 
-    results = []
+    results, doing = [], _("{city}: computing {stage}")
     for c in cities:
         with use_language(c.language):
             for p in warnings(c):
                 console.print(_("warning: {problem}").format(problem=p), soft_wrap=True,
                               markup=False, highlight=False)  # fmt: skip
-        started = time.perf_counter()
-        for o in compute(c):
-            results.append(Result(c.slug, o.stage, o.status, time.perf_counter() - started,
-                                  error=o.error or None))  # fmt: skip
-            started = time.perf_counter()
+        with console.status("") as status:
+
+            def starting(stage: Stage, c=c, status=status) -> None:
+                status.update(doing.format(city=c.slug, stage=_(stage.title)))
+
+            outcomes = compute(c, on_stage=starting)
+        # each outcome with the time its stage took (they ran one after the other)
+        results += [Result(c.slug, o.stage, o.status, o.seconds, error=o.error or None)
+                    for o in outcomes]  # fmt: skip
     return results
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,6 +39,12 @@ EXECUTION_INPUTS = ("daas", "data", "cities", "requirements/run.txt")
 PAGE_INPUTS = ("book", "_config.yml", "_toc.yml")
 STAMP = ".daas-build.json"
 FAVICON = "favicon.ico"  # in book/_assets (the static path); the site root gets a copy
+# Where a quiet build is: Sphinx's two long phases ("reading" runs the pages' code), with the
+# share of pages done
+Progress = Callable[[str, int], None]
+PHASES = {"reading sources": "reading", "writing output": "writing"}
+PHASE_LINE = re.compile(r"^(reading sources|writing output)\.\.\. \[\s*(\d+)%\]")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def jupyter_book() -> str:
@@ -93,9 +101,11 @@ def run(
     builder: str = "html",
     force_all: bool = False,
     quiet: bool = False,
+    progress: Progress | None = None,
 ) -> Path:
     """Run Jupyter Book on `source` with `config` into `out` (a `_build` folder); return the
-    index page, or the folder of `.pot` templates for the gettext builder.
+    index page, or the folder of `.pot` templates for the gettext builder. A quiet build keeps
+    its output in `build.log` and tells `progress` its phase and share of pages done.
 
     Sphinx warnings are errors; a failing cell stops the build with its cell and traceback in
     the log, and the next build starts from a clean Sphinx environment. An html build is skipped
@@ -135,19 +145,22 @@ def run(
         cmd.append("--all")
     started = time.perf_counter()
     env = {**os.environ, "DAAS_CITY": city, "DAAS_LANG": lang}
-    proc = subprocess.run(cmd, env=env, cwd=source, capture_output=quiet, text=True)
-    if quiet:  # kept beside the build: slow pages and warnings can be read after a success too
-        atomic_write_text(out / "build.log", (proc.stdout or "") + (proc.stderr or ""))
-    if proc.returncode != 0:
+    if quiet:
+        code, log = _quiet_build(cmd, env, source, progress)
+        # kept beside the build: slow pages and warnings can be read after a success too
+        atomic_write_text(out / "build.log", log)
+    else:
+        code = subprocess.run(cmd, env=env, cwd=source).returncode
+    if code != 0:
         if quiet:
-            sys.stderr.write(_log_tail(proc.stdout + proc.stderr))
+            sys.stderr.write(_log_tail(log))
         # Sphinx pickled the environment of the failed run: without this, the next build would
         # find "no targets are out of date" and pass.
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
         raise DaasError.one(
             "book/", "",
             _("the book build failed (jupyter-book exit {code}); "
-              "the log above names the page, the cell and the error").format(code=proc.returncode),
+              "the log above names the page, the cell and the error").format(code=code),
             _("fix that page or notebook, then run `make book` again"),
             exit_code=1,
         )  # fmt: skip
@@ -157,6 +170,22 @@ def run(
         print(_("Site ({lang}) built in {seconds:.1f} s. Open {index}").format(
             lang=lang, seconds=time.perf_counter() - started, index=index))  # fmt: skip
     return index
+
+
+def _quiet_build(
+    cmd: list[str], env: dict, cwd: Path, progress: Progress | None
+) -> tuple[int, str]:
+    """Run a build with its output kept, not shown (both streams, in order); each line that
+    says how far a phase is goes to `progress` as it is printed (the build's Python unbuffered)."""
+    env = {**env, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    lines = []
+    for line in proc.stdout or ():
+        lines.append(line)
+        if progress is not None and (m := PHASE_LINE.match(ANSI.sub("", line))):
+            progress(PHASES[m[1]], int(m[2]))
+    return proc.wait(), "".join(lines)
 
 
 def _gettext(source: Path, out: Path, config: dict) -> Path:

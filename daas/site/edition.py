@@ -18,6 +18,7 @@ from daas.core.i18n import _
 from daas.core.io import atomic_dir
 from daas.core.paths import build_dir, city_build_dir
 from daas.site import variants
+from daas.site.book import Progress
 from daas.site.variants import Variant
 
 PACK_FOLDERS = ("notebooks", "exercises")
@@ -93,9 +94,10 @@ def variant(city: City) -> Variant:
     )
 
 
-def build_edition(city: City, force: bool = False) -> Path:
-    """Build the city's edition; return `_build/cities/<slug>/site/index.html`."""
-    index = variants.build(variant(city), force=force, quiet=True)
+def build_edition(city: City, force: bool = False, progress: Progress | None = None) -> Path:
+    """Build the city's edition; return `_build/cities/<slug>/site/index.html`. `progress`:
+    told the build's phase and share of pages done."""
+    index = variants.build(variant(city), force=force, quiet=True, progress=progress)
     site = city_build_dir(city.slug) / "site"
     with atomic_dir(site) as tmp:
         shutil.copytree(index.parent, tmp, dirs_exist_ok=True)

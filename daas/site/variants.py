@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -28,6 +28,9 @@ from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.io import atomic_write_text
 from daas.core.paths import repo_root
+
+if TYPE_CHECKING:
+    from daas.site.book import Progress
 
 EDITIONS = ("learner", "coach")
 BUILDERS = ("html", "gettext")
@@ -156,9 +159,11 @@ def sync_tree(src: Path, dst: Path) -> None:
             shutil.rmtree(f) if f.is_dir() else f.unlink()
 
 
-def build(variant: Variant, force: bool = False, quiet: bool = False) -> Path:
+def build(
+    variant: Variant, force: bool = False, quiet: bool = False, progress: Progress | None = None
+) -> Path:
     """Stage, configure and build the variant; return its index page (html) or its folder of
-    `.pot` templates (gettext)."""
+    `.pot` templates (gettext). `progress`: told a quiet build's phase (`book.run`)."""
     from daas.site import book
 
     if variant.builder not in BUILDERS:
@@ -166,4 +171,5 @@ def build(variant: Variant, force: bool = False, quiet: bool = False) -> Path:
     source = stage(variant)
     config = configure(variant)
     return book.run(variant.city, source, variant.work / "_build", config,
-                    builder=variant.builder, force_all=force, quiet=quiet)  # fmt: skip
+                    builder=variant.builder, force_all=force, quiet=quiet,
+                    progress=progress)  # fmt: skip

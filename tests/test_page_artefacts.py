@@ -131,6 +131,8 @@ def artefacts(html: str, lang: str) -> list[Finding]:
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup
     found: list[Finding] = [("index column", s) for s in _index_columns(main)]
+    # an ipywidget runs its Python in a kernel: on a static page it moves and changes nothing
+    found += [("a control that needs a kernel", "ipywidgets")] * (WIDGET_VIEW in html)
     for tag in main(SKIPPED):
         tag.decompose()
     for tag in main.select(NOT_READ):
@@ -147,6 +149,9 @@ def artefacts(html: str, lang: str) -> list[Finding]:
         if name == "td" and CODE.match(text):
             found.append(("code in a cell", text))
     return found
+
+
+WIDGET_VIEW = 'type="application/vnd.jupyter.widget-view+json"'
 
 
 def _around(text: str, match: re.Match[str]) -> str:
@@ -217,3 +222,10 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def test_a_widget_on_a_static_page_is_found() -> None:
+    widget = '<script type="application/vnd.jupyter.widget-view+json">{"model_id": "m"}</script>'
+    page = PAGE.replace("<main>", "<main>" + widget)
+    assert ("a control that needs a kernel", "ipywidgets") in artefacts(page, "en")
+    assert ("a control that needs a kernel", "ipywidgets") not in artefacts(PAGE, "en")

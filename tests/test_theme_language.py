@@ -19,7 +19,7 @@ from daas.core.i18n import locales_dir
 from daas.core.paths import repo_root
 from daas.site.catalogues import SPHINX_WRITER
 from daas.site.sphinx_ext import TEMPLATES
-from tests.site_pages import ensure_built_site
+from tests.site_pages import ensure_built_site, site_languages
 
 ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-bs-title"}
 SKIPPED = {"script", "style", "pre", "code"}
@@ -96,3 +96,15 @@ def test_no_english_around_the_pages(lang: str) -> None:
 def test_portuguese_quotes_are_brazilian() -> None:
     guillemets = [p.name for p in pages("pt") if re.search("[«»]", p.read_text(encoding="utf-8"))]
     assert guillemets == []
+
+
+def test_each_language_shows_the_example_city_of_its_language() -> None:
+    """The Spanish site's pages show Villa Ondina, the Portuguese site's Vale do Sereno: their
+    data is in the reader's language too."""
+    from daas.core.city import EXAMPLE_CITIES, load_city
+
+    names = {lang: load_city(slug).name for lang, slug in EXAMPLE_CITIES.items()}
+    for lang in site_languages():
+        page = (ensure_built_site() / lang / "book" / "city-profile.html").read_text("utf-8")
+        assert names[lang] in page, lang
+        assert not [n for other, n in names.items() if other != lang and n in page], lang

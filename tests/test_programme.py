@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+import re
+from datetime import date, timedelta
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from daas.cli import main
 from daas.core.city import City, TeamMember, load_city, parse_city
 from daas.core.city_programme import MILESTONE_IDS, Programme, Readiness, Showcase
 from daas.core.errors import DaasError
+from daas.core.formats import date as long_date
 from daas.core.i18n import _
 from daas.core.paths import city_build_dir, repo_root
 from daas.programme import briefing, milestones, overview, readiness, showcase
@@ -189,6 +192,45 @@ def test_before_the_start_the_briefing_says_when_the_track_starts() -> None:
     city = _city(programme=Programme(start=date(2025, 10, 17)))
     assert milestones.month_of_track(city, TODAY) == -3
     assert "The track starts on 2025-10-17." in briefing.render(city, TODAY)
+
+
+def _printed_day(html: str, lang: str, near: date) -> date:
+    """The day the briefing says it was prepared on, read back from its words in `lang`."""
+    line = _("Data as a Service track. Prepared on {day} from the kit's records.", lang)
+    before, after = (re.escape(part) for part in line.split("{day}"))
+    found = re.search(f"{before}(.+?){after}", unescape(html))
+    assert found, f"no 'Prepared on' line in {lang}"
+    days = (near + timedelta(days=n) for n in range(-800, 800))
+    return next(d for d in days if long_date(d, lang) == found.group(1))
+
+
+def _month_of_track(start: date, day: date) -> int:
+    """Month 1 runs from the start to the day before the same date a month later, and so on."""
+    month = 1
+    while (start.year + (start.month - 1 + month) // 12, (start.month - 1 + month) % 12 + 1,
+           start.day) <= (day.year, day.month, day.day):  # fmt: skip
+        month += 1
+    return month
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+@pytest.mark.parametrize("days", [None, 0, 1, 30, 31, 200, 364, 365, 400])
+def test_the_briefing_s_month_agrees_with_its_date(slug: str, days: int | None) -> None:
+    """The briefing's "Month N of 12" is the month of the track its "Prepared on" date falls in,
+    counted from the city's start date; past month 12 it says the track has ended."""
+    city = load_city(slug)
+    assert city.programme and city.programme.start
+    start, lang = city.programme.start, city.language
+    html = unescape(briefing.render(city, None if days is None else start + timedelta(days=days)))
+    day = _printed_day(html, lang, start)
+    assert days is None or day == start + timedelta(days=days)
+    expected = _month_of_track(start, day)
+    before, after = (re.escape(part) for part in _("Month {month} of 12.", lang).split("{month}"))
+    said = [int(n) for n in re.findall(rf"{before}(\d+){after}", html)]
+    if expected <= 12:
+        assert said == [expected], f"prepared on {day}, started {start}: month {said}"
+    else:
+        assert said == [] and _("The twelve-month track has ended.", lang) in html
 
 
 def test_no_programme_section_is_one_warning() -> None:

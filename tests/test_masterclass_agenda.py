@@ -1,5 +1,6 @@
 """Every agenda block of every masterclass has material on its page: key points, an activity with
-its minutes and what participants leave with; and each masterclass has an exercise per hour.
+its minutes and what participants leave with; each block's heading is its agenda item, in every
+language; and each masterclass has an exercise per hour.
 
 The convention (CONTRIBUTING.md, Book pages): each block is a `### H:MM title` heading, H:MM its
 start in `daas/masterclasses/agendas.py`, followed by `**Key points.**`, `**Activity (N min).**`
@@ -13,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from babel.messages.pofile import read_po
 
+from daas.core.i18n import _
 from daas.core.paths import repo_root
 from daas.masterclasses import agendas
 
@@ -96,6 +99,12 @@ def page_problems(key: str, page: str) -> list[str]:
             "one `### H:MM title` heading per agenda item"
         ]
     problems = [
+        f"{key}: block {b.start} is {b.title!r} on the page, {item.activity!r} in the agenda: "
+        "make them the same (daas/masterclasses/agendas.py and the es/pt catalogues too)"
+        for b, item in zip(found, mc.agenda, strict=True)
+        if b.title != item.activity
+    ]
+    problems += [
         p for b, item in zip(found, mc.agenda, strict=True) for p in block_problems(b, item)
     ]
     hours = math.ceil(mc.minutes / 60)
@@ -111,6 +120,32 @@ def _page(key: str) -> str:
 @pytest.mark.parametrize("key", agendas.MASTERCLASSES)
 def test_every_agenda_block_has_material(key: str) -> None:
     assert page_problems(key, _page(key)) == []
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+@pytest.mark.parametrize("key", agendas.MASTERCLASSES)
+def test_each_block_heading_is_translated_as_its_agenda_item(key: str, lang: str) -> None:
+    """The translated page's block headings are the translated agenda's items, word for word."""
+    path = ROOT / "locales" / lang / "LC_MESSAGES" / "book" / "masterclasses" / f"{key}.po"
+    with path.open("rb") as stream:
+        catalogue = {m.id: m.string for m in read_po(stream) if not m.fuzzy}
+    differ = []
+    for block, item in zip(blocks(_page(key)), agendas.MASTERCLASSES[key].agenda, strict=True):
+        heading = catalogue.get(f"{block.start} {block.title}")
+        if heading != f"{block.start} {_(item.activity, lang)}":
+            differ.append(f"{block.start}: page {heading!r}, agenda {_(item.activity, lang)!r}")
+    assert differ == []
+
+
+def test_a_block_titled_otherwise_than_its_agenda_item_fails() -> None:
+    page = _page("engagement").replace(
+        "### 0:55 Worked example: the partner's data", "### 0:55 Worked example: partner data"
+    )
+    assert page_problems("engagement", page) == [
+        "engagement: block 0:55 is 'Worked example: partner data' on the page, "
+        '"Worked example: the partner\'s data" in the agenda: make them the same '
+        "(daas/masterclasses/agendas.py and the es/pt catalogues too)"
+    ]
 
 
 @pytest.mark.parametrize("key", agendas.MASTERCLASSES)

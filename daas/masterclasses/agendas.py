@@ -49,7 +49,7 @@ MASTERCLASSES: dict[str, Masterclass] = {
             Item(N_("Welcome; data services beyond the city's own data"), 10, 0),
             Item(N_("Stakeholder and partner mapping"), 10, 15),
             Item(N_("Tactical Data Engagement: find, refine, design, implement"), 15, 5),
-            Item(N_("Worked example: the Beacon's partner data"), 10, 0),
+            Item(N_("Worked example: the partner's data"), 10, 0),
             Item(N_("Exercise 02: draft a data-sharing agreement"), 5, 25),
             Item(N_("Feedback channels and keeping partners involved"), 10, 5),
             Item(N_("Key points and next steps"), 10, 0),

@@ -6,6 +6,11 @@
 - {source}`words <key>` links the page's own words to a source, in running prose.
 - The `{sources}` directive lists every source (`book/sources.md`), with its note when a fact
   came to the kit through another source.
+- A source with no public address (a programme document the kit works from) has an `unpublished`
+  note instead of a `url`: its title is cited without a link, marked "unpublished" in the page's
+  language, and the sources page gives the note. The link checker has nothing to check there.
+- A source's `names` are the bodies and named methods it gives facts about, as pages name them:
+  a paragraph that names one cites a source that lists it (tests/test_sources.py checks it).
 - An unknown key, or a registry entry that is not well formed, stops the build with a message that
   names the page and line, or the registry entry, and the fix.
 
@@ -28,6 +33,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from daas.core.errors import DaasError, Problem, did_you_mean
+from daas.core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _
 from daas.core.io import atomic_write_text
 from daas.core.paths import repo_root
 
@@ -45,17 +51,20 @@ class Source:
     title: str
     lang: str
     publisher: str
-    year: int
-    url: str
+    year: int | None = None  # required, except for an unpublished document without a date
+    url: str | None = None  # required, except for an unpublished document
     author: str | None = None
     licence: str | None = None  # the key of a licence entry
     rights: str | None = None  # the attribution the licence asks for
     secondary: str | None = None  # where the kit took a fact from, when not from this source
     recipe: str | None = None  # a Beacon recipe's own source: listed only in that recipe's builds
+    unpublished: str | None = None  # no public address: how the kit came to it, instead of a url
+    names: tuple[str, ...] = ()  # the bodies and methods it gives facts about, as pages name them
 
 
 REQUIRED = ("title", "lang", "publisher", "year", "url")
-OPTIONAL = ("author", "licence", "rights", "secondary", "recipe")
+OPTIONAL = ("author", "licence", "rights", "secondary", "recipe", "unpublished", "names")
+UNPUBLISHED = N_("unpublished")
 
 
 def parse(data: Any, file: str) -> dict[str, Source]:
@@ -68,7 +77,10 @@ def parse(data: Any, file: str) -> dict[str, Source]:
         problems += _entry_problems(str(key), entry, data, file)
     if problems:
         raise DaasError(problems)
-    return {str(key): Source(key=str(key), **entry) for key, entry in data.items()}
+    return {
+        str(key): Source(key=str(key), **{**entry, "names": tuple(entry.get("names", ()))})
+        for key, entry in data.items()
+    }
 
 
 def _entry_problems(key: str, entry: Any, data: dict, file: str) -> list[Problem]:
@@ -79,14 +91,24 @@ def _entry_problems(key: str, entry: Any, data: dict, file: str) -> list[Problem
         return [problem("", "a key is lower-case words joined by hyphens", "rename the key")]
     if not isinstance(entry, dict):
         return [problem("", "a source is a mapping of fields", "give it " + ", ".join(REQUIRED))]
-    found = [problem(f, "missing", "add it") for f in REQUIRED if not entry.get(f)]
+    unpublished = "unpublished" in entry
+    required = [f for f in REQUIRED if not (unpublished and f in {"url", "year"})]
+    found = [problem(f, "missing", "add it") for f in required if not entry.get(f)]
     found += [problem(f, "unknown field", "use one of " + ", ".join(REQUIRED + OPTIONAL))
               for f in entry if f not in REQUIRED + OPTIONAL]  # fmt: skip
+    if unpublished and not (isinstance(entry["unpublished"], str) and entry["unpublished"].strip()):
+        found.append(problem("unpublished", "no note", "say how the kit came to the document"))
+    if unpublished and "url" in entry:
+        found.append(problem("url", "a source with a url is not unpublished",
+                             "keep the url, or the note when there is no address"))  # fmt: skip
+    names = entry.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        found.append(problem("names", "not a list of names", "write names: [Name, Other name]"))
     if not str(entry.get("url", "https://")).startswith("https://"):
         found.append(problem("url", "not an https:// address", "link the https:// address"))
     if "lang" in entry and not LANG.fullmatch(str(entry["lang"])):
         found.append(problem("lang", "not a language tag", "use the title's language: en, es…"))
-    if "year" in entry and not isinstance(entry["year"], int):
+    if entry.get("year") is not None and not isinstance(entry["year"], int):
         found.append(problem("year", "not a year", "write the year as four digits"))
     licence = entry.get("licence")
     if licence is not None and licence not in data:
@@ -100,7 +122,7 @@ class _UniqueKeys(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise DaasError.one(str(self.name), str(key), "this key is given twice",
@@ -144,18 +166,32 @@ def _skip(self: Any, node: source_citation) -> None:
     """Other builders write the citation's children as they are."""
 
 
-def citation(source: Source, sources: dict[str, Source]) -> source_citation:
-    """Linked title, author, publisher, year, and the licence with its attribution."""
+def citation(source: Source, sources: dict[str, Source], lang: str = SOURCE_LANGUAGE) -> nodes.Node:
+    """Linked title, author, publisher, year, and the licence with its attribution; an
+    unpublished document's title unlinked, and "unpublished" in the page's language `lang`."""
     node = source_citation(lang=source.lang, classes=["daas-source"])
     cite = nodes.inline(classes=["daas-source-title"])
-    cite += nodes.reference(source.title, source.title, refuri=source.url)
+    if source.url:
+        cite += nodes.reference(source.title, source.title, refuri=source.url)
+    else:
+        cite += nodes.emphasis(source.title, source.title)
     byline = [source.author] if source.author else []
-    node += [cite, nodes.Text(", ".join(["", *byline, source.publisher, str(source.year)]))]
+    year = [str(source.year)] if source.year else []
+    node += [cite, nodes.Text(", ".join(["", *byline, source.publisher, *year]))]
     if source.licence:
         licence = sources[source.licence]
         node += nodes.Text(f". {source.rights}, " if source.rights else ". ")
         node += nodes.reference(licence.title, licence.title, refuri=licence.url)
-    return node
+    if not source.unpublished:
+        return node
+    said = nodes.inline(classes=["daas-source-unpublished"])
+    said += nodes.Text(", " + _(UNPUBLISHED, lang if lang in LANGUAGES else SOURCE_LANGUAGE))
+    return nodes.inline("", "", node, said)
+
+
+def page_language(env: Any) -> str:
+    """The language the page is built in (`en`, `es`, `pt`)."""
+    return str(env.config.language or SOURCE_LANGUAGE)[:2]
 
 
 class SourceRole(SphinxRole):
@@ -176,13 +212,16 @@ class SourceRole(SphinxRole):
             )
         if match:
             words = match.group("words")
+            if not sources[key].url:  # nothing to link to: the words, then the citation
+                cited = citation(sources[key], sources, page_language(self.env))
+                return [nodes.Text(words + " ("), cited, nodes.Text(")")], []
             return [nodes.reference(self.rawtext, words, refuri=sources[key].url)], []
-        return [citation(sources[key], sources)], []
+        return [citation(sources[key], sources, page_language(self.env))], []
 
 
 class SourcesDirective(SphinxDirective):
-    """Every source in the registry, by title; a source's `secondary` note is a paragraph of the
-    page, so it is translated with the page."""
+    """Every source in the registry, by title; a source's `unpublished` and `secondary` notes are
+    paragraphs of the page, so they are translated with the page."""
 
     def run(self) -> list[nodes.Node]:
         sources = registry(self.env.app)
@@ -193,12 +232,13 @@ class SourcesDirective(SphinxDirective):
             if source.recipe and not self.env.app.tags.has(recipe_tag(source.recipe)):
                 continue  # another recipe's city (its pages cite it in that recipe's blocks)
             item = nodes.list_item(ids=[f"source-{source.key}"])
-            item += nodes.paragraph("", "", citation(source, sources))
-            if source.secondary:
-                note = " ".join(source.secondary.split())
-                para = nodes.paragraph(note, note)
-                para.source, para.line = page, line
-                item += para
+            item += nodes.paragraph("", "", citation(source, sources, page_language(self.env)))
+            for text in (source.unpublished, source.secondary):
+                if text:
+                    note = " ".join(text.split())
+                    para = nodes.paragraph(note, note)
+                    para.source, para.line = page, line
+                    item += para
             listing += item
         return [listing]
 

@@ -348,15 +348,18 @@ LANGUAGE = {"port-mallory": "en", "villa-ondina": "es", "vale-do-sereno": "pt"}
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_every_page_of_the_edition_reads_cleanly(packs: Path, slug: str) -> None:
     """Issue #17 on the city's edition (its book pages and its executed workshop notebooks and
-    exercises), as on the main site: no raw data artefact on any page, and no English sentence
-    on a Spanish or Portuguese edition (the marker this module plants aside)."""
+    exercises), as on the main site: no raw data artefact (nor a control that needs a kernel)
+    on any page; on a Spanish or Portuguese edition, no English sentence (the marker this module
+    plants aside) and no English in the theme around the pages; Portuguese quotes “ ”."""
     from tests.test_page_artefacts import artefacts
     from tests.test_site_english import is_english, visible_sentences
+    from tests.test_theme_language import Chrome, english_theme_strings
 
     lang, site = LANGUAGE[slug], packs / slug / "site"
     pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
     pages = {rel: p for rel, p in sorted(pages.items()) if not rel.startswith("_")}
     assert "workshops/notebooks/04-build-your-beacon.html" in pages  # the notebooks are walked
+    theme = english_theme_strings(lang) if lang != "en" else set()
     found = []
     for rel, page in pages.items():
         html = page.read_text(encoding="utf-8")
@@ -364,4 +367,57 @@ def test_every_page_of_the_edition_reads_cleanly(packs: Path, slug: str) -> None
         if lang != "en":
             english = (s for s in visible_sentences(html, lang) if s not in ONLY_MARK)
             found += [f"{rel}: English: {s!r}" for s in english if is_english(s)]
+            chrome = Chrome()
+            chrome.feed(html)
+            shown = set(chrome.found) | {s.removeprefix("By ") for s in chrome.found}
+            found += [f"{rel}: English around the page: {s!r}" for s in shown & theme]
+        if lang == "pt" and re.search("[«»]", html):
+            found.append(f"{rel}: « » quotes")
+    assert found == [], f"{slug}'s edition:\n" + "\n".join(found)
+
+
+# the edition pages whose charts a reader drives (Vega-Lite parameters bound to inputs), per city
+DRIVEN = {
+    "port-mallory": {"book/city-profile.html", "book/beacon/resident.html",
+                     "workshops/notebooks/00-city-profile.html",
+                     "workshops/notebooks/04-build-your-beacon.html"},
+    "villa-ondina": {"book/city-profile.html", "book/beacon/resident.html",
+                     "workshops/notebooks/00-city-profile.html",
+                     "workshops/notebooks/04-build-your-beacon.html"},
+    "vale-do-sereno": {"book/city-profile.html"},
+}  # fmt: skip
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_edition_controls_change_their_charts(packs: Path, slug: str) -> None:
+    """Issue #17 on each city's edition, as `test_browser` on the main site: every control a
+    page shows changes its chart in a browser with no kernel, offline, with no console error and
+    no serious accessibility violation; the pages expected to have controls still do."""
+    from playwright.sync_api import sync_playwright
+
+    from tests import test_browser as b
+    from tests.site_pages import serve
+
+    site = packs / slug / "site"
+    bound = {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+             if '"bind": {' in p.read_text(encoding="utf-8")}  # fmt: skip
+    assert DRIVEN[slug] <= bound, f"pages that lost their controls: {DRIVEN[slug] - bound}"
+    found = []
+    with sync_playwright() as p, serve(site) as url:
+        browser = b.launch(p)
+        ctx = b.new_context(browser)
+        for rel in sorted(bound):
+            pg, remote, errors = b.watched_page(ctx, url)
+            pg.goto(url + rel, wait_until="load")
+            b.charts_render_ms(pg)
+            n, still = pg.evaluate(b.MOVE_CONTROLS)
+            pg.add_script_tag(path=str(b.AXE))
+            violations = pg.evaluate(b.AXE_RUN, False)
+            pg.close()
+            if n == 0:
+                found.append(f"{rel}: no control")
+            found += [f"{rel}: changes nothing: {name}" for name in still]
+            found += [f"{rel}: {e}" for e in [*remote, *errors, *violations]]
+        browser.close()
     assert found == [], f"{slug}'s edition:\n" + "\n".join(found)

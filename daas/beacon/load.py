@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import io
 import operator
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import pandas as pd
 
 from daas.beacon import schema, values
 from daas.core.city import BeaconMapping
-from daas.core.errors import DaasError
+from daas.core.errors import DaasError, did_you_mean
 from daas.core.i18n import _
 from daas.core.tables import is_big
 
@@ -89,25 +88,32 @@ def read_export(
     """Read an export as text columns; return (frame, encoding, delimiter) or raise DaasError.
     A large export in an encoding that writes line ends as single bytes (UTF-8, Windows-1252,
     Latin-1) is never held as text: only its bytes until the parser has its rows."""
-    fix_path = "check the path in the city file (beacon.sources.<name>.path)"
+    fix_path = _("check the path in the city file (beacon.sources.<name>.path)")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DaasError.one(shown, "", "file not found", fix_path) from None
+        raise DaasError.one(shown, "", _("file not found"), fix_path) from None
     except (IsADirectoryError, PermissionError) as exc:
-        raise DaasError.one(shown, "", f"cannot read the file ({exc.strerror})", fix_path) from None
+        message = _("cannot read the file ({reason})").format(reason=exc.strerror)
+        raise DaasError.one(shown, "", message, fix_path) from None
     if not data.strip():
-        raise DaasError.one(shown, "", "the file is empty", "export the data again")
+        raise DaasError.one(shown, "", _("the file is empty"), _("export the data again"))
     enc, head = (encoding, None) if encoding else _detected(data)
     try:
         head = _decoded_head(data, enc) if head is None else head
     except (UnicodeDecodeError, LookupError) as exc:
         raise DaasError.one(
-            shown, "encoding", f"cannot decode as {enc} ({exc})", "remove the encoding override"
+            shown,
+            "encoding",
+            _("cannot decode as {encoding} ({reason})").format(encoding=enc, reason=exc),
+            _("remove the encoding override"),
         ) from None
     if "\x00" in head[:4096]:
         raise DaasError.one(
-            shown, "", "this is not a text (CSV) file", "export the data as CSV, not a spreadsheet"
+            shown,
+            "",
+            _("this is not a text (CSV) file"),
+            _("export the data as CSV, not a spreadsheet"),
         )
     # a large export in such an encoding is parsed from the file, its line ends counted on the
     # bytes; otherwise, as a small one, from its text
@@ -130,10 +136,15 @@ def read_export(
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DaasError.one(
-            shown, "", f"not a readable CSV file ({exc})", "export it again as CSV"
+            shown,
+            "",
+            _("not a readable CSV file ({reason})").format(reason=exc),
+            _("export it again as CSV"),
         ) from None
     if df.empty:
-        raise DaasError.one(shown, "", "the file has a header but no rows", "export the data again")
+        raise DaasError.one(
+            shown, "", _("the file has a header but no rows"), _("export the data again")
+        )
     header = _header(text, sep, shown)
     names, repeated = _unique_names(header)
     if len(names) == len(df.columns):
@@ -194,10 +205,10 @@ def _stray_cr(shown: str, line: int) -> DaasError:
     """A carriage return outside quotes that ends no line: the parser would cut the row there."""
     return DaasError.one(
         shown, f"line {line}",
-        "a carriage return (CR) outside quotes ends no line, so the row cannot be read with "
-        "certainty (a file saved with old Mac line ends has only these)",
-        "save the export again as CSV with standard line ends (CRLF or LF), or quote the field "
-        "that holds the line break",
+        _("a carriage return (CR) outside quotes ends no line, so the row cannot be read with "
+          "certainty (a file saved with old Mac line ends has only these)"),
+        _("save the export again as CSV with standard line ends (CRLF or LF), or quote the "
+          "field that holds the line break"),
     )  # fmt: skip
 
 
@@ -245,13 +256,16 @@ def row_numbers(raw: pd.DataFrame) -> np.ndarray:
 
 
 def _missing(shown: str, where: str, column: str, available: list[str]) -> DaasError:
-    close = difflib.get_close_matches(column, available, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
     return DaasError.one(
         shown,
         column,
-        f"the column '{column}' named in {where} is not in the file",
-        f"{hint}map the field to one of the file's columns: {', '.join(available[:12])}",
+        _("the column '{column}' named in {where} is not in the file").format(
+            column=column, where=where
+        ),
+        did_you_mean(column, available)
+        + _("map the field to one of the file's columns: {columns}").format(
+            columns=", ".join(available[:12])
+        ),
     )
 
 
@@ -269,8 +283,10 @@ def apply_mapping(
                 DaasError.one(
                     where,
                     fld,
-                    f"'{fld}' is not a field of the {table} schema",
-                    f"use one of: {', '.join(known)}",
+                    _("'{field}' is not a field of the {table} schema").format(
+                        field=fld, table=table
+                    ),
+                    _("use one of: {keys}").format(keys=", ".join(known)),
                 ).problems[0]
             )
     wanted = [c for cols in mapping.columns.values() for c in _as_list(cols)]
@@ -321,8 +337,8 @@ def apply_mapping(
         raise DaasError.one(
             where,
             ", ".join(unmapped),
-            f"required field(s) of the {table} schema are not mapped",
-            "add them under `columns:` (export column) or `constants:` (a fixed value)",
+            _("required field(s) of the {table} schema are not mapped").format(table=table),
+            _("add them under `columns:` (export column) or `constants:` (a fixed value)"),
         )
     for fld in known:
         if fld not in out:

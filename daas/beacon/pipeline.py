@@ -46,8 +46,8 @@ def beacon_of(city: City) -> Beacon:
         raise DaasError.one(
             city_file(city),
             "beacon",
-            "the city has no beacon section",
-            "add one: see cities/port-mallory.yml and cities/README.md",
+            _("the city has no beacon section"),
+            _("add one: see cities/port-mallory.yml and cities/README.md"),
         )
     return city.beacon
 
@@ -71,8 +71,12 @@ def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]
             raise DaasError.one(
                 city_file(city),
                 f"beacon.sources.{name}.role",
-                f"a partner source cannot feed the {src.table} table, which is published",
-                f"partner data may only feed {_listed(recipe.restricted_tables())}",
+                _("a partner source cannot feed the {table} table, which is published").format(
+                    table=src.table
+                ),
+                _("partner data may only feed {tables}").format(
+                    tables=_listed(recipe.restricted_tables())
+                ),
             )
         raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
         _gate_export(city, name, src, raw, memo)
@@ -82,14 +86,14 @@ def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]
             raise DaasError.one(
                 city_file(city),
                 "beacon.sources",
-                f"no source feeds the {table} table",
-                f"add a source with `table: {table}`",
+                _("no source feeds the {table} table").format(table=table),
+                _("add a source with `table: {table}`").format(table=table),
             )
     return {t: pd.concat(f, ignore_index=True) for t, f in frames.items()}
 
 
 def _listed(tables: tuple[str, ...]) -> str:
-    return ", ".join(f"`{t}`" for t in tables) or "no table"
+    return ", ".join(f"`{t}`" for t in tables) or _("no table")
 
 
 def today(city: City) -> date:
@@ -359,8 +363,8 @@ def _publish(city: City, recipe: Recipe, ctx, results, public, extra, gate, reco
             raise DaasError.one(
                 "datapackage.json",
                 "",
-                "the data package is not valid: " + "; ".join(errors),
-                "report this: the pipeline wrote a package its schemas reject",
+                _("the data package is not valid: {errors}").format(errors="; ".join(errors)),
+                _("report this: the pipeline wrote a package its schemas reject"),
                 exit_code=1,
             )
         all_results = list(results.values())
@@ -434,8 +438,8 @@ def with_overrides(
             raise DaasError.one(
                 city_file(city),
                 f"beacon.sources.{name}",
-                "no such source",
-                f"use one of: {', '.join(sources)}",
+                _("no such source"),
+                _("use one of: {keys}").format(keys=", ".join(sources)),
             )
     for name, path in (paths or {}).items():
         sources[name]["path"] = path

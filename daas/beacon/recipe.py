@@ -149,10 +149,11 @@ class Recipe:
         `sample_mapping` to read; return the paths written."""
         from daas.core.city import city_file
         from daas.core.errors import DaasError
+        from daas.core.i18n import _
 
         raise DaasError.one(
             city_file(city),
             "beacon.recipe",
-            f"the {self.name} recipe has no sample data",
-            "give the city its own exports under `beacon.sources`",
+            _("the {recipe} recipe has no sample data").format(recipe=self.name),
+            _("give the city its own exports under `beacon.sources`"),
         )

@@ -26,7 +26,7 @@ from pydantic import (
 
 from daas.core.city_programme import Programme, Readiness, Showcase
 from daas.core.errors import DaasError, Problem
-from daas.core.i18n import N_
+from daas.core.i18n import N_, _
 from daas.core.paths import cities_dir, repo_root
 
 DEFAULT_CITY = "port-mallory"
@@ -315,8 +315,10 @@ class City(_Strict):
             raise DaasError.one(
                 f"cities/{self.slug}.yml",
                 f"datasets.{key}",
-                "this dataset is not declared",
-                f"add `datasets: {{{key}: {{path: ..., description: ...}}}}` to the city file",
+                _("this dataset is not declared"),
+                _("add `datasets: {entry}` to the city file").format(
+                    entry=f"{{{key}: {{path: ..., description: ...}}}}"
+                ),
             )
         return repo_root() / self.datasets[key].path
 
@@ -347,8 +349,8 @@ def parse_city(data: object, file: str) -> City:
         raise DaasError.one(
             file,
             "",
-            "the file is not a mapping of fields",
-            "start from `daas city new` or cities/port-mallory.yml",
+            _("the file is not a mapping of fields"),
+            _("start from `daas city new` or cities/port-mallory.yml"),
         )
     try:
         city = City.model_validate(data)
@@ -359,8 +361,10 @@ def parse_city(data: object, file: str) -> City:
         raise DaasError.one(
             file,
             "slug",
-            f"slug '{city.slug}' differs from the file name",
-            f"rename the file to {city.slug}.yml or set slug: {stem}",
+            _("slug '{slug}' differs from the file name").format(slug=city.slug),
+            _("rename the file to {slug}.yml or set slug: {stem}").format(
+                slug=city.slug, stem=stem
+            ),
         )
     if problems := _reference_date_problems(city, file) + _path_problems(city, file):
         raise DaasError(problems)
@@ -369,8 +373,6 @@ def parse_city(data: object, file: str) -> City:
 
 def _path_problems(city: City, file: str) -> list[Problem]:
     """Every path in the city file, resolved (symbolic links followed), stays in the repository."""
-    from daas.core.i18n import _
-
     paths = {f"datasets.{k}.path": d.path for k, d in city.datasets.items()}
     if city.beacon:
         paths |= {f"beacon.sources.{k}.path": s.path for k, s in city.beacon.sources.items()}
@@ -396,16 +398,18 @@ def _reference_date_problems(city: City, file: str) -> list[Problem]:
             Problem(
                 file,
                 "reference_date",
-                "only a fictional city may fix the day the kit treats as today",
-                "remove it: a real city's data age and milestones count to today",
+                _("only a fictional city may fix the day the kit treats as today"),
+                _("remove it: a real city's data age and milestones count to today"),
             )
         ]
     return [
         Problem(
             file,
             f"beacon.sources.{name}.as_of",
-            f"{src.as_of} is after reference_date ({ref})",
-            "set reference_date on or after every source's as_of",
+            _("{as_of} is after reference_date ({reference_date})").format(
+                as_of=src.as_of, reference_date=ref
+            ),
+            _("set reference_date on or after every source's as_of"),
         )
         for name, src in (city.beacon.sources.items() if city.beacon else [])
         if src.as_of and src.as_of > ref
@@ -419,11 +423,11 @@ def load_city_file(path: Path) -> City:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DaasError.one(
-            shown, "", "file not found", "check the slug with `daas city list`"
+            shown, "", _("file not found"), _("check the slug with `daas city list`")
         ) from None
     except UnicodeDecodeError:
         raise DaasError.one(
-            shown, "", "the file is not UTF-8 text", "save it as UTF-8 in your editor"
+            shown, "", _("the file is not UTF-8 text"), _("save it as UTF-8 in your editor")
         ) from None
     try:
         data = yaml.safe_load(text)
@@ -433,8 +437,8 @@ def load_city_file(path: Path) -> City:
         raise DaasError.one(
             shown,
             where,
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
-            "fix the indentation or quoting on that line",
+            _("not valid YAML ({reason})").format(reason=getattr(exc, "problem", exc)),
+            _("fix the indentation or quoting on that line"),
         ) from None
     return parse_city(data, shown)
 
@@ -445,8 +449,8 @@ def load_city(slug: str = DEFAULT_CITY) -> City:
         raise DaasError.one(
             "--city",
             "",
-            f"'{slug}' is not a city slug",
-            "use lower-case letters, digits and hyphens; see `daas city list`",
+            _("'{slug}' is not a city slug").format(slug=slug),
+            _("use lower-case letters, digits and hyphens; see `daas city list`"),
         )
     return load_city_file(cities_dir() / f"{slug}.yml")
 
@@ -497,8 +501,12 @@ def new_city_file(slug: str, name: str, language: str = "en", country: str = "US
     path = cities_dir() / f"{slug}.yml"
     parse_city(yaml.safe_load(text), f"cities/{slug}.yml")
     if path.exists():
-        raise DaasError.one(f"cities/{slug}.yml", "", "a city file with this slug already exists",
-                            "choose another slug, or edit the existing file")  # fmt: skip
+        raise DaasError.one(
+            f"cities/{slug}.yml",
+            "",
+            _("a city file with this slug already exists"),
+            _("choose another slug, or edit the existing file"),
+        )
     atomic_write_text(path, text)
     return path
 
@@ -515,8 +523,6 @@ def city_file(city: City) -> str:
 
 def missing_file(file: str, field: str, path: str) -> Problem:
     """A file the city file names (`field`) is not there."""
-    from daas.core.i18n import _
-
     return Problem(
         file,
         field,

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from daas.core.errors import DaasError
-from daas.core.i18n import LANGUAGES
+from daas.core.i18n import LANGUAGES, _
 from daas.core.paths import package_dir
 
 
@@ -28,7 +28,7 @@ def vocabulary(name: str) -> dict[str, Any]:
             raise DaasError.one(
                 f"daas/{name}",
                 lang,
-                f"no '{lang}' entry",
-                f"add the '{lang}' words beside the other languages'",
+                _("no '{lang}' entry").format(lang=lang),
+                _("add the '{lang}' words beside the other languages").format(lang=lang),
             )
     return data

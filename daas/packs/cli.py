@@ -66,14 +66,16 @@ def _run(args: argparse.Namespace) -> int:
     from daas.packs.workshop import Result, plan, record, split_skipped
 
     if args.workers < 1:
-        raise DaasError.one("--workers", "", "must be at least 1", "use --workers 2 on 2 cores")
+        raise DaasError.one(
+            "--workers", "", _("must be at least 1"), _("use --workers 2 on 2 cores")
+        )
     console = Console(stderr=True)
     slugs = list_cities() if args.all else [s.strip() for s in args.city.split(",") if s.strip()]
     cities = _load_all(slugs, load_city)
     tasks = [t for c in cities for t in plan(c, args.only)]
     if not tasks:
-        raise DaasError.one("--only", "", f"no notebook matches '{args.only}'",
-                            "see the names in notebooks/ and exercises/")  # fmt: skip
+        raise DaasError.one("--only", "", _("no notebook matches '{only}'").format(only=args.only),
+                            _("see the names in notebooks/ and exercises/"))  # fmt: skip
     todo, skipped = split_skipped(tasks, args.force)
     started = time.perf_counter()
     stage_results = city_stages(cities, console)  # what the notebooks and pages read

@@ -65,13 +65,14 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
     if not msgstr:
         return []
     source, target = markup(msgid), markup(msgstr)
-    problems = [f"lost {item!r}" for item in sorted((source - target).elements())]
-    problems += [f"added {item!r}" for item in sorted((target - source).elements())]
+    lost, added = _("lost {item}"), _("added {item}")
+    problems = [lost.format(item=repr(item)) for item in sorted((source - target).elements())]
+    problems += [added.format(item=repr(item)) for item in sorted((target - source).elements())]
     if msgid.count("**") % 2 == 0 and msgstr.count("**") % 2:
-        problems.append("unbalanced ** (bold)")
+        problems.append(_("unbalanced ** (bold)"))
     if msgid.endswith("\n") != msgstr.endswith("\n"):
         problems.append(
-            "the English ends with a line break and the translation does not (or the reverse)"
+            _("the English ends with a line break and the translation does not (or the reverse)")
         )
     return problems
 
@@ -225,7 +226,7 @@ def import_file(language: str, path: Path, root: Path | None = None) -> int:
                 Problem(
                     where,
                     "msgstr",
-                    f"{_short(row['msgid'])}: {p}",
+                    _short(row["msgid"]) + ": " + p,
                     _("keep roles, code, placeholders and links as in the English"),
                 )
             )

@@ -70,8 +70,8 @@ UNPUBLISHED = N_("unpublished")
 def parse(data: Any, file: str) -> dict[str, Source]:
     """The registry's entries, checked: every problem at once."""
     if not isinstance(data, dict):
-        fix = "write one `key:` per source, its fields indented below"
-        raise DaasError.one(file, "", "the registry is not a mapping of keys to sources", fix)
+        fix = _("write one `key:` per source, its fields indented below")
+        raise DaasError.one(file, "", _("the registry is not a mapping of keys to sources"), fix)
     problems: list[Problem] = []
     for key, entry in data.items():
         problems += _entry_problems(str(key), entry, data, file)
@@ -88,32 +88,39 @@ def _entry_problems(key: str, entry: Any, data: dict, file: str) -> list[Problem
         return Problem(file, f"{key}.{field}" if field else key, message, fix)
 
     if not KEY.fullmatch(key):
-        return [problem("", "a key is lower-case words joined by hyphens", "rename the key")]
+        return [problem("", _("a key is lower-case words joined by hyphens"), _("rename the key"))]
     if not isinstance(entry, dict):
-        return [problem("", "a source is a mapping of fields", "give it " + ", ".join(REQUIRED))]
+        fields = ", ".join(REQUIRED)
+        return [problem("", _("a source is a mapping of fields"),
+                        _("give it {fields}").format(fields=fields))]  # fmt: skip
     unpublished = "unpublished" in entry
     required = [f for f in REQUIRED if not (unpublished and f in {"url", "year"})]
-    found = [problem(f, "missing", "add it") for f in required if not entry.get(f)]
-    found += [problem(f, "unknown field", "use one of " + ", ".join(REQUIRED + OPTIONAL))
+    found = [problem(f, _("missing"), _("add it")) for f in required if not entry.get(f)]
+    known = ", ".join(REQUIRED + OPTIONAL)
+    found += [problem(f, _("unknown field"), _("use one of {fields}").format(fields=known))
               for f in entry if f not in REQUIRED + OPTIONAL]  # fmt: skip
     if unpublished and not (isinstance(entry["unpublished"], str) and entry["unpublished"].strip()):
-        found.append(problem("unpublished", "no note", "say how the kit came to the document"))
+        found.append(problem("unpublished", _("no note"),
+                             _("say how the kit came to the document")))  # fmt: skip
     if unpublished and "url" in entry:
-        found.append(problem("url", "a source with a url is not unpublished",
-                             "keep the url, or the note when there is no address"))  # fmt: skip
+        found.append(problem("url", _("a source with a url is not unpublished"),
+                             _("keep the url, or the note when there is no address")))  # fmt: skip
     names = entry.get("names", [])
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-        found.append(problem("names", "not a list of names", "write names: [Name, Other name]"))
+        found.append(problem("names", _("not a list of names"),
+                             _("write names: [Name, Other name]")))  # fmt: skip
     if not str(entry.get("url", "https://")).startswith("https://"):
-        found.append(problem("url", "not an https:// address", "link the https:// address"))
+        found.append(problem("url", _("not an https:// address"), _("link the https:// address")))
     if "lang" in entry and not LANG.fullmatch(str(entry["lang"])):
-        found.append(problem("lang", "not a language tag", "use the title's language: en, es…"))
+        found.append(problem("lang", _("not a language tag"),
+                             _("use the title's language: en, es…")))  # fmt: skip
     if entry.get("year") is not None and not isinstance(entry["year"], int):
-        found.append(problem("year", "not a year", "write the year as four digits"))
+        found.append(problem("year", _("not a year"), _("write the year as four digits")))
     licence = entry.get("licence")
     if licence is not None and licence not in data:
-        found.append(problem("licence", f"no source '{licence}' in the registry",
-                             "add the licence as a source of its own, or fix the key"))  # fmt: skip
+        message = _("no source '{key}' in the registry").format(key=licence)
+        fix = _("add the licence as a source of its own, or fix the key")
+        found.append(problem("licence", message, fix))
     return found
 
 
@@ -125,8 +132,8 @@ class _UniqueKeys(yaml.SafeLoader):
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise DaasError.one(str(self.name), str(key), "this key is given twice",
-                                    "keep one entry per source")  # fmt: skip
+                raise DaasError.one(str(self.name), str(key), _("this key is given twice"),
+                                    _("keep one entry per source"))  # fmt: skip
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -203,7 +210,7 @@ class SourceRole(SphinxRole):
         sources = registry(self.env.app)
         self.env.note_dependency(str(Path(self.env.srcdir) / REGISTRY))
         if key not in sources:
-            _, line = self.get_source_info()
+            _source, line = self.get_source_info()
             page = self.env.doc2path(self.env.docname, False)
             hint = did_you_mean(key, list(sources))
             raise ExtensionError(

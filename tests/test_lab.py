@@ -37,3 +37,32 @@ def test_lab_without_a_built_pack_says_which_command_builds_it(
 
     assert main(["lab", "--city", "port-mallory", "--no-browser"]) == 2
     assert "daas workshop run --city port-mallory" in capsys.readouterr().err
+
+
+def test_lab_prints_the_address_that_opens_it_with_the_token_it_chose(
+    city_tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --token the kit chooses one and gives it to JupyterLab (in its environment, out
+    of the process list), so the one line printed opens the lab, not a login page."""
+    from daas.packs import lab
+
+    (city_tree / "_build/cities/port-mallory/notebooks").mkdir(parents=True)
+    (city_tree / "_build/cities/port-mallory/notebooks/00-city-profile.ipynb").write_text("{}")
+    monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
+    started: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(lab.os, "execve", lambda path, cmd, env: started.append((cmd, env)))
+
+    assert lab.open_lab("port-mallory", port=8123, open_browser=False) == 0
+    assert lab.open_lab("port-mallory", port=8123, open_browser=False) == 0
+    lines = capsys.readouterr().out.splitlines()
+    tokens = [env["JUPYTER_TOKEN"] for _cmd, env in started]
+    assert len(lines) == 2 and len(tokens[0]) >= 32 and tokens[0] != tokens[1]
+    pack = city_tree / "_build/cities/port-mallory"
+    assert lines[0] == f"Port Mallory: JupyterLab on {pack} at " + lab.lab_address(8123, tokens[0])
+    assert lines[0].endswith(f"http://127.0.0.1:8123/lab?token={tokens[0]}")
+    cmd = started[0][0]
+    assert "--ServerApp.port=8123" in cmd and not any(tokens[0] in a for a in cmd)
+
+    lab.open_lab("port-mallory", port=8124, open_browser=False, token="given")
+    assert started[-1][1]["JUPYTER_TOKEN"] == "given"
+    assert capsys.readouterr().out.strip().endswith("http://127.0.0.1:8124/lab?token=given")

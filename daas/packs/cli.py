@@ -33,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     lab.add_argument("--city", required=True, help=_("city slug"))
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help=_("do not open a browser"))
-    lab.add_argument("--token", help=_("access token (default: JupyterLab makes one)"))
+    lab.add_argument(
+        "--token",
+        help=_("access token (default: the kit makes one and prints the address with it)"),
+    )
     lab.set_defaults(func=_lab)
     _register_notebooks(sub)
 

@@ -91,10 +91,19 @@ class _Runs:
         return subprocess.CompletedProcess(cmd, 0)
 
 
+def _patch(monkeypatch: pytest.MonkeyPatch, runs: _Runs) -> None:
+    """Jupyter Book's runs go to `runs`: shown builds (`subprocess.run`) and quiet ones, whose
+    output is read as it comes (`book._quiet_build`)."""
+    monkeypatch.setattr(book.subprocess, "run", runs)
+    monkeypatch.setattr(
+        book, "_quiet_build", lambda cmd, env, cwd, _: (runs(cmd, env=env, cwd=cwd).returncode, "")
+    )
+
+
 def test_rebuild_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
     src = _fake_source(tmp_path)
     runs = _Runs()
-    monkeypatch.setattr(book.subprocess, "run", runs)
+    _patch(monkeypatch, runs)
     _build(src)
     _build(src)
     assert len(runs.calls) == 1
@@ -113,7 +122,7 @@ def test_package_or_lock_change_drops_the_execution_cache(
 ) -> None:
     src = _fake_source(tmp_path)
     runs = _Runs()
-    monkeypatch.setattr(book.subprocess, "run", runs)
+    _patch(monkeypatch, runs)
     monkeypatch.setattr(book, "repo_root", lambda: src)  # the package lives in the fake kit
     _build(src)
     (src / "_build" / ".jupyter_cache").mkdir()
@@ -142,7 +151,7 @@ def test_digest_sees_content_and_names(tmp_path: Path) -> None:
 def test_toc_change_clears_stale_pages(tmp_path: Path, monkeypatch) -> None:
     src = _fake_source(tmp_path)
     runs = _Runs()
-    monkeypatch.setattr(book.subprocess, "run", runs)
+    _patch(monkeypatch, runs)
     _build(src)
     stale = src / "_build" / "html" / "book" / "removed-page.html"
     stale.parent.mkdir(parents=True)
@@ -179,7 +188,7 @@ def test_each_language_builds_with_its_own_cache_and_config(tmp_path: Path, monk
 
     src = _site_source(tmp_path, monkeypatch)
     runs = _RunsWithEnv()
-    monkeypatch.setattr(book.subprocess, "run", runs)
+    _patch(monkeypatch, runs)
     index, seconds = book.build_site("port-mallory", ("en", "es"))
     assert set(seconds) == {"en", "es"}
     outputs = [c[c.index("--path-output") + 1] for c in runs.calls]

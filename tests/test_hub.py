@@ -174,6 +174,18 @@ def test_an_update_keeps_participants_answers(tmp_path: Path) -> None:
     assert record["exercises/01.ipynb"] == merge.digest(pack / "exercises" / "01.ipynb")
 
 
+def test_a_pack_being_rebuilt_delivers_only_its_notebooks(tmp_path: Path) -> None:
+    """A run in progress leaves temporary notebooks beside the pack's, and a failed notebook its
+    copy: neither reaches a home."""
+    pack, home = tmp_path / "pack", tmp_path / "home"
+    (pack / "notebooks" / ".ipynb_checkpoints").mkdir(parents=True)
+    for name in ("00.ipynb", ".00.tmp.ipynb", ".in-x1.ipynb", "01.failed.ipynb",
+                 ".ipynb_checkpoints/00-checkpoint.ipynb"):  # fmt: skip
+        (pack / "notebooks" / name).write_text("v1")
+    assert merge.deliver(pack, home).copied == ["notebooks/00.ipynb"]
+    assert sorted(p.name for p in (home / "notebooks").iterdir()) == ["00.ipynb"]
+
+
 def test_passed_exercises_are_read_from_saved_checks(tmp_path: Path) -> None:
     """An exercise counts as passed when every check cell shows the kit's right-answer mark."""
     home = tmp_path / "home"

@@ -40,12 +40,16 @@ def digest(path: Path) -> str:
 
 
 def pack_files(pack: Path) -> dict[str, Path]:
-    """The learner pack's files by relative path: its notebooks, exercises and vendored assets."""
+    """The learner pack's files by relative path: its notebooks, exercises and vendored assets.
+    Hidden files (a run's temporary notebooks, `.ipynb_checkpoints`) and the copies of notebooks
+    that failed (`*.failed.ipynb`) are not the pack's."""
     files = {}
     for folder in PACK_FOLDERS:
         for path in sorted((pack / folder).rglob("*")):
-            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-                files[path.relative_to(pack).as_posix()] = path
+            rel = path.relative_to(pack)
+            hidden = any(part.startswith(".") for part in rel.parts)
+            if path.is_file() and not hidden and not path.name.endswith(".failed.ipynb"):
+                files[rel.as_posix()] = path
     return files
 
 

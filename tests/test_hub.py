@@ -186,6 +186,21 @@ def test_a_pack_being_rebuilt_delivers_only_its_notebooks(tmp_path: Path) -> Non
     assert sorted(p.name for p in (home / "notebooks").iterdir()) == ["00.ipynb"]
 
 
+def test_no_two_servers_of_a_room_are_handed_the_same_port(monkeypatch) -> None:
+    """JupyterHub's own pick (bind port 0, let it go) can return a port it just gave another
+    server that has not bound it yet; the room's spawner picks again."""
+    from daas.hub import room
+    from daas.hub.spawner import fresh_port
+
+    picks = iter([8101, 8101, 8101, 8102])
+    taken: set[int] = set()
+    assert [fresh_port(taken, lambda: next(picks)) for _ in range(2)] == [8101, 8102]
+    assert taken == {8101, 8102}
+    monkeypatch.setattr(room, "learner_pack", lambda city: Path("pack"))
+    settings = room.settings(room.room("port-mallory", None), 8000, "a-password", "a-token")
+    assert settings["JupyterHub.spawner_class"] == "daas.hub.spawner.RoomSpawner"
+
+
 def test_passed_exercises_are_read_from_saved_checks(tmp_path: Path) -> None:
     """An exercise counts as passed when every check cell shows the kit's right-answer mark."""
     home = tmp_path / "home"

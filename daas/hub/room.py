@@ -154,8 +154,8 @@ def settings(the_room: Room, port: int, password: str, token: str) -> dict[str, 
         "SharedPasswordAuthenticator.user_password": password,
         "Authenticator.allow_all": True,  # anyone with the room's password, under any free name
         "Authenticator.username_pattern": USERNAME,
-        "JupyterHub.spawner_class": "simple",
-        "SimpleLocalProcessSpawner.home_dir_template": home,
+        "JupyterHub.spawner_class": "daas.hub.spawner.RoomSpawner",  # ports never shared
+        "RoomSpawner.home_dir_template": home,
         "Spawner.notebook_dir": home,  # the server's root: its contents API stops there
         "Spawner.cmd": server_cmd(learner_pack(the_room.city)),
         "Spawner.environment": kernel_env(the_room.city),

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon import schema, values
+from daas.core.big import Engine
 from daas.core.city import BeaconMapping
 from daas.core.errors import DaasError, did_you_mean
 from daas.core.i18n import _
@@ -456,8 +457,9 @@ def _as_list(cols: str | list[str]) -> list[str]:
 
 
 def load_source(
-    path: Path, mapping: BeaconMapping, shown: str, where: str
+    path: Path, mapping: BeaconMapping, shown: str, where: str, engine: Engine | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read one export; return (the export as read, the export mapped onto its table's schema)."""
+    """Read one export; return (the export as read, the export mapped onto its table's schema).
+    `engine`: the build's DuckDB database, where a big export is read (`daas.core.big`)."""
     raw = read_export(path, shown, mapping.encoding, mapping.delimiter)[0]
     return raw, apply_mapping(raw, mapping, shown, where)

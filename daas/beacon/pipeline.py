@@ -12,16 +12,18 @@ import gc
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from daas.beacon import publish, quality, recipes, records, schema
 from daas.beacon.load import load_source
 from daas.beacon.recipe import QUALITY_TABLE, Recipe
+from daas.core.big import BigTable, Engine
 from daas.core.city import Beacon, City, load_city
 from daas.core.errors import DaasError
 from daas.core.i18n import _
@@ -52,15 +54,21 @@ def beacon_of(city: City) -> Beacon:
     return city.beacon
 
 
-def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]:
+Table = pd.DataFrame | BigTable  # a big table (`daas.core.tables.is_big`) is held in DuckDB
+
+
+def load_tables(
+    city: City, memo: dict | None = None, engine: Engine | None = None
+) -> dict[str, Table]:
     """Read every source of the city through its mapping; sources of one table are stacked.
-    `memo`: the run's privacy-gate scans (`daas.privacy.gate.Memo`), kept for its later gates."""
+    `memo`: the run's privacy-gate scans (`daas.privacy.gate.Memo`), kept for its later gates;
+    `engine`: the run's DuckDB database, where a big export is read (`daas.core.big`)."""
     from daas.beacon.mapping_checks import table_problems
 
     recipe = recipes.of(city)
     if problems := recipe.city_problems(city):
         raise DaasError(problems)
-    frames: dict[str, list[pd.DataFrame]] = {}
+    frames: dict[str, list[Table]] = {}
     for name, src in beacon_of(city).sources.items():
         if problems := table_problems(city, name, src):
             raise DaasError(problems)
@@ -78,7 +86,7 @@ def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]
                     tables=_listed(recipe.restricted_tables())
                 ),
             )
-        raw, mapped = load_source(repo_root() / src.path, src, src.path, where)
+        raw, mapped = load_source(repo_root() / src.path, src, src.path, where, engine)
         _gate_export(city, name, src, raw, memo)
         frames.setdefault(src.table, []).append(mapped)
     for table in recipe.required_tables:
@@ -89,7 +97,24 @@ def load_tables(city: City, memo: dict | None = None) -> dict[str, pd.DataFrame]
                 _("no source feeds the {table} table").format(table=table),
                 _("add a source with `table: {table}`").format(table=table),
             )
-    return {t: pd.concat(f, ignore_index=True) for t, f in frames.items()}
+    return {t: _stacked(f, engine) for t, f in frames.items()}
+
+
+def _stacked(parts: list[Table], engine: Engine | None) -> Table:
+    """The sources of one table, one after another (a big one makes the whole table big)."""
+    if len(parts) == 1:
+        return parts[0]
+    if engine is None or not any(isinstance(p, BigTable) for p in parts):
+        return pd.concat([as_frame(p) for p in parts], ignore_index=True)
+    tables = [p if isinstance(p, BigTable) else engine.from_frame("part", p) for p in parts]
+    return engine.table(
+        "stacked", " UNION ALL BY NAME ".join(f"SELECT * FROM {t.sql}" for t in tables)
+    )
+
+
+def as_frame(table: Table) -> pd.DataFrame:
+    """A table as the plain path's pandas frame (a stage with no big version reads it so)."""
+    return table.df() if isinstance(table, BigTable) else table
 
 
 def _listed(tables: tuple[str, ...]) -> str:
@@ -174,7 +199,7 @@ def public_columns(city: City) -> dict[str, dict[str, str | list[str]]]:
     return out
 
 
-def _gate_export(city: City, name: str, src, raw: pd.DataFrame, memo: dict | None) -> None:
+def _gate_export(city: City, name: str, src, raw: Table, memo: dict | None) -> None:
     """The privacy gate on an export as received, every column included: a city should not
     receive (or keep) personal data the service does not need, even in a column it drops.
     Only contact columns in `allowed_columns` and the columns mapped to the recipe's free-text
@@ -193,7 +218,7 @@ def _gate_export(city: City, name: str, src, raw: pd.DataFrame, memo: dict | Non
 
 
 def _gate(
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, Table],
     city: City,
     what: str,
     allowed: dict[str, list[str]] | None = None,
@@ -207,7 +232,7 @@ def _gate(
     from daas.privacy import gate
 
     result = gate(
-        tables,
+        {name: as_frame(table) for name, table in tables.items()},
         min_cell_size=city.privacy.min_cell_size,
         allowed_columns=allowed or {},
         public_columns=public if public is not None else public_columns(city),
@@ -301,30 +326,47 @@ def _build(city: City, record: dict, show: bool, on_stage) -> dict:
         recipe = recipes.of(city)
         record["recipe"] = recipe.name
         memo: dict = {}  # the privacy gate's scans, shared by the run's gates
-        raw = load_tables(city, memo)
-        ctx = context(city)
-        done("load", "quality")
-        # each table as read is let go once checked, and its free text once the checks are done
-        results = {t: quality.check(t, raw.pop(t), ctx) for t in list(raw)}
-        done("quality", "privacy")
-        for r in results.values():
-            r.clean = r.clean.drop(columns=list(recipe.free_text), errors="ignore")
-        clean = {t: r.clean for t, r in results.items()}
-        _gate(clean, city, _("the input data"), memo=memo)
-        done("privacy", "aggregate")
-        public = recipe.aggregate(clean, ctx, city)
-        issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
-        # a recipe whose input tables are all restricted publishes an empty table
-        public[QUALITY_TABLE] = pd.concat(
-            issues or [pd.DataFrame(columns=quality.ISSUE_COLUMNS)], ignore_index=True
-        )
-        public = {t: public[t] for t in recipe.public_tables if t in public}
-        extra = recipe.reference_tables(city)
-        gate = _gate({**public, **extra}, city, _("the publication"), memo=memo)
-        done("aggregate", "publish")
-        record = _publish(city, recipe, ctx, results, public, extra, gate, record)
-        done("publish", None)
+        with Engine() as engine:
+            record = _stages(city, recipe, record, memo, engine, done)
     return record
+
+
+def _stages(city: City, recipe: Recipe, record: dict, memo: dict, engine: Engine, done) -> dict:
+    """Load, check, gate, aggregate, gate, publish (`done(stage, next)` after each)."""
+    raw = load_tables(city, memo, engine)
+    ctx = context(city)
+    done("load", "quality")
+    # each table as read is let go once checked, and its free text once the checks are done
+    results = {t: quality.check(t, as_frame(raw.pop(t)), ctx) for t in list(raw)}
+    done("quality", "privacy")
+    for r in results.values():
+        r.clean = _without(r.clean, list(recipe.free_text))
+    clean = {t: r.clean for t, r in results.items()}
+    _gate(clean, city, _("the input data"), memo=memo)
+    done("privacy", "aggregate")
+    # a recipe that `reads_big_tables` takes a BigTable where its signature says a frame
+    given = clean if recipe.reads_big_tables else {t: as_frame(c) for t, c in clean.items()}
+    public = recipe.aggregate(cast(dict[str, pd.DataFrame], given), ctx, city)
+    issues = [r.issues for t, r in results.items() if not schema.is_restricted(t)]
+    # a recipe whose input tables are all restricted publishes an empty table
+    public[QUALITY_TABLE] = pd.concat(
+        issues or [pd.DataFrame(columns=quality.ISSUE_COLUMNS)], ignore_index=True
+    )
+    public = {t: public[t] for t in recipe.public_tables if t in public}
+    extra = recipe.reference_tables(city)
+    gate = _gate({**public, **extra}, city, _("the publication"), memo=memo)
+    done("aggregate", "publish")
+    public = {t: as_frame(table) for t, table in public.items()}
+    record = _publish(city, recipe, ctx, results, public, extra, gate, record)
+    done("publish", None)
+    return record
+
+
+def _without(table: Table, columns: list[str]) -> Table:
+    """`table` without those of `columns` it has."""
+    if isinstance(table, BigTable):
+        return table.drop_columns(columns)
+    return table.drop(columns=columns, errors="ignore")
 
 
 def _publish(city: City, recipe: Recipe, ctx, results, public, extra, gate, record) -> dict:

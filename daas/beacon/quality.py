@@ -20,6 +20,7 @@ import pandas as pd
 
 from daas.beacon import schema, values
 from daas.beacon.load import NOTE, ROW
+from daas.core.big import BigTable
 from daas.core.i18n import N_, _
 
 DIMENSIONS = ("accuracy", "completeness", "uniqueness", "consistency", "timeliness", "validity")
@@ -86,7 +87,7 @@ class Context:
 class TableQuality:
     table: str
     rows: int
-    clean: pd.DataFrame
+    clean: pd.DataFrame | BigTable  # a big table stays in DuckDB (`daas.core.big`)
     issues: pd.DataFrame
     scores: dict[str, float] = field(default_factory=dict)
     unknown_dates: int = 0  # placeholder dates (12-30-3799, 1939-12-30) published blank

@@ -83,6 +83,9 @@ class Recipe:
     # to the privacy gate: places it has made safe to publish
     gate_declarations: ClassVar[Mapping[str, Mapping[str, str]]] = {}
     open311_table: ClassVar[str] = ""  # the published table the Open311 API serves, if any
+    # whether `aggregate` takes a big input table as it is (a `daas.core.big.BigTable`, held in
+    # DuckDB); otherwise the pipeline gives it the table as a pandas frame
+    reads_big_tables: ClassVar[bool] = False
     # the reasons `table_checks` gives, as templates marked with N_ (`{field}` and other values
     # filled in when a check fails): pages say a published reason in the reader's language
     # (`daas.beacon.quality.reason_shown`)

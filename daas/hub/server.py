@@ -194,6 +194,14 @@ README = (
         "matters at the moments everyone runs a notebook at once: expect notebooks to run "
         "slower rather than fail."
     ),
+    N_("## When everyone logs in at once"),
+    N_(
+        "TLJH's systemd spawner picks each server's port a moment before the server takes it, "
+        "so two servers starting in the same second can be given one port: the second "
+        "participant then sees \"404: Not Found\" when their notebook opens. Let the room log in "
+        "table by table, a few seconds apart. If it happens, the participant uses File > Hub "
+        "Control Panel > Stop My Server, then Start My Server; their work is kept."
+    ),
 )
 
 

@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon import schema, values
-from daas.core.big import Engine
+from daas.core.big import BigTable, Engine
 from daas.core.city import BeaconMapping
 from daas.core.errors import DaasError, did_you_mean
 from daas.core.i18n import _
 from daas.core.tables import is_big
 
+Table = pd.DataFrame | BigTable  # a big export is read into the build's DuckDB engine
 ROW = "_row"  # the line in the export a row came from (header = line 1)
 NOTE = "_note:"  # `_note:<field>`: how a field's value was read (see `daas.beacon.values`)
 LINES = "daas_lines"  # raw.attrs: the line each record starts on, when not position + 2
@@ -180,6 +181,15 @@ class _Lines:
             self.n = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
             self.lone_cr = content.count(b"\r") != content.count(b"\r\n")
 
+    @classmethod
+    def counted(cls, path: Path, enc: str, shown: str, n: int, lone_cr: bool) -> _Lines:
+        """Where the records of the export at `path` start, its `n` lines and whether a CR ends
+        no line counted already (the big tables' path counts them as it scans the file)."""
+        lines = cls.__new__(cls)
+        lines.path, lines.enc, lines.shown, lines.text = path, enc, shown, None
+        lines.n, lines.lone_cr = n, lone_cr
+        return lines
+
     def records(self, sep: str, rows: int) -> list[int] | None:
         """The line each record starts on when it is not simply its position + 2 (a quoted
         field holds a line break, or blank lines are skipped); None when it is."""
@@ -270,10 +280,9 @@ def _missing(shown: str, where: str, column: str, available: list[str]) -> DaasE
     )
 
 
-def apply_mapping(
-    raw: pd.DataFrame, mapping: BeaconMapping, shown: str, where: str
-) -> pd.DataFrame:
-    """Map an export's columns onto the schema of `mapping.table` (text values, plus `_row`)."""
+def mapping_problems(raw, mapping: BeaconMapping, shown: str, where: str) -> None:
+    """Raise a DaasError for each field of `mapping` the schema lacks and each column it names
+    that `raw` (a frame, or a `daas.core.big.BigTable`: its columns and attrs) lacks or repeats."""
     table = mapping.table
     known = schema.fields(table)
     available = list(raw.columns)
@@ -299,6 +308,16 @@ def apply_mapping(
     problems += _duplicated(raw, [*wanted, *mapping.allowed_columns], shown)
     if problems:
         raise DaasError(problems)
+
+
+def apply_mapping(
+    raw: pd.DataFrame, mapping: BeaconMapping, shown: str, where: str
+) -> pd.DataFrame:
+    """Map an export's columns onto the schema of `mapping.table` (text values, plus `_row`).
+    `daas.beacon.big.load.map_big` does the same in SQL for a big export: the two must agree."""
+    table = mapping.table
+    known = schema.fields(table)
+    mapping_problems(raw, mapping, shown, where)
     out = pd.DataFrame({ROW: row_numbers(raw)}, index=raw.index)
     for fld, cols in mapping.columns.items():
         parts = [_strip(raw[c]) for c in _as_list(cols)]
@@ -458,8 +477,16 @@ def _as_list(cols: str | list[str]) -> list[str]:
 
 def load_source(
     path: Path, mapping: BeaconMapping, shown: str, where: str, engine: Engine | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Table, Table]:
     """Read one export; return (the export as read, the export mapped onto its table's schema).
-    `engine`: the build's DuckDB database, where a big export is read (`daas.core.big`)."""
+    `engine`: the build's DuckDB database, where a big export (`daas.core.tables.is_big`) is
+    read and mapped: then both are `BigTable`s whose `df()` are what this function gives
+    without it (`daas.beacon.big.load`)."""
+    if engine is not None:
+        from daas.beacon.big.load import load_big
+
+        big = load_big(path, mapping, shown, where, engine)
+        if big is not None:  # a big export, read and mapped in the engine
+            return big
     raw = read_export(path, shown, mapping.encoding, mapping.delimiter)[0]
     return raw, apply_mapping(raw, mapping, shown, where)

@@ -1,0 +1,547 @@
+"""A big export read into the build's DuckDB database and mapped there (#16).
+
+`load_big` is `daas.beacon.load.load_source` for an export of more than `BIG_ROWS` records: the
+export as read (`read_big`) and mapped (`map_big`) are `BigTable`s whose `df()` give the plain
+path's frames (`read_export(...)[0]`, `apply_mapping(...)`; text columns come back as pandas
+`str` columns, as `Engine.from_frame` gives any text column). It gives None, and the plain path
+reads the export, whenever the two could differ: so every error the plain path raises is raised
+by the plain path itself, with its messages.
+
+Reading (DuckDB's `read_csv`, every column text) matches pandas' `read_csv(dtype=str,
+keep_default_na=False)` as the plain path calls it:
+- the same encoding: UTF-8 (DuckDB refuses any byte sequence Python's UTF-8 decoder refuses,
+  so a file DuckDB reads as UTF-8 is one the plain path reads as UTF-8); a byte-order mark;
+  any other encoding (Windows-1252 and Latin-1 when UTF-8 fails, or the mapping's) is decoded
+  by Python into a UTF-8 copy in the engine's folder first;
+- the same delimiter and header (`detect_delimiter`, `_header`, `_unique_names` on the head);
+- blank fields and the fields a short row lacks are '' (DuckDB pads them with NULL: coalesced);
+- blank lines are skipped by both; a line of only spaces or tabs, which pandas skips and DuckDB
+  reads as a row, sends the export to the plain path, as do: a space between a quote and its
+  delimiter (DuckDB drops it, pandas keeps it), a carriage return that ends no line, a row with
+  more fields than the header, a header DuckDB cannot name (a blank name, two names differing
+  only in case), an unterminated quote and anything else DuckDB refuses;
+- the line each record starts on: position + 2 when the file has one line per record (counted
+  on its bytes), else the plain path's `_Lines.records` on the file.
+
+Mapping is `apply_mapping` in SQL: renamed and joined columns stripped as `str.strip` strips
+(every white-space character), constants, unpivot, placeholders, recoding. Where `values`
+decides something over a whole column (the day/month order of dates, a column's decimal mark,
+which values are placeholders or periods), its functions run on the column's distinct values and
+their results are joined back, so the decisions are the same by construction: `read_dates` on
+every distinct date, `read_numbers` on the distinct numbers written with more than digits and a
+point, `read_datetimes` on the distinct date-times that are not ISO 8601 already. Date-times in
+ISO 8601 to the second on a day from 2000 to 2098 (`values._iso_already`, nearly one distinct
+value per row in a big export) are recognised in SQL (`_ISO_OK`), which must keep agreeing with
+`values._iso_already`: it accepts a subset of what that accepts and writes the same text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from daas.beacon import load, schema, values
+from daas.core.big import BigTable, Engine, literal, quoted
+from daas.core.city import BeaconMapping
+from daas.core.errors import DaasError
+from daas.core.i18n import _
+from daas.core.tables import is_big
+
+CHUNK = 1 << 24  # bytes scanned (or transcoded) at a time
+DIRECT = frozenset({"utf-8", "utf-8-sig"})  # encodings DuckDB reads itself (`codecs` names)
+# every character `str.strip()` strips
+WHITE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+NO_NULL = "\x01daas: no value is this\x02"  # DuckDB's NULL text: only padding gives NULL
+GLOB = re.compile(r"[*?\[\]{}]")  # a path DuckDB would read as a pattern of files
+
+
+class _Plain(Exception):
+    """This export takes the plain path (the reason, for debugging)."""
+
+
+@dataclass
+class _Scan:
+    """What the bytes of an export (as DuckDB reads them, UTF-8) say: its lines, carriage
+    returns that end no line, and quotes with spaces next to them outside a field."""
+
+    sep: bytes
+    lines: int = 0
+    cr: int = 0
+    crlf: int = 0
+    spaced_quote: bool = False
+    last: bytes = b""
+    _carry: bytes = b""
+    _after: re.Pattern = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._after = re.compile(b'" +[' + re.escape(self.sep) + rb"\r\n]")
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.last = chunk[-1:]
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            self._carry += chunk
+            return
+        segment = self._carry + chunk[: end + 1] if self._carry else chunk[: end + 1]
+        self._carry = chunk[end + 1 :]
+        self._segment(segment)
+
+    def close(self) -> None:
+        tail, self._carry = self._carry, b""
+        if tail:
+            self._segment(tail)
+            if re.search(rb'" +\Z', tail):
+                self.spaced_quote = True
+
+    def _segment(self, seg: bytes) -> None:
+        """Whole lines (the last one may lack its line end at the end of the file)."""
+        self.lines += seg.count(b"\n")
+        if b"\r" in seg:
+            self.cr += seg.count(b"\r")
+            self.crlf += seg.count(b"\r\n")
+        if self.spaced_quote:
+            return
+        if self._after.search(seg):
+            self.spaced_quote = True
+            return
+        for m in re.finditer(rb' "', seg):  # spaces between a delimiter and a quote
+            j = m.start()
+            while j > 0 and seg[j - 1] == 32:
+                j -= 1
+            if j == 0 or seg[j - 1 : j] in (self.sep, b"\n", b"\r"):
+                self.spaced_quote = True
+                return
+
+    @property
+    def n(self) -> int:
+        """Lines as `load._Lines` counts them."""
+        return self.lines + (0 if self.last == b"\n" else 1)
+
+    @property
+    def lone_cr(self) -> bool:
+        return self.cr != self.crlf
+
+
+@dataclass
+class _Read:
+    table: BigTable
+    enc: str
+    sep: str
+
+
+def load_big(
+    path: Path, mapping: BeaconMapping, shown: str, where: str, engine: Engine
+) -> tuple[BigTable, BigTable] | None:
+    """(the export as read, mapped) in `engine` when the export is big; None when it is not,
+    or when it should be read by the plain path (the module's docstring says when)."""
+    read = read_big(path, shown, engine, mapping.encoding, mapping.delimiter)
+    if read is None:
+        return None
+    return read.table, map_big(read.table, mapping, shown, where)
+
+
+def read_big(
+    path: Path,
+    shown: str,
+    engine: Engine,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> _Read | None:
+    """`load.read_export` into `engine` for a big export; None for the plain path."""
+    try:
+        return _read(path, shown, engine, encoding, delimiter)
+    except (_Plain, DaasError, OSError, UnicodeError, LookupError, duckdb.Error):
+        return None
+
+
+def _read(
+    path: Path, shown: str, engine: Engine, encoding: str | None, delimiter: str | None
+) -> _Read:
+    if not path.is_file() or GLOB.search(str(path)):
+        raise _Plain("not a plain file")
+    with path.open("rb") as f:
+        first = f.read(CHUNK)
+    if not first.strip():
+        raise _Plain("empty")
+    if encoding:
+        enc = codecs.lookup(encoding).name
+    elif first.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    else:
+        enc = "utf-8"
+        try:
+            codecs.getincrementaldecoder(enc)().decode(first, final=False)
+        except UnicodeDecodeError:
+            enc = "cp1252"
+    if encoding:
+        return _read_as(path, shown, engine, enc, first, delimiter)
+    if enc == "utf-8":
+        try:
+            return _read_as(path, shown, engine, enc, first, delimiter)
+        except duckdb.Error as exc:
+            if "unicode" not in str(exc).lower():
+                raise
+            enc = "cp1252"
+    if enc == "cp1252":  # as `load._detected`: Windows-1252, else Latin-1
+        try:
+            return _read_as(path, shown, engine, enc, first, delimiter)
+        except UnicodeDecodeError:
+            enc = "latin-1"
+    return _read_as(path, shown, engine, enc, first, delimiter)
+
+
+def _read_as(
+    path: Path, shown: str, engine: Engine, enc: str, first: bytes, delimiter: str | None
+) -> _Read:
+    head = codecs.getincrementaldecoder(enc)().decode(first, final=False)[: load.HEAD]
+    # `detect_delimiter` reads the same lines of the head as of the whole text
+    whole = path.stat().st_size <= load.HEAD
+    if "\x00" in head[:4096] or head.startswith("\ufeff") or not (whole or head.count("\n") > 50):
+        raise _Plain("not text, a kept byte-order mark, or long lines")
+    sep = delimiter or load.detect_delimiter(head)
+    if len(sep) != 1 or sep in '"\r\n ':
+        raise _Plain("a delimiter DuckDB cannot take")
+    header = load._header(head, sep, shown)
+    names, repeated = load._unique_names(header)
+    if len(names) < 2 or "" in names or len({n.lower() for n in names}) < len(names):
+        raise _Plain("a header DuckDB cannot name")
+    scan = _Scan(sep.encode())
+    source = _source(path, engine, enc, scan)
+    if scan.lone_cr or scan.spaced_quote:
+        raise _Plain("a lone carriage return, or spaces next to a quote")
+    if not is_big(scan.n - 1):
+        raise _Plain("not big")
+    try:
+        table = _table(engine, source, sep, names)
+        rows = len(table)
+        if not is_big(rows) or _blank_lines(engine, table, names):
+            table.drop()
+            raise _Plain("not big, or a line of spaces")
+        if scan.n != rows + 1:
+            text_enc = enc if source == path else "utf-8"
+            lines = load._Lines.counted(source, text_enc, shown, scan.n, False)
+            starts = lines.records(sep, rows)
+            if starts is not None:
+                table.attrs[load.LINES] = starts
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    if repeated:
+        table.attrs[load.DUPLICATES] = repeated
+    return _Read(table, enc, sep)
+
+
+def _source(path: Path, engine: Engine, enc: str, scan: _Scan) -> Path:
+    """The file DuckDB reads: the export, or a UTF-8 copy of it in the engine's folder when
+    written in another encoding (UnicodeDecodeError when it does not decode); `scan` sees
+    every byte of it."""
+    if enc in DIRECT:
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                scan.feed(chunk)
+        scan.close()
+        return path
+    copy = engine.folder / f"{engine.name('export')}.csv"
+    decoder = codecs.getincrementaldecoder(enc)()
+    try:
+        with path.open("rb") as f, copy.open("wb") as out:
+            while chunk := f.read(CHUNK):
+                data = decoder.decode(chunk).encode("utf-8")
+                scan.feed(data)
+                out.write(data)
+            data = decoder.decode(b"", final=True).encode("utf-8")
+            scan.feed(data)
+            out.write(data)
+    except UnicodeDecodeError:
+        copy.unlink(missing_ok=True)
+        raise
+    scan.close()
+    return copy
+
+
+def _table(engine: Engine, source: Path, sep: str, names: list[str]) -> BigTable:
+    """The export's records as a table of text columns named `names` ('' for blank)."""
+    cols = "{" + ", ".join(f"{literal(f'c{i}')}: 'VARCHAR'" for i in range(len(names))) + "}"
+    select = ", ".join(f"coalesce(c{i}, '') AS {quoted(n)}" for i, n in enumerate(names))
+    options = (
+        f"header = true, auto_detect = false, columns = {cols}, delim = {literal(sep)}, "
+        f"quote = '\"', escape = '\"', strict_mode = true, null_padding = true, "
+        f"nullstr = {literal(NO_NULL)}, encoding = 'utf-8', compression = 'none'"
+    )
+    sql = f"SELECT {select} FROM read_csv({literal(str(source))}, {options}"
+    try:
+        return engine.table("export", sql + ")")
+    except duckdb.Error as exc:
+        if "parallel" not in str(exc):
+            raise
+    # quoted line breaks with short rows: DuckDB's parallel reader cannot pad them
+    return engine.table("export", sql + ", parallel = false)")
+
+
+def _blank_lines(engine: Engine, table: BigTable, names: list[str]) -> bool:
+    """Whether a row could be a line of spaces or tabs only (pandas skips such a line)."""
+    first, rest = quoted(names[0]), [quoted(n) for n in names[1:]]
+    cond = " AND ".join(
+        [f"{first} <> ''", f"trim({first}, ' \t') = ''"] + [f"{c} = ''" for c in rest]
+    )
+    return bool(engine.execute(f"SELECT count(*) FROM {table.sql} WHERE {cond}").fetchone()[0])
+
+
+# mapping -----------------------------------------------------------------------------------
+
+_ISO_SHAPE = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+
+
+def _iso_ok(x: str) -> str:
+    """SQL: whether the text `x` is one `values._iso_already` gives back (without a format, or
+    one starting `%Y-%m-%d`): ISO 8601 to the second, an offset allowed but `-00:00`, a real day
+    from 2000 to 2098 (a 31 December's leap second carries into the next year), an hour to 23,
+    a minute to 59, a second to 61."""
+    y, m, d = (f"TRY_CAST(substr({x}, {a}, {n}) AS INTEGER)" for a, n in ((1, 4), (6, 2), (9, 2)))
+    hh, mi, ss = (f"TRY_CAST(substr({x}, {a}, 2) AS INTEGER)" for a in (12, 15, 18))
+    leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
+    days = (
+        f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    )
+    carried = f"({m} = 12 AND {d} = 31 AND {hh} = 23 AND {mi} = 59 AND {ss} >= 60)"
+    year = f"({y} + CASE WHEN {carried} THEN 1 ELSE 0 END)"
+    return (
+        f"(length({x}) IN (19, 25) AND regexp_full_match({x}, {literal(_ISO_SHAPE)}) "
+        f"AND NOT ends_with({x}, '-00:00') AND {m} BETWEEN 1 AND 12 AND {d} >= 1 "
+        f"AND {d} <= {days} AND {hh} <= 23 AND {mi} <= 59 AND {ss} <= 61 "
+        f"AND {year} BETWEEN 2000 AND 2098)"
+    )
+
+
+def _iso_text(x: str) -> str:
+    """SQL: an ISO-shaped date-time with `T` between the day and the time."""
+    return f"(substr({x}, 1, 10) || 'T' || substr({x}, 12))"
+
+
+def _strip(x: str) -> str:
+    return f"trim({x}, {literal(WHITE)})"
+
+
+def _case(x: str, recode: dict[str, str]) -> str:
+    if not recode:
+        return x
+    whens = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in recode.items())
+    return f"(CASE {x} {whens} ELSE {x} END)"
+
+
+@dataclass
+class _Field:
+    """One field of the mapped table: its SQL over the view of the mapping's rows, and what
+    reading its values joined (a lookup table) or noted."""
+
+    name: str
+    var: str  # its column in the view
+    value: str = ""  # SQL of the final value
+    note: str | None = None  # SQL of its value note
+    lookup: BigTable | None = None
+    noted: bool = False  # some value has a note
+
+
+def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> BigTable:
+    """`load.apply_mapping` on a big export in its engine (same table, same errors)."""
+    engine, table = raw.engine, mapping.table
+    known = schema.fields(table)
+    load.mapping_problems(raw, mapping, shown, where)
+    # each field's SQL over the export, in `apply_mapping`'s column order
+    exprs: dict[str, str] = {}
+    for fld, cols in mapping.columns.items():
+        parts = [_strip(quoted(c)) for c in load._as_list(cols)]
+        joined = parts[0]
+        for p in parts[1:]:
+            joined = _strip(f"({joined} || ' ' || {p})")
+        exprs[fld] = joined
+    for fld, value in mapping.constants.items():
+        exprs[fld] = literal(value)
+    lines = raw.attrs.get(load.LINES)
+    rows, joins = "(raw.rowid + 2)", ""
+    if lines is not None:
+        starts = engine.from_frame("lines", pd.DataFrame({"line": pd.Series(lines, dtype="int64")}))
+        rows, joins = (
+            "starts.line",
+            f" JOIN (SELECT rowid AS pos, line FROM {starts.sql}) starts ON starts.pos = raw.rowid",
+        )
+    names = {fld: f"v{i}" for i, fld in enumerate([*exprs, *_unpivoted(mapping, exprs)])}
+    if mapping.unpivot:
+        u = mapping.unpivot
+        k = len(u.columns)
+        selects = []
+        for i, (col, label) in enumerate(u.columns.items()):
+            here = {**exprs, u.into: literal(label), u.value: _strip(quoted(col))}
+            selects.append(
+                _select(here, names, mapping, f"raw.rowid * {k} + {i}", rows)
+                + f" FROM {raw.sql} raw{joins} WHERE {_strip(quoted(col))} <> '0'"
+            )
+        exprs = {**exprs, u.into: "", u.value: ""}
+        body = " UNION ALL ".join(selects)
+        ordered = True
+    else:
+        body = _select(exprs, names, mapping, "raw.rowid", rows) + f" FROM {raw.sql} raw{joins}"
+        ordered = lines is not None
+    view = engine.name("mapping")
+    engine.execute(f"CREATE TEMP VIEW {quoted(view)} AS {body}")
+    try:
+        return _mapped(engine, view, list(exprs), names, known, mapping, shown, where, ordered)
+    finally:
+        engine.execute(f"DROP VIEW IF EXISTS {quoted(view)}")
+        if lines is not None:
+            starts.drop()
+
+
+def _unpivoted(mapping: BeaconMapping, exprs: dict[str, str]) -> list[str]:
+    u = mapping.unpivot
+    return [] if u is None else [f for f in (u.into, u.value) if f not in exprs]
+
+
+def _select(
+    exprs: dict[str, str], names: dict[str, str], mapping: BeaconMapping, order: str, rows: str
+) -> str:
+    """The view's SELECT list: order, line, each field recoded, each placeholder note."""
+    cols = [f"{order} AS _ord", f"{rows} AS _row"]
+    for fld, x in exprs.items():
+        cols.append(f"{_case(x, mapping.values.get(fld, {}))} AS {names[fld]}")
+        if fld in mapping.placeholders:
+            hit = ", ".join(literal(p) for p in dict.fromkeys(mapping.placeholders[fld]))
+            cols.append(f"CASE WHEN {x} IN ({hit}) THEN {literal(values.NOTE_PLACEHOLDER)} "
+                        f"ELSE '' END AS {names[fld]}_p")  # fmt: skip
+    return "SELECT " + ", ".join(cols)
+
+
+def _mapped(
+    engine: Engine,
+    view: str,
+    order: list[str],
+    names: dict[str, str],
+    known: dict[str, dict],
+    mapping: BeaconMapping,
+    shown: str,
+    where: str,
+    ordered: bool,
+) -> BigTable:
+    v = quoted(view)
+    fields = {f: _Field(f, names[f], value=f"m.{names[f]}") for f in order}
+    problems = []
+    for fld in [f for f in order if f in known]:
+        try:
+            _read_values(engine, v, fields[fld], known[fld], mapping, shown)
+        except DaasError as exc:
+            problems += exc.problems
+    if problems:
+        raise DaasError(problems)
+    unmapped = [f for f in schema.required(mapping.table) if f not in fields]
+    if unmapped:
+        raise DaasError.one(
+            where,
+            ", ".join(unmapped),
+            _("required field(s) of the {table} schema are not mapped").format(table=mapping.table),
+            _("add them under `columns:` (export column) or `constants:` (a fixed value)"),
+        )
+    held = [f for f in mapping.placeholders if f in fields]
+    if held:
+        counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in held)
+        for f, hit in zip(
+            held, engine.execute(f"SELECT {counts} FROM {v}").fetchone(), strict=True
+        ):
+            fields[f].noted = fields[f].noted or bool(hit)
+    cols = ["m._row AS _row"]
+    for fld in known:
+        cols.append(f"{fields[fld].value if fld in fields else literal('')} AS {quoted(fld)}")
+    for fld in [f for f in known if f in fields and fields[f].noted]:
+        f = fields[fld]
+        note = f.note or "''"
+        if fld in held:
+            note = f"CASE WHEN m.{f.var}_p <> '' THEN m.{f.var}_p ELSE {note} END"
+        cols.append(f"{note} AS {quoted(load.NOTE + fld)}")
+    lookups = [f for f in fields.values() if f.lookup is not None]
+    joins = "".join(
+        f" LEFT JOIN {f.lookup.sql} {f.var}_l ON {f.var}_l.src = m.{f.var}" for f in lookups
+    )
+    sql = f"SELECT {', '.join(cols)} FROM {v} m{joins}"
+    if ordered or lookups:
+        sql += " ORDER BY m._ord"
+    try:
+        return engine.table("mapped", sql)
+    finally:
+        for f in lookups:
+            f.lookup.drop()
+
+
+def _read_values(
+    engine: Engine, v: str, f: _Field, spec: dict, mapping: BeaconMapping, shown: str
+) -> None:
+    """`load._read_values` for one field: its final value and note as SQL, reading with
+    `values` the distinct values SQL does not settle."""
+    x = f"m.{f.var}"
+    kind = spec["type"]
+    if kind in ("date", "datetime"):
+        fmt = mapping.date_format
+        fmt = fmt.get(f.name) if isinstance(fmt, dict) else fmt
+        iso = kind == "datetime" and (not fmt or fmt.startswith("%Y-%m-%d"))
+        skip = f"WHERE {f.var} <> '' AND NOT {_iso_ok(f.var)}" if iso else ""
+        texts = _distinct(engine, v, f.var, skip, ordered=True)
+        try:
+            if kind == "date":
+                out, note = values.read_dates(pd.Series(texts, dtype=object), fmt)
+            else:
+                out, note = values.read_datetimes(pd.Series(texts, dtype=object), fmt)
+        except values.AmbiguousDates as exc:
+            column = load._source_columns(mapping, f.name)
+            raise load._ambiguous_dates(exc, column, f.name, shown) from None
+        _lookup(engine, f, texts, out, note)
+        if iso:
+            f.value = (
+                f"CASE WHEN {x} = '' THEN '' WHEN {_iso_ok(x)} THEN {_iso_text(x)} "
+                f"ELSE {f.value} END"
+            )
+            if f.note is not None:
+                f.note = f"coalesce({f.note}, '')"
+    elif kind in ("number", "integer"):
+        coordinate = f.name in values.COORDINATES
+        marks = values._MARK_CHARS + ("" if coordinate else ".")
+        cls = "[" + marks + "]"  # as `values._MARKS`: no character needs escaping there
+        cond = f"WHERE regexp_matches({f.var}, {literal(cls)}) OR {f.var} LIKE '%.%.%'"
+        texts = _distinct(engine, v, f.var, cond, ordered=False)
+        if texts:
+            out, note = values.read_numbers(
+                pd.Series(texts, dtype=object), f.name, mapping.decimal, kind == "integer"
+            )
+            _lookup(engine, f, texts, out, note)
+            f.note = None if f.note is None else f"coalesce({f.note}, '')"
+
+
+def _distinct(engine: Engine, v: str, var: str, where: str, ordered: bool) -> list[str]:
+    """The distinct values of a view's column (`where` they are), in order of first
+    appearance when `ordered` (the examples an error gives are the plain path's)."""
+    if ordered:
+        sql = f"SELECT {var} FROM {v} {where} GROUP BY {var} ORDER BY min(_ord)"
+    else:
+        sql = f"SELECT DISTINCT {var} FROM {v} {where}"
+    return [r[0] for r in engine.execute(sql).fetchall()]
+
+
+def _lookup(engine: Engine, f: _Field, texts: list[str], out: pd.Series, note: pd.Series) -> None:
+    """Join the values read from `texts` back: the field's value and note from a table."""
+    if not texts:
+        return
+    frame = pd.DataFrame(
+        {"src": pd.Series(texts, dtype=object), "out": out.astype(object),
+         "note": note.astype(object)}
+    )  # fmt: skip
+    f.lookup = engine.from_frame("values", frame)
+    f.value = f"coalesce({f.var}_l.out, m.{f.var})"
+    f.note = f"{f.var}_l.note"
+    f.noted = bool(note.ne("").any())

@@ -356,7 +356,7 @@ def _stages(city: City, recipe: Recipe, record: dict, memo: dict, engine: Engine
     extra = recipe.reference_tables(city)
     gate = _gate({**public, **extra}, city, _("the publication"), memo=memo)
     done("aggregate", "publish")
-    public = {t: as_frame(table) for t, table in public.items()}
+    # a big published table (the recipe's, `daas.core.big.BigTable`) is published from DuckDB
     record = _publish(city, recipe, ctx, results, public, extra, gate, record)
     done("publish", None)
     return record

@@ -20,6 +20,7 @@ import pandas as pd
 from daas.beacon import cells, schema
 from daas.beacon.recipe import Recipe
 from daas.beacon.recipes import title as service_title
+from daas.core.big import BigTable
 from daas.core.tables import is_big
 
 LICENCES = {
@@ -80,9 +81,15 @@ def csv_text(df: pd.DataFrame, table: str) -> str:
     return "\n".join(cells.csv_lines(df, table)) + "\n"
 
 
-def write_csv(path: Path, df: pd.DataFrame, table: str, chunk: int = 100_000) -> None:
+def write_csv(path: Path, df: pd.DataFrame | BigTable, table: str, chunk: int = 100_000) -> None:
     """`csv_text` written to `path` (in a staging folder) a chunk of rows at a time: only one
-    chunk's lines are ever in memory."""
+    chunk's lines are ever in memory. A big table's are written by DuckDB, the same bytes
+    (`daas.beacon.big.publish.write_csv`)."""
+    if isinstance(df, BigTable):
+        from daas.beacon.big import publish as big_publish
+
+        big_publish.write_csv(path, df, table)
+        return
     step, big = _step(df, table, chunk), is_big(len(df))
     with path.open("w", encoding="utf-8", newline="") as f:
         for start in range(0, max(len(df), 1), step):
@@ -151,7 +158,7 @@ def metadata_completeness(desc: dict) -> float:
 
 def write_database(
     path: Path,
-    tables: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame | BigTable],
     extra: dict[str, pd.DataFrame],
     chunk: int = 100_000,
 ):
@@ -169,9 +176,15 @@ def write_database(
             con.execute(f'CREATE TABLE "{t}" ({cols})')
             # a chunk of rows at a time, a whole number of `_insert`'s statements
             per = max(1, SQL_VARIABLES // len(spec))
-            step = _step(df, t, max(per, chunk // per * per))
-            for start in range(0, len(df), step):
-                _insert(con, t, cells.sql_columns(df.iloc[start : start + step], t))
+            if isinstance(df, BigTable):
+                from daas.beacon.big import publish as big_publish
+
+                for part in big_publish.sql_columns(df, t, max(per, chunk // per * per)):
+                    _insert(con, t, part)
+            else:
+                step = _step(df, t, max(per, chunk // per * per))
+                for start in range(0, len(df), step):
+                    _insert(con, t, cells.sql_columns(df.iloc[start : start + step], t))
             if "neighbourhood" in spec:
                 con.execute(f'CREATE INDEX "{t}_neighbourhood" ON "{t}" (neighbourhood)')
         for t, df in extra.items():
@@ -236,7 +249,7 @@ def write_json(path: Path, obj: object) -> None:
 
 def validate_package(
     folder: Path,
-    tables: dict[str, pd.DataFrame] | None = None,
+    tables: dict[str, pd.DataFrame | BigTable] | None = None,
     head: int = 5_000,
     spread: int = 5_000,
 ) -> tuple[bool, list[str]]:
@@ -295,21 +308,30 @@ def _read_iso(fields: list, path: Path, rows: int | None) -> None:
             f.format = "default"
 
 
-def _validate_spread(folder: Path, table: str, df: pd.DataFrame, head: int, n: int) -> list[str]:
-    """Problems in `n` rows spread over `df` after its first `head`, and in its primary key."""
+def _validate_spread(
+    folder: Path, table: str, df: pd.DataFrame | BigTable, head: int, n: int
+) -> list[str]:
+    """Problems in `n` rows spread over `df` after its first `head`, and in its primary key
+    (a big table's rows are picked and written in DuckDB, by `write_csv`'s SQL)."""
     import tempfile
 
     from frictionless import Checklist, Resource, Schema
 
+    from daas.beacon.big import publish as big_publish
+
     desc = json.loads((folder / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
     errors = []
     key = desc.get("primaryKey")
-    if key and df.duplicated(key).any():
+    big = isinstance(df, BigTable)
+    if key and (big_publish.duplicated(df, key) if big else df.duplicated(key).any()):
         errors.append(f"primary-key-error: {table}: rows repeat the key {', '.join(key)}")
     rows = np.unique(np.linspace(head, len(df) - 1, n).round().astype("int64"))
     with tempfile.TemporaryDirectory(prefix="beacon-sample-") as tmp:
         sample = Path(tmp) / "sample.csv"
-        sample.write_text(csv_text(df.iloc[rows], table), encoding="utf-8")
+        if isinstance(df, BigTable):
+            big_publish.write_csv(sample, df, table, rows.tolist())
+        else:
+            sample.write_text(csv_text(df.iloc[rows], table), encoding="utf-8")
 
         def run(fast: bool):
             fields = Schema.from_descriptor(copy.deepcopy(desc))

@@ -1,7 +1,8 @@
 """The published figures of the service-requests recipe, computed with DuckDB.
 
 `load(source, zone)` reads the canonical table (`schemas/requests.json`) from a pandas frame,
-a CSV or a Parquet file into an in-memory DuckDB table holding only what the figures need
+a big table held in DuckDB (`daas.core.big.BigTable`: read where it is, never as a frame), a CSV
+or a Parquet file into a DuckDB table holding only what the figures need
 (instants as seconds since 1970, the local month of each request in the city's IANA `zone`; a
 date-time without an offset is local time there, as in the Open311 plugin). Each figure is then
 a function of that table and `Settings` (the `as_of` instant, windows, the minimum cell size):
@@ -47,6 +48,7 @@ import duckdb
 import pandas as pd
 
 from daas.beacon.recipes.service_requests.privacy import Sensitive
+from daas.core.big import BigTable
 from daas.core.tables import require_columns
 from daas.core.text import fold
 from daas.privacy import suppress_counts
@@ -74,7 +76,7 @@ FIELDS = {
     "requests_on_time": ("service_code", "service_name", "area", "target_days",
                          "due_requests", "on_time_share", "suppressed", "suppression"),
 }  # fmt: skip
-SourceLike = pd.DataFrame | str | Path
+SourceLike = pd.DataFrame | BigTable | str | Path
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,21 @@ class Settings:
 
 
 class Requests:
-    """The canonical requests in a DuckDB table `requests` (one connection, the city's zone)."""
+    """The canonical requests in a DuckDB table `requests` (one connection, the city's zone);
+    `shared`: the connection is a big table's engine's (`close` then drops the table only)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, zone: str) -> None:
-        self.con, self.zone = con, zone
+    def __init__(self, con: duckdb.DuckDBPyConnection, zone: str, shared: bool = False) -> None:
+        self.con, self.zone, self.shared = con, zone, shared
         self.names = self.frame(
             "SELECT service_code, min(service_name) AS service_name FROM requests GROUP BY 1"
         )
+
+    def close(self) -> None:
+        """Let the requests go: the connection, or on a shared one the table."""
+        if self.shared:
+            self.con.execute("DROP TABLE IF EXISTS temp.requests")
+        else:
+            self.con.close()
 
     def frame(self, sql: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
         """The result of a query as a pandas frame (`params` the query does not use are left
@@ -118,6 +128,8 @@ class Requests:
 
 def _source_sql(con: duckdb.DuckDBPyConnection, source: SourceLike) -> tuple[str, str]:
     """(SQL naming the source relation, its name for messages)."""
+    if isinstance(source, BigTable):
+        return source.sql, "requests"
     if isinstance(source, pd.DataFrame):
         con.register("source_frame", source)
         return "source_frame", "requests"
@@ -139,21 +151,39 @@ def load(
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> Requests:
-    """The canonical requests of `source` (frame, CSV or Parquet) in DuckDB, with only the
-    columns the figures need; a DaasError names a missing required column."""
+    """The canonical requests of `source` (frame, big table, CSV or Parquet) in DuckDB, with
+    only the columns the figures need; a DaasError names a missing required column. A big
+    table's are read where it is, on its engine's connection (which sees its temporary
+    tables), into a temporary `requests` table; the connection's time zone is the city's
+    while they are read, then what it was (the engine's settings stay its own)."""
     ZoneInfo(zone)  # a name that is no IANA zone raises here, before it reaches SQL
+    if isinstance(source, BigTable):
+        con = source.engine.con
+        before = con.execute("SELECT current_setting('TimeZone')").fetchone()
+        con.execute(f"SET TimeZone = '{zone}'")
+        try:
+            _requests_table(con, source, "CREATE OR REPLACE TEMPORARY TABLE requests")
+        finally:
+            con.execute(f"SET TimeZone = '{before[0] if before else 'UTC'}'")
+        return Requests(con, zone, shared=True)
     con = duckdb.connect()
     con.execute(f"SET TimeZone = '{zone}'")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    _requests_table(con, source, "CREATE TABLE requests")
+    return Requests(con, zone)
+
+
+def _requests_table(con: duckdb.DuckDBPyConnection, source: SourceLike, create: str) -> None:
+    """`create` (`CREATE ... TABLE requests`) the table `load` reads, in `con`'s time zone."""
     relation, where = _source_sql(con, source)
     present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
     require_columns(present, REQUIRED, where)
     requested = _column(present, "requested_datetime", "TIMESTAMPTZ")
     con.execute(
-        f"""CREATE TABLE requests AS SELECT
+        f"""{create} AS SELECT
             {_column(present, "service_code", "VARCHAR")} AS service_code,
             {_column(present, "service_name", "VARCHAR")} AS service_name,
             lower(trim({_column(present, "status", "VARCHAR")})) AS status,
@@ -169,7 +199,6 @@ def load(
     )
     if isinstance(source, pd.DataFrame):
         con.unregister("source_frame")
-    return Requests(con, zone)
 
 
 OPEN_AT = """requested_s <= $as_of AND CASE WHEN closed_s IS NULL THEN status <> 'closed'

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon.cells import iso_datetimes
+from daas.core.big import BigTable, literal, quoted
 from daas.core.text import fold
 from daas.core.vocabulary import vocabulary
 
@@ -92,14 +93,17 @@ def sensitive_categories(extra: Iterable[str] = ()) -> Sensitive:
 
 
 def public_requests(
-    df: pd.DataFrame, sensitive: Sensitive, *, zone: str, min_cell: int = 10
-) -> pd.DataFrame:
+    df: pd.DataFrame | BigTable, sensitive: Sensitive, *, zone: str, min_cell: int = 10
+) -> pd.DataFrame | BigTable:
     """The request-level table that may be published: only `PUBLIC_FIELDS` (free text, caller
     details and any other column left out), and for sensitive request types no address,
     postcode or coordinates, only the area, and times to the day (local midnight in `zone`,
     the city's time zone); `location_coarsened` says which rows. Where a sensitive type has
     fewer than `min_cell` requests in an area, the area is blanked too (small areas
-    suppressed: "an elder welfare check somewhere in the city")."""
+    suppressed: "an elder welfare check somewhere in the city"). A big table
+    (`daas.core.big.BigTable`) gives a new big table of the same rows (`_public_big`)."""
+    if isinstance(df, BigTable):
+        return _public_big(df, sensitive, zone=zone, min_cell=min_cell)
     out = df[[c for c in PUBLIC_FIELDS if c in df.columns]].copy()
     hidden = sensitive.mask(df)
     for column in LOCATION_FIELDS:
@@ -132,3 +136,92 @@ def start_of_day(values: pd.Series, zone: str) -> pd.Series:
         return day
     midnight = day.dt.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
     return midnight.dt.tz_convert(values.dt.tz)
+
+
+# what stands for a missing value and separates a key's parts in `_public_big`'s look-ups
+_NULL, _SEP = "\x1e", "\x1f"
+_OFFSET_SQL = r"regexp_extract({c}, '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')"
+
+
+def _public_big(table: BigTable, sensitive: Sensitive, *, zone: str, min_cell: int) -> BigTable:
+    """`public_requests` of a big table, in SQL, row for row what the frame's gives (its
+    `.df()` is the frame's result). Python decides only on distinct values, with the frame
+    path's own code: which service codes are sensitive (`Sensitive.mask` on the distinct
+    code and name pairs) and each local day's midnight (`start_of_day` on one value per day:
+    a hidden time's date and offset as written, which `checks.local_text` writes in the
+    city's zone; a day whose first and last values disagree takes the frame path). Date-times
+    held as anything but text take the frame path too (the clean tables hold text)."""
+    engine, src, columns = table.engine, table.sql, table.columns
+    types = table.types()
+    kept = [c for c in PUBLIC_FIELDS if c in columns]
+
+    def frame_path() -> BigTable:
+        public = public_requests(table.df(), sensitive, zone=zone, min_cell=min_cell)
+        return engine.from_frame("public", public)
+
+    if any(c in kept and types[c] != "VARCHAR" for c in TIME_FIELDS):
+        return frame_path()
+    hidden = f"({_hidden_sql(table, sensitive)})"
+    out = {c: quoted(c) for c in kept}
+    for c in LOCATION_FIELDS:
+        if c in out:
+            out[c] = f"CASE WHEN {hidden} THEN NULL ELSE {quoted(c)} END"
+    params: dict[str, object] = {}
+    if hidden != "(false)":
+        times = [c for c in TIME_FIELDS if c in out]
+        midnight = _midnights(table, hidden, times, zone)
+        if midnight is None:
+            return frame_path()
+        params["days"], params["midnights"] = list(midnight), list(midnight.values())
+        for c in times:
+            key = f"left({quoted(c)}, 10) || {_OFFSET_SQL.format(c=quoted(c))}"
+            out[c] = (f"CASE WHEN {hidden} THEN list_extract($midnights, "
+                      f"list_position($days, {key})) ELSE {quoted(c)} END")  # fmt: skip
+        if "area" in out:
+            key = f"coalesce(service_code, '{_NULL}') || '{_SEP}' || coalesce(area, '{_NULL}')"
+            small = engine.execute(
+                f"SELECT {key} FROM {src} WHERE {hidden} GROUP BY ALL HAVING count(*) < $n",
+                {"n": int(min_cell)},
+            ).fetchall()
+            params["small"] = [k for (k,) in small]
+            small_area = f"{hidden} AND list_contains($small, {key})"
+            out["area"] = f"CASE WHEN {small_area} THEN NULL ELSE area END"
+    select = ", ".join(f"{sql} AS {quoted(c)}" for c, sql in out.items())
+    # a temporary table (the engine's connection's own, spilled past its memory limit like
+    # the rest): written about four times faster than a stored one, and read only by this run
+    public = BigTable(engine, engine.name("public"))
+    engine.execute(f"""CREATE TEMPORARY TABLE {public.sql} AS
+        SELECT {select}, {hidden} AS {quoted(COARSENED)} FROM {src}""", params)  # fmt: skip
+    return public
+
+
+def _hidden_sql(table: BigTable, sensitive: Sensitive) -> str:
+    """SQL true for the rows `Sensitive.mask` marks (decided on the distinct code and name
+    pairs, as the frame's are read: `string` columns); `false` when none."""
+    name = "service_name" if "service_name" in table.columns else "NULL::VARCHAR"
+    pairs = table.engine.frame(
+        f"SELECT DISTINCT service_code, {name} AS service_name FROM {table.sql}"
+    ).astype("string")
+    codes = pairs["service_code"][sensitive.mask(pairs)].drop_duplicates()
+    listed = ", ".join(literal(c) for c in codes.dropna())
+    hidden = [f"service_code IN ({listed})"] * bool(listed)
+    hidden += ["service_code IS NULL"] * bool(codes.isna().any())
+    return " OR ".join(hidden) or "false"
+
+
+def _midnights(table: BigTable, hidden: str, times: list[str], zone: str) -> dict[str, str] | None:
+    """Each hidden time's key (its date and offset as written) -> `start_of_day` of it; None
+    when a key's first and last values start different days (not written in `zone`)."""
+    if not times:
+        return {}
+    keys = " UNION ALL ".join(
+        f"SELECT left({quoted(c)}, 10) || {_OFFSET_SQL.format(c=quoted(c))} AS k, "
+        f"{quoted(c)} AS v FROM {table.sql} WHERE {hidden} AND {quoted(c)} IS NOT NULL"
+        for c in times
+    )
+    days = table.engine.frame(f"SELECT k, min(v) AS first, max(v) AS last FROM ({keys}) GROUP BY k")
+    first = start_of_day(days["first"].astype("string"), zone)
+    last = start_of_day(days["last"].astype("string"), zone)
+    if not first.equals(last):
+        return None
+    return dict(zip(days["k"], first.astype(object), strict=True))

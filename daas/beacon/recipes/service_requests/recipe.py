@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from daas.beacon.big.publish import POSITION
 from daas.beacon.recipe import QUALITY_TABLE, Recipe
 from daas.beacon.recipes.service_requests import checks, metadata, pages, privacy
+from daas.core.big import BigTable
 from daas.core.i18n import N_
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class ServiceRequests(Recipe):
     free_text = privacy.FREE_TEXT
     gate_declarations = privacy.GATE_DECLARATIONS
     open311_table = privacy.PUBLIC_TABLE
+    # a big `requests` table stays in DuckDB: the aggregates read it there, and the published
+    # requests are a big table too (`privacy.public_requests`)
+    reads_big_tables = True
 
     def city_problems(self, city: City) -> list[Problem]:
         from daas.core.city import city_file
@@ -115,7 +120,7 @@ class ServiceRequests(Recipe):
         tables = aggregates.aggregates(
             loaded, settings, population=population, sensitive=sensitive, levels=levels
         )
-        loaded.con.close()
+        loaded.close()
         return {privacy.PUBLIC_TABLE: privacy.public_requests(
             requests, sensitive, zone=ctx.timezone, min_cell=min_cell
         ),
@@ -150,7 +155,10 @@ class ServiceRequests(Recipe):
         })  # fmt: skip
 
     def first_date(self, public: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
-        text = public[privacy.PUBLIC_TABLE]["requested_datetime"].dropna()
+        requests = public[privacy.PUBLIC_TABLE]
+        if isinstance(requests, BigTable):
+            return _first_date_big(requests)
+        text = requests["requested_datetime"].dropna()
         if text.empty:
             return None
         first = checks.instants(text, "UTC").to_numpy().argmin()
@@ -183,3 +191,18 @@ class ServiceRequests(Recipe):
         generate.write_csv(path, SAMPLE_ROWS, seed=seed, lang=city.language, areas=areas,
                            zone=zone)  # fmt: skip
         return {"requests": path}
+
+
+def _first_date_big(requests: BigTable) -> pd.Timestamp | None:
+    """`ServiceRequests.first_date` of a big table: the local day of its earliest request (the
+    first row of that instant), a time without an offset read as UTC, as `checks.instants`
+    reads it there."""
+    text = "requested_datetime"
+    moment = f"""CASE WHEN regexp_matches({text}, '{checks.OFFSET}')
+        THEN TRY_CAST({text} AS TIMESTAMPTZ) ELSE timezone('UTC', TRY_CAST({text} AS TIMESTAMP))
+        END"""
+    first = requests.engine.execute(
+        f"""SELECT {text} FROM (SELECT {POSITION} AS position, {text}, {moment} AS moment
+            FROM {requests.sql}) WHERE moment IS NOT NULL ORDER BY moment, position LIMIT 1"""
+    ).fetchone()
+    return None if first is None else pd.Timestamp(str(first[0])[:10])

@@ -29,6 +29,10 @@ A `Memo` (one per publication run) remembers each column's scan by its name and 
 content, so a column that reaches the gate again unchanged (the same values in the same rows,
 as the export's columns reach the mapped and the published tables) is not scanned twice: its
 values were all looked at, with the same result.
+
+A table may be a big table held in DuckDB (`daas.core.big.BigTable`): the gate then reads its
+text columns in SQL, each distinct value once (`daas.privacy.big`), with the same verdict and
+the same reasons as on its rows as a pandas frame.
 """
 
 from __future__ import annotations
@@ -36,14 +40,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from daas.core.i18n import N_, _
 from daas.privacy import identifiers as ids
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from daas.core.big import BigTable
+    from daas.privacy.big import TextColumn
+
+    Table: TypeAlias = pd.DataFrame | BigTable  # a big table is checked in DuckDB
 
 PEOPLE_WORDS = frozenset(
     [
@@ -94,11 +107,12 @@ _NOT_A_NUMBER = "not_a_number"
 _WORDS = {_NOT_A_NUMBER: N_("text that is not a number")}
 _BLANKS = frozenset({"", "nan", "none", "n/a", "na", "null"})
 Declared = str | Collection[str] | None  # a column's declared kind(s)
-Memo = dict[tuple[str, str, bytes], ids.ColumnFinding]  # (column, dtype, content) -> its scan
+# (column, dtype, content) -> its scan; a big table's text columns: `daas.privacy.big.Scanned`
+Memo = dict[tuple, object]
 _TEXT_DTYPES = ("object", "str", "string")
 
 
-def is_count_column(name: str, series: pd.Series) -> bool:
+def is_count_column(name: str, series: pd.Series | TextColumn) -> bool:
     """True for a whole-number column whose name says it counts people or things (see above)."""
     snake = "_".join(ids.name_tokens(name))
     named = bool(_COUNT_NAME_RE.search(snake)) or (
@@ -106,6 +120,8 @@ def is_count_column(name: str, series: pd.Series) -> bool:
     )
     if not named:
         return False
+    if not isinstance(series, pd.Series):  # a big table's text column
+        return series.whole_numbers()
     values = pd.to_numeric(series, errors="coerce").dropna()
     if series.dropna().size and values.size < series.dropna().size:
         return False  # text in it: not a count column
@@ -193,29 +209,61 @@ def fingerprint(series: pd.Series) -> tuple[str, bytes] | None:
     return None
 
 
-def _scan(series: pd.Series, column: str, memo: Memo | None) -> ids.ColumnFinding:
+def _scan(series: pd.Series | TextColumn, column: str, memo: Memo | None) -> ids.ColumnFinding:
     """`ids.scan_column`, or the scan of the same column with the same values in `memo`
     (a copy: the gate adds to a finding)."""
+    if not isinstance(series, pd.Series):  # a big table's text column
+        from daas.privacy import big
+
+        return big.scan(series, memo)
     key = fingerprint(series) if memo is not None else None
     if key is None or memo is None:
         return ids.scan_column(series, column)
     found = memo.get((column, *key))
-    if found is None:
+    if not isinstance(found, ids.ColumnFinding):
         found = memo[(column, *key)] = ids.scan_column(series, column)
     return copy.deepcopy(found)
 
 
-def _check_numbers(finding: ids.ColumnFinding, series: pd.Series, declared: Declared) -> list[str]:
+def _check_numbers(
+    finding: ids.ColumnFinding, series: pd.Series | TextColumn, declared: Declared
+) -> list[str]:
     """A column declared to hold a place's coordinates (`LOCATION_KINDS`) holds numbers only:
     any other text is recorded in `finding` (with its rows) and returned as a blocking type."""
     if not set(LOCATION_KINDS) & set(_kinds(declared)):
         return []
-    rows = not_numbers(series)
-    if not rows.size:
+    if isinstance(series, pd.Series):
+        rows = not_numbers(series)
+        shown, count = rows[: ids.ROWS_SHOWN].tolist(), int(rows.size)
+    else:  # a big table's text column
+        shown, count = series.not_numbers()
+    if not count:
         return []
-    finding.rows[_NOT_A_NUMBER] = rows[: ids.ROWS_SHOWN].tolist()
-    finding.row_counts[_NOT_A_NUMBER] = int(rows.size)
+    finding.rows[_NOT_A_NUMBER] = shown
+    finding.row_counts[_NOT_A_NUMBER] = count
     return [_NOT_A_NUMBER]
+
+
+def _small_cells(series: pd.Series | TextColumn, min_cell_size: int) -> int:
+    """How many counts between 1 and `min_cell_size - 1` a count column holds."""
+    if not isinstance(series, pd.Series):  # a big table's text column
+        return series.small_cells(min_cell_size)
+    values = pd.to_numeric(series, errors="coerce")
+    return int((values.notna() & (values > 0) & (values < min_cell_size)).sum())
+
+
+def _columns(df: Table) -> Iterator[tuple[Any, pd.Series | TextColumn]]:
+    """Each column of a table, as the gate reads it: a pandas column, or a big table's text
+    column read in DuckDB (`daas.privacy.big`; its other columns as `.df()` gives them)."""
+    if isinstance(df, pd.DataFrame):
+        for col in df.columns:
+            yield col, df[col]
+        return
+    from daas.privacy import big
+
+    text = big.text_columns(df)
+    for col in df.columns:
+        yield col, big.TextColumn(df, col) if col in text else df.df([col])[col]
 
 
 def _identifier_reason(
@@ -267,7 +315,7 @@ def _identifier_reason(
 
 def check_table(
     name: str,
-    df: pd.DataFrame,
+    df: Table,
     *,
     min_cell_size: int = 10,
     allowed: Sequence[str] = (),
@@ -280,8 +328,7 @@ def check_table(
     column to its declared kind or kinds (`PUBLIC_KINDS`); `memo`: scans already done."""
     public = public or {}
     reasons: list[str] = []
-    for col in df.columns:
-        series = df[col]
+    for col, series in _columns(df):
         if col not in allowed:
             finding = _scan(series, str(col), memo)
             blocked = _blocked(finding, public.get(col), addresses, locations)
@@ -291,9 +338,8 @@ def check_table(
                     _identifier_reason(name, str(col), finding, blocked, public.get(col))
                 )
         if is_count_column(str(col), series):
-            values = pd.to_numeric(series, errors="coerce")
-            small = values.notna() & (values > 0) & (values < min_cell_size)
-            if small.any():
+            small = _small_cells(series, min_cell_size)
+            if small:
                 reasons.append(
                     _(
                         "table '{table}', column '{column}': {n} count(s) between 1 and {largest} "
@@ -302,7 +348,7 @@ def check_table(
                     ).format(
                         table=name,
                         column=col,
-                        n=int(small.sum()),
+                        n=small,
                         largest=min_cell_size - 1,
                         function="daas.privacy.suppress_counts",
                         threshold=min_cell_size,
@@ -312,7 +358,7 @@ def check_table(
 
 
 def gate(
-    tables: Mapping[str, pd.DataFrame],
+    tables: Mapping[str, Table],
     *,
     min_cell_size: int = 10,
     allowed_columns: Mapping[str, Sequence[str]] | None = None,

@@ -521,16 +521,29 @@ def _hinted(column: str, from_name: set[str]) -> set[str]:
     return hinted
 
 
+def find_options(column: str) -> tuple[frozenset[str], bool]:
+    """What `specific.find` is told about a column by its name: the national-id kinds hinted,
+    and whether it is named for phones."""
+    from_name = types_from_name(column)
+    return frozenset(_hinted(column, from_name)), PHONE in from_name
+
+
 def scan_column(series: pd.Series, name: str | None = None) -> ColumnFinding:
     """Detect identifier types in a pandas column: every value for emails, phones, ids and card
     numbers (with their rows), a sample for addresses, names, free text and locations."""
     column = str(series.name if name is None else name)
+    values = sample_values(series)
+    exact = specific.find(series.reset_index(drop=True), *find_options(column))
+    return column_finding(column, values, exact)
+
+
+def column_finding(
+    column: str, values: list[str], exact: dict[str, specific.Hits]
+) -> ColumnFinding:
+    """A column's finding from its name, its `sample_values` and what `specific.find` found in
+    every value (the plain scan's and a big table's, `daas.privacy.big`)."""
     finding = ColumnFinding(column)
     from_name = types_from_name(column)
-    values = sample_values(series)
-    exact = specific.find(
-        series.reset_index(drop=True), _hinted(column, from_name), PHONE in from_name
-    )
     found = _sampled_types(column, values, from_name)
     for kind, hits in exact.items():
         found.setdefault(kind, hits.example)

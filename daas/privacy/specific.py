@@ -66,14 +66,17 @@ _LOOSE_PHONE_RE = re.compile(r"(?<![^\x00])[^\x00A-Za-z]{7,30}(?![^\x00])")
 
 @dataclass
 class Hits:
-    """Where one kind of identifier was found: 0-based row positions and one example value."""
+    """Where one kind of identifier was found: 0-based row positions and one example value.
+    `total`: how many rows hold it when `rows` lists only the first of them (a big table's
+    scan, `daas.privacy.big`); None when `rows` lists them all."""
 
     rows: np.ndarray
     example: str
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.total is None else self.total
 
 
 def luhn_ok(digits: str) -> bool:
@@ -578,6 +581,18 @@ def _blocks(values: list[str]) -> Iterable[tuple[int, int]]:
         lo = hi
 
 
+def found_in(values: list[str], hinted: frozenset[str], phone_named: bool) -> dict:
+    """Key -> positions in `values` (a column's distinct values, in order of first appearance)
+    of the values holding it; a key is a kind, or `bare:<kind>` for bare numbers passing a
+    kind's check (judged by `find` on the whole column)."""
+    found: dict[str, list[np.ndarray]] = {}
+    for lo, hi in _blocks(values):
+        hits = _block_hits(values[lo:hi], hinted, phone_named)
+        for key, positions in hits.items():
+            found.setdefault(key, []).append(positions + lo)
+    return found
+
+
 def find(
     series: pd.Series, hinted: Iterable[str] = (), phone_named: bool = False
 ) -> dict[str, Hits]:
@@ -591,11 +606,7 @@ def find(
     codes, values = _distinct(series)
     if not values:
         return {}
-    found: dict[str, list[np.ndarray]] = {}
-    for lo, hi in _blocks(values):
-        hits = _block_hits(values[lo:hi], hinted, phone_named)
-        for key, positions in hits.items():
-            found.setdefault(key, []).append(positions + lo)
+    found = found_in(values, hinted, phone_named)
     filled = int((codes >= 0).sum())
     out: dict[str, Hits] = {}
     for key in sorted(found):

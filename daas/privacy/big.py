@@ -1,0 +1,331 @@
+"""The privacy gate on a big table (`daas.core.big.BigTable`): every value looked at, in DuckDB.
+
+`daas.privacy.gate.check_table` takes a BigTable as well as a pandas frame, with the same
+verdict and the same reasons (row numbers and counts included) as on the table's `.df()`. A
+text column is never pulled whole into pandas: DuckDB gives its distinct values, and the plain
+path's detectors run on those values unchanged:
+- `specific.found_in` on the distinct values (in order of first appearance, as `specific.find`
+  reads them); DuckDB then maps each kind's values back to rows: how many, the first
+  `ROWS_SHOWN` in file order, and the value of the first (`TextColumn.exact`, which must agree
+  with `specific.find` on which kinds count, in which order, and on each one's example);
+- `identifiers.sample_values` on the values the plain path samples (`TextColumn.sample`: the
+  rows `Series.sample` picks with the same seed, or the distinct values in order of first
+  appearance when the column is short enough not to be sampled by rows);
+- `gate.not_numbers` and `gate.is_count_column`'s test on the distinct values (each value is
+  read on its own; the same set of values is converted together), their rows counted in SQL.
+Columns of other types (numbers, dates) are small in pandas: they are read as `.df()` gives them
+and checked by the plain code.
+
+Scanning a column the run has scanned already. `specific.found_in` judges each value on its own:
+no pattern it runs matches across the NUL it puts between two values, and its tests on bytes
+stop at NUL too; only a value holding NUL itself changes how its block is read, so a column
+with such a value is always scanned whole, in `find`'s order. So when a text column of a big
+table is the column of a table scanned before in this run (the run's memo keeps, per column, its
+values holding each kind) except in some rows (the same rows; in the others another value or
+none, as when quality blanks a value or the publication coarsens a time), DuckDB compares the
+two row by row, and only the distinct values of the rows that differ are scanned: a value of
+the unchanged rows holds what it held there. Nothing is taken on trust but the detectors'
+verdict on a value already judged under the same options (the kinds the column's name hints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from daas.core.big import quoted
+from daas.privacy import identifiers as ids
+from daas.privacy import specific
+
+if TYPE_CHECKING:
+    from daas.core.big import BigTable, Engine
+
+TEXT_TYPE = "VARCHAR"
+# a big text column's memo key starts with it (four parts: a plain column's key has three)
+_MEMO = ("big table",)
+
+
+@dataclass
+class Scanned:
+    """What the run's memo keeps of a big text column scanned: where it is, the options its
+    name gave `specific.found_in`, and its distinct values holding each key."""
+
+    folder: str
+    table: str
+    column: str
+    rows: int
+    options: tuple[frozenset[str], bool]
+    holding: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Distinct:
+    """A text column's distinct values (NULL left out) in order of first appearance, with each
+    one's number of rows."""
+
+    values: list[str]
+    counts: np.ndarray
+
+
+def _values(result) -> list[str]:
+    """The first column of a DuckDB result as Python strings."""
+    got = result.fetchnumpy()
+    return np.asarray(next(iter(got.values())), dtype=object).tolist()
+
+
+@contextmanager
+def _registered(engine: Engine, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """`frame` as a view `name` of the engine's connection while the block runs."""
+    engine.con.register(name, frame)
+    try:
+        yield
+    finally:
+        engine.con.unregister(name)
+
+
+class TextColumn:
+    """One text column of a big table, as the gate reads it."""
+
+    def __init__(self, table: BigTable, column: str) -> None:
+        self.table, self.column = table, column
+        self.engine = table.engine
+        self.col = quoted(column)
+        self.options = ids.find_options(column)
+
+    def _one(self, sql: str, params: dict | None = None) -> tuple:
+        return self.engine.execute(sql, params).fetchall()[0]
+
+    @cached_property
+    def n_rows(self) -> int:
+        return int(self._one(f"SELECT count(*) FROM {self.table.sql}")[0])
+
+    @cached_property
+    def filled(self) -> int:
+        """How many rows hold a value."""
+        return int(self._one(f"SELECT count({self.col}) FROM {self.table.sql}")[0])
+
+    @cached_property
+    def distinct(self) -> Distinct:
+        """The distinct values, in order of first appearance where the order matters: for the
+        sample (`sample`) and for a column holding NUL (`specific.found_in` then reads the
+        values as `specific.find` does); in DuckDB's order otherwise."""
+        sql = (
+            f"SELECT {self.col} AS v, count(*) AS n, min(rowid) AS f FROM {self.table.sql} "
+            f"WHERE {self.col} IS NOT NULL GROUP BY ALL"
+        )
+        if self.has_nul or self.filled <= 20 * ids.SAMPLE_VALUES:
+            sql = f"SELECT v, n FROM ({sql}) ORDER BY f"
+        got = self.engine.execute(sql).fetchnumpy()
+        return Distinct(
+            np.asarray(got["v"], dtype=object).tolist(), np.asarray(got["n"], dtype=np.int64)
+        )
+
+    # ---- the scan ----
+
+    def sample(self) -> list[str]:
+        """`identifiers.sample_values` of the column, as on its `.df()`."""
+        n = ids.SAMPLE_VALUES
+        if self.filled <= 20 * n:  # not sampled by rows: its values in order, each once is enough
+            values = self.distinct.values
+            return ids.sample_values(pd.Series(values, dtype=object))
+        # the rows `sample_values` picks: positions among the values present, in its order
+        picked = pd.Series(np.arange(self.filled)).sample(20 * n, random_state=0).to_numpy()
+        order = pd.DataFrame({"k": np.arange(len(picked)), "pos": picked})
+        if self.filled == self.n_rows:
+            present = f"SELECT rowid AS pos, {self.col} AS v FROM {self.table.sql}"
+        else:
+            present = (
+                f"SELECT row_number() OVER (ORDER BY rowid) - 1 AS pos, {self.col} AS v "
+                f"FROM {self.table.sql} WHERE {self.col} IS NOT NULL"
+            )
+        with _registered(self.engine, "_gate_sample", order):
+            sql = f"SELECT v FROM ({present}) p JOIN _gate_sample s USING (pos) ORDER BY s.k"
+            values = _values(self.engine.execute(sql))
+        assert len(values) == len(picked), (self.table.name, self.column)
+        return ids.sample_values(pd.Series(values, dtype=object))
+
+    @cached_property
+    def has_nul(self) -> bool:
+        sql = f"SELECT count(*) FROM {self.table.sql} WHERE contains({self.col}, chr(0))"
+        return bool(self._one(sql)[0])
+
+    def _changed_values(self, before: Scanned) -> list[str] | None:
+        """The distinct values of the rows where this column differs from `before`'s (a column
+        of a table of this engine scanned in this run), in order of first appearance; None
+        when the two cannot be compared row by row (`before` is gone, or differs in length)."""
+        if before.folder != str(self.engine.folder) or before.rows != self.n_rows:
+            return None
+        if before.options != self.options:
+            return None
+        known = self._one(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = $t AND column_name = $c "
+            "AND data_type = $type",
+            {"t": before.table, "c": before.column, "type": TEXT_TYPE},
+        )
+        if not known[0]:
+            return None  # dropped since
+        # each row paired with the row of the same number (both read in file order)
+        pairs = (
+            f"(SELECT rowid AS r, {self.col} AS v FROM {self.table.sql}) POSITIONAL JOIN "
+            f"(SELECT rowid AS _r, {quoted(before.column)} AS _v FROM {quoted(before.table)})"
+        )
+        if self._one(f"SELECT count(*) FROM {pairs} WHERE r IS DISTINCT FROM _r")[0]:
+            return None
+        return _values(
+            self.engine.execute(
+                f"SELECT v FROM (SELECT v, min(r) AS f FROM {pairs} WHERE v IS NOT NULL AND "
+                "v IS DISTINCT FROM _v GROUP BY v) ORDER BY f"
+            )
+        )
+
+    def _holding(self, memo: dict | None) -> dict[str, list[str]]:
+        """Key of `specific.found_in` -> this column's distinct values holding it."""
+        hinted, phone_named = self.options
+        base: Scanned | None = None
+        values: list[str] | None = None
+        if memo is not None and not self.has_nul:
+            for entry in memo.values():
+                if isinstance(entry, Scanned) and entry.column == self.column:
+                    values = self._changed_values(entry)
+                    if values is not None:
+                        base = entry
+                        break
+        if values is None:
+            values = self.distinct.values
+        found = specific.found_in(values, hinted, phone_named) if values else {}
+        holding = {
+            key: [values[i] for i in np.unique(np.concatenate(parts)).tolist()]
+            for key, parts in found.items()
+        }
+        if base is not None:  # a value of the unchanged rows holds what it held there
+            for key, before in base.holding.items():
+                holding[key] = list(dict.fromkeys([*holding.get(key, []), *before]))
+        if memo is not None and not self.has_nul:
+            memo[(*_MEMO, str(self.engine.folder), self.table.name, self.column)] = Scanned(
+                str(self.engine.folder),
+                self.table.name,
+                self.column,
+                self.n_rows,
+                self.options,
+                holding,
+            )
+        return holding
+
+    def exact(self, memo: dict | None) -> dict[str, specific.Hits]:
+        """`specific.find` on the column: kind -> its first rows, its number of rows and its
+        example (the value of its first row). Which kinds count, and in which order, as
+        `specific.find` decides them from the rows (the two must agree)."""
+        holding = self._holding(memo)
+        if not holding:
+            return {}
+        hinted = self.options[0]
+        pairs = [(v, key) for key, values in holding.items() for v in values]
+        held = pd.DataFrame(pairs, columns=["v", "key"], dtype=object)
+        with _registered(self.engine, "_gate_held", held):
+            keys = self.engine.execute(
+                f"SELECT h.key, count(*), arg_min(t.{self.col}, t.rowid) FROM {self.table.sql} t "
+                f"JOIN _gate_held h ON t.{self.col} = h.v GROUP BY h.key"
+            ).fetchall()
+        chosen: dict[str, tuple[list[str], str]] = {}
+        for key, count, example in sorted(keys):
+            kind = key.removeprefix("bare:")
+            if (
+                key.startswith("bare:")
+                and kind[3:] not in hinted
+                and count < specific.BARE_SHARE * self.filled
+            ):
+                continue  # a few numbers that happen to pass a check digit: chance, not ids
+            if kind in chosen:
+                chosen[kind] = ([*chosen[kind][0], key], chosen[kind][1])
+            else:
+                chosen[kind] = ([key], example)
+        kinds = pd.DataFrame(
+            [(v, kind) for kind, (of, _) in chosen.items() for key in of for v in holding[key]],
+            columns=["v", "kind"],
+            dtype=object,
+        ).drop_duplicates()
+        with _registered(self.engine, "_gate_kinds", kinds):
+            rows = self.engine.execute(
+                f"SELECT k.kind, count(*), min(t.rowid, {ids.ROWS_SHOWN}) FROM {self.table.sql} t "
+                f"JOIN _gate_kinds k ON t.{self.col} = k.v GROUP BY k.kind"
+            ).fetchall()
+        where = {kind: (int(n), first) for kind, n, first in rows}
+        return {
+            kind: specific.Hits(
+                np.array(sorted(where[kind][1]), dtype=np.int64), example, total=where[kind][0]
+            )
+            for kind, (_, example) in chosen.items()
+        }
+
+    def scan(self, memo: dict | None) -> ids.ColumnFinding:
+        """`identifiers.scan_column` of the column, as on its `.df()`."""
+        return ids.column_finding(self.column, self.sample(), self.exact(memo))
+
+    # ---- numbers ----
+
+    def rows_holding(self, positions: np.ndarray) -> tuple[list[int], int]:
+        """The first `ROWS_SHOWN` rows (0-based, in file order) holding one of the distinct
+        values at `positions`, and how many rows hold one."""
+        d = self.distinct
+        total = int(d.counts[positions].sum())
+        if not total:
+            return [], 0
+        held = pd.DataFrame({"v": [d.values[i] for i in positions.tolist()]}, dtype=object)
+        with _registered(self.engine, "_gate_held", held):
+            rows = self.engine.execute(
+                f"SELECT rowid FROM {self.table.sql} SEMI JOIN _gate_held h ON {self.col} = h.v "
+                f"ORDER BY rowid LIMIT {ids.ROWS_SHOWN}"
+            ).fetchall()
+        return [int(r[0]) for r in rows], total
+
+    def not_numbers(self) -> tuple[list[int], int]:
+        """`gate.not_numbers` of the column: its first `ROWS_SHOWN` rows (1-based) and count."""
+        from daas.privacy.gate import not_numbers
+
+        positions = not_numbers(pd.Series(self.distinct.values, dtype="str")) - 1
+        rows, total = self.rows_holding(positions)
+        return [r + 1 for r in rows], total
+
+    @cached_property
+    def _numbers(self) -> pd.Series:
+        return pd.to_numeric(pd.Series(self.distinct.values, dtype="str"), errors="coerce")
+
+    def whole_numbers(self) -> bool:
+        """`gate.is_count_column`'s test of the values: numbers, all whole."""
+        values = self._numbers.dropna()
+        if len(values) < len(self.distinct.values):
+            return False  # text in it: not a count column
+        return bool((values % 1 == 0).all())
+
+    def small_cells(self, min_cell_size: int) -> int:
+        """How many rows hold a count between 1 and `min_cell_size - 1`."""
+        values = self._numbers
+        small = (values.notna() & (values > 0) & (values < min_cell_size)).to_numpy(dtype=bool)
+        return int(self.distinct.counts[small].sum())
+
+
+def text_columns(table: BigTable) -> set[str]:
+    """The table's text columns read in SQL (the others are read as pandas columns): all of
+    them when its rows are numbered 0, 1, 2... in file order (`rowid`, as in a table DuckDB
+    made and never deleted from), none otherwise."""
+    try:
+        low, high, n = table.engine.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table.sql}"
+        ).fetchall()[0]
+    except Exception:  # a view: no row ids
+        return set()
+    if n and (low != 0 or high != n - 1):
+        return set()
+    return {c for c, t in table.types().items() if t == TEXT_TYPE}
+
+
+def scan(column: TextColumn, memo: dict | None) -> ids.ColumnFinding:
+    """`identifiers.scan_column` of a big table's text column (`memo`: the run's scans, which
+    spare scanning again the values of rows unchanged since)."""
+    return column.scan(memo)

@@ -228,11 +228,11 @@ def _gate(
 ):
     """The privacy gate: no column is exempt; street addresses and exact coordinates only in
     declared columns. `memo`: the run's scans so far (a column unchanged since is not scanned
-    again)."""
+    again). A big table is checked where it is, in DuckDB (`daas.privacy.big`)."""
     from daas.privacy import gate
 
     result = gate(
-        {name: as_frame(table) for name, table in tables.items()},
+        dict(tables),
         min_cell_size=city.privacy.min_cell_size,
         allowed_columns=allowed or {},
         public_columns=public if public is not None else public_columns(city),

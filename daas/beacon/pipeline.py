@@ -337,7 +337,7 @@ def _stages(city: City, recipe: Recipe, record: dict, memo: dict, engine: Engine
     ctx = context(city)
     done("load", "quality")
     # each table as read is let go once checked, and its free text once the checks are done
-    results = {t: quality.check(t, as_frame(raw.pop(t)), ctx) for t in list(raw)}
+    results = {t: quality.check(t, raw.pop(t), ctx) for t in list(raw)}
     done("quality", "privacy")
     for r in results.values():
         r.clean = _without(r.clean, list(recipe.free_text))

@@ -162,10 +162,16 @@ def _numbers(text: pd.Series) -> pd.Series:
     return pd.Series(num.to_numpy(dtype=float)[codes], index=text.index)
 
 
-def check(table: str, df: pd.DataFrame, ctx: Context) -> TableQuality:
+def check(table: str, df: pd.DataFrame | BigTable, ctx: Context) -> TableQuality:
     """Type, check and clean one mapped table (text columns plus `_row`): the schema's types
-    and constraints, the rules of the recipe that has the table, then duplicates."""
+    and constraints, the rules of the recipe that has the table, then duplicates. A big table
+    (`daas.core.big.BigTable`) is checked in DuckDB (`daas.beacon.big.quality.check`)."""
     from daas.beacon.recipes import for_table
+
+    if isinstance(df, BigTable):
+        from daas.beacon.big import quality as big
+
+        return big.check(table, df, ctx)
 
     fields = schema.fields(table)
     issues = Issues(table, df)

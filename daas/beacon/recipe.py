@@ -43,6 +43,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import numpy as np
 
+    from daas.beacon.big.quality import Checks
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
     from daas.core.errors import Problem
@@ -86,6 +87,9 @@ class Recipe:
     # whether `aggregate` takes a big input table as it is (a `daas.core.big.BigTable`, held in
     # DuckDB); otherwise the pipeline gives it the table as a pandas frame
     reads_big_tables: ClassVar[bool] = False
+    # whether `table_checks_big` gives the recipe's rules in SQL for a big input table (held in
+    # DuckDB); otherwise a big table is checked by `table_checks` on its rows as a frame
+    checks_big_tables: ClassVar[bool] = False
     # the reasons `table_checks` gives, as templates marked with N_ (`{field}` and other values
     # filled in when a check fails): pages say a published reason in the reader's language
     # (`daas.beacon.quality.reason_shown`)
@@ -106,6 +110,12 @@ class Recipe:
     ) -> None:
         """The problem's own quality rules on a typed input table (`issues.add` per rule);
         `unplaced` marks rows whose address names no place."""
+
+    def table_checks_big(self, table: str, checks: Checks, ctx: Context) -> None:
+        """`table_checks` on a big table, in SQL: the same rules given to `checks` (a
+        `daas.beacon.big.quality.Checks`, with its `add`, `instants`, `known_places` and
+        `locations`), when `checks_big_tables` says the recipe has them."""
+        raise NotImplementedError
 
     def aggregate(
         self, clean: dict[str, pd.DataFrame], ctx: Context, city: City

@@ -22,6 +22,7 @@ from daas.beacon.quality import known_places, locations
 from daas.core.i18n import N_
 
 if TYPE_CHECKING:
+    from daas.beacon.big.quality import Checks
     from daas.beacon.quality import Context, Issues
 
 KEYS = {"requests": ["service_request_id"]}
@@ -95,3 +96,29 @@ def table_checks(
         t[field] = local_text(moments[field], zone)
     known_places(t, issues, ctx, "area")
     locations(t, issues, ctx, unplaced, "lat", "long")
+
+
+def table_checks_big(table: str, c: Checks, ctx: Context) -> None:
+    """`table_checks` on a big `requests` table, in SQL (`Recipe.table_checks_big`): the same
+    rules in the same order; date-times SQL does not read with certainty are read by
+    `instants` and written by `local_text` (`Checks.instants`)."""
+    zone = ctx.timezone
+    read = c.instants(DATETIMES, zone, instants, local_text)
+    for field in DATETIMES:
+        at = c.col(read[field][0])
+        c.add(f"({at} IS NULL AND {c.col(field)} IS NOT NULL)", "validity", field,
+              NOT_A_DATETIME.format(field=field), exclude=field == REQUESTED)  # fmt: skip
+    end = pd.Timestamp(ctx.as_of + timedelta(days=1)).tz_localize(zone)
+    requested, closed = c.col(read[REQUESTED][0]), c.col(read[CLOSED][0])
+    end_us = end.value // 1000  # the instant in microseconds (`value`: nanoseconds)
+    c.add(f"({requested} > {end_us})", "accuracy", REQUESTED, REQUESTED_LATER, exclude=True)
+    before = f"({closed} < {requested})"
+    c.add(before, "consistency", CLOSED, CLOSED_BEFORE)
+    no_close = f"({c.col('status')} = 'closed' AND {c.col(CLOSED)} IS NULL)"
+    c.add(no_close, "completeness", CLOSED, CLOSED_UNDATED)
+    for field in DATETIMES:
+        local = c.col(read[field][1])
+        c.put(field, f"CASE WHEN {before} THEN NULL ELSE {local} END" if field == CLOSED else local)
+    c.layer()
+    c.known_places("area")
+    c.locations("lat", "long")

@@ -26,6 +26,7 @@ from daas.core.i18n import N_
 if TYPE_CHECKING:
     import numpy as np
 
+    from daas.beacon.big.quality import Checks
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
     from daas.core.errors import Problem
@@ -72,6 +73,7 @@ class ServiceRequests(Recipe):
     # a big `requests` table stays in DuckDB: the aggregates read it there, and the published
     # requests are a big table too (`privacy.public_requests`)
     reads_big_tables = True
+    checks_big_tables = True  # and is checked there (`table_checks_big`)
 
     def city_problems(self, city: City) -> list[Problem]:
         from daas.core.city import city_file
@@ -95,6 +97,9 @@ class ServiceRequests(Recipe):
         self, table: str, typed: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray
     ) -> None:
         checks.table_checks(table, typed, issues, ctx, unplaced)
+
+    def table_checks_big(self, table: str, sql: Checks, ctx: Context) -> None:
+        checks.table_checks_big(table, sql, ctx)
 
     def aggregate(
         self, clean: dict[str, pd.DataFrame], ctx: Context, city: City

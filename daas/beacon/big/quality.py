@@ -1,0 +1,760 @@
+"""The quality checks of `daas.beacon.quality` on a big table held in DuckDB.
+
+`check` types and checks a mapped `BigTable` (every schema field as text, `_row`, `_note:<field>`
+columns) in SQL and gives the same `TableQuality` as the plain path: the clean table stays in
+DuckDB (`CleanTable`, whose `df()` is the plain path's clean frame, dtypes included) and only the
+failing rows come back to pandas, as the `issues` frame `quality.Issues.frame` makes.
+
+How it works: `Checks` builds one SELECT over the mapped table, layer by layer (a typed column
+or a failing-row flag is an SQL expression over the layer below), the shared checks first
+(`Checks.shared`: notes, placeholder addresses, numbers, minimum and maximum, enums, required),
+then the recipe's own rules (`Recipe.table_checks_big`, given the same `Checks`; its helpers
+`instants`, `known_places`, `locations` do what `daas.beacon.quality` and a recipe's pandas
+rules do). The SELECT is written once into a work table; its flags give the issues, duplicates
+are looked for among the rows whose keys repeat, and the rows left out are deleted from it.
+
+Python still decides what is subtle, on distinct values only, and must agree with the plain
+path because it is the plain path's own code: which addresses are placeholders
+(`quality.PLACEHOLDER_ADDRESS`, asked only of addresses without a digit, which no placeholder
+has), numbers not written as plain decimals (`quality._numbers`), and date-times SQL does not
+read with certainty (the recipe's pandas `instants`/`local_text`: other forms, years outside
+1900-2199, and local times within two days of a change of the zone's offset, where pandas'
+rules for clock changes apply). A first pass marks those values; when there are any, Python
+decides them and the work table is written again with its answers joined in.
+
+A recipe without `table_checks_big`, or a table with a field type SQL does not type here
+(`SQL_TYPES`), is checked by the plain code on `mapped.df()` and its clean frame is then held in
+DuckDB (correct, not faster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from daas.beacon import quality, schema, values
+from daas.beacon.load import NOTE, ROW
+from daas.core.big import BigTable, Engine, literal, quoted
+
+# the schema field types typed in SQL, and the dtype each has in the plain path's clean frame
+SQL_TYPES = {"string": "string", "datetime": "string", "number": "float64"}
+TEXT = "_text:"  # the mapped text of a field
+BLANKED = "_blanked:"  # the text, blank where the loader noted the value
+NOTED = "_noted:"
+NUMBER = "_number:"
+POS = "_pos"  # the row's position in the mapped table (its rowid)
+DROP = "_drop"
+DIGITLESS = "[0-9]"  # an address with a digit is never a placeholder (PLACEHOLDER_ADDRESS)
+# the numbers DuckDB's cast reads as `quality._numbers` does (any other text is read by it)
+PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?|-?\.[0-9]+"
+MAX_LISTED = 200  # values Python decided written into the SQL (more are joined in)
+ISO_AWARE = "%Y-%m-%dT%H:%M:%S%z"  # 25 characters: `2025-03-01T08:15:00-03:00`
+ISO_LOCAL = "%Y-%m-%dT%H:%M:%S"  # 19
+ISO_DAY = "%Y-%m-%d"  # 10
+FIRST_DAY, LAST_DAY = np.datetime64("1900-01-01"), np.datetime64("2200-01-01")
+MARGIN_DAYS = 2  # a day is read in SQL when the zone's offset is the same this far around it
+US = 1_000_000
+
+
+class CleanTable(BigTable):
+    """A checked table in DuckDB; `df()` and `chunks()` give the plain path's dtypes (DuckDB
+    gives text as `str` with NaN for missing, the plain path `string` with <NA>)."""
+
+    def __init__(self, engine: Engine, name: str, dtypes: dict[str, Any]) -> None:
+        super().__init__(engine, name)
+        self.dtypes = {c: pd.api.types.pandas_dtype(d) for c, d in dtypes.items()}
+
+    def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
+        for col in frame.columns:
+            want = self.dtypes.get(col)
+            if want is not None and repr(frame[col].dtype) != repr(want):
+                frame[col] = frame[col].astype(want)
+        return frame
+
+    def df(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self._typed(super().df(columns))
+
+    def chunks(self, size: int = 200_000, columns: Sequence[str] | None = None):
+        for part in super().chunks(size, columns):
+            yield self._typed(part)
+
+
+def held(engine: Engine, stem: str, frame: pd.DataFrame) -> CleanTable:
+    """`frame` as a table of `engine` whose `df()` gives it back with its dtypes."""
+    table = engine.from_frame(stem, frame)
+    return CleanTable(engine, table.name, {str(c): d for c, d in frame.dtypes.items()})
+
+
+@dataclass
+class Flag:
+    """One check's failing rows: a BOOLEAN column of the work table."""
+
+    column: str
+    order: tuple  # where the plain path adds it (ties in the issues' sort keep this order)
+    dimension: str
+    field: str
+    reason: str
+    exclude: bool
+    text: str | None  # the field whose mapped text is the issue's value; None: ""
+    number: str | None = None  # a DOUBLE column holding the value instead
+
+
+@dataclass
+class Known:
+    """What Python decided on distinct values (`check`'s first pass asks)."""
+
+    placeholders: list[str] = field(default_factory=list)
+    numbers: dict[str, dict[str, float]] = field(default_factory=dict)  # field: text -> number
+    datetimes: pd.DataFrame | None = None  # text -> instant (epoch µs), local text
+
+
+class Checks:
+    """The SELECT typing and checking one mapped big table, built layer by layer.
+
+    `cols` maps each column of the current layer to its SQL expression over the layer below;
+    `col(name)` is that expression, `put` replaces it, `layer()` makes the current columns a
+    subquery so later expressions read them by name. `add` adds a check's failing rows."""
+
+    def __init__(self, table: str, mapped: BigTable, ctx: quality.Context, known: Known) -> None:
+        self.table, self.mapped, self.ctx, self.known = table, mapped, ctx, known
+        self.engine = mapped.engine
+        self.fields = schema.fields(table)
+        self.names = set(mapped.columns)
+        self.cols: dict[str, str] = {POS: "m.rowid", ROW: f"m.{quoted(ROW)}"}
+        for name in self.fields:
+            self.cols[TEXT + name] = f"coalesce(m.{quoted(name)}, '')"
+            if NOTE + name in self.names:
+                self.cols[NOTE + name] = f"coalesce(m.{quoted(NOTE + name)}, '')"
+        self.source = f"{mapped.sql} AS m"
+        self.depth = 0
+        self.flags: list[Flag] = []
+        self.asks: dict[str, list[tuple[str, str]]] = {"datetimes": []}
+        self.lookups: list[str] = []  # temporary tables joined in (the rows are then sorted)
+        self.unplaced = "FALSE"  # rows whose address names no place
+        # the recipe's pandas rules for the date-times SQL leaves to them (`instants`)
+        self._datetime_rules: tuple[str, Callable, Callable] | None = None
+
+    # building the SELECT
+    def col(self, name: str) -> str:
+        return f"({self.cols[name]})"
+
+    def put(self, name: str, expr: str) -> None:
+        self.cols[name] = expr
+
+    def layer(self) -> None:
+        select = ", ".join(f"{e} AS {quoted(n)}" for n, e in self.cols.items())
+        self.depth += 1
+        self.source = f"(SELECT {select} FROM {self.source}) AS s{self.depth}"
+        self.cols = {n: quoted(n) for n in self.cols}
+
+    def add(
+        self,
+        cond: str,
+        dimension: str,
+        fld: str,
+        reason: str,
+        *,
+        exclude: bool = False,
+        blank: bool = False,
+        number: str | None = None,
+        order: tuple | None = None,
+    ) -> None:
+        """A check's failing rows (`cond`), as `quality.Issues.add`: the value is the mapped
+        text of `fld` (or "" when `blank` or the table has no such field, or the DOUBLE
+        `number` written as pandas writes a float)."""
+        k = len(self.flags)
+        column = f"_flag{k}"
+        self.cols[column] = f"coalesce({cond}, FALSE)"
+        num = None
+        if number is not None:
+            num = f"_value{k}"
+            self.cols[num] = f"CASE WHEN {self.col(column)} THEN {number} END"
+        text = None if blank or fld not in self.fields else fld
+        place = order or (len(self.fields), k)
+        self.flags.append(Flag(column, place, dimension, fld, reason, bool(exclude), text, num))
+
+    def _lookup(self, stem: str, frame: pd.DataFrame) -> str:
+        """`frame` as a temporary table to join (its columns' names unique in the query)."""
+        name = self.engine.name(f"_lookup_{stem}")
+        self.engine.con.register("_known", frame)
+        try:
+            self.engine.execute(f"CREATE TEMP TABLE {quoted(name)} AS SELECT * FROM _known")
+        finally:
+            self.engine.con.unregister("_known")
+        self.lookups.append(name)
+        return quoted(name)
+
+    # the shared checks (`quality.check`)
+    def shared(self) -> None:
+        """The schema's types and constraints, as `quality.check` checks them."""
+        notes = self._notes_present()
+        for i, (name, spec) in enumerate(self.fields.items()):
+            text = self.col(TEXT + name)
+            required = bool(spec.get("constraints", {}).get("required"))
+            noted = "FALSE"
+            if NOTE + name in self.cols:
+                note = self.col(NOTE + name)
+                noted = f"({note} <> '')"
+                is_date = spec["type"] == "date"
+                reasons = {
+                    values.NOTE_PLACEHOLDER: quality.PLACEHOLDER_DATE
+                    if is_date
+                    else quality.PLACEHOLDER_VALUE,
+                    values.NOTE_PERIOD: quality.PERIOD,
+                    values.NOTE_AMBIGUOUS: quality.AMBIGUOUS,
+                }
+                for j, (kind, reason) in enumerate(reasons.items()):
+                    if kind in notes.get(name, ()):
+                        dim = "validity" if kind == values.NOTE_AMBIGUOUS else "completeness"
+                        self.add(f"{note} = {literal(kind)}", dim, name,
+                                 reason.format(field=name), exclude=required,
+                                 order=(i, 0, j))  # fmt: skip
+            if name == "address":
+                found = "FALSE"
+                if self.known.placeholders:
+                    listed = ", ".join(map(literal, self.known.placeholders))
+                    found = f"(list_contains([{listed}], {text}) AND NOT {noted})"
+                    self.add(found, "validity", "address", quality.NO_STREET_ADDRESS,
+                             order=(i, 1))  # fmt: skip
+                self.unplaced = f"({found} OR {noted})"
+                noted = self.unplaced
+            self.put(NOTED + name, noted)
+            self.put(BLANKED + name, f"CASE WHEN {noted} THEN '' ELSE {text} END")
+        self.put("_unplaced", self.unplaced)
+        self.layer()
+        for i, (name, spec) in enumerate(self.fields.items()):
+            blanked = self.col(BLANKED + name)
+            cons = spec.get("constraints", {})
+            required = cons.get("required")
+            if spec["type"] == "number":
+                self.put(NUMBER + name, self._number(name, blanked))
+            else:
+                value = f"CASE WHEN {blanked} = '' THEN NULL ELSE {blanked} END"
+                if "enum" in cons:
+                    listed = ", ".join(map(literal, cons["enum"]))
+                    bad = f"({value} IS NOT NULL AND NOT list_contains([{listed}], {value}))"
+                    said = quality.NOT_ONE_OF.format(field=name, values=", ".join(cons["enum"]))
+                    self.add(bad, "validity", name, said, exclude=required, order=(i, 2))
+                    value = f"CASE WHEN {bad} THEN NULL ELSE {value} END"
+                self.put(name, value)
+            if required:
+                missing = f"({blanked} = '' AND NOT {self.col(NOTED + name)})"
+                self.add(missing, "completeness", name, quality.EMPTY.format(field=name),
+                         exclude=True, order=(i, 9))  # fmt: skip
+        self.layer()
+        for i, (name, spec) in enumerate(self.fields.items()):
+            if spec["type"] != "number":
+                continue
+            num, blanked = self.col(NUMBER + name), self.col(BLANKED + name)
+            cons = spec.get("constraints", {})
+            required = cons.get("required")
+            bad = f"({num} IS NULL AND {blanked} <> '')"
+            self.add(bad, "validity", name, quality.NOT_A_NUMBER.format(field=name),
+                     exclude=required, order=(i, 2))  # fmt: skip
+            value = num
+            for j, (key, op, said) in enumerate(
+                (("minimum", "<", quality.BELOW), ("maximum", ">", quality.ABOVE))
+            ):
+                if key in cons:
+                    out = f"({num} {op} {float(cons[key])!r})"
+                    self.add(out, "validity", name, said.format(field=name, limit=cons[key]),
+                             exclude=required, order=(i, 3 + j))  # fmt: skip
+                    value = f"CASE WHEN {out} THEN NULL ELSE {value} END"
+            self.put(name, value)
+        self.layer()
+
+    def _notes_present(self) -> dict[str, set[str]]:
+        """The kinds of note each noted field has."""
+        cols = [NOTE + n for n in self.fields if NOTE + n in self.names]
+        if not cols:
+            return {}
+        parts = " UNION ALL ".join(
+            f"SELECT DISTINCT {literal(c.removeprefix(NOTE))} AS f, {quoted(c)} AS k "
+            f"FROM {self.mapped.sql}"
+            for c in cols
+        )
+        rows = self.engine.execute(parts).fetchall()
+        out: dict[str, set[str]] = {}
+        for f, k in rows:
+            out.setdefault(f, set()).add(k or "")
+        return out
+
+    def _number(self, name: str, blanked: str) -> str:
+        """A number from text, as `quality._numbers` reads it: a plain decimal
+        (`PLAIN_NUMBER`) by DuckDB's cast, any other text as `quality._numbers` reads it
+        (asked once per distinct text before the SQL is written: `Known.numbers`)."""
+        known = self.known.numbers.get(name, {})
+        if not known:
+            return f"CASE WHEN {blanked} = '' THEN NULL ELSE TRY_CAST({blanked} AS DOUBLE) END"
+        if len(known) <= MAX_LISTED:
+            whens = " ".join(f"WHEN {literal(t)} THEN {_double(v)}" for t, v in known.items())
+            return (
+                f"CASE WHEN {blanked} = '' THEN NULL ELSE (CASE {blanked} {whens} ELSE "
+                f"TRY_CAST({blanked} AS DOUBLE) END) END"
+            )
+        nums = [None if np.isnan(v) else v for v in known.values()]
+        frame = pd.DataFrame({f"_k_{name}": list(known), f"_n_{name}": pd.array(nums, "Float64")})
+        lk = self._lookup("numbers", frame)
+        self.source += f" LEFT JOIN {lk} ON {lk}.{quoted('_k_' + name)} = {blanked}"
+        return (
+            f"CASE WHEN {blanked} = '' THEN NULL WHEN {quoted('_k_' + name)} IS NOT NULL THEN "
+            f"{quoted('_n_' + name)} ELSE TRY_CAST({blanked} AS DOUBLE) END"
+        )
+
+    # helpers for a recipe's rules
+    def instants(
+        self,
+        fields: Sequence[str],
+        zone: str,
+        python: Callable[[pd.Series, str], pd.Series],
+        local_text: Callable[[pd.Series, str], pd.Series],
+    ) -> dict[str, tuple[str, str]]:
+        """ISO 8601 text columns as UTC instants and as text in `zone`, as the recipe's pandas
+        `python(text, zone)` (UTC instants) and `local_text(instants, zone)` give them; for
+        each field, the names of its instant column (epoch microseconds, BIGINT) and its
+        local text column. SQL reads `2025-03-01T08:15:00-03:00`, `2025-03-01T08:15:00` and
+        `2025-03-01` (years 1900-2199) where the zone's offset is the same for two days around
+        (a time without an offset is local time); `python` decides every other value."""
+        tree, texts = _offsets_sql(zone)
+        known = self.known.datetimes
+        lk = None
+        if known is not None and len(known):
+            lk = self._lookup("datetimes", known)
+        for f in fields:
+            t = self.col(f)
+            self.put(f"_n:{f}", f"length({t})")
+            self.put(f"_x:{f}", (
+                f"CASE length({t}) WHEN 25 THEN epoch_us(try_strptime({t}, '{ISO_AWARE}')) "
+                f"WHEN 19 THEN epoch_us(try_strptime({t}, '{ISO_LOCAL}')) "
+                f"WHEN 10 THEN epoch_us(try_strptime({t}, '{ISO_DAY}')) END"
+            ))  # fmt: skip
+        self.layer()
+        for f in fields:
+            x, n, t = self.col(f"_x:{f}"), self.col(f"_n:{f}"), self.col(f)
+            self.put(f"_off:{f}", f"CASE WHEN {x} IS NULL THEN NULL ELSE {tree(x)} END")
+            self.put(f"_end:{f}", f"CASE WHEN {n} = 25 THEN right({t}, 6) END")  # the offset
+        self.layer()
+        for f in fields:
+            self.put(f"_offtext:{f}", texts(self.col(f"_off:{f}")))
+        self.layer()
+        for f in fields:
+            t, n, off = self.col(f), self.col(f"_n:{f}"), self.col(f"_off:{f}")
+            end, offtext = self.col(f"_end:{f}"), self.col(f"_offtext:{f}")
+            self.put(f"_same:{f}", f"coalesce({end} = {offtext}, FALSE)")
+            # an offset SQL writes as it is: the zone's (the text itself) or a whole hour's
+            sane = (
+                f"({end} = {offtext} OR (substr({end}, 2, 2) <= '14' AND right({end}, 3) = ':00'))"
+            )
+            self.put(
+                f"_odd:{f}",
+                f"({t} IS NOT NULL AND ({off} IS NULL OR ({n} = 25 AND NOT coalesce({sane}, FALSE))))",  # noqa: E501
+            )
+        self.layer()
+        out = {}
+        for f in fields:
+            t, x, off, n = (
+                self.col(f),
+                self.col(f"_x:{f}"),
+                self.col(f"_off:{f}"),
+                self.col(f"_n:{f}"),
+            )
+            offtext, same, odd = (
+                self.col(f"_offtext:{f}"),
+                self.col(f"_same:{f}"),
+                self.col(f"_odd:{f}"),
+            )
+            at = f"CASE WHEN {n} = 25 THEN {x} ELSE {x} - {off}::BIGINT * {US} END"
+            local = (
+                f"CASE WHEN {same} THEN {t} WHEN {n} = 25 THEN "
+                f"strftime(make_timestamp({x} + {off}::BIGINT * {US}), '{ISO_LOCAL}') || {offtext} "
+                f"WHEN {n} = 19 THEN {t} || {offtext} "
+                f"ELSE {t} || 'T00:00:00' || {offtext} END"
+            )
+            ask = odd
+            if lk is not None:
+                key = f"{lk}.{quoted('text')}"
+                at = f"CASE WHEN {odd} THEN {lk}.{quoted('at')} ELSE {at} END"
+                local = f"CASE WHEN {odd} THEN {lk}.{quoted('local')} ELSE {local} END"
+                ask = f"({odd} AND {key} IS NULL)"
+                # one join per field: the lookup's columns under names of their own
+                alias = quoted(f"_lk_{f}")
+                self.source += f" LEFT JOIN {lk} AS {alias} ON {alias}.{quoted('text')} = {t}"
+                at = at.replace(f"{lk}.", f"{alias}.")
+                local = local.replace(f"{lk}.", f"{alias}.")
+                ask = ask.replace(f"{lk}.", f"{alias}.")
+            self.put(f"_at:{f}", f"CASE WHEN {t} IS NULL THEN NULL ELSE {at} END")
+            self.put(f"_local:{f}", f"CASE WHEN {t} IS NULL THEN NULL ELSE {local} END")
+            self.put(f"_ask_datetime_{f}", ask)
+            self.asks["datetimes"].append((f"_ask_datetime_{f}", f))
+            out[f] = (f"_at:{f}", f"_local:{f}")
+        self.layer()
+        self._datetime_rules = (zone, python, local_text)
+        return out
+
+    def known_places(self, column: str) -> None:
+        """`quality.known_places`: rows naming an area the city does not have are left out."""
+        if self.ctx.neighbourhoods is None:
+            return
+        value = self.col(column)
+        listed = ", ".join(map(literal, self.ctx.neighbourhoods)) or "NULL"
+        unknown = (
+            f"({value} IS NOT NULL AND NOT coalesce(list_contains([{listed}], {value}), FALSE))"
+        )
+        self.add(unknown, "consistency", column, quality.UNKNOWN_PLACE, exclude=True)
+
+    def locations(self, lat: str, lon: str) -> None:
+        """`quality.locations`: coordinates at (0, 0), outside the city's map, or of a place the
+        address does not name are blanked; rows without coordinates are reported."""
+        y, x = self.col(lat), self.col(lon)
+        outside = f"coalesce({y} = 0 AND {x} = 0, FALSE)"
+        if self.ctx.bbox:
+            w, s, e, n = self.ctx.bbox
+            outside = (
+                f"({outside} OR coalesce({y} IS NOT NULL AND {x} IS NOT NULL AND NOT "
+                f"({y} BETWEEN {float(s)!r} AND {float(n)!r} AND {x} BETWEEN {float(w)!r} "
+                f"AND {float(e)!r}), FALSE))"
+            )
+        self.add(outside, "accuracy", lat, quality.OUTSIDE, number=y)
+        hidden = f"({outside} OR {self.col('_unplaced')})"
+        self.add(f"(({y} IS NULL OR {x} IS NULL) AND NOT {hidden})", "completeness", lat,
+                 quality.NO_LOCATION, blank=True)  # fmt: skip
+        self.put(lat, f"CASE WHEN {hidden} THEN NULL ELSE {y} END")
+        self.put(lon, f"CASE WHEN {hidden} THEN NULL ELSE {x} END")
+        self.layer()
+
+    # writing it
+    def write(self) -> str:
+        """The work table: the typed fields (schema order), then `_pos`, `_row`, the flags,
+        their values, `_drop` and the first pass's questions."""
+        excluded = [quoted(f.column) for f in self.flags if f.exclude]
+        drop = " OR ".join(excluded) or "FALSE"
+        helpers = [POS, ROW, *(f.column for f in self.flags),
+                   *(f.number for f in self.flags if f.number)]  # fmt: skip
+        asks = [a for pairs in self.asks.values() for a, _ in pairs]
+        self.layer()
+        select = [quoted(n) for n in self.fields]
+        select += [quoted(h) for h in helpers] + [f"({drop}) AS {DROP}"]
+        select += [quoted(a) for a in asks]
+        order = f" ORDER BY {POS}" if self.lookups else ""
+        name = self.engine.name(f"checked_{self.table}")
+        self.engine.execute(
+            f"CREATE TEMP TABLE {quoted(name)} AS SELECT {', '.join(select)} "
+            f"FROM {self.source}{order}"
+        )
+        return name
+
+    def asked(self, work: str) -> dict[str, set[str]]:
+        """The distinct values the first pass left for Python to decide, by kind."""
+        out: dict[str, set[str]] = {}
+        for kind, pairs in self.asks.items():
+            if not pairs:
+                continue
+            any_ask = " OR ".join(quoted(a) for a, _ in pairs)
+            hit = self.engine.execute(
+                f"SELECT {', '.join(f'bool_or({quoted(a)})' for a, _ in pairs)} "
+                f"FROM {quoted(work)} WHERE {any_ask}"
+            ).fetchone()
+            got: set[str] = set()
+            for (ask, source), yes in zip(pairs, hit or (), strict=False):
+                if not yes:
+                    continue
+                # the value asked about, from the mapped table (its text before typing)
+                field_name = source.removeprefix(BLANKED)
+                rows = self.engine.execute(
+                    f"SELECT DISTINCT m.{quoted(field_name)} FROM {self.mapped.sql} AS m "
+                    f"SEMI JOIN (SELECT {POS} FROM {quoted(work)} WHERE {quoted(ask)}) AS a "
+                    f"ON m.rowid = a.{POS}"
+                ).fetchall()
+                got |= {r[0] for r in rows}
+            if got:
+                out[kind] = got
+        return out
+
+    def decide(self, asked: dict[str, set[str]]) -> None:
+        """Python's answers for the values asked (the plain path's own code)."""
+        if "datetimes" in asked:
+            assert self._datetime_rules is not None
+            zone, python, local_text = self._datetime_rules
+            texts = sorted(asked["datetimes"])
+            moments = python(pd.Series(texts, dtype=object), zone)
+            local = local_text(moments, zone)
+            us = moments.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+            at = pd.array(us.to_numpy().astype("int64"), dtype="Int64")
+            at[us.isna().to_numpy()] = pd.NA
+            written = local.astype(object).where(local.notna(), None)
+            frame = pd.DataFrame({"text": texts, "at": at, "local": written})
+            self.known.datetimes = _merged(self.known.datetimes, frame)
+
+
+def _double(v: float) -> str:
+    """A float as an SQL DOUBLE (NaN: NULL, as `quality._numbers` misses it)."""
+    if np.isnan(v):
+        return "NULL"
+    return repr(float(v)) if np.isfinite(v) else f"{literal(str(v))}::DOUBLE"
+
+
+def _merged(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    return new if old is None else pd.concat([old, new], ignore_index=True)
+
+
+@cache
+def _day_offsets(zone: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each UTC day from FIRST_DAY to LAST_DAY: the zone's offset (seconds) at its start,
+    and whether SQL may use it: the offset is the same at the start of every day from
+    `MARGIN_DAYS` before to `MARGIN_DAYS` + 1 after (so for every instant of the day, and
+    every reading of a local time on that calendar day), in whole minutes."""
+    m = MARGIN_DAYS
+    days = np.arange(FIRST_DAY - m, LAST_DAY + m + 1)
+    utc = pd.DatetimeIndex(days.astype("datetime64[s]")).tz_localize("UTC")
+    local = utc.tz_convert(zone).tz_localize(None)
+    off = (local - utc.tz_localize(None)).total_seconds().to_numpy().astype(np.int64)
+    n = int((LAST_DAY - FIRST_DAY).astype(np.int64))
+    core = off[m : m + n]
+    safe = core % 60 == 0
+    for k in range(-m, m + 2):
+        safe &= off[m + k : m + k + n] == core
+    return core, safe
+
+
+@cache
+def _offsets_sql(zone: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """SQL for the zone's offset (seconds) at an instant or a local time given as epoch
+    microseconds (NULL where SQL must not decide: near a change of offset, or out of range),
+    as a balanced tree of comparisons over the days' runs; and SQL writing an offset as
+    `iso_datetimes` does (`-03:00`)."""
+    core, safe = _day_offsets(zone)
+    n = len(core)
+    value = np.where(safe, core, np.iinfo(np.int64).min)
+    starts = np.flatnonzero(np.r_[True, value[1:] != value[:-1]])
+    base = int(FIRST_DAY.astype("datetime64[s]").astype(np.int64)) * US
+    bounds = [base + int(s) * 86400 * US for s in starts] + [base + n * 86400 * US]
+    leaves = ["NULL" if value[s] == np.iinfo(np.int64).min else str(int(value[s])) for s in starts]
+
+    def node(x: str, lo: int, hi: int) -> str:
+        if hi - lo == 1:
+            return leaves[lo]
+        mid = (lo + hi) // 2
+        return f"CASE WHEN {x} < {bounds[mid]} THEN {node(x, lo, mid)} ELSE {node(x, mid, hi)} END"
+
+    def tree(x: str) -> str:
+        return (
+            f"CASE WHEN {x} < {bounds[0]} OR {x} >= {bounds[-1]} THEN NULL "
+            f"ELSE {node(x, 0, len(leaves))} END"
+        )
+
+    offsets = sorted({int(v) for v in core[safe]})
+
+    def text(off: str) -> str:
+        if not offsets:
+            return "NULL"
+        whens = " ".join(f"WHEN {o} THEN {literal(_offset_text(o))}" for o in offsets)
+        return f"(CASE {off} {whens} END)"
+
+    return tree, text
+
+
+def _offset_text(seconds: int) -> str:
+    """As `daas.beacon.cells.iso_datetimes` writes an offset."""
+    sign = "-" if seconds < 0 else "+"
+    a = abs(seconds)
+    return f"{sign}{a // 3600:02d}:{a % 3600 // 60:02d}"
+
+
+def _placeholder_addresses(mapped: BigTable) -> list[str]:
+    """The mapped table's addresses `quality.PLACEHOLDER_ADDRESS` matches (asked only of the
+    distinct addresses without a digit: no placeholder has one)."""
+    rows = mapped.engine.execute(
+        f"WITH d AS MATERIALIZED (SELECT DISTINCT address AS a FROM {mapped.sql}) "
+        f"SELECT a FROM d WHERE a <> '' AND NOT regexp_matches(a, '{DIGITLESS}')"
+    ).fetchall()
+    match = quality.PLACEHOLDER_ADDRESS.fullmatch
+    return sorted(a for (a,) in rows if a is not None and match(a))
+
+
+def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
+    """The distinct texts of a number field that are not plain decimals (`PLAIN_NUMBER`),
+    each with the number `quality._numbers` reads (NaN: not a number)."""
+    rows = mapped.engine.execute(
+        f"WITH d AS MATERIALIZED (SELECT DISTINCT {quoted(name)} AS v FROM {mapped.sql}) "
+        f"SELECT v FROM d WHERE v <> '' AND NOT regexp_full_match(v, {literal(PLAIN_NUMBER)})"
+    ).fetchall()
+    texts = sorted(v for (v,) in rows if v is not None)
+    if not texts:
+        return {}
+    nums = quality._numbers(pd.Series(texts, dtype=object)).to_numpy(dtype=float)
+    return dict(zip(texts, nums.tolist(), strict=True))
+
+
+def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
+    """`quality.check` on a mapped big table: the same issues, scores and counts, and the
+    clean table held in DuckDB (see the module's docstring)."""
+    from daas.beacon.recipes import for_table
+
+    recipe = for_table(table)
+    fields = schema.fields(table)
+    typed_in_sql = all(spec["type"] in SQL_TYPES for spec in fields.values())
+    if not recipe.checks_big_tables or not typed_in_sql:
+        return _plain(table, mapped, ctx)
+    known = Known(_placeholder_addresses(mapped) if "address" in fields else [])
+    for name, spec in fields.items():
+        if spec["type"] == "number":
+            known.numbers[name] = _odd_numbers(mapped, name)
+    for _pass in range(3):
+        checks = Checks(table, mapped, ctx, known)
+        checks.shared()
+        recipe.table_checks_big(table, checks, ctx)
+        work = checks.write()
+        asked = checks.asked(work)
+        if not asked or _pass == 2:
+            break
+        checks.decide(asked)
+        checks.engine.execute(f"DROP TABLE {quoted(work)}")
+    return _finish(checks, work, list(recipe.keys[table]))
+
+
+def _plain(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
+    """The plain path's checks on the table's rows, its clean frame then held in DuckDB."""
+    result = quality.check(table, mapped.df(), ctx)
+    assert isinstance(result.clean, pd.DataFrame)
+    result.clean = held(mapped.engine, f"clean_{table}", result.clean)
+    return result
+
+
+def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
+    """Issues, duplicates, scores and the clean table from the work table."""
+    e, w = c.engine, quoted(work)
+    flags = c.flags
+    n = len(c.mapped)
+    # the failing rows, with their flags and values
+    bad = e.name("_failing")
+    any_flag = " OR ".join(quoted(f.column) for f in flags) or "FALSE"
+    numbers = [quoted(f.number) for f in flags if f.number]
+    e.execute(
+        f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, "
+        f"{', '.join([quoted(f.column) for f in flags] + numbers) or 'NULL AS _none'} "
+        f"FROM {w} WHERE {any_flag}"
+    )
+    dups = _duplicates(c, work, keys)
+    # the issues, one row per failing check, in `Issues.frame`'s order
+    texts = sorted({f.text for f in flags if f.text})
+    parts = []
+    for k, f in enumerate(flags):
+        value = f"t.{quoted(f.text)}" if f.text else "''"
+        num = f"b.{quoted(f.number)}" if f.number else "NULL::DOUBLE"
+        parts.append(
+            f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {literal(f.dimension)} "
+            f"AS dimension, {literal(f.field)} AS field, {value} AS value, {num} AS num "
+            f"FROM {quoted(bad)} AS b LEFT JOIN texts AS t ON t.{POS} = b.{POS} "
+            f"WHERE b.{quoted(f.column)}"
+        )
+    order_of = [f.order for f in flags]
+    extra = []
+    if dups is not None:
+        for kind, fld in ((0, ""), (1, "+".join(keys))):
+            extra.append(
+                f"SELECT {POS} AS pos, {quoted(ROW)} AS row, {len(flags) + kind} AS k, "
+                f"'uniqueness' AS dimension, {literal(fld)} AS field, '' AS value, "
+                f"NULL::DOUBLE AS num FROM {quoted(dups)} WHERE kind = {kind}"
+            )
+    text_cols = ", ".join(f"m.{quoted(t)}" for t in texts)
+    texts_sql = (
+        f"texts AS (SELECT m.rowid AS {POS}{', ' + text_cols if texts else ''} "
+        f"FROM {c.mapped.sql} AS m SEMI JOIN {quoted(bad)} AS b ON m.rowid = b.{POS})"
+    )
+    rank = {k: r for r, k in enumerate(sorted(range(len(flags)), key=lambda k: order_of[k]))}
+    ranks = " ".join(f"WHEN {k} THEN {r}" for k, r in rank.items())
+    rank_sql = f"CASE k {ranks} ELSE k END" if ranks else "k"
+    found = e.frame(
+        f"WITH {texts_sql} SELECT pos, row, k, dimension, field, value, num FROM ("
+        + " UNION ALL ".join(parts + extra)
+        + f") ORDER BY row, dimension, field, {rank_sql}, pos"
+    )
+    issues = _issues_frame(c, found, flags, keys)
+    # scores: the share of rows with no problem in each dimension
+    failed = found.groupby("dimension")["pos"].nunique().to_dict() if len(found) else {}
+    scores = {d: round(float(1 - failed.get(d, 0) / max(n, 1)), 4) for d in quality.DIMENSIONS}
+    # the clean table: the rows kept, the typed fields
+    gone = f" OR {POS} IN (SELECT {POS} FROM {quoted(dups)})" if dups is not None else ""
+    e.execute(f"DELETE FROM {w} WHERE {DROP}{gone}")
+    for col in [x for x in e.execute(f"DESCRIBE {w}").fetchall()]:
+        if col[0] not in c.fields:
+            e.execute(f"ALTER TABLE {w} DROP COLUMN {quoted(col[0])}")
+    for name in [bad, *([dups] if dups else []), *c.lookups]:
+        e.execute(f"DROP TABLE IF EXISTS {quoted(name)}")
+    dtypes = {name: SQL_TYPES[spec["type"]] for name, spec in c.fields.items()}
+    clean = CleanTable(e, work, dtypes)
+    return quality.TableQuality(c.table, n, clean, issues, scores, 0)
+
+
+def _issues_frame(
+    c: Checks, found: pd.DataFrame, flags: list[Flag], keys: list[str]
+) -> pd.DataFrame:
+    """The issues as `quality.Issues.frame` gives them."""
+    if not len(found):
+        return pd.DataFrame(columns=quality.ISSUE_COLUMNS)
+    ks = found["k"].to_numpy()
+    reasons = [f.reason for f in flags] + [quality.EXACT_COPY, quality.SAME_KEY]
+    excluded = [f.exclude for f in flags] + [True, True]
+    value = np.array(found["value"].tolist(), dtype=object)
+    num = found["num"]
+    has_num = num.notna().to_numpy()
+    if has_num.any():
+        value[has_num] = num[has_num].astype(float).astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "table": c.table,
+            "row": found["row"].to_numpy(dtype=np.int64),
+            "dimension": found["dimension"].to_numpy(dtype=object),
+            "field": found["field"].to_numpy(dtype=object),
+            "value": value,
+            "reason": np.array(reasons, dtype=object)[ks],
+            "excluded": np.array(excluded, dtype=bool)[ks],
+        }
+    )
+
+
+def _duplicates(c: Checks, work: str, keys: list[str]) -> str | None:
+    """`quality._duplicates`: exact copies of an earlier row (kind 0), then rows whose keys
+    repeat an earlier row's still kept (kind 1), as a temporary table (`_pos`, `_row`,
+    `kind`); None when there are none. Only rows whose keys repeat are compared."""
+    e, w = c.engine, quoted(work)
+    k = [quoted(x) for x in keys]
+    everything = [quoted(x) for x in c.fields]
+    no_keys = e.execute(
+        f"SELECT coalesce(bool_and({' AND '.join(f'{x} IS NULL' for x in k)}), TRUE) FROM {w}"
+    ).fetchone()[0]
+    if no_keys:
+        candidates = f"SELECT * FROM {w}"
+    else:
+        on = " AND ".join(f"c.{x} IS NOT DISTINCT FROM r.{x}" for x in k)
+        candidates = (
+            f"SELECT c.* FROM {w} AS c SEMI JOIN (SELECT {', '.join(k)} FROM {w} "
+            f"GROUP BY ALL HAVING count(*) > 1) AS r ON {on}"
+        )
+    name = e.name("_duplicates")
+    same = (
+        ""
+        if no_keys
+        else f""" UNION ALL SELECT {POS}, {quoted(ROW)}, 1 AS kind FROM (
+            SELECT {POS}, {quoted(ROW)}, row_number() OVER (PARTITION BY {", ".join(k)}
+              ORDER BY {POS}) AS n FROM cand WHERE NOT {DROP} AND {POS} NOT IN
+              (SELECT {POS} FROM exact)) WHERE n > 1"""
+    )
+    e.execute(
+        f"""CREATE TEMP TABLE {quoted(name)} AS
+        WITH cand AS MATERIALIZED ({candidates}),
+        exact AS MATERIALIZED (SELECT {POS}, {quoted(ROW)} FROM (
+            SELECT {POS}, {quoted(ROW)}, {DROP}, row_number() OVER (
+              PARTITION BY {", ".join(everything)} ORDER BY {POS}) AS n FROM cand)
+            WHERE n > 1 AND NOT {DROP})
+        SELECT {POS}, {quoted(ROW)}, 0 AS kind FROM exact{same}"""
+    )
+    if not e.execute(f"SELECT count(*) FROM {quoted(name)}").fetchone()[0]:
+        e.execute(f"DROP TABLE {quoted(name)}")
+        return None
+    return name

@@ -57,6 +57,7 @@ DIRECT = frozenset({"utf-8", "utf-8-sig"})  # encodings DuckDB reads itself (`co
 # every character `str.strip()` strips
 WHITE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 NO_NULL = "\x01daas: no value is this\x02"  # DuckDB's NULL text: only padding gives NULL
+_SPACE_QUOTE = re.compile(rb' "')
 GLOB = re.compile(r"[*?\[\]{}]")  # a path DuckDB would read as a pattern of files
 
 
@@ -82,40 +83,48 @@ class _Scan:
         self._after = re.compile(b'" +[' + re.escape(self.sep) + rb"\r\n]")
 
     def feed(self, chunk: bytes) -> None:
+        """The next bytes of the file: its whole lines are looked at where they are (a line
+        cut by the chunk's end is kept, joined to the next chunk's first)."""
         if not chunk:
             return
         self.last = chunk[-1:]
-        end = chunk.rfind(b"\n")
-        if end < 0:
-            self._carry += chunk
-            return
-        segment = self._carry + chunk[: end + 1] if self._carry else chunk[: end + 1]
-        self._carry = chunk[end + 1 :]
-        self._segment(segment)
+        start = 0
+        if self._carry:
+            first = chunk.find(b"\n")
+            if first < 0:
+                self._carry += chunk
+                return
+            line, self._carry = self._carry + chunk[: first + 1], b""
+            self._lines(line, 0, len(line))
+            start = first + 1
+        end = chunk.rfind(b"\n") + 1
+        if end > start:
+            self._lines(chunk, start, end)
+        self._carry = chunk[max(start, end) :]
 
     def close(self) -> None:
         tail, self._carry = self._carry, b""
         if tail:
-            self._segment(tail)
+            self._lines(tail, 0, len(tail))
             if re.search(rb'" +\Z', tail):
                 self.spaced_quote = True
 
-    def _segment(self, seg: bytes) -> None:
-        """Whole lines (the last one may lack its line end at the end of the file)."""
-        self.lines += seg.count(b"\n")
-        if b"\r" in seg:
-            self.cr += seg.count(b"\r")
-            self.crlf += seg.count(b"\r\n")
+    def _lines(self, buf: bytes, a: int, b: int) -> None:
+        """`buf[a:b]`, whole lines (the last may lack its line end at the end of the file)."""
+        self.lines += buf.count(b"\n", a, b)
+        if buf.find(b"\r", a, b) >= 0:
+            self.cr += buf.count(b"\r", a, b)
+            self.crlf += buf.count(b"\r\n", a, b)
         if self.spaced_quote:
             return
-        if self._after.search(seg):
+        if self._after.search(buf, a, b):
             self.spaced_quote = True
             return
-        for m in re.finditer(rb' "', seg):  # spaces between a delimiter and a quote
+        for m in _SPACE_QUOTE.finditer(buf, a, b):  # spaces between a delimiter and a quote
             j = m.start()
-            while j > 0 and seg[j - 1] == 32:
+            while j > a and buf[j - 1] == 32:
                 j -= 1
-            if j == 0 or seg[j - 1 : j] in (self.sep, b"\n", b"\r"):
+            if j == a or buf[j - 1 : j] in (self.sep, b"\n", b"\r"):
                 self.spaced_quote = True
                 return
 
@@ -291,7 +300,7 @@ def _blank_lines(engine: Engine, table: BigTable, names: list[str]) -> bool:
     cond = " AND ".join(
         [f"{first} <> ''", f"trim({first}, ' \t') = ''"] + [f"{c} = ''" for c in rest]
     )
-    return bool(engine.execute(f"SELECT count(*) FROM {table.sql} WHERE {cond}").fetchone()[0])
+    return bool(engine.execute(f"SELECT count(*) FROM {table.sql} WHERE {cond}").fetchall()[0][0])
 
 
 # mapping -----------------------------------------------------------------------------------
@@ -302,34 +311,45 @@ _ISO_SHAPE = (
 
 
 def _iso_ok(x: str) -> str:
-    """SQL: whether the text `x` is one `values._iso_already` gives back (without a format, or
-    one starting `%Y-%m-%d`): ISO 8601 to the second, an offset allowed but `-00:00`, a real day
-    from 2000 to 2098 (a 31 December's leap second carries into the next year), an hour to 23,
-    a minute to 59, a second to 61."""
-    y, m, d = (f"TRY_CAST(substr({x}, {a}, {n}) AS INTEGER)" for a, n in ((1, 4), (6, 2), (9, 2)))
-    hh, mi, ss = (f"TRY_CAST(substr({x}, {a}, 2) AS INTEGER)" for a in (12, 15, 18))
-    leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
-    days = (
-        f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
-        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-    )
-    carried = f"({m} = 12 AND {d} = 31 AND {hh} = 23 AND {mi} = 59 AND {ss} >= 60)"
-    year = f"({y} + CASE WHEN {carried} THEN 1 ELSE 0 END)"
+    """SQL: whether the text `x` is one `values._iso_already` gives back as ISO 8601 (without a
+    format, or one starting `%Y-%m-%d`): `_ISO_DAY` and no offset `-00:00`. A 31 December's
+    leap second carries into the next year in Python: 2098's are left to it."""
     return (
-        f"(length({x}) IN (19, 25) AND regexp_full_match({x}, {literal(_ISO_SHAPE)}) "
-        f"AND NOT ends_with({x}, '-00:00') AND {m} BETWEEN 1 AND 12 AND {d} >= 1 "
-        f"AND {d} <= {days} AND {hh} <= 23 AND {mi} <= 59 AND {ss} <= 61 "
-        f"AND {year} BETWEEN 2000 AND 2098)"
+        f"(regexp_full_match({x}, {literal(_ISO_DAY)}) AND NOT ends_with({x}, '-00:00') "
+        f"AND NOT {x} LIKE '2098-12-31_23:59:6_')"
     )
+
+
+# `values._ISO_SECONDS` on a real day from 2000 to 2098, an hour to 23, a minute to 59 and a
+# second to 61, as `values._on_kit_day` reads it: the day of the month by its month (29 February
+# in a year divisible by 4: 2000 to 2096), the time, an offset of hours to 23
+_ISO_DAY = (
+    "((20[0-8][0-9]|209[0-8])-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+    "|(0[13578]|1[02])-31)|20([02468][048]|[13579][26])-02-29)"
+    "[T ]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|6[01])([+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+)
 
 
 def _iso_text(x: str) -> str:
-    """SQL: an ISO-shaped date-time with `T` between the day and the time."""
-    return f"(substr({x}, 1, 10) || 'T' || substr({x}, 12))"
+    """SQL: an ISO-shaped date-time (or '') with `T` between the day and the time."""
+    spaced = f"substr({x}, 1, 10) || 'T' || substr({x}, 12)"
+    return f"(CASE WHEN substr({x}, 11, 1) = ' ' THEN {spaced} ELSE {x} END)"
 
 
 def _strip(x: str) -> str:
-    return f"trim({x}, {literal(WHITE)})"
+    """SQL: `str.strip()` of `x` (trimmed of every white-space character when its first or last
+    character may be one, else as it is: the trim is costly)."""
+    return f"(CASE WHEN {_edged(x)} THEN trim({x}, {literal(WHITE)}) ELSE {x} END)"
+
+
+def _edged(x: str) -> str:
+    """SQL: whether the first or last character of `x` may be white space (every one in
+    `WHITE` is; a few control characters too, which `trim` then leaves)."""
+    wide = ", ".join(str(ord(w)) for w in WHITE if ord(w) > 32)
+    ends = (f"ord({x})", f"ord({x}[-1])")
+    low = [f"{c} BETWEEN 0 AND 32" for c in ends]
+    high = [f"({c} >= 133 AND {c} IN ({wide}))" for c in ends]
+    return "(" + " OR ".join([*low, *high]) + ")"
 
 
 def _case(x: str, recode: dict[str, str]) -> str:
@@ -357,10 +377,18 @@ def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> Bi
     engine, table = raw.engine, mapping.table
     known = schema.fields(table)
     load.mapping_problems(raw, mapping, shown, where)
+    used = [c for cols in mapping.columns.values() for c in load._as_list(cols)]
+    padded = _padded(
+        raw, [*dict.fromkeys([*used, *(mapping.unpivot.columns if mapping.unpivot else [])])]
+    )
+
+    def strip(col: str) -> str:
+        return _strip(quoted(col)) if col in padded else quoted(col)
+
     # each field's SQL over the export, in `apply_mapping`'s column order
     exprs: dict[str, str] = {}
     for fld, cols in mapping.columns.items():
-        parts = [_strip(quoted(c)) for c in load._as_list(cols)]
+        parts = [strip(c) for c in load._as_list(cols)]
         joined = parts[0]
         for p in parts[1:]:
             joined = _strip(f"({joined} || ' ' || {p})")
@@ -381,10 +409,10 @@ def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> Bi
         k = len(u.columns)
         selects = []
         for i, (col, label) in enumerate(u.columns.items()):
-            here = {**exprs, u.into: literal(label), u.value: _strip(quoted(col))}
+            here = {**exprs, u.into: literal(label), u.value: strip(col)}
             selects.append(
                 _select(here, names, mapping, f"raw.rowid * {k} + {i}", rows)
-                + f" FROM {raw.sql} raw{joins} WHERE {_strip(quoted(col))} <> '0'"
+                + f" FROM {raw.sql} raw{joins} WHERE {strip(col)} <> '0'"
             )
         exprs = {**exprs, u.into: "", u.value: ""}
         body = " UNION ALL ".join(selects)
@@ -400,6 +428,22 @@ def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> Bi
         engine.execute(f"DROP VIEW IF EXISTS {quoted(view)}")
         if lines is not None:
             starts.drop()
+
+
+def _padded(raw: BigTable, columns: list[str]) -> set[str]:
+    """The columns of `raw` with a value that may start or end with white space."""
+    if not columns:
+        return set()
+    # a first or last character that is a control character, a space or beyond ASCII
+    ends = ", ".join(
+        f"ord({quoted(c)}) AS a{i}, ord({quoted(c)}[-1]) AS b{i}" for i, c in enumerate(columns)
+    )
+    tests = ", ".join(
+        f"bool_or(a{i} BETWEEN 0 AND 32 OR a{i} > 127 OR b{i} BETWEEN 0 AND 32 OR b{i} > 127)"
+        for i in range(len(columns))
+    )
+    hits = raw.engine.execute(f"SELECT {tests} FROM (SELECT {ends} FROM {raw.sql})").fetchall()[0]
+    return {c for c, hit in zip(columns, hits, strict=True) if hit}
 
 
 def _unpivoted(mapping: BeaconMapping, exprs: dict[str, str]) -> list[str]:
@@ -453,9 +497,8 @@ def _mapped(
     held = [f for f in mapping.placeholders if f in fields]
     if held:
         counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in held)
-        for f, hit in zip(
-            held, engine.execute(f"SELECT {counts} FROM {v}").fetchone(), strict=True
-        ):
+        hits = engine.execute(f"SELECT {counts} FROM {v}").fetchall()[0]
+        for f, hit in zip(held, hits, strict=True):
             fields[f].noted = fields[f].noted or bool(hit)
     cols = ["m._row AS _row"]
     for fld in known:
@@ -473,8 +516,12 @@ def _mapped(
     sql = f"SELECT {', '.join(cols)} FROM {v} m{joins}"
     if ordered or lookups:
         sql += " ORDER BY m._ord"
+    # a temporary table: four times faster to write than one in the database's file (DuckDB
+    # keeps it in memory, spilling to its temporary folder past its memory limit)
+    name = engine.name("mapped")
     try:
-        return engine.table("mapped", sql)
+        engine.execute(f"CREATE TEMP TABLE {quoted(name)} AS {sql}")
+        return BigTable(engine, name)
     finally:
         for f in lookups:
             f.lookup.drop()
@@ -502,11 +549,9 @@ def _read_values(
             column = load._source_columns(mapping, f.name)
             raise load._ambiguous_dates(exc, column, f.name, shown) from None
         _lookup(engine, f, texts, out, note)
-        if iso:
-            f.value = (
-                f"CASE WHEN {x} = '' THEN '' WHEN {_iso_ok(x)} THEN {_iso_text(x)} "
-                f"ELSE {f.value} END"
-            )
+        if iso:  # every other value is blank or ISO 8601 already (`_iso_ok`)
+            other = _iso_text(x)
+            f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"
     elif kind in ("number", "integer"):

@@ -236,3 +236,12 @@ def test_a_column_changed_in_some_rows_since_a_scan_is_judged_afresh_there(
         found = big.TextColumn(second, column).scan(memo)
         want = plain_scan(second.df()[column], column)
         assert (found.to_dict(), found.evidence) == (want.to_dict(), want.evidence)
+    # the same values under another name (a mapped column): found again, row by row
+    renamed = after.rename(columns={"notes": "comments"})
+    renamed.loc[[9, 10], "comments"] = "(212) 555-0199 or 529.982.247-25"
+    third = engine.from_frame("c", renamed)
+    base = big.TextColumn(third, "comments")._base(memo)
+    assert base is not None and (base.table, base.column) == (second.name, "notes")
+    got = plain_gate({"c": third}, memo=memo)
+    assert got.to_dict() == plain_gate({"c": third.df()}).to_dict()
+    assert "national id numbers (BR CPF) (rows 10, 11)" in " ".join(got.reasons)

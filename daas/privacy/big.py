@@ -25,11 +25,15 @@ values holding each kind) except in some rows (the same rows; in the others anot
 none, as when quality blanks a value or the publication coarsens a time), DuckDB compares the
 two row by row, and only the distinct values of the rows that differ are scanned: a value of
 the unchanged rows holds what it held there. Nothing is taken on trust but the detectors'
-verdict on a value already judged under the same options (the kinds the column's name hints).
+verdict on a value already judged under the same options (the kinds the column's name hints),
+and the sample of a column alike in every row. The column compared with is the one scanned
+before most like this one in its first rows, of the same name if one is alike (`_base`): which
+one is chosen decides only how many values are scanned again, never what is found.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from daas.core.big import BigTable, Engine
 
 TEXT_TYPE = "VARCHAR"
+_LIKENESS_ROWS = 2048  # rows compared to choose the column scanned before a column is most like
 # a big text column's memo key starts with it (four parts: a plain column's key has three)
 _MEMO = ("big table",)
 
@@ -62,6 +67,7 @@ class Scanned:
     rows: int
     options: tuple[frozenset[str], bool]
     holding: dict[str, list[str]] = field(default_factory=dict)
+    sample: list[str] = field(default_factory=list)  # its `identifiers.sample_values`
 
 
 @dataclass
@@ -97,18 +103,34 @@ class TextColumn:
         self.engine = table.engine
         self.col = quoted(column)
         self.options = ids.find_options(column)
+        self.same_as: Scanned | None = None  # a column scanned before, alike in every row
+        self.scanned: Scanned | None = None  # what the memo keeps of this one
 
     def _one(self, sql: str, params: dict | None = None) -> tuple:
         return self.engine.execute(sql, params).fetchall()[0]
 
     @cached_property
-    def n_rows(self) -> int:
-        return int(self._one(f"SELECT count(*) FROM {self.table.sql}")[0])
+    def _counts(self) -> tuple[int, int, bool]:
+        """The table's rows, how many hold a value here, and whether one holds NUL."""
+        got = self._one(
+            f"SELECT count(*), count({self.col}), "
+            f"count(*) FILTER (WHERE contains({self.col}, chr(0))) FROM {self.table.sql}"
+        )
+        return int(got[0]), int(got[1]), bool(got[2])
 
-    @cached_property
+    @property
+    def n_rows(self) -> int:
+        return self._counts[0]
+
+    @property
     def filled(self) -> int:
         """How many rows hold a value."""
-        return int(self._one(f"SELECT count({self.col}) FROM {self.table.sql}")[0])
+        return self._counts[1]
+
+    @property
+    def has_nul(self) -> bool:
+        """Whether a value holds a NUL character."""
+        return self._counts[2]
 
     @cached_property
     def distinct(self) -> Distinct:
@@ -135,48 +157,61 @@ class TextColumn:
             values = self.distinct.values
             return ids.sample_values(pd.Series(values, dtype=object))
         # the rows `sample_values` picks: positions among the values present, in its order
-        picked = pd.Series(np.arange(self.filled)).sample(20 * n, random_state=0).to_numpy()
-        order = pd.DataFrame({"k": np.arange(len(picked)), "pos": picked})
-        if self.filled == self.n_rows:
-            present = f"SELECT rowid AS pos, {self.col} AS v FROM {self.table.sql}"
-        else:
-            present = (
-                f"SELECT row_number() OVER (ORDER BY rowid) - 1 AS pos, {self.col} AS v "
-                f"FROM {self.table.sql} WHERE {self.col} IS NOT NULL"
-            )
+        picked = _picked(self.filled, 20 * n)
+        if self.filled < self.n_rows:  # the row numbers of the values present
+            present = self.engine.execute(
+                f"SELECT rowid FROM {self.table.sql} WHERE {self.col} IS NOT NULL ORDER BY rowid"
+            ).fetchnumpy()["rowid"]
+            picked = np.asarray(present, dtype=np.int64)[picked]
+        order = pd.DataFrame({"k": np.arange(len(picked)), "r": picked})
         with _registered(self.engine, "_gate_sample", order):
-            sql = f"SELECT v FROM ({present}) p JOIN _gate_sample s USING (pos) ORDER BY s.k"
+            sql = (
+                f"SELECT t.{self.col} FROM {self.table.sql} t JOIN _gate_sample s "
+                "ON t.rowid = s.r ORDER BY s.k"
+            )
             values = _values(self.engine.execute(sql))
         assert len(values) == len(picked), (self.table.name, self.column)
         return ids.sample_values(pd.Series(values, dtype=object))
 
-    @cached_property
-    def has_nul(self) -> bool:
-        sql = f"SELECT count(*) FROM {self.table.sql} WHERE contains({self.col}, chr(0))"
-        return bool(self._one(sql)[0])
-
-    def _changed_values(self, before: Scanned) -> list[str] | None:
-        """The distinct values of the rows where this column differs from `before`'s (a column
-        of a table of this engine scanned in this run), in order of first appearance; None
-        when the two cannot be compared row by row (`before` is gone, or differs in length)."""
+    def _likeness(self, before: Scanned) -> float:
+        """The share of the first rows where this column holds what `before`'s (a column of a
+        table scanned in this run) holds: 0 when the two cannot be compared row by row
+        (`before` is gone, differs in length, or was scanned under other options)."""
         if before.folder != str(self.engine.folder) or before.rows != self.n_rows:
-            return None
-        if before.options != self.options:
-            return None
+            return 0.0
+        if before.options != self.options or not self.n_rows:
+            return 0.0
         known = self._one(
             "SELECT count(*) FROM duckdb_columns() WHERE table_name = $t AND column_name = $c "
             "AND data_type = $type",
             {"t": before.table, "c": before.column, "type": TEXT_TYPE},
         )
         if not known[0]:
-            return None  # dropped since
+            return 0.0  # dropped since
+        n = _LIKENESS_ROWS
+        same = self._one(
+            f"SELECT count(*) FILTER (WHERE v IS NOT DISTINCT FROM _v), count(*) FROM "
+            f"(SELECT {self.col} AS v FROM {self.table.sql} LIMIT {n}) POSITIONAL JOIN "
+            f"(SELECT {quoted(before.column)} AS _v FROM {quoted(before.table)} LIMIT {n})"
+        )
+        return same[0] / max(same[1], 1)
+
+    def _changed_values(self, before: Scanned) -> list[str] | None:
+        """The distinct values of the rows where this column differs from `before`'s (a column
+        of a table of this engine, as many rows, scanned in this run), in order of first
+        appearance; None when the rows of the two tables are not paired one to one."""
         # each row paired with the row of the same number (both read in file order)
         pairs = (
             f"(SELECT rowid AS r, {self.col} AS v FROM {self.table.sql}) POSITIONAL JOIN "
             f"(SELECT rowid AS _r, {quoted(before.column)} AS _v FROM {quoted(before.table)})"
         )
-        if self._one(f"SELECT count(*) FROM {pairs} WHERE r IS DISTINCT FROM _r")[0]:
+        rows = self._one(
+            f"SELECT count(*) FILTER (WHERE r IS DISTINCT FROM _r), "
+            f"count(*) FILTER (WHERE v IS DISTINCT FROM _v) FROM {pairs}"
+        )
+        if rows[0]:
             return None
+        self.same_as = before if not rows[1] else None
         return _values(
             self.engine.execute(
                 f"SELECT v FROM (SELECT v, min(r) AS f FROM {pairs} WHERE v IS NOT NULL AND "
@@ -184,20 +219,25 @@ class TextColumn:
             )
         )
 
+    def _base(self, memo: dict) -> Scanned | None:
+        """The column scanned in this run most like this one in its first rows (at least half
+        of them alike): of the same name if one is, the latest when two are as alike."""
+        entries = [e for e in memo.values() if isinstance(e, Scanned)]
+        named = [e for e in entries if e.column == self.column]
+        for group in (named, [e for e in entries if e.column != self.column]):
+            alike = [(self._likeness(e), i, e) for i, e in enumerate(group)]
+            best = max(alike, key=lambda x: x[:2], default=None)
+            if best and best[0] >= 0.5:
+                return best[2]
+        return None
+
     def _holding(self, memo: dict | None) -> dict[str, list[str]]:
         """Key of `specific.found_in` -> this column's distinct values holding it."""
         hinted, phone_named = self.options
-        base: Scanned | None = None
-        values: list[str] | None = None
-        if memo is not None and not self.has_nul:
-            for entry in memo.values():
-                if isinstance(entry, Scanned) and entry.column == self.column:
-                    values = self._changed_values(entry)
-                    if values is not None:
-                        base = entry
-                        break
+        base = self._base(memo) if memo is not None and not self.has_nul else None
+        values = self._changed_values(base) if base is not None else None
         if values is None:
-            values = self.distinct.values
+            base, values = None, self.distinct.values
         found = specific.found_in(values, hinted, phone_named) if values else {}
         holding = {
             key: [values[i] for i in np.unique(np.concatenate(parts)).tolist()]
@@ -207,13 +247,15 @@ class TextColumn:
             for key, before in base.holding.items():
                 holding[key] = list(dict.fromkeys([*holding.get(key, []), *before]))
         if memo is not None and not self.has_nul:
-            memo[(*_MEMO, str(self.engine.folder), self.table.name, self.column)] = Scanned(
-                str(self.engine.folder),
-                self.table.name,
-                self.column,
-                self.n_rows,
-                self.options,
-                holding,
+            self.scanned = memo[(*_MEMO, str(self.engine.folder), self.table.name, self.column)] = (
+                Scanned(
+                    str(self.engine.folder),
+                    self.table.name,
+                    self.column,
+                    self.n_rows,
+                    self.options,
+                    holding,
+                )
             )
         return holding
 
@@ -264,8 +306,13 @@ class TextColumn:
         }
 
     def scan(self, memo: dict | None) -> ids.ColumnFinding:
-        """`identifiers.scan_column` of the column, as on its `.df()`."""
-        return ids.column_finding(self.column, self.sample(), self.exact(memo))
+        """`identifiers.scan_column` of the column, as on its `.df()` (the sample of a column
+        scanned before with the same value in every row is its sample)."""
+        exact = self.exact(memo)
+        sample = self.same_as.sample if self.same_as is not None else self.sample()
+        if self.scanned is not None:
+            self.scanned.sample = sample
+        return ids.column_finding(self.column, sample, exact)
 
     # ---- numbers ----
 
@@ -308,6 +355,15 @@ class TextColumn:
         values = self._numbers
         small = (values.notna() & (values > 0) & (values < min_cell_size)).to_numpy(dtype=bool)
         return int(self.distinct.counts[small].sum())
+
+
+@functools.lru_cache(maxsize=4)
+def _picked(filled: int, size: int) -> np.ndarray:
+    """The positions `Series.sample(size, random_state=0)` picks among `filled` values, in its
+    order (what `identifiers.sample_values` reads), the same for every column as full."""
+    picked = pd.Series(np.arange(filled)).sample(size, random_state=0).to_numpy()
+    picked.flags.writeable = False
+    return picked
 
 
 def text_columns(table: BigTable) -> set[str]:

@@ -136,6 +136,9 @@ class Checks:
         self.asks: dict[str, list[tuple[str, str]]] = {"datetimes": []}
         self.lookups: list[str] = []  # temporary tables joined in (the rows are then sorted)
         self.unplaced = "FALSE"  # rows whose address names no place
+        # the text fields whose value is the mapped text, None when blank: read from the mapped
+        # table when the clean table is written, not kept in the work table
+        self.plain: set[str] = set()
         # the recipe's pandas rules for the date-times SQL leaves to them (`instants`)
         self._datetime_rules: tuple[str, Callable, Callable] | None = None
 
@@ -145,6 +148,7 @@ class Checks:
 
     def put(self, name: str, expr: str) -> None:
         self.cols[name] = expr
+        self.plain.discard(name)
 
     def layer(self) -> None:
         select = ", ".join(f"{e} AS {quoted(n)}" for n, e in self.cols.items())
@@ -266,6 +270,14 @@ class Checks:
                              exclude=required, order=(i, 3 + j))  # fmt: skip
                     value = f"CASE WHEN {out} THEN NULL ELSE {value} END"
             self.put(name, value)
+        self.plain = {
+            name
+            for name, spec in self.fields.items()
+            if spec["type"] in ("string", "datetime")
+            and NOTE + name not in self.cols
+            and "enum" not in spec.get("constraints", {})
+            and not (name == "address" and self.known.placeholders)
+        }
         self.layer()
 
     def _notes_present(self) -> dict[str, set[str]]:
@@ -335,39 +347,32 @@ class Checks:
             ))  # fmt: skip
         self.layer()
         for f in fields:
-            x, n, t = self.col(f"_x:{f}"), self.col(f"_n:{f}"), self.col(f)
+            x = self.col(f"_x:{f}")
             self.put(f"_off:{f}", f"CASE WHEN {x} IS NULL THEN NULL ELSE {tree(x)} END")
-            self.put(f"_end:{f}", f"CASE WHEN {n} = 25 THEN right({t}, 6) END")  # the offset
         self.layer()
         for f in fields:
             self.put(f"_offtext:{f}", texts(self.col(f"_off:{f}")))
         self.layer()
         for f in fields:
             t, n, off = self.col(f), self.col(f"_n:{f}"), self.col(f"_off:{f}")
-            end, offtext = self.col(f"_end:{f}"), self.col(f"_offtext:{f}")
-            self.put(f"_same:{f}", f"coalesce({end} = {offtext}, FALSE)")
-            # an offset SQL writes as it is: the zone's (the text itself) or a whole hour's
-            sane = (
-                f"({end} = {offtext} OR (substr({end}, 2, 2) <= '14' AND right({end}, 3) = ':00'))"
-            )
-            self.put(
-                f"_odd:{f}",
-                f"({t} IS NOT NULL AND ({off} IS NULL OR ({n} = 25 AND NOT coalesce({sane}, FALSE))))",  # noqa: E501
-            )
+            offtext = self.col(f"_offtext:{f}")
+            # the text ends with the zone's offset: it is written as it is
+            self.put(f"_same:{f}", f"({n} = 25 AND suffix({t}, {offtext}))")
+            # an offset SQL reads and writes: the zone's, or a whole hour's up to 14
+            self.put(f"_odd:{f}", (
+                f"CASE WHEN {n} = 25 AND suffix({t}, {offtext}) THEN FALSE "
+                f"WHEN {off} IS NULL THEN {t} IS NOT NULL "
+                f"WHEN {n} = 25 THEN NOT (substr({t}, 21, 2) <= '14' AND suffix({t}, ':00')) "
+                f"ELSE FALSE END"
+            ))  # fmt: skip
         self.layer()
         out = {}
         for f in fields:
-            t, x, off, n = (
-                self.col(f),
-                self.col(f"_x:{f}"),
-                self.col(f"_off:{f}"),
-                self.col(f"_n:{f}"),
-            )
-            offtext, same, odd = (
-                self.col(f"_offtext:{f}"),
-                self.col(f"_same:{f}"),
-                self.col(f"_odd:{f}"),
-            )
+            t, x, off, n = (self.col(f), self.col(f"_x:{f}"), self.col(f"_off:{f}"),
+                            self.col(f"_n:{f}"))  # fmt: skip
+            offtext, same, odd = (self.col(f"_offtext:{f}"), self.col(f"_same:{f}"),
+                                  self.col(f"_odd:{f}"))  # fmt: skip
+            # NULL for a blank: x and every text joined to it are
             at = f"CASE WHEN {n} = 25 THEN {x} ELSE {x} - {off}::BIGINT * {US} END"
             local = (
                 f"CASE WHEN {same} THEN {t} WHEN {n} = 25 THEN "
@@ -387,8 +392,8 @@ class Checks:
                 at = at.replace(f"{lk}.", f"{alias}.")
                 local = local.replace(f"{lk}.", f"{alias}.")
                 ask = ask.replace(f"{lk}.", f"{alias}.")
-            self.put(f"_at:{f}", f"CASE WHEN {t} IS NULL THEN NULL ELSE {at} END")
-            self.put(f"_local:{f}", f"CASE WHEN {t} IS NULL THEN NULL ELSE {local} END")
+            self.put(f"_at:{f}", at)
+            self.put(f"_local:{f}", local)
             self.put(f"_ask_datetime_{f}", ask)
             self.asks["datetimes"].append((f"_ask_datetime_{f}", f))
             out[f] = (f"_at:{f}", f"_local:{f}")
@@ -429,15 +434,16 @@ class Checks:
 
     # writing it
     def write(self) -> str:
-        """The work table: the typed fields (schema order), then `_pos`, `_row`, the flags,
-        their values, `_drop` and the first pass's questions."""
+        """The work table: the typed fields but the plain ones (schema order), then `_pos`,
+        `_row`, the flags, their values, `_drop` and the first pass's questions; its rows are
+        the mapped table's, in order."""
         excluded = [quoted(f.column) for f in self.flags if f.exclude]
         drop = " OR ".join(excluded) or "FALSE"
         helpers = [POS, ROW, *(f.column for f in self.flags),
                    *(f.number for f in self.flags if f.number)]  # fmt: skip
         asks = [a for pairs in self.asks.values() for a, _ in pairs]
         self.layer()
-        select = [quoted(n) for n in self.fields]
+        select = [quoted(n) for n in self.fields if n not in self.plain]
         select += [quoted(h) for h in helpers] + [f"({drop}) AS {DROP}"]
         select += [quoted(a) for a in asks]
         order = f" ORDER BY {POS}" if self.lookups else ""
@@ -639,7 +645,12 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
         f"{', '.join([quoted(f.column) for f in flags] + numbers) or 'NULL AS _none'} "
         f"FROM {w} WHERE {any_flag}"
     )
-    dups = _duplicates(c, work, keys)
+    joined = f"{c.mapped.sql} AS m POSITIONAL JOIN {w} AS w"
+    typed = ", ".join(
+        f"nullif(m.{quoted(f)}, '') AS {quoted(f)}" if f in c.plain else f"w.{quoted(f)}"
+        for f in c.fields
+    )
+    dups = _duplicates(c, f"SELECT {typed}, w.{POS}, w.{quoted(ROW)}, w.{DROP} FROM {joined}", keys)
     # the issues, one row per failing check, in `Issues.frame`'s order
     texts = sorted({f.text for f in flags if f.text})
     parts = []
@@ -678,16 +689,17 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     # scores: the share of rows with no problem in each dimension
     failed = found.groupby("dimension")["pos"].nunique().to_dict() if len(found) else {}
     scores = {d: round(float(1 - failed.get(d, 0) / max(n, 1)), 4) for d in quality.DIMENSIONS}
-    # the clean table: the rows kept, the typed fields
-    gone = f" OR {POS} IN (SELECT {POS} FROM {quoted(dups)})" if dups is not None else ""
-    e.execute(f"DELETE FROM {w} WHERE {DROP}{gone}")
-    for col in [x for x in e.execute(f"DESCRIBE {w}").fetchall()]:
-        if col[0] not in c.fields:
-            e.execute(f"ALTER TABLE {w} DROP COLUMN {quoted(col[0])}")
-    for name in [bad, *([dups] if dups else []), *c.lookups]:
-        e.execute(f"DROP TABLE IF EXISTS {quoted(name)}")
+    # the clean table: the rows kept, the typed fields (a new table: its rows numbered 0, 1...)
+    if dups is not None:
+        e.execute(f"UPDATE {w} SET {DROP} = TRUE WHERE {POS} IN (SELECT {POS} FROM {quoted(dups)})")
+    kept = e.name(f"clean_{c.table}")
+    e.execute(
+        f"CREATE TEMP TABLE {quoted(kept)} AS SELECT {typed} FROM {joined} WHERE NOT w.{DROP}"
+    )
+    for used in [work, bad, *([dups] if dups else []), *c.lookups]:
+        e.execute(f"DROP TABLE IF EXISTS {quoted(used)}")
     dtypes = {name: SQL_TYPES[spec["type"]] for name, spec in c.fields.items()}
-    clean = CleanTable(e, work, dtypes)
+    clean = CleanTable(e, kept, dtypes)
     return quality.TableQuality(c.table, n, clean, issues, scores, 0)
 
 
@@ -718,11 +730,13 @@ def _issues_frame(
     )
 
 
-def _duplicates(c: Checks, work: str, keys: list[str]) -> str | None:
+def _duplicates(c: Checks, rows: str, keys: list[str]) -> str | None:
     """`quality._duplicates`: exact copies of an earlier row (kind 0), then rows whose keys
     repeat an earlier row's still kept (kind 1), as a temporary table (`_pos`, `_row`,
-    `kind`); None when there are none. Only rows whose keys repeat are compared."""
-    e, w = c.engine, quoted(work)
+    `kind`); None when there are none. Only rows whose keys repeat are compared. `rows`: the
+    typed rows with their `_pos`, `_row` and `_drop`."""
+    e = c.engine
+    w = f"({rows})"
     k = [quoted(x) for x in keys]
     everything = [quoted(x) for x in c.fields]
     no_keys = e.execute(

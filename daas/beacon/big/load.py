@@ -38,7 +38,9 @@ value per row in a big export) are recognised in SQL (`_ISO_OK`), which must kee
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,16 +224,23 @@ def _read_as(
     if len(names) < 2 or "" in names or len({n.lower() for n in names}) < len(names):
         raise _Plain("a header DuckDB cannot name")
     scan = _Scan(sep.encode())
-    source = _source(path, engine, enc, scan)
-    if scan.lone_cr or scan.spaced_quote:
-        raise _Plain("a lone carriage return, or spaces next to a quote")
-    if not is_big(scan.n - 1):
-        raise _Plain("not big")
+    if enc in DIRECT:  # DuckDB reads the file while Python scans it
+        reading = _Reading(engine, path, sep, names)
+        try:
+            _source(path, engine, enc, scan)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                reading.result().drop()
+            raise
+        source, table = path, reading.result()
+    else:
+        source, table = _source(path, engine, enc, scan), None
     try:
-        table = _table(engine, source, sep, names)
+        if scan.lone_cr or scan.spaced_quote or not is_big(scan.n - 1):
+            raise _Plain("a lone carriage return, spaces next to a quote, or not big")
+        table = table or _table(engine, source, sep, names)
         rows = len(table)
         if not is_big(rows) or _blank_lines(engine, table, names):
-            table.drop()
             raise _Plain("not big, or a line of spaces")
         if scan.n != rows + 1:
             text_enc = enc if source == path else "utf-8"
@@ -239,6 +248,10 @@ def _read_as(
             starts = lines.records(sep, rows)
             if starts is not None:
                 table.attrs[load.LINES] = starts
+    except BaseException:
+        if table is not None:
+            table.drop()
+        raise
     finally:
         if source != path:
             source.unlink(missing_ok=True)
@@ -286,12 +299,44 @@ def _table(engine: Engine, source: Path, sep: str, names: list[str]) -> BigTable
     )
     sql = f"SELECT {select} FROM read_csv({literal(str(source))}, {options}"
     try:
-        return engine.table("export", sql + ")")
+        return _temporary(engine, "export", sql + ")")
     except duckdb.Error as exc:
         if "parallel" not in str(exc):
             raise
     # quoted line breaks with short rows: DuckDB's parallel reader cannot pad them
-    return engine.table("export", sql + ", parallel = false)")
+    return _temporary(engine, "export", sql + ", parallel = false)")
+
+
+def _temporary(engine: Engine, stem: str, select: str) -> BigTable:
+    """`engine.table` as a temporary table: a quarter of the work of writing into the
+    database's file (DuckDB keeps it in memory, spilling to its temporary folder past its
+    memory limit); it lives as long as the engine's connection."""
+    name = engine.name(stem)
+    engine.execute(f"CREATE TEMP TABLE {quoted(name)} AS {select}")
+    return BigTable(engine, name)
+
+
+class _Reading:
+    """`_table` in a thread (DuckDB lets go of Python's lock while it works): the engine's
+    connection is not used by anything else until `result`."""
+
+    def __init__(self, engine: Engine, source: Path, sep: str, names: list[str]) -> None:
+        self._out: BigTable | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(engine, source, sep, names))
+        self._thread.start()
+
+    def _run(self, *args) -> None:
+        try:
+            self._out = _table(*args)
+        except BaseException as exc:  # handed to `result`
+            self._out = exc
+
+    def result(self) -> BigTable:
+        self._thread.join()
+        if isinstance(self._out, BaseException):
+            raise self._out
+        assert self._out is not None
+        return self._out
 
 
 def _blank_lines(engine: Engine, table: BigTable, names: list[str]) -> bool:
@@ -516,12 +561,8 @@ def _mapped(
     sql = f"SELECT {', '.join(cols)} FROM {v} m{joins}"
     if ordered or lookups:
         sql += " ORDER BY m._ord"
-    # a temporary table: four times faster to write than one in the database's file (DuckDB
-    # keeps it in memory, spilling to its temporary folder past its memory limit)
-    name = engine.name("mapped")
     try:
-        engine.execute(f"CREATE TEMP TABLE {quoted(name)} AS {sql}")
-        return BigTable(engine, name)
+        return _temporary(engine, "mapped", sql)
     finally:
         for f in lookups:
             f.lookup.drop()

@@ -211,3 +211,37 @@ def test_a_big_tables_spread_is_validated_as_the_plain_paths(tmp_path: Path) -> 
             plain = publish._validate_spread(tmp_path, privacy.PUBLIC_TABLE, df, head, 50)
             assert publish._validate_spread(tmp_path, privacy.PUBLIC_TABLE, big, head, 50) == plain
             assert plain[0].startswith("primary-key-error")
+
+
+@pytest.mark.slow
+def test_a_table_of_many_row_groups_keeps_its_order(city_tree: Path, tmp_path: Path) -> None:
+    """Past one of DuckDB's row groups (122,880 rows) a query that is not careful moves rows
+    (an IN list becomes a join): the sample's rows many times over stay in order."""
+    from daas.beacon.recipes.service_requests import pages as sr_pages
+
+    city, recipe, ctx, results = checked("vale-do-sereno")
+    clean = results["requests"].clean
+    many = pd.concat([clean] * (3 * 122_880 // len(clean) + 1), ignore_index=True)
+    many["service_request_id"] = pd.Series([f"{i:07d}" for i in range(len(many))],
+                                           dtype="string")  # fmt: skip
+    assert city.beacon is not None and len(many) > 3 * 122_880
+    sensitive = privacy.sensitive_categories(city.beacon.sensitive_categories)
+    options = {"zone": ctx.timezone, "min_cell": city.privacy.min_cell_size}
+    plain = privacy.public_requests(many, sensitive, **options)
+    with Engine() as engine:
+        big = privacy.public_requests(held(engine, many), sensitive, **options)
+        assert isinstance(big, BigTable)
+        pd.testing.assert_frame_equal(as_plain(big, plain), plain)
+        for name, table in (("plain", plain), ("big", big)):
+            publish.write_csv(tmp_path / f"{name}.csv", table, privacy.PUBLIC_TABLE)
+        assert (tmp_path / "big.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
+        publish.write_schemas(tmp_path, [privacy.PUBLIC_TABLE])
+        spread = [publish._validate_spread(tmp_path, privacy.PUBLIC_TABLE, t, 100, 3000)
+                  for t in (plain, big)]  # fmt: skip
+        assert spread[1] == spread[0] == []
+        as_of = ctx.as_of.isoformat()
+        oldest = [sr_pages.oldest_open(t, as_of, ctx.timezone) for t in (plain, big)]
+        pd.testing.assert_frame_equal(oldest[1], oldest[0].reset_index(drop=True),
+                                      check_dtype=False)  # fmt: skip
+        first = [recipe.first_date({privacy.PUBLIC_TABLE: t}) for t in (plain, big)]
+        assert first[1] == first[0]

@@ -390,13 +390,10 @@ def _publish(city: City, recipe: Recipe, ctx, results, public, extra, gate, reco
     suppressed = recipe.rows_suppressed(public)
     published = sum(len(df) for df in public.values())
     with atomic_dir(records.output_dir(city.slug)) as stage:
-        (stage / "data").mkdir()
-        for t, df in public.items():
-            publish.write_csv(stage / "data" / f"{t}.csv", df, t)
+        publish.write_data(stage, public, extra)  # data/*.csv and beacon.db
         publish.write_schemas(stage, list(public))
         desc = publish.descriptor(city, recipe, public, meta)
         publish.write_json(stage / "datapackage.json", desc)
-        publish.write_database(stage / "beacon.db", public, extra)
         publish.write_json(stage / "metadata.json", publish.datasette_metadata(city, recipe, meta))
         if geojson_path(city).exists():
             shutil.copyfile(geojson_path(city), stage / "neighbourhoods.geojson")

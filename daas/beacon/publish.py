@@ -97,6 +97,29 @@ def write_csv(path: Path, df: pd.DataFrame | BigTable, table: str, chunk: int = 
             f.write("\n".join(lines[1:] if start else lines) + "\n")
 
 
+def write_data(
+    stage: Path, tables: dict[str, pd.DataFrame | BigTable], extra: dict[str, pd.DataFrame]
+) -> None:
+    """Each table's `data/<table>.csv` (`write_csv`) and the SQLite database `beacon.db`
+    (`write_database`); a big table's CSV is written by DuckDB in a thread of its own while
+    SQLite is filled (`daas.beacon.big.publish.write_csv_beside`)."""
+    from daas.beacon.big import publish as big_publish
+
+    (stage / "data").mkdir(exist_ok=True)
+    waits = []
+    for t, df in tables.items():
+        path = stage / "data" / f"{t}.csv"
+        if isinstance(df, BigTable):
+            waits.append(big_publish.write_csv_beside(path, df, t))
+        else:
+            write_csv(path, df, t)
+    try:
+        write_database(stage / "beacon.db", tables, extra)
+    finally:
+        for wait in waits:
+            wait()
+
+
 def _step(df: pd.DataFrame, table: str, rows: int) -> int:
     """How many rows of `df` to turn into cells at a time: `rows`, or all of them when a date
     column holds text (whose format pandas infers from a column's first value, so a chunk's

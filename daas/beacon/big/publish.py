@@ -10,26 +10,60 @@ the SQL below says how; a column whose DuckDB type has no SQL form here is forma
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from daas.beacon import cells, schema
-from daas.core.big import BigTable, literal, quoted
+from daas.core.big import BigTable, Engine, literal, quoted
+
+# the engine's in-memory database of published tables (`PublicTable`)
+ATTACHED = "daas_public"
+
+
+class PublicTable(BigTable):
+    """A big published table, in the engine's in-memory database `ATTACHED`: written without
+    compression (about four times faster than a table of the engine's file), spilled past the
+    engine's memory limit like the rest, and seen by every connection to the engine's
+    database (a temporary table is only its own connection's), so that DuckDB can write its
+    CSV in a thread of its own (`write_csv_beside`)."""
+
+    @property
+    def sql(self) -> str:
+        return f"{ATTACHED}.main.{quoted(self.name)}"
+
+
+def public_table(
+    engine: Engine, stem: str, select: str, params: Mapping[str, object] | None = None
+) -> PublicTable:
+    """A new `PublicTable` holding the rows of `select`, in order."""
+    engine.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {ATTACHED}")
+    table = PublicTable(engine, engine.name(stem))
+    engine.execute(f"CREATE TABLE {table.sql} AS {select}", params)
+    return table
+
 
 # each row's position in a table (0, 1...): DuckDB numbers the rows as it reads them, in order
 # (a table's `rowid` is not one: a deleted row leaves a gap)
 POSITION = "row_number() OVER () - 1"
 
 
+def among(values: str, value: str) -> str:
+    """SQL true where `value` is one of the list `values` (SQL), false where not (NULL too).
+    Not `value IN (...)` nor `list_contains`: DuckDB turns those into a join, which loses the
+    rows' order on a table of several row groups (every published row would move)."""
+    return f"coalesce(list_position({values}, {value}), 0) > 0"
+
+
 def at(table: BigTable, rows: Sequence[int] | None) -> str:
     """SQL for the rows of `table`, or those at the positions `rows`, in order."""
     if rows is None:
         return table.sql
-    listed = ", ".join(map(str, rows)) or "NULL"
     numbered = f"SELECT *, {POSITION} AS _position FROM {table.sql}"
-    return f"(SELECT * EXCLUDE (_position) FROM ({numbered}) WHERE _position IN ({listed}))"
+    picked = among(f"[{', '.join(map(str, rows))}]::BIGINT[]", "_position")
+    return f"(SELECT * EXCLUDE (_position) FROM ({numbered}) WHERE {picked})"
 
 
 TEXT = ("VARCHAR",)
@@ -41,9 +75,11 @@ FLOATS = ("DOUBLE",)  # a FLOAT's shortest text is not its double's: `cells` wri
 ODD_NUMBER = "(abs({c}) >= 1e15 OR ({c} <> 0 AND abs({c}) < 1e-3))"
 
 
-def _scan(table: BigTable, name: str) -> tuple[set[str], dict[str, list[float]]]:
-    """One pass over `table`: its text fields holding a carriage return, and the distinct
-    `ODD_NUMBER`s of its floating number fields."""
+def _scan(
+    table: BigTable, name: str, rows: Sequence[int] | None = None
+) -> tuple[set[str], dict[str, list[float]]]:
+    """One pass over `table` (or its `rows`): its text fields holding a carriage return, and
+    the distinct `ODD_NUMBER`s of its floating number fields."""
     types, fields = table.types(), schema.fields(name)
     texts = [f for f, s in fields.items() if s["type"] not in NOT_TEXT and types.get(f) in TEXT]
     numbers = [f for f, s in fields.items() if s["type"] == "number" and types.get(f) in FLOATS]
@@ -52,7 +88,7 @@ def _scan(table: BigTable, name: str) -> tuple[set[str], dict[str, list[float]]]
               f"AND NOT isnan({quoted(f)}))" for f in numbers]  # fmt: skip
     if not parts:
         return set(), {}
-    found = table.engine.execute(f"SELECT {', '.join(parts)} FROM {table.sql}").fetchone()
+    found = table.engine.execute(f"SELECT {', '.join(parts)} FROM {at(table, rows)}").fetchone()
     assert found is not None
     returns = {f for f, r in zip(texts, found, strict=False) if r}
     return returns, {f: list(v or []) for f, v in zip(numbers, found[len(texts) :], strict=True)}
@@ -78,15 +114,17 @@ def _number_cell(c: str, odd: list[float], key: str) -> tuple[str, dict[str, lis
 NOT_TEXT = ("number", "boolean", "date")
 
 
-def cells_sql(table: BigTable, name: str) -> tuple[list[str], dict[str, list], bool] | None:
+def cells_sql(
+    table: BigTable, name: str, rows: Sequence[int] | None = None
+) -> tuple[list[str], dict[str, list], bool] | None:
     """SQL for each schema field of the published table `name` (NULL when missing) that a
     CSV writer quoting text as Python's does then writes as `cells.csv_lines` writes the
     frame's cell; its parameters; and whether DuckDB's own CSV writer may do it: it quotes a
     text with a carriage return, which Python's does not (without a comma, quote or line
     feed), and an empty text (written missing here: an empty cell either way). None when a
-    column's type has no SQL form here."""
+    column's type has no SQL form here. `rows`: only those (by position) are written."""
     types = table.types()
-    returns, odd = _scan(table, name)
+    returns, odd = _scan(table, name, rows)
     out, params = [], {}
     for i, (field, spec) in enumerate(schema.fields(name).items()):
         c, kind = quoted(field), types.get(field)
@@ -121,13 +159,56 @@ def write_csv(path: Path, table: BigTable, name: str, rows: Sequence[int] | None
     """The CSV of `table` (or of its `rows`, by position) as `daas.beacon.publish.write_csv`
     writes its frame, written by DuckDB in order (`cells_sql`): by its own CSV writer, or,
     where a text holds a carriage return, as lines built in SQL."""
-    found = cells_sql(table, name)
-    if found is None:
+    copy = _copy(path, table, name, rows)
+    if copy is None:
         with path.open("w", encoding="utf-8", newline="") as f:
             for i, chunk in enumerate(_chunks(table, name, rows)):
                 lines = cells.csv_lines(chunk, name, big=True)
                 f.write("\n".join(lines[1:] if i else lines) + "\n")
         return
+    table.engine.execute(*copy)
+
+
+def write_csv_beside(path: Path, table: BigTable, name: str) -> Callable[[], None]:
+    """`write_csv`, by DuckDB in a thread of its own when `table` is a `PublicTable` (seen by
+    another connection to the engine's database): the Python work the caller does meanwhile
+    (filling SQLite) takes the other core. Returns what waits for the file (and raises what
+    writing it raised)."""
+    copy = _copy(path, table, name, None) if isinstance(table, PublicTable) else None
+    if copy is None:
+        write_csv(path, table, name)
+        return lambda: None
+    cursor = table.engine.con.cursor()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            sql, params = copy
+            cursor.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        except BaseException as exc:  # handed to the caller by `wait`
+            failed.append(exc)
+        finally:
+            cursor.close()
+
+    thread = threading.Thread(target=run, name=f"csv-{name}", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
+
+
+def _copy(
+    path: Path, table: BigTable, name: str, rows: Sequence[int] | None
+) -> tuple[str, dict[str, list]] | None:
+    """The COPY statement writing `write_csv`'s file, and its parameters; None when a column
+    has no SQL form here (`cells_sql`)."""
+    found = cells_sql(table, name, rows)
+    if found is None:
+        return None
     cols, params, native = found
     fields = list(schema.fields(name))
     if native:
@@ -141,11 +222,9 @@ def write_csv(path: Path, table: BigTable, name: str, rows: Sequence[int] | None
         line = " || ',' || ".join(texts)
         select = f"{line} AS {quoted(header)}"
         options = "DELIMITER '\x01', QUOTE '', ESCAPE ''"
-    table.engine.execute(
-        f"COPY (SELECT {select} FROM {at(table, rows)}) TO {literal(str(path))} "
-        f"(FORMAT csv, HEADER true, {options})",
-        params,
-    )
+    sql = (f"COPY (SELECT {select} FROM {at(table, rows)}) TO {literal(str(path))} "
+           f"(FORMAT csv, HEADER true, {options})")  # fmt: skip
+    return sql, params
 
 
 def _chunks(table: BigTable, name: str, rows: Sequence[int] | None):
@@ -161,29 +240,58 @@ def _chunks(table: BigTable, name: str, rows: Sequence[int] | None):
         yield part
 
 
+# a text column with at most this many distinct values is read as a DuckDB ENUM (a pandas
+# Categorical: each distinct text made a Python string once, not once per row)
+FEW_VALUES = 10_000
+SAMPLE = 50_000
+
+
 def sql_columns(table: BigTable, name: str, rows: int) -> Iterator[list[list]]:
-    """The rows of `table` as `cells.sql_columns` gives a frame's, `rows` at a time: text as
-    str, numbers as int or float, booleans as 0/1, dates as `YYYY-MM-DD`, None when missing
+    """The rows of `table` as `cells.sql_columns` gives a frame's, about `rows` at a time: text
+    as str, numbers as int or float, booleans as 0/1, dates as `YYYY-MM-DD`, None when missing
     (NaN too). Dates held as text are read by `cells` from the whole column (pandas infers
     their format from it)."""
-    types = table.types()
-    select = []
-    for field, spec in schema.fields(name).items():
+    types, fields = table.types(), schema.fields(name)
+    if any(s["type"] == "date" and types.get(f) not in ("DATE", "TIMESTAMP")
+           for f, s in fields.items()):  # fmt: skip
+        yield cells.sql_columns(table.df(list(fields)), name)
+        return
+    select, few = [], _few_values(table, [f for f in fields if types.get(f) in TEXT])
+    for field, spec in fields.items():
         c, kind = quoted(field), types.get(field)
-        if spec["type"] == "date" and kind not in ("DATE", "TIMESTAMP"):
-            yield cells.sql_columns(table.df(list(schema.fields(name))), name)
-            return
         if spec["type"] == "date":
             select.append(f"strftime({c}, '%Y-%m-%d')")
         elif spec["type"] == "boolean":
             select.append(f"CAST({c} AS BIGINT)")
         elif kind in FLOATS:
             select.append(f"CASE WHEN isnan({c}) THEN NULL ELSE {c} END")
+        elif field in few:
+            select.append(f"CAST({c} AS ENUM ({', '.join(map(literal, few[field]))}))")
         else:
             select.append(c)
     result = table.engine.execute(f"SELECT {', '.join(select)} FROM {table.sql}")
-    while batch := result.fetchmany(rows):
-        yield [list(col) for col in zip(*batch, strict=True)]
+    while not (part := result.fetch_df_chunk(max(1, rows // 2048))).empty:
+        yield [cells.python_values(part[col]) for col in part.columns]
+
+
+def _few_values(table: BigTable, columns: list[str]) -> dict[str, list[str]]:
+    """The distinct values of those `columns` that have at most `FEW_VALUES`: the columns
+    with few in the first `SAMPLE` rows are counted whole."""
+    if not columns:
+        return {}
+    counts = ", ".join(f"count(DISTINCT {quoted(c)})" for c in columns)
+    first = f"(SELECT * FROM {table.sql} LIMIT {SAMPLE})"
+    found = table.engine.execute(f"SELECT {counts} FROM {first}").fetchone() or ()
+    out = {}
+    for column, n in zip(columns, found, strict=True):
+        if n <= FEW_VALUES // 10:
+            c = quoted(column)
+            values = table.engine.execute(
+                f"SELECT DISTINCT {c} FROM {table.sql} WHERE {c} IS NOT NULL LIMIT {FEW_VALUES + 1}"
+            ).fetchall()
+            if 0 < len(values) <= FEW_VALUES:
+                out[column] = [v for (v,) in values]
+    return out
 
 
 def duplicated(table: BigTable, key: Sequence[str]) -> bool:

@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 
-from daas.beacon.big.publish import POSITION
+from daas.beacon.big.publish import POSITION, among
 from daas.beacon.recipes.service_requests.checks import instants
 from daas.core.big import BigTable, quoted
 
@@ -72,9 +72,10 @@ def _oldest_open_big(requests: BigTable, as_of: str, zone: str) -> pd.DataFrame:
     open_["age_days"] = ages(open_["requested_datetime"], as_of, zone)
     top = open_.sort_values("age_days", ascending=False).head(OLDEST)
     cols = ", ".join(quoted(c) for c in OLDEST_COLUMNS)
-    rows = ", ".join(map(str, top["position"])) or "NULL"
+    rows = ", ".join(map(str, top["position"]))
     found = requests.engine.frame(
-        f"SELECT position, {cols} FROM {_positioned(requests, cols)} WHERE position IN ({rows})"
+        f"SELECT position, {cols} FROM {_positioned(requests, cols)} "
+        f"WHERE {among(f'[{rows}]::BIGINT[]', 'position')}"
     ).set_index("position")
     table = found.loc[top["position"].to_numpy()].assign(age_days=top["age_days"].to_numpy())
     return table.reset_index(drop=True)[[*OLDEST_COLUMNS, "age_days"]]

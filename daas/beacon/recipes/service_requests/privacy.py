@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from daas.beacon.big.publish import among, public_table
 from daas.beacon.cells import iso_datetimes
 from daas.core.big import BigTable, literal, quoted
 from daas.core.text import fold
@@ -150,14 +151,19 @@ def _public_big(table: BigTable, sensitive: Sensitive, *, zone: str, min_cell: i
     code and name pairs) and each local day's midnight (`start_of_day` on one value per day:
     a hidden time's date and offset as written, which `checks.local_text` writes in the
     city's zone; a day whose first and last values disagree takes the frame path). Date-times
-    held as anything but text take the frame path too (the clean tables hold text)."""
+    held as anything but text take the frame path too (the clean tables hold text). Every
+    expression keeps the rows' order (`among`, not `IN`)."""
     engine, src, columns = table.engine, table.sql, table.columns
     types = table.types()
     kept = [c for c in PUBLIC_FIELDS if c in columns]
 
     def frame_path() -> BigTable:
         public = public_requests(table.df(), sensitive, zone=zone, min_cell=min_cell)
-        return engine.from_frame("public", public)
+        engine.con.register("_public", public)
+        try:
+            return public_table(engine, "public", "SELECT * FROM _public")
+        finally:
+            engine.con.unregister("_public")
 
     if any(c in kept and types[c] != "VARCHAR" for c in TIME_FIELDS):
         return frame_path()
@@ -184,15 +190,12 @@ def _public_big(table: BigTable, sensitive: Sensitive, *, zone: str, min_cell: i
                 {"n": int(min_cell)},
             ).fetchall()
             params["small"] = [k for (k,) in small]
-            small_area = f"{hidden} AND list_contains($small, {key})"
+            small_area = f"{hidden} AND {among('$small', key)}"
             out["area"] = f"CASE WHEN {small_area} THEN NULL ELSE area END"
     select = ", ".join(f"{sql} AS {quoted(c)}" for c, sql in out.items())
-    # a temporary table (the engine's connection's own, spilled past its memory limit like
-    # the rest): written about four times faster than a stored one, and read only by this run
-    public = BigTable(engine, engine.name("public"))
-    engine.execute(f"""CREATE TEMPORARY TABLE {public.sql} AS
-        SELECT {select}, {hidden} AS {quoted(COARSENED)} FROM {src}""", params)  # fmt: skip
-    return public
+    return public_table(
+        engine, "public", f"SELECT {select}, {hidden} AS {quoted(COARSENED)} FROM {src}", params
+    )
 
 
 def _hidden_sql(table: BigTable, sensitive: Sensitive) -> str:
@@ -204,7 +207,7 @@ def _hidden_sql(table: BigTable, sensitive: Sensitive) -> str:
     ).astype("string")
     codes = pairs["service_code"][sensitive.mask(pairs)].drop_duplicates()
     listed = ", ".join(literal(c) for c in codes.dropna())
-    hidden = [f"service_code IN ({listed})"] * bool(listed)
+    hidden = [among(f"[{listed}]::VARCHAR[]", "service_code")] * bool(listed)
     hidden += ["service_code IS NULL"] * bool(codes.isna().any())
     return " OR ".join(hidden) or "false"
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from daas.beacon import load
+from daas.beacon.big import load as big_load
 from daas.beacon.big.load import load_big, read_big
 from daas.core import tables
 from daas.core.big import BigTable, Engine
@@ -265,6 +266,43 @@ def test_date_times_recognised_in_sql_as_in_python(
                     "closed_datetime": "closed"},
     })  # fmt: skip
     same(path, m, engine)
+
+
+def test_chunk_boundaries(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file scanned a few bytes at a time: lines, quotes and carriage returns cut by a
+    chunk's end are seen whole; a byte past the first chunk that is not UTF-8 makes DuckDB
+    refuse the file, then read it as Windows-1252 (as `load.detect_encoding` does)."""
+    monkeypatch.setattr(big_load, "SCAN", 7)
+    for lines, extra in QUIRKS.values():
+        same(export(tmp_path, lines), inventory(**extra), engine)
+    quoted = GOOD[0].replace("Uno Lofts", '"Uno\r\nLofts"')
+    same(export(tmp_path, [HEADER, quoted, GOOD[1]], "\r\n"), inventory(), engine)
+    spaced = f'{HEADER}\n{GOOD[0]}\nB2,"Dos Lofts"    ,x\n'.encode()
+    same(export(tmp_path, spaced), inventory(), engine, big=False)
+    # a head of 4,000 characters decoded from the first 8,000 bytes (the plain path's too)
+    monkeypatch.setattr(load, "HEAD", 4000)
+    monkeypatch.setattr(load, "CHUNK", 8000)
+    rows = [GOOD[i % 2].replace(f"B{i % 2 + 1},", f"B{i},") for i in range(400)]
+    text = "\n".join([HEADER, *rows, "B0,Château,x,Peña,1,2,3,2019-03-01,2040-04-02"]) + "\n"
+    same(export(tmp_path, text.encode("cp1252")), inventory(), engine)
+    read = read_big(export(tmp_path, text.encode("cp1252")), "x.csv", engine)
+    assert read is not None and read.enc == "cp1252"
+
+
+def test_unpivot_with_record_lines(tmp_path: Path, engine: Engine) -> None:
+    """Port Mallory's inventory (income bands unpivoted) with a quoted line break and a
+    blank line: each band's row keeps its record's line."""
+    src = load_city("port-mallory").beacon.sources["inventory"]
+    lines = (repo_root() / src.path).read_text(encoding="utf-8").splitlines()
+    name = src.columns["project_name"]
+    at = next(i for i, h in enumerate(lines[0].split(",")) if h.strip() == name)
+    cells = lines[3].split(",")
+    cells[at] = '"' + cells[at] + '\nand more"'
+    lines[3] = ",".join(cells)
+    lines.insert(6, "")
+    path = tmp_path / "inventory.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    same(path, src, engine)
 
 
 def test_a_small_export_takes_the_plain_path(

@@ -54,7 +54,7 @@ from daas.core.errors import DaasError
 from daas.core.i18n import _
 from daas.core.tables import is_big
 
-CHUNK = 1 << 24  # bytes scanned (or transcoded) at a time
+SCAN = 1 << 24  # bytes scanned (or transcoded) at a time
 DIRECT = frozenset({"utf-8", "utf-8-sig"})  # encodings DuckDB reads itself (`codecs` names)
 # every character `str.strip()` strips
 WHITE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -177,8 +177,8 @@ def _read(
 ) -> _Read:
     if not path.is_file() or GLOB.search(str(path)):
         raise _Plain("not a plain file")
-    with path.open("rb") as f:
-        first = f.read(CHUNK)
+    with path.open("rb") as f:  # as `load.read_export` decodes a head: the file when small
+        first = f.read(-1 if path.stat().st_size <= load.HEAD else load.CHUNK)
     if not first.strip():
         raise _Plain("empty")
     if encoding:
@@ -266,7 +266,7 @@ def _source(path: Path, engine: Engine, enc: str, scan: _Scan) -> Path:
     every byte of it."""
     if enc in DIRECT:
         with path.open("rb") as f:
-            while chunk := f.read(CHUNK):
+            while chunk := f.read(SCAN):
                 scan.feed(chunk)
         scan.close()
         return path
@@ -274,7 +274,7 @@ def _source(path: Path, engine: Engine, enc: str, scan: _Scan) -> Path:
     decoder = codecs.getincrementaldecoder(enc)()
     try:
         with path.open("rb") as f, copy.open("wb") as out:
-            while chunk := f.read(CHUNK):
+            while chunk := f.read(SCAN):
                 data = decoder.decode(chunk).encode("utf-8")
                 scan.feed(data)
                 out.write(data)

@@ -34,6 +34,8 @@ def same(mapped: pd.DataFrame, ctx: quality.Context, table: str = "requests") ->
         counts = (result.rows, result.excluded, result.unknown_dates)
     pd.testing.assert_frame_equal(result.issues, plain.issues)
     pd.testing.assert_frame_equal(clean, plain.clean)
+    for col in clean.select_dtypes("float").columns:  # -0.0 and 0.0 are published apart
+        assert (np.signbit(clean[col]) == np.signbit(plain.clean[col])).all(), col
     if len(clean):
         pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), plain.clean)
     assert result.scores == plain.scores
@@ -145,6 +147,13 @@ def test_placeholders_notes_numbers_and_the_map() -> None:
     frame = mapped_frame(rows, notes)
     same(frame, context("America/Sao_Paulo"))
     same(frame, context("America/Sao_Paulo", neighbourhoods=None, bbox=None))
+
+
+def test_a_negative_zero_among_integers() -> None:
+    """pandas reads `-0` as 0 in a column of integers, as -0.0 in any other."""
+    for lats in (["-0", "5", "-10"], ["-0", "5", "1.5"], ["-0", "", "5"], ["-00", "-0.0", "7"]):
+        rows = [request(i, lat=v, long="-46") for i, v in enumerate(lats)]
+        same(mapped_frame(rows), context("America/Sao_Paulo", bbox=None))
 
 
 def test_many_odd_numbers_are_joined_in() -> None:

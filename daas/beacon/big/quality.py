@@ -584,16 +584,32 @@ def _placeholder_addresses(mapped: BigTable) -> list[str]:
 
 def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
     """The distinct texts of a number field that are not plain decimals (`PLAIN_NUMBER`),
-    each with the number `quality._numbers` reads (NaN: not a number)."""
-    rows = mapped.engine.execute(
-        f"WITH d AS MATERIALIZED (SELECT DISTINCT {quoted(name)} AS v FROM {mapped.sql}) "
-        f"SELECT v FROM d WHERE v <> '' AND NOT regexp_full_match(v, {literal(PLAIN_NUMBER)})"
+    each with the number `quality._numbers` reads (NaN: not a number). And a negative zero
+    written as an integer (`-0`): pandas reads it as 0 when every value of the column is an
+    integer (it reads the column as integers), else as -0.0, as DuckDB does."""
+    e, col = mapped.engine, quoted(name)
+    rows = e.execute(
+        f"WITH d AS MATERIALIZED (SELECT DISTINCT {col} AS v FROM {mapped.sql}) "
+        f"SELECT v, NOT regexp_full_match(v, {literal(PLAIN_NUMBER)}) AS odd, "
+        f"regexp_full_match(v, '-0+') AS zero, regexp_full_match(v, '-?[0-9]+') AS whole "
+        f"FROM d WHERE v IS NOT NULL"
     ).fetchall()
-    texts = sorted(v for (v,) in rows if v is not None)
-    if not texts:
-        return {}
-    nums = quality._numbers(pd.Series(texts, dtype=object)).to_numpy(dtype=float)
-    return dict(zip(texts, nums.tolist(), strict=True))
+    texts = sorted(v for v, odd, _z, _w in rows if odd and v != "")
+    out: dict[str, float] = {}
+    if texts:
+        nums = quality._numbers(pd.Series(texts, dtype=object)).to_numpy(dtype=float)
+        out = dict(zip(texts, nums.tolist(), strict=True))
+    zeros = [v for v, _o, zero, _w in rows if zero]
+    if zeros:
+        noted = (
+            NOTE + name in mapped.columns
+            and e.execute(
+                f"SELECT count(*) FROM {mapped.sql} WHERE {quoted(NOTE + name)} <> ''"
+            ).fetchone()[0]
+        )
+        if not noted and all(whole for _v, _o, _z, whole in rows):
+            out.update(dict.fromkeys(zeros, 0.0))
+    return out
 
 
 def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
@@ -652,16 +668,22 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     )
     dups = _duplicates(c, f"SELECT {typed}, w.{POS}, w.{quoted(ROW)}, w.{DROP} FROM {joined}", keys)
     # the issues, one row per failing check, in `Issues.frame`'s order
-    texts = sorted({f.text for f in flags if f.text})
+    # the checks some row failed, and the mapped texts their issues show
+    tally = ", ".join(f"count_if({quoted(f.column)})" for f in flags) or "0"
+    counts = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchone()
+    fired = [k for k, f in enumerate(flags) if counts and counts[k]]
+    texts = sorted({flags[k].text for k in fired if flags[k].text})
     parts = []
-    for k, f in enumerate(flags):
+    for k in fired:
+        f = flags[k]
         value = f"t.{quoted(f.text)}" if f.text else "''"
         num = f"b.{quoted(f.number)}" if f.number else "NULL::DOUBLE"
         parts.append(
             f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {literal(f.dimension)} "
             f"AS dimension, {literal(f.field)} AS field, {value} AS value, {num} AS num "
-            f"FROM {quoted(bad)} AS b LEFT JOIN texts AS t ON t.{POS} = b.{POS} "
-            f"WHERE b.{quoted(f.column)}"
+            f"FROM {quoted(bad)} AS b "
+            + (f"LEFT JOIN texts AS t ON t.{POS} = b.{POS} " if f.text else "")
+            + f"WHERE b.{quoted(f.column)}"
         )
     order_of = [f.order for f in flags]
     extra = []
@@ -674,16 +696,20 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
             )
     text_cols = ", ".join(f"m.{quoted(t)}" for t in texts)
     texts_sql = (
-        f"texts AS (SELECT m.rowid AS {POS}{', ' + text_cols if texts else ''} "
+        f"texts AS MATERIALIZED (SELECT m.rowid AS {POS}{', ' + text_cols if texts else ''} "
         f"FROM {c.mapped.sql} AS m SEMI JOIN {quoted(bad)} AS b ON m.rowid = b.{POS})"
     )
     rank = {k: r for r, k in enumerate(sorted(range(len(flags)), key=lambda k: order_of[k]))}
     ranks = " ".join(f"WHEN {k} THEN {r}" for k, r in rank.items())
     rank_sql = f"CASE k {ranks} ELSE k END" if ranks else "k"
-    found = e.frame(
-        f"WITH {texts_sql} SELECT pos, row, k, dimension, field, value, num FROM ("
-        + " UNION ALL ".join(parts + extra)
-        + f") ORDER BY row, dimension, field, {rank_sql}, pos"
+    found = (
+        e.frame(
+            f"WITH {texts_sql} SELECT pos, row, k, dimension, field, value, num FROM ("
+            + " UNION ALL ".join(parts + extra)
+            + f") ORDER BY row, dimension, field, {rank_sql}, pos"
+        )
+        if parts or extra
+        else pd.DataFrame(columns=["pos", "row", "k", "dimension", "field", "value", "num"])
     )
     issues = _issues_frame(c, found, flags, keys)
     # scores: the share of rows with no problem in each dimension

@@ -247,14 +247,22 @@ DATETIMES = [
     "2025-03-01T08:15:00+24:00", "2025-06-30 23:59:61", "2025-06-30 23:60:00",
     "2025-03-01T08:15:00.123", "2025-03-01T08:15", "03/13/2025 08:15:00 PM", "",
     "2025-03-01T08:15:00Z", "２０２５-03-01 08:15:00", "12-30-3799", "2025-13-01 00:00:00",
+    "02/29/2100 10:00:00 AM", "02/29/2096 10:00:00 AM", "12/31/2099 11:00:00 PM",
+    "12/30/1999 10:00:00 AM", "3/1/2025 8:15:00 AM", "03/01/2025 12:00:00 am",
+    "03/01/2025 12:00:00 AM", "03/01/2025 12:30:00 PM", "03/01/2025 12:00:60 PM",
+    "01/01/2200 01:00:00 AM", "13/01/2025 08:15:00", "31/12/2099 23:00:00", "29/02/2024 23:59:59",
+    "01/02/1900 00:00:00", "1/2/2025 08:15:00", "31/04/2025 10:00:00", "15/01/2025  08:15:00",
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("fmt", [None, "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p"])
+@pytest.mark.parametrize(
+    "fmt", [None, "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y"]
+)
 def test_date_times_recognised_in_sql_as_in_python(
     fmt: str | None, tmp_path: Path, engine: Engine
 ) -> None:
-    """The ISO 8601 date-times SQL recognises are those `values._iso_already` gives back."""
+    """The ISO 8601 date-times SQL recognises are those `values._iso_already` gives back; those
+    in a declared format, those `values._read_datetime` reads with no note."""
     lines = ["id,code,name,status,made,closed"]
     lines += [f"{i},C,Name,open,{t},{DATETIMES[-1 - i]}" for i, t in enumerate(DATETIMES)]
     path = tmp_path / "requests.csv"

@@ -375,6 +375,53 @@ _ISO_DAY = (
 )
 
 
+# what each directive of a declared date-time format matches in SQL (`_shaped`): two digits
+# always (Python's `strptime` takes one too, and is left those), years 2000 to 2199, seconds to
+# 59 (Python's datetime refuses 60 and 61), AM or PM in capitals
+_DIRECTIVES = {
+    "%Y": "(20[0-9][0-9]|21[0-9][0-9])",
+    "%m": "(0[1-9]|1[0-2])",
+    "%d": "(0[1-9]|[12][0-9]|3[01])",
+    "%H": "([01][0-9]|2[0-3])",
+    "%I": "(0[1-9]|1[0-2])",
+    "%M": "[0-5][0-9]",
+    "%S": "[0-5][0-9]",
+    "%p": "(AM|PM)",
+}
+_ISO = "%Y-%m-%dT%H:%M:%S"  # `datetime.isoformat()` of a moment without microseconds
+
+
+def _shaped(fmt: str) -> str | None:
+    """A regular expression for texts of the declared date-time format `fmt` whose reading
+    SQL settles as `values._read_datetime` does (`strptime`, then `isoformat`, no note); None
+    for a format with other directives (Python reads all its values)."""
+    parts = re.split(r"(%.)", fmt)
+    codes = parts[1::2]
+    if (
+        not set(codes) <= set(_DIRECTIVES)
+        or sorted(codes) != sorted(set(codes))
+        or not {"%Y", "%m", "%d"} <= set(codes)
+        or ("%I" in codes) != ("%p" in codes)
+        or ("%H" in codes and "%I" in codes)
+    ):
+        return None
+    out = []
+    for i, part in enumerate(parts):
+        out.append(_DIRECTIVES[part] if i % 2 else "".join(
+            c if c.isalnum() or c == " " else "\\" + c for c in part))  # fmt: skip
+    return "".join(out)
+
+
+def _formatted_ok(x: str, fmt: str, shaped: str) -> str:
+    """SQL: whether `x` has the shape `_shaped` gives and names a real moment that
+    `values._day_note` leaves as it is (a year from 2000 to 2199 but the sentinel 2099-12-31)."""
+    moment = f"try_strptime({x}, {literal(fmt)})"
+    return (
+        f"(regexp_full_match({x}, {literal(shaped)}) AND {moment} IS NOT NULL "
+        f"AND strftime({moment}, '%m-%d') || year({moment}) <> '12-312099')"
+    )
+
+
 def _iso_text(x: str) -> str:
     """SQL: an ISO-shaped date-time (or '') with `T` between the day and the time."""
     spaced = f"substr({x}, 1, 10) || 'T' || substr({x}, 12)"
@@ -579,7 +626,13 @@ def _read_values(
         fmt = mapping.date_format
         fmt = fmt.get(f.name) if isinstance(fmt, dict) else fmt
         iso = kind == "datetime" and (not fmt or fmt.startswith("%Y-%m-%d"))
-        skip = f"WHERE {f.var} <> '' AND NOT {_iso_ok(f.var)}" if iso else ""
+        shaped = _shaped(fmt) if kind == "datetime" and fmt and not iso else None
+        if iso:
+            skip = f"WHERE {f.var} <> '' AND NOT {_iso_ok(f.var)}"
+        elif shaped:
+            skip = f"WHERE {f.var} <> '' AND NOT {_formatted_ok(f.var, fmt, shaped)}"
+        else:
+            skip = ""
         texts = _distinct(engine, v, f.var, skip, ordered=True)
         try:
             if kind == "date":
@@ -592,6 +645,12 @@ def _read_values(
         _lookup(engine, f, texts, out, note)
         if iso:  # every other value is blank or ISO 8601 already (`_iso_ok`)
             other = _iso_text(x)
+            f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
+            if f.note is not None:
+                f.note = f"coalesce({f.note}, '')"
+        elif shaped:  # every other value is blank or in the format (`_formatted_ok`)
+            moment = f"try_strptime({x}, {literal(fmt)})"
+            other = f"(CASE WHEN {x} = '' THEN '' ELSE strftime({moment}, '{_ISO}') END)"
             f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"

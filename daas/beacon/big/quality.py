@@ -10,8 +10,13 @@ or a failing-row flag is an SQL expression over the layer below), the shared che
 (`Checks.shared`: notes, placeholder addresses, numbers, minimum and maximum, enums, required),
 then the recipe's own rules (`Recipe.table_checks_big`, given the same `Checks`; its helpers
 `instants`, `known_places`, `locations` do what `daas.beacon.quality` and a recipe's pandas
-rules do). The SELECT is written once into a work table; its flags give the issues, duplicates
-are looked for among the rows whose keys repeat, and the rows left out are deleted from it.
+rules do). The SELECT is written once into a work table holding what the checks decide (flags,
+numbers, date-times, enums; not the text fields kept as they are, `Checks.plain`), row for row
+beside the mapped table: its flags give the issues (the failing rows only, their values read
+from the mapped table), duplicates are looked for among the rows whose keys repeat, and the
+clean table is written once from the two side by side (`POSITIONAL JOIN`), without the rows
+left out: a new temporary table, its rows numbered 0, 1... (what the big privacy gate reads in
+SQL). A plain decimal is read by DuckDB's cast (its `-0` as pandas reads it in that column).
 
 Python still decides what is subtle, on distinct values only, and must agree with the plain
 path because it is the plain path's own code: which addresses are placeholders
@@ -22,9 +27,10 @@ read with certainty (the recipe's pandas `instants`/`local_text`: other forms, y
 rules for clock changes apply). A first pass marks those values; when there are any, Python
 decides them and the work table is written again with its answers joined in.
 
-A recipe without `table_checks_big`, or a table with a field type SQL does not type here
-(`SQL_TYPES`), is checked by the plain code on `mapped.df()` and its clean frame is then held in
-DuckDB (correct, not faster).
+A recipe without SQL rules (`Recipe.checks_big_tables` false, as housing this round), or a table
+with a field type SQL does not type here (`SQL_TYPES`: no `date`, `integer`, `boolean` yet), is
+checked by the plain code on `mapped.df()`, its clean frame then held in DuckDB (correct, not
+faster).
 """
 
 from __future__ import annotations
@@ -635,7 +641,8 @@ def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQu
         if not asked or _pass == 2:
             break
         checks.decide(asked)
-        checks.engine.execute(f"DROP TABLE {quoted(work)}")
+        for used in [work, *checks.lookups]:
+            checks.engine.execute(f"DROP TABLE IF EXISTS {quoted(used)}")
     return _finish(checks, work, list(recipe.keys[table]))
 
 
@@ -672,7 +679,7 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     tally = ", ".join(f"count_if({quoted(f.column)})" for f in flags) or "0"
     counts = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchone()
     fired = [k for k, f in enumerate(flags) if counts and counts[k]]
-    texts = sorted({flags[k].text for k in fired if flags[k].text})
+    texts = sorted({t for k in fired if (t := flags[k].text)})
     parts = []
     for k in fired:
         f = flags[k]

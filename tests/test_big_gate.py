@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from daas.beacon import load, pipeline
+from daas.beacon.big.publish import public_table
 from daas.beacon.recipes.service_requests import generate
 from daas.core.big import Engine
 from daas.core.city import load_city
@@ -245,3 +246,11 @@ def test_a_column_changed_in_some_rows_since_a_scan_is_judged_afresh_there(
     got = plain_gate({"c": third}, memo=memo)
     assert got.to_dict() == plain_gate({"c": third.df()}).to_dict()
     assert "national id numbers (BR CPF) (rows 10, 11)" in " ".join(got.reasons)
+    # a published table, in the engine's attached database, as the column scanned before
+    published = public_table(engine, "public", f"SELECT * FROM {third.sql}")
+    want = plain_gate({"p": published.df()}).to_dict()
+    assert plain_gate({"p": published}, memo=memo).to_dict() == want
+    again = engine.from_frame("d", third.df())
+    base = big.TextColumn(again, "comments")._base(memo)
+    assert base is not None and base.sql == published.sql
+    assert plain_gate({"c": again}, memo=memo).to_dict() == got.to_dict()

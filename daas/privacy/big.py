@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -62,7 +63,8 @@ class Scanned:
     name gave `specific.found_in`, and its distinct values holding each key."""
 
     folder: str
-    table: str
+    table: str  # its name, and as SQL (a table of an attached database is named by it too)
+    sql: str
     column: str
     rows: int
     options: tuple[frozenset[str], bool]
@@ -181,18 +183,19 @@ class TextColumn:
             return 0.0
         if before.options != self.options or not self.n_rows:
             return 0.0
-        known = self._one(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = $t AND column_name = $c "
-            "AND data_type = $type",
-            {"t": before.table, "c": before.column, "type": TEXT_TYPE},
-        )
-        if not known[0]:
+        try:
+            known = self.engine.execute(
+                f"DESCRIBE SELECT {quoted(before.column)} FROM {before.sql}"
+            ).fetchall()
+        except duckdb.Error:
             return 0.0  # dropped since
+        if [row[1] for row in known] != [TEXT_TYPE]:
+            return 0.0
         n = _LIKENESS_ROWS
         same = self._one(
             f"SELECT count(*) FILTER (WHERE v IS NOT DISTINCT FROM _v), count(*) FROM "
             f"(SELECT {self.col} AS v FROM {self.table.sql} LIMIT {n}) POSITIONAL JOIN "
-            f"(SELECT {quoted(before.column)} AS _v FROM {quoted(before.table)} LIMIT {n})"
+            f"(SELECT {quoted(before.column)} AS _v FROM {before.sql} LIMIT {n})"
         )
         return same[0] / max(same[1], 1)
 
@@ -203,7 +206,7 @@ class TextColumn:
         # each row paired with the row of the same number (both read in file order)
         pairs = (
             f"(SELECT rowid AS r, {self.col} AS v FROM {self.table.sql}) POSITIONAL JOIN "
-            f"(SELECT rowid AS _r, {quoted(before.column)} AS _v FROM {quoted(before.table)})"
+            f"(SELECT rowid AS _r, {quoted(before.column)} AS _v FROM {before.sql})"
         )
         rows = self._one(
             f"SELECT count(*) FILTER (WHERE r IS DISTINCT FROM _r), "
@@ -251,6 +254,7 @@ class TextColumn:
                 Scanned(
                     str(self.engine.folder),
                     self.table.name,
+                    self.table.sql,
                     self.column,
                     self.n_rows,
                     self.options,
@@ -378,7 +382,14 @@ def text_columns(table: BigTable) -> set[str]:
         return set()
     if n and (low != 0 or high != n - 1):
         return set()
-    return {c for c, t in table.types().items() if t == TEXT_TYPE}
+    # a table whose `df()` gives a column another dtype than text (`dtypes`, as the clean
+    # tables of `daas.beacon.big.quality` say theirs) is read as `df()` gives it
+    dtypes = getattr(table, "dtypes", None) or {}
+    return {
+        c
+        for c, t in table.types().items()
+        if t == TEXT_TYPE and str(dtypes.get(c, "str")) in ("object", "str", "string")
+    }
 
 
 def scan(column: TextColumn, memo: dict | None) -> ids.ColumnFinding:

@@ -58,12 +58,14 @@ def among(values: str, value: str) -> str:
 
 
 def at(table: BigTable, rows: Sequence[int] | None) -> str:
-    """SQL for the rows of `table`, or those at the positions `rows`, in order."""
+    """SQL for the rows of `table`, or those at the positions `rows`, in order (a few rows:
+    picked by a join, then sorted)."""
     if rows is None:
         return table.sql
     numbered = f"SELECT *, {POSITION} AS _position FROM {table.sql}"
-    picked = among(f"[{', '.join(map(str, rows))}]::BIGINT[]", "_position")
-    return f"(SELECT * EXCLUDE (_position) FROM ({numbered}) WHERE {picked})"
+    listed = ", ".join(map(str, rows)) or "NULL"
+    return (f"(SELECT * EXCLUDE (_position) FROM ({numbered}) WHERE _position IN ({listed}) "
+            "ORDER BY _position)")  # fmt: skip
 
 
 TEXT = ("VARCHAR",)

@@ -324,3 +324,19 @@ def test_a_small_export_takes_the_plain_path(
         assert isinstance(raw, pd.DataFrame) and isinstance(mapped, pd.DataFrame)
         path = export(tmp_path, [*GOOD, GOOD[0].replace("B1", "B3")])
         assert load_big(path, inventory(), "x.csv", WHERE, engine) is not None
+
+
+@pytest.mark.slow
+def test_the_benchmark_generator(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The requests `benchmarks/beacon_scale.py` builds at scale (ISO date-times with their
+    offset, quoted descriptions, blank closing times), 20,000 of them."""
+    import shutil
+
+    from benchmarks.beacon_scale import requests_repo
+
+    root, csv = requests_repo(20_000)
+    try:
+        monkeypatch.setenv("DAAS_ROOT", str(root))
+        same(csv, load_city("bench").beacon.sources["requests"], engine)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,7 +1,8 @@
 """The path a big table takes through the Beacon (`daas.core.tables.is_big`: more rows than
 `BIG_ROWS`, or `DAAS_BIG_ROWS`) publishes exactly what the plain path publishes: every file of
 the output byte for byte, the SQLite database by its canonical dump and the run record but for
-its times, for the service-requests recipe's seeded sample and real 311 exports (#16)."""
+its times, for the service-requests recipe's seeded sample and real 311 exports, and for
+housing's seeded samples and real exports (#16)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from daas.beacon import cells as cells_module
 from daas.beacon import records, values
 from daas.cli import main
 from daas.core import tables
+from tests.test_big_housing import city_file as housing_city
 from tests.test_real_requests import REAL, city_file
 
 TIMES = ("started", "finished")
@@ -69,6 +71,24 @@ def test_real_exports_publish_the_same_by_both_paths(
     slug: str, city_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     city_file(slug, city_tree)
+    both_paths(slug, tmp_path, monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["port-mallory", "villa-ondina"])  # housing's seeded samples
+def test_the_housing_samples_publish_the_same_by_both_paths(
+    slug: str, city_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_paths(slug, tmp_path, monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL.exists(), reason="the shared folder of real exports is absent")
+@pytest.mark.parametrize("slug", ["nyc", "chicago"])
+def test_real_housing_exports_publish_the_same_by_both_paths(
+    slug: str, city_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    housing_city(slug, city_tree)
     both_paths(slug, tmp_path, monkeypatch)
 
 

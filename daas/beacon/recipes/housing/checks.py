@@ -3,11 +3,17 @@ affordability periods, zero-home rows, stale listings and implausible rents."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from daas.beacon.quality import Context, Issues, known_places, locations
+from daas.core.big import literal
 from daas.core.i18n import N_
+
+if TYPE_CHECKING:
+    from daas.beacon.big.quality import Checks
 
 KEYS = {
     "inventory": ["building_id", "tenure", "income_band", "bedrooms"],
@@ -73,3 +79,33 @@ def _listings(t: pd.DataFrame, issues: Issues, ctx: Context) -> None:
     med = rent.median()
     wild = ((rent < med / 5) | (rent > med * 5)).fillna(False)
     issues.add(wild, "accuracy", "asking_rent", IMPLAUSIBLE_RENT, exclude=True)
+
+
+def table_checks_big(table: str, c: Checks, ctx: Context) -> None:
+    """`table_checks` on a big table, in SQL (`Recipe.table_checks_big`): the same rules in
+    the same order (dates are TIMESTAMPs; a date's value as `Issues.add` writes it)."""
+    if table in ("inventory", "listings"):
+        c.known_places("neighbourhood")
+        c.locations("latitude", "longitude")
+    as_of = _timestamp(pd.Timestamp(ctx.as_of))
+    if table == "inventory":
+        start, end = c.col("affordability_start"), c.col("affordability_end")
+        day = f"strftime({end}, '%Y-%m-%d')"
+        backwards = f"({end} < {start})"
+        c.add(backwards, "consistency", "affordability_end", ENDS_BEFORE_START, value=day)
+        expired = f"({end} < {as_of} AND NOT coalesce({backwards}, FALSE))"
+        c.add(expired, "timeliness", "affordability_end", ENDED, value=day, exclude=True)
+        c.add(f"({c.col('units')} = 0)", "accuracy", "units", ZERO_HOMES, value="'0'")
+    if table == "listings":
+        stale = _timestamp(pd.Timestamp(ctx.as_of) - pd.Timedelta(days=STALE_LISTING_DAYS))
+        c.add(f"({c.col('listed_date')} < {stale})", "timeliness", "listed_date",
+              STALE_LISTING.format(days=STALE_LISTING_DAYS), exclude=True)  # fmt: skip
+        c.put("_median_rent", c.median("asking_rent"))
+        c.layer()
+        rent, med = c.col("asking_rent"), c.col("_median_rent")
+        c.add(f"({rent} < {med} / 5 OR {rent} > {med} * 5)", "accuracy", "asking_rent",
+              IMPLAUSIBLE_RENT, exclude=True)  # fmt: skip
+
+
+def _timestamp(moment: pd.Timestamp) -> str:
+    return f"TIMESTAMP {literal(moment.isoformat(sep=' '))}"

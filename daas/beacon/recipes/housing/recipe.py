@@ -5,7 +5,7 @@ aggregates."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -16,6 +16,7 @@ from daas.core.i18n import N_
 if TYPE_CHECKING:
     import numpy as np
 
+    from daas.beacon.big.quality import Checks
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
 
@@ -45,16 +46,23 @@ class Housing(Recipe):
     partner_source = "Rental listings from a private partner (restricted; aggregates only)"
     fairness_group = "neighbourhood"
     sample_mapping = "cities/mappings/sample-beacon.yml"
+    checks_big_tables = True
+    reads_big_tables = True
 
     def table_checks(
         self, table: str, typed: pd.DataFrame, issues: Issues, ctx: Context, unplaced: np.ndarray
     ) -> None:
         checks.table_checks(table, typed, issues, ctx, unplaced)
 
+    def table_checks_big(self, table: str, c: Checks, ctx: Context) -> None:
+        checks.table_checks_big(table, c, ctx)
+
     def aggregate(
         self, clean: dict[str, pd.DataFrame], ctx: Context, city: City
     ) -> dict[str, pd.DataFrame]:
-        return aggregate.aggregate(clean, ctx, city)
+        # a clean table may be big (`reads_big_tables`): held in DuckDB, published as it is
+        tables = cast("dict[str, aggregate.Table]", clean)
+        return cast("dict[str, pd.DataFrame]", aggregate.aggregate(tables, ctx, city))
 
     def reference_tables(self, city: City) -> dict[str, pd.DataFrame]:
         return aggregate.renting_households(city)
@@ -65,8 +73,7 @@ class Housing(Recipe):
         return aggregate.fairness_table(public, reference)
 
     def first_date(self, public: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
-        starts = public["inventory"]["affordability_start"].dropna()
-        return starts.min() if len(starts) else None
+        return aggregate.first_start(public["inventory"])
 
     def package_text(self, city: City) -> tuple[str, list[str]]:
         return metadata.package_text(city)

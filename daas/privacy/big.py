@@ -392,6 +392,23 @@ def text_columns(table: BigTable) -> set[str]:
     }
 
 
+def text_columns_of(table: BigTable) -> dict[str, TextColumn]:
+    """`text_columns` as `TextColumn`s, their rows, filled rows and NULs counted in one scan."""
+    names = sorted(text_columns(table))
+    if not names:
+        return {}
+    parts = ["count(*)"]
+    for name in names:
+        col = quoted(name)
+        parts += [f"count({col})", f"count(*) FILTER (WHERE contains({col}, chr(0)))"]
+    got = table.engine.execute(f"SELECT {', '.join(parts)} FROM {table.sql}").fetchall()[0]
+    out = {}
+    for i, name in enumerate(names):
+        column = out[name] = TextColumn(table, name)
+        column.__dict__["_counts"] = (int(got[0]), int(got[1 + 2 * i]), bool(got[2 + 2 * i]))
+    return out
+
+
 def scan(column: TextColumn, memo: dict | None) -> ids.ColumnFinding:
     """`identifiers.scan_column` of a big table's text column (`memo`: the run's scans, which
     spare scanning again the values of rows unchanged since)."""

@@ -261,9 +261,9 @@ def _columns(df: Table) -> Iterator[tuple[Any, pd.Series | TextColumn]]:
         return
     from daas.privacy import big
 
-    text = big.text_columns(df)
+    text = big.text_columns_of(df)
     for col in df.columns:
-        yield col, big.TextColumn(df, col) if col in text else df.df([col])[col]
+        yield col, text.pop(col) if col in text else df.df([col])[col]
 
 
 def _identifier_reason(

@@ -157,6 +157,30 @@ def test_identifiers_planted_deep_in_a_million_rows_are_found_with_their_rows(
     same_gate(engine, {"requests": frame})
 
 
+def test_names_addresses_and_coordinates_in_the_last_rows_of_a_million_are_found(
+    engine: Engine,
+) -> None:
+    """Names, street addresses and coordinates are judged on a sample of rows: a column that
+    holds them only in its last 300,000 rows of 1,000,000 is stopped, by both paths alike."""
+    n, start = 1_000_000, 700_000
+    rng = np.random.default_rng(5)
+    late = n - start
+    people = np.array([f"{g} {f}" for g in ("Maria", "John", "Ana", "Carlos")
+                       for f in ("Silva", "Smith", "Gomez", "Costa")], dtype=object)  # fmt: skip
+    frame = pd.DataFrame(
+        {"caller": "", "where": "", "latitude": "", "kind": "pothole"}, index=range(n)
+    )
+    frame.loc[start:, "caller"] = rng.choice(people, late)
+    streets = rng.integers(1, 2000, late).astype(str).astype(object) + " Harbor Street"
+    frame.loc[start:, "where"] = streets
+    frame.loc[start:, "latitude"] = [f"-23.{d:06d}" for d in rng.integers(0, 999_999, late)]
+    result = same_gate(engine, {"requests": frame}, addresses=True, locations=True)
+    text = " ".join(result.reasons)
+    assert "column 'caller': holds people's names" in text
+    assert "column 'where': holds street address" in text
+    assert "column 'latitude': holds precise location" in text
+
+
 def test_the_sample_of_a_long_column_is_the_plain_sample(engine: Engine) -> None:
     """Past 40,000 rows `sample_values` samples rows, with NULLs among them: the same values."""
     rng = np.random.default_rng(3)

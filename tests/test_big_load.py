@@ -213,6 +213,7 @@ def test_line_ends_and_quoted_line_breaks(tmp_path: Path, engine: Engine) -> Non
         (f'{HEADER}\n{GOOD[0]}\nB2,"Dos" ,x\n'.encode(), False),  # a space after a quote
         (f'{HEADER}\n{GOOD[0]}\nB2, "Dos",x\n'.encode(), False),  # a space before one
         (f'{HEADER}\n{GOOD[0]}\nB2,"Dos"x,y\n'.encode(), False),
+        (f"{HEADER},RowID\n{GOOD[0]},1\n{GOOD[1]},2\n".encode(), False),  # DuckDB's row number
         (("\ufeff" + "\n".join([HEADER, *GOOD]) + "\n").encode(), True),  # byte-order mark
         (
             "\n".join([HEADER, *GOOD, "B3,Château,x,Peña,1,2,3,2019-03-01,2040-04-02"]).encode(

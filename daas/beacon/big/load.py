@@ -19,7 +19,7 @@ keep_default_na=False)` as the plain path calls it:
   reads as a row, sends the export to the plain path, as do: a space between a quote and its
   delimiter (DuckDB drops it, pandas keeps it), a carriage return that ends no line, a row with
   more fields than the header, a header DuckDB cannot name (a blank name, two names differing
-  only in case), an unterminated quote and anything else DuckDB refuses;
+  only in case, `rowid`), an unterminated quote and anything else DuckDB refuses;
 - the line each record starts on: position + 2 when the file has one line per record (counted
   on its bytes), else the plain path's `_Lines.records` on the file.
 
@@ -225,7 +225,8 @@ def _read_as(
         raise _Plain("a delimiter DuckDB cannot take")
     header = load._header(head, sep, shown)
     names, repeated = load._unique_names(header)
-    if len(names) < 2 or "" in names or len({n.lower() for n in names}) < len(names):
+    lower = {n.lower() for n in names}  # DuckDB's names ignore case; `rowid` is its row's number
+    if len(names) < 2 or "" in names or len(lower) < len(names) or "rowid" in lower:
         raise _Plain("a header DuckDB cannot name")
     scan = _Scan(sep.encode())
     if enc in DIRECT:  # DuckDB reads the file while Python scans it

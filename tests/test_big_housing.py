@@ -200,3 +200,15 @@ def test_aggregates_of_small_tables() -> None:
         same_aggregates(clean, ctx, city)
     empty = {"inventory": quality.check("inventory", mapped_frame("inventory", []), ctx).clean}
     same_aggregates(empty, ctx, city)
+
+
+@pytest.mark.slow
+def test_the_benchmark_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.beacon_scale import scratch_repo
+
+    root, _rows = scratch_repo(50_000)
+    try:
+        monkeypatch.setenv("DAAS_ROOT", str(root))
+        same_city(load_city("bench"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

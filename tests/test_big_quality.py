@@ -6,6 +6,7 @@ every check (duplicates, placeholders, numbers, enums, clock changes, areas, map
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -185,11 +186,15 @@ ODD = ["ayer a la tarde", "2025-02-29T10:00:00-03:00", "2025-03-01T24:00:00-03:0
        "2025-03-01T10:00:00+14:00"]  # fmt: skip
 
 
+ISO = re.compile(r"(19[7-9]\d|2\d{3})-\d\d-\d\d(T\d\d:\d\d:\d\d([+-]\d\d:\d\d)?)?")
+
+
 @pytest.mark.parametrize("zone", list(CLOCK_CHANGES))
-def test_clock_changes_and_odd_date_times(zone: str) -> None:
+def test_clock_changes_and_odd_date_times(zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Local times at and near a change of the zone's offset (a repeated hour: the later
     reading, as pandas' `ambiguous=False`; a skipped hour: the first moment after it, as
-    `nonexistent="shift_forward"`), other offsets and forms, and text that is not one."""
+    `nonexistent="shift_forward"`), other offsets and forms, and text that is not one. SQL
+    reads every ISO 8601 value from 1970 on (the clock changes too); pandas the others."""
     values = CLOCK_CHANGES[zone] + ODD
     rows = []
     for i, v in enumerate(values):
@@ -198,7 +203,19 @@ def test_clock_changes_and_odd_date_times(zone: str) -> None:
     rows.append(request(99, closed_datetime=""))  # closed without a date-time
     rows.append(request(98, requested_datetime="2025-06-02T00:00:00-03:00"))  # after as_of
     rows.append(request(97, requested_datetime="2025-06-01T23:59:59-03:00"))
+    asked: set[str] = set()
+    ask = big_quality.Checks.asked
+
+    def spy(self: big_quality.Checks, work: str) -> dict[str, set[str]]:
+        found = ask(self, work)
+        asked.update(found.get("datetimes", ()))
+        return found
+
+    monkeypatch.setattr(big_quality.Checks, "asked", spy)
     same(mapped_frame(rows), context(zone))
+    sql_reads = {v for v in CLOCK_CHANGES[zone] if ISO.fullmatch(v) and "+05:30" not in v}
+    assert sql_reads and not asked & sql_reads
+    assert asked >= {"ayer a la tarde", "2025-02-29T10:00:00-03:00", "2025-03-01T24:00:00-03:00"}
 
 
 ZONES = ["America/New_York", "America/Sao_Paulo", "Europe/Dublin", "Australia/Lord_Howe",
@@ -208,7 +225,7 @@ ZONES = ["America/New_York", "America/Sao_Paulo", "Europe/Dublin", "Australia/Lo
 @pytest.mark.parametrize("zone", ZONES)
 def test_date_times_over_years_read_as_pandas_reads_them(zone: str) -> None:
     """Thousands of local times and instants with offsets over 1995-2030, spread over every
-    hour of the day: SQL reads those far from a clock change, pandas those near one."""
+    hour of the day, clock changes among them (Lord Howe's half-hour change is pandas')."""
     step = np.timedelta64(7 * 3600 + 37 * 60 + 11, "s")
     moments = np.arange(np.datetime64("1995-01-01T00:00:00"), np.datetime64("2030-01-01"), step)
     text = np.datetime_as_string(moments, unit="s")
@@ -222,19 +239,11 @@ def test_date_times_over_years_read_as_pandas_reads_them(zone: str) -> None:
     same(mapped_frame(rows), ctx)
 
 
-def test_a_recipe_without_sql_rules_is_checked_by_the_plain_code(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A recipe without `table_checks_big` (housing's, were it so): its table is checked on
-    its rows and the clean frame held in DuckDB."""
-    from daas.beacon.recipes.housing import HOUSING
-
-    monkeypatch.setattr(type(HOUSING), "checks_big_tables", False)
-    plain = big_quality._plain
-    used = []
-    monkeypatch.setattr(big_quality, "_plain", lambda *a: used.append(a[0]) or plain(*a))
+def test_a_recipe_without_sql_rules_is_checked_by_the_plain_code() -> None:
+    """The housing recipe has no `table_checks_big`: its table is checked on its rows and the
+    clean frame held in DuckDB."""
     fields = schema.fields("listings")
     frame = pd.DataFrame({f: pd.Series(["", ""], dtype=object) for f in fields})
     frame.insert(0, load.ROW, np.array([2, 3], dtype=np.int64))
     same(frame, context("UTC"), "listings")
-    assert used == ["listings"]
+    assert not big_quality.SQL_TYPES.keys() >= {s["type"] for s in fields.values()}

@@ -23,17 +23,16 @@ path because it is the plain path's own code: which addresses are placeholders
 (`quality.PLACEHOLDER_ADDRESS`, asked only of addresses without a digit, which no placeholder
 has), numbers not written as plain decimals (`quality._numbers`), and date-times SQL does not
 read with certainty (the recipe's pandas `instants`/`local_text`: other forms, years outside
-1900-2199, and local times within two days of a change of the zone's offset, where pandas'
-rules for clock changes apply). A first pass marks those values; when there are any, Python
-decides them and the work table is written again with its answers joined in.
+1900-2199, and times near a change of the zone's offset before 1970 or off the hour). The
+zone's offsets come from pandas too, by day (`_zone_runs`); near a change SQL applies pandas'
+rules (`ambiguous=False`, `nonexistent="shift_forward"`), which the tests check against it.
+A first pass marks the values left to Python; when there are any, Python decides them and the
+work table is written again with its answers joined in.
 
-Dates (`YYYY-MM-DD`, as the loader writes every date it reads with certainty) are read by
-DuckDB's strptime into TIMESTAMPs, integers as numbers that must be whole; any other date text
-is read by `quality.parse_dates`, once per distinct text, before the SQL is written.
-
-A recipe without SQL rules (`Recipe.checks_big_tables` false), or a table with a field type SQL
-does not type here (`SQL_TYPES`: no `boolean` yet), is checked by the plain code on
-`mapped.df()`, its clean frame then held in DuckDB (correct, not faster).
+A recipe without SQL rules (`Recipe.checks_big_tables` false, as housing this round), or a table
+with a field type SQL does not type here (`SQL_TYPES`: no `date`, `integer`, `boolean` yet), is
+checked by the plain code on `mapped.df()`, its clean frame then held in DuckDB (correct, not
+faster).
 """
 
 from __future__ import annotations
@@ -51,13 +50,7 @@ from daas.beacon.load import NOTE, ROW
 from daas.core.big import BigTable, Engine, literal, quoted
 
 # the schema field types typed in SQL, and the dtype each has in the plain path's clean frame
-SQL_TYPES = {
-    "string": "string",
-    "datetime": "string",
-    "number": "float64",
-    "integer": "Int64",
-    "date": "datetime64[s]",  # held as TIMESTAMP (`df()` gives the plain path's seconds)
-}
+SQL_TYPES = {"string": "string", "datetime": "string", "number": "float64"}
 TEXT = "_text:"  # the mapped text of a field
 BLANKED = "_blanked:"  # the text, blank where the loader noted the value
 NOTED = "_noted:"
@@ -67,15 +60,10 @@ DROP = "_drop"
 DIGITLESS = "[0-9]"  # an address with a digit is never a placeholder (PLACEHOLDER_ADDRESS)
 # the numbers DuckDB's cast reads as `quality._numbers` does (any other text is read by it)
 PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?|-?\.[0-9]+"
-# the dates DuckDB's strptime reads as `quality.parse_dates` does, when it reads them at all
-# (any other text is read by it: `Known.dates`)
-PLAIN_DATE = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
-DATE_FORMAT = "%Y-%m-%d"
 MAX_LISTED = 200  # values Python decided written into the SQL (more are joined in)
 ISO_AWARE = "%Y-%m-%dT%H:%M:%S%z"  # 25 characters: `2025-03-01T08:15:00-03:00`
 ISO_LOCAL = "%Y-%m-%dT%H:%M:%S"  # 19
 ISO_DAY = "%Y-%m-%d"  # 10
-FIRST_DAY, LAST_DAY = np.datetime64("1900-01-01"), np.datetime64("2200-01-01")
 MARGIN_DAYS = 2  # a day is read in SQL when the zone's offset is the same this far around it
 US = 1_000_000
 
@@ -121,7 +109,6 @@ class Flag:
     exclude: bool
     text: str | None  # the field whose mapped text is the issue's value; None: ""
     number: str | None = None  # a DOUBLE column holding the value instead
-    value: str | None = None  # a VARCHAR column holding the value instead
 
 
 @dataclass
@@ -130,7 +117,6 @@ class Known:
 
     placeholders: list[str] = field(default_factory=list)
     numbers: dict[str, dict[str, float]] = field(default_factory=dict)  # field: text -> number
-    dates: dict[str, dict[str, pd.Timestamp | None]] = field(default_factory=dict)  # text -> day
     datetimes: pd.DataFrame | None = None  # text -> instant (epoch µs), local text
 
 
@@ -156,7 +142,6 @@ class Checks:
         self.flags: list[Flag] = []
         self.asks: dict[str, list[tuple[str, str]]] = {"datetimes": []}
         self.lookups: list[str] = []  # temporary tables joined in (the rows are then sorted)
-        self.sorted = False  # whether the rows must be sorted anyway (`over_table`)
         self.unplaced = "FALSE"  # rows whose address names no place
         # the text fields whose value is the mapped text, None when blank: read from the mapped
         # table when the clean table is written, not kept in the work table
@@ -188,26 +173,21 @@ class Checks:
         exclude: bool = False,
         blank: bool = False,
         number: str | None = None,
-        value: str | None = None,
         order: tuple | None = None,
     ) -> None:
         """A check's failing rows (`cond`), as `quality.Issues.add`: the value is the mapped
         text of `fld` (or "" when `blank` or the table has no such field, or the DOUBLE
-        `number` written as pandas writes a float, or the VARCHAR `value`)."""
+        `number` written as pandas writes a float)."""
         k = len(self.flags)
         column = f"_flag{k}"
         self.cols[column] = f"coalesce({cond}, FALSE)"
-        num = text_value = None
+        num = None
         if number is not None:
             num = f"_value{k}"
             self.cols[num] = f"CASE WHEN {self.col(column)} THEN {number} END"
-        if value is not None:
-            text_value = f"_text{k}"
-            self.cols[text_value] = f"CASE WHEN {self.col(column)} THEN {value} END"
-        text = None if blank or value is not None or fld not in self.fields else fld
+        text = None if blank or fld not in self.fields else fld
         place = order or (len(self.fields), k)
-        self.flags.append(Flag(column, place, dimension, fld, reason, bool(exclude), text, num,
-                               text_value))  # fmt: skip
+        self.flags.append(Flag(column, place, dimension, fld, reason, bool(exclude), text, num))
 
     def _lookup(self, stem: str, frame: pd.DataFrame) -> str:
         """`frame` as a temporary table to join (its columns' names unique in the query)."""
@@ -262,10 +242,8 @@ class Checks:
             blanked = self.col(BLANKED + name)
             cons = spec.get("constraints", {})
             required = cons.get("required")
-            if spec["type"] in ("number", "integer"):
+            if spec["type"] == "number":
                 self.put(NUMBER + name, self._number(name, blanked))
-            elif spec["type"] == "date":
-                self.put(NUMBER + name, self._date(name, blanked))
             else:
                 value = f"CASE WHEN {blanked} = '' THEN NULL ELSE {blanked} END"
                 if "enum" in cons:
@@ -281,23 +259,15 @@ class Checks:
                          exclude=True, order=(i, 9))  # fmt: skip
         self.layer()
         for i, (name, spec) in enumerate(self.fields.items()):
-            if spec["type"] not in ("number", "integer", "date"):
+            if spec["type"] != "number":
                 continue
             num, blanked = self.col(NUMBER + name), self.col(BLANKED + name)
             cons = spec.get("constraints", {})
             required = cons.get("required")
             bad = f"({num} IS NULL AND {blanked} <> '')"
-            if spec["type"] == "date":  # not left out, even when required (as `quality.check`)
-                self.add(bad, "validity", name, quality.NOT_A_DATE.format(field=name),
-                         order=(i, 2))  # fmt: skip
-                self.put(name, num)
-                continue
-            if spec["type"] == "integer":  # `num % 1 != 0` in pandas: infinities too
-                bad = f"({bad} OR NOT isfinite({num}) OR {num} <> floor({num}))"
             self.add(bad, "validity", name, quality.NOT_A_NUMBER.format(field=name),
                      exclude=required, order=(i, 2))  # fmt: skip
-            value = num if spec["type"] == "number" else f"CASE WHEN {bad} THEN NULL ELSE {num} END"
-            num = value
+            value = num
             for j, (key, op, said) in enumerate(
                 (("minimum", "<", quality.BELOW), ("maximum", ">", quality.ABOVE))
             ):
@@ -306,7 +276,7 @@ class Checks:
                     self.add(out, "validity", name, said.format(field=name, limit=cons[key]),
                              exclude=required, order=(i, 3 + j))  # fmt: skip
                     value = f"CASE WHEN {out} THEN NULL ELSE {value} END"
-            self.put(name, value if spec["type"] == "number" else f"TRY_CAST({value} AS BIGINT)")
+            self.put(name, value)
         self.plain = {
             name
             for name, spec in self.fields.items()
@@ -316,6 +286,23 @@ class Checks:
             and not (name == "address" and self.known.placeholders)
         }
         self.layer()
+
+    def _years(self, fields: Sequence[str]) -> tuple[int, int]:
+        """The first and last year (1900-2199) the texts of `fields` begin with: a year that is
+        not one reads as the range's end."""
+        parts = []
+        for f in fields:
+            t = quoted(f)
+            parts += [f"min({t}) FILTER (WHERE {t} >= '1900')",
+                      f"max({t}) FILTER (WHERE {t} < '2200')"]  # fmt: skip
+        found = self.engine.execute(f"SELECT {', '.join(parts)} FROM {self.mapped.sql}")
+        ends = found.fetchall()[0]
+        firsts = [int(v[:4]) if v[:4].isdigit() else 1900 for v in ends[::2] if v]
+        lasts = [int(v[:4]) if v[:4].isdigit() else 2199 for v in ends[1::2] if v]
+        if not firsts or not lasts:
+            return 2000, 2000
+        lo, hi = min(firsts), max(lasts)
+        return min(lo, hi), max(lo, hi)
 
     def _notes_present(self) -> dict[str, set[str]]:
         """The kinds of note each noted field has."""
@@ -338,41 +325,21 @@ class Checks:
         (`PLAIN_NUMBER`) by DuckDB's cast, any other text as `quality._numbers` reads it
         (asked once per distinct text before the SQL is written: `Known.numbers`)."""
         known = self.known.numbers.get(name, {})
-        nums = [None if np.isnan(v) else v for v in known.values()]
-        sql = {t: _double(v) for t, v in known.items()}
-        return self._read(name, blanked, f"TRY_CAST({blanked} AS DOUBLE)", sql,
-                          pd.array(nums, "Float64"))  # fmt: skip
-
-    def _date(self, name: str, blanked: str) -> str:
-        """A date (TIMESTAMP) from text, as `quality.parse_dates` reads it: `PLAIN_DATE` by
-        DuckDB's strptime, any other text as `parse_dates` reads it (asked once per distinct
-        text before the SQL is written: `Known.dates`)."""
-        known = self.known.dates.get(name, {})
-        days = [pd.NaT if d is None else d for d in known.values()]
-        sql = {t: _timestamp(d) for t, d in known.items()}
-        return self._read(name, blanked, f"try_strptime({blanked}, '{DATE_FORMAT}')", sql,
-                          pd.Series(days, dtype="datetime64[us]"))  # fmt: skip
-
-    def _read(
-        self, name: str, blanked: str, plain: str, known: dict[str, str], values: object
-    ) -> str:
-        """SQL reading a field's text: NULL when blank, `plain` but for the texts Python
-        decided (`known`: text -> its value as SQL, listed in the SQL when few; `values`: the
-        same values in that order, joined in when many)."""
         if not known:
-            return f"CASE WHEN {blanked} = '' THEN NULL ELSE {plain} END"
+            return f"CASE WHEN {blanked} = '' THEN NULL ELSE TRY_CAST({blanked} AS DOUBLE) END"
         if len(known) <= MAX_LISTED:
-            whens = " ".join(f"WHEN {literal(t)} THEN {v}" for t, v in known.items())
+            whens = " ".join(f"WHEN {literal(t)} THEN {_double(v)}" for t, v in known.items())
             return (
                 f"CASE WHEN {blanked} = '' THEN NULL ELSE (CASE {blanked} {whens} ELSE "
-                f"{plain} END) END"
+                f"TRY_CAST({blanked} AS DOUBLE) END) END"
             )
-        frame = pd.DataFrame({f"_k_{name}": list(known), f"_v_{name}": values})
-        lk = self._lookup("known", frame)
+        nums = [None if np.isnan(v) else v for v in known.values()]
+        frame = pd.DataFrame({f"_k_{name}": list(known), f"_n_{name}": pd.array(nums, "Float64")})
+        lk = self._lookup("numbers", frame)
         self.source += f" LEFT JOIN {lk} ON {lk}.{quoted('_k_' + name)} = {blanked}"
         return (
             f"CASE WHEN {blanked} = '' THEN NULL WHEN {quoted('_k_' + name)} IS NOT NULL THEN "
-            f"{quoted('_v_' + name)} ELSE {plain} END"
+            f"{quoted('_n_' + name)} ELSE TRY_CAST({blanked} AS DOUBLE) END"
         )
 
     # helpers for a recipe's rules
@@ -387,9 +354,22 @@ class Checks:
         `python(text, zone)` (UTC instants) and `local_text(instants, zone)` give them; for
         each field, the names of its instant column (epoch microseconds, BIGINT) and its
         local text column. SQL reads `2025-03-01T08:15:00-03:00`, `2025-03-01T08:15:00` and
-        `2025-03-01` (years 1900-2199) where the zone's offset is the same for two days around
-        (a time without an offset is local time); `python` decides every other value."""
-        tree, texts = _offsets_sql(zone)
+        `2025-03-01` (years 1900-2199; a time without an offset is local time) where the zone
+        has one offset for two days around, or one change of offset as `_zone_runs` says;
+        `python` decides every other value."""
+        bounds, runs = _zone_runs(zone, *self._years(fields))
+        changes = [r for r in runs if r and r.change is not None]
+        offsets = sorted(
+            {o for r in runs if r for o in (r.offset, r.before, r.after) if o is not None}
+        )
+        whens = " ".join(f"WHEN {o} THEN {literal(_offset_text(o))}" for o in offsets)
+
+        def written(off: str) -> str:
+            return f"(CASE {off} {whens} END)" if whens else "NULL::VARCHAR"
+
+        def leaf(pick) -> list[str]:
+            return ["NULL" if r is None or pick(r) is None else str(pick(r)) for r in runs]
+
         known = self.known.datetimes
         lk = None
         if known is not None and len(known):
@@ -405,35 +385,67 @@ class Checks:
         self.layer()
         for f in fields:
             x = self.col(f"_x:{f}")
-            self.put(f"_off:{f}", f"CASE WHEN {x} IS NULL THEN NULL ELSE {tree(x)} END")
+            self.put(f"_o:{f}", _tree(x, bounds, leaf(lambda r: r.offset)))
+            self.put(
+                f"_c:{f}", _tree(x, bounds, leaf(lambda r: r.change)) if changes else "NULL::BIGINT"
+            )
         self.layer()
         for f in fields:
-            self.put(f"_offtext:{f}", texts(self.col(f"_off:{f}")))
+            c = self.col(f"_c:{f}")
+            for name, pick in (("_b:", lambda r: r.before), ("_a:", lambda r: r.after)):
+                cases = " ".join(f"WHEN {r.change} THEN {pick(r)}" for r in changes)
+                self.put(name + f, f"CASE {c} {cases} END" if changes else "NULL::BIGINT")
         self.layer()
         for f in fields:
-            t, n, off = self.col(f), self.col(f"_n:{f}"), self.col(f"_off:{f}")
+            n, x, o, c = (self.col(f"_n:{f}"), self.col(f"_x:{f}"), self.col(f"_o:{f}"),
+                          self.col(f"_c:{f}"))  # fmt: skip
+            b, a = f"{self.col(f'_b:{f}')}::BIGINT * {US}", f"{self.col(f'_a:{f}')}::BIGINT * {US}"
+            # a local time near a change: the reading after it when both are real, the change's
+            # instant when it skips the time
+            near = (
+                f"CASE WHEN {x} - {a} >= {c} THEN {x} - {a} WHEN {x} - {b} < {c} THEN {x} - {b} "
+                f"ELSE {c} END"
+            )
+            self.put(f"_u:{f}", (
+                f"CASE WHEN {n} = 25 THEN (CASE WHEN {o} IS NOT NULL OR {c} IS NOT NULL "
+                f"THEN {x} END) WHEN {o} IS NOT NULL THEN {x} - {o}::BIGINT * {US} "
+                f"WHEN {c} IS NOT NULL THEN {near} END"
+            ))  # fmt: skip
+        self.layer()
+        for f in fields:
+            u, o, c = self.col(f"_u:{f}"), self.col(f"_o:{f}"), self.col(f"_c:{f}")
+            b, a = self.col(f"_b:{f}"), self.col(f"_a:{f}")
+            self.put(f"_off:{f}", f"coalesce({o}, CASE WHEN {u} < {c} THEN {b} ELSE {a} END)")
+        self.layer()
+        for f in fields:
+            self.put(f"_offtext:{f}", written(self.col(f"_off:{f}")))
+        self.layer()
+        for f in fields:
+            t, n, u = self.col(f), self.col(f"_n:{f}"), self.col(f"_u:{f}")
             offtext = self.col(f"_offtext:{f}")
             # the text ends with the zone's offset: it is written as it is
             self.put(f"_same:{f}", f"({n} = 25 AND suffix({t}, {offtext}))")
             # an offset SQL reads and writes: the zone's, or a whole hour's up to 14
             self.put(f"_odd:{f}", (
                 f"CASE WHEN {n} = 25 AND suffix({t}, {offtext}) THEN FALSE "
-                f"WHEN {off} IS NULL THEN {t} IS NOT NULL "
+                f"WHEN {u} IS NULL THEN {t} IS NOT NULL "
                 f"WHEN {n} = 25 THEN NOT (substr({t}, 21, 2) <= '14' AND suffix({t}, ':00')) "
                 f"ELSE FALSE END"
             ))  # fmt: skip
         self.layer()
         out = {}
         for f in fields:
-            t, x, off, n = (self.col(f), self.col(f"_x:{f}"), self.col(f"_off:{f}"),
-                            self.col(f"_n:{f}"))  # fmt: skip
+            t, x, off, n, u = (self.col(f), self.col(f"_x:{f}"), self.col(f"_off:{f}"),
+                               self.col(f"_n:{f}"), self.col(f"_u:{f}"))  # fmt: skip
             offtext, same, odd = (self.col(f"_offtext:{f}"), self.col(f"_same:{f}"),
                                   self.col(f"_odd:{f}"))  # fmt: skip
-            # NULL for a blank: x and every text joined to it are
-            at = f"CASE WHEN {n} = 25 THEN {x} ELSE {x} - {off}::BIGINT * {US} END"
+            # NULL for a blank: x, u and every text joined to them are
+            at = u
+            shifted = f"{u} + {off}::BIGINT * {US}"  # the local time, as epoch µs
             local = (
-                f"CASE WHEN {same} THEN {t} WHEN {n} = 25 THEN "
-                f"strftime(make_timestamp({x} + {off}::BIGINT * {US}), '{ISO_LOCAL}') || {offtext} "
+                f"CASE WHEN {same} THEN {t} "
+                f"WHEN {n} = 25 OR {shifted} <> {x} THEN "
+                f"strftime(make_timestamp({shifted}), '{ISO_LOCAL}') || {offtext} "
                 f"WHEN {n} = 19 THEN {t} || {offtext} "
                 f"ELSE {t} || 'T00:00:00' || {offtext} END"
             )
@@ -457,20 +469,6 @@ class Checks:
         self.layer()
         self._datetime_rules = (zone, python, local_text)
         return out
-
-    def over_table(self, aggregate: str) -> str:
-        """SQL for an aggregate over every row of the current layer (e.g. `min(x)`), beside
-        each row: a window over the whole table (the rows are then sorted)."""
-        self.sorted = True
-        return f"({aggregate} OVER ())"
-
-    def median(self, column: str) -> str:
-        """SQL for `Series.median` of a DOUBLE column over every row (NULLs skipped): as
-        numpy takes it, the middle value, or half the sum of the two middle ones."""
-        x = self.col(column)
-        low = self.over_table(f"quantile_disc({x}, 0.5)")
-        high = self.over_table(f"-quantile_disc(-{x}, 0.5)")
-        return f"CASE WHEN {low} = {high} THEN {low} ELSE ({low} + {high}) / 2 END"
 
     def known_places(self, column: str) -> None:
         """`quality.known_places`: rows naming an area the city does not have are left out."""
@@ -511,14 +509,13 @@ class Checks:
         excluded = [quoted(f.column) for f in self.flags if f.exclude]
         drop = " OR ".join(excluded) or "FALSE"
         helpers = [POS, ROW, *(f.column for f in self.flags),
-                   *(f.number for f in self.flags if f.number),
-                   *(f.value for f in self.flags if f.value)]  # fmt: skip
+                   *(f.number for f in self.flags if f.number)]  # fmt: skip
         asks = [a for pairs in self.asks.values() for a, _ in pairs]
         self.layer()
         select = [quoted(n) for n in self.fields if n not in self.plain]
         select += [quoted(h) for h in helpers] + [f"({drop}) AS {DROP}"]
         select += [quoted(a) for a in asks]
-        order = f" ORDER BY {POS}" if self.lookups or self.sorted else ""
+        order = f" ORDER BY {POS}" if self.lookups else ""
         name = self.engine.name(f"checked_{self.table}")
         self.engine.execute(
             f"CREATE TEMP TABLE {quoted(name)} AS SELECT {', '.join(select)} "
@@ -536,7 +533,7 @@ class Checks:
             hit = self.engine.execute(
                 f"SELECT {', '.join(f'bool_or({quoted(a)})' for a, _ in pairs)} "
                 f"FROM {quoted(work)} WHERE {any_ask}"
-            ).fetchone()
+            ).fetchall()[0]
             got: set[str] = set()
             for (ask, source), yes in zip(pairs, hit or (), strict=False):
                 if not yes:
@@ -576,69 +573,97 @@ def _double(v: float) -> str:
     return repr(float(v)) if np.isfinite(v) else f"{literal(str(v))}::DOUBLE"
 
 
-def _timestamp(day: pd.Timestamp | None) -> str:
-    """A day as an SQL TIMESTAMP (None: NULL)."""
-    return "NULL" if day is None else f"TIMESTAMP {literal(day.isoformat(sep=' '))}"
-
-
 def _merged(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return new if old is None else pd.concat([old, new], ignore_index=True)
 
 
-@cache
-def _day_offsets(zone: str) -> tuple[np.ndarray, np.ndarray]:
-    """For each UTC day from FIRST_DAY to LAST_DAY: the zone's offset (seconds) at its start,
-    and whether SQL may use it: the offset is the same at the start of every day from
-    `MARGIN_DAYS` before to `MARGIN_DAYS` + 1 after (so for every instant of the day, and
-    every reading of a local time on that calendar day), in whole minutes."""
-    m = MARGIN_DAYS
-    days = np.arange(FIRST_DAY - m, LAST_DAY + m + 1)
-    utc = pd.DatetimeIndex(days.astype("datetime64[s]")).tz_localize("UTC")
+@dataclass(frozen=True)
+class Leaf:
+    """What SQL knows of the zone on a run of UTC days: its one `offset` (seconds), or the one
+    change of offset near them (at the instant `change`, epoch µs, from `before` to `after`)."""
+
+    offset: int | None = None
+    change: int | None = None
+    before: int | None = None
+    after: int | None = None
+
+
+def _offsets_at(zone: str, instants: np.ndarray) -> np.ndarray:
+    """The zone's offset (seconds) at each UTC instant (datetime64[s]), as pandas has it."""
+    utc = pd.DatetimeIndex(instants.astype("datetime64[s]")).tz_localize("UTC")
     local = utc.tz_convert(zone).tz_localize(None)
-    off = (local - utc.tz_localize(None)).total_seconds().to_numpy().astype(np.int64)
-    n = int((LAST_DAY - FIRST_DAY).astype(np.int64))
-    core = off[m : m + n]
-    safe = core % 60 == 0
-    for k in range(-m, m + 2):
-        safe &= off[m + k : m + k + n] == core
-    return core, safe
+    return (local - utc.tz_localize(None)).total_seconds().to_numpy().astype(np.int64)
 
 
 @cache
-def _offsets_sql(zone: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
-    """SQL for the zone's offset (seconds) at an instant or a local time given as epoch
-    microseconds (NULL where SQL must not decide: near a change of offset, or out of range),
-    as a balanced tree of comparisons over the days' runs; and SQL writing an offset as
-    `iso_datetimes` does (`-03:00`)."""
-    core, safe = _day_offsets(zone)
-    n = len(core)
-    value = np.where(safe, core, np.iinfo(np.int64).min)
-    starts = np.flatnonzero(np.r_[True, value[1:] != value[:-1]])
-    base = int(FIRST_DAY.astype("datetime64[s]").astype(np.int64)) * US
-    bounds = [base + int(s) * 86400 * US for s in starts] + [base + n * 86400 * US]
-    leaves = ["NULL" if value[s] == np.iinfo(np.int64).min else str(int(value[s])) for s in starts]
+def _zone_runs(zone: str, first: int, last: int) -> tuple[list[int], list[Leaf | None]]:
+    """The UTC days from three before `first`-01-01 to three after `last`+1-01-01 as runs of
+    days SQL reads alike: the bounds (epoch µs; run i from bounds[i] to bounds[i + 1]) and
+    each run's `Leaf` (None: pandas decides). A day has one offset when the offset is the same
+    at the start of every day from `MARGIN_DAYS` before to `MARGIN_DAYS` + 1 after it (so for
+    every instant of the day, and every reading of a local time on that calendar day); else,
+    from 1970 on, the one change in that window when it is on a whole hour (UTC) between
+    offsets of whole minutes: a local time it repeats reads with the offset after it, one it
+    skips as the change's instant (pandas' `ambiguous=False`, `nonexistent="shift_forward"`)."""
+    m = MARGIN_DAYS
+    d0 = np.datetime64(f"{first}-01-01") - 3
+    d1 = np.datetime64(f"{last + 1}-01-01") + 3
+    n = int((d1 - d0).astype(np.int64))
+    days = np.arange(d0 - m, d1 + m + 2)
+    off = _offsets_at(zone, days)
+    window = np.stack([off[m + k : m + k + n] for k in range(-m, m + 2)])
+    changes = (window[1:] != window[:-1]).sum(axis=0)
+    leaves: list[Leaf | None] = []
+    for i in range(n):
+        leaf = None
+        if changes[i] == 0 and window[0, i] % 60 == 0:
+            leaf = Leaf(offset=int(window[0, i]))
+        elif changes[i] == 1 and d0 + i >= np.datetime64("1970-01-03"):
+            k = int(np.flatnonzero(window[1:, i] != window[:-1, i])[0])
+            leaf = _change(zone, d0 + i - m + k, int(window[0, i]), int(window[-1, i]))
+        leaves.append(leaf)
+    base = int(d0.astype("datetime64[s]").astype(np.int64)) * US
+    bounds, runs = [base], []  # type: tuple[list[int], list[Leaf | None]]
+    for i, leaf in enumerate(leaves):
+        if runs and runs[-1] == leaf:
+            bounds[-1] = base + (i + 1) * 86400 * US
+        else:
+            runs.append(leaf)
+            bounds.append(base + (i + 1) * 86400 * US)
+    return bounds, runs
 
-    def node(x: str, lo: int, hi: int) -> str:
+
+@cache
+def _change(zone: str, day: np.datetime64, before: int, after: int) -> Leaf | None:
+    """The change of offset during the UTC `day` (from `before` to `after`) when SQL may read
+    it (`_zone_runs`), else None."""
+    minutes = day.astype("datetime64[s]") + np.arange(0, 1441) * np.timedelta64(60, "s")
+    off = _offsets_at(zone, minutes)
+    later = np.flatnonzero(off != before)
+    if not len(later) or (off[later[0] :] != after).any():
+        return None
+    at = minutes[later[0]]
+    second = _offsets_at(zone, np.array([at - np.timedelta64(1, "s")]))[0]
+    epoch = int(at.astype(np.int64))
+    if second != before or epoch % 3600 or before % 60 or after % 60:
+        return None
+    return Leaf(change=epoch * US, before=before, after=after)
+
+
+def _tree(x: str, bounds: list[int], leaves: list[str]) -> str:
+    """SQL giving `leaves[i]` for `x` in [bounds[i], bounds[i + 1]), else NULL: a balanced
+    tree of comparisons."""
+
+    def node(lo: int, hi: int) -> str:
         if hi - lo == 1:
             return leaves[lo]
         mid = (lo + hi) // 2
-        return f"CASE WHEN {x} < {bounds[mid]} THEN {node(x, lo, mid)} ELSE {node(x, mid, hi)} END"
+        return f"CASE WHEN {x} < {bounds[mid]} THEN {node(lo, mid)} ELSE {node(mid, hi)} END"
 
-    def tree(x: str) -> str:
-        return (
-            f"CASE WHEN {x} < {bounds[0]} OR {x} >= {bounds[-1]} THEN NULL "
-            f"ELSE {node(x, 0, len(leaves))} END"
-        )
-
-    offsets = sorted({int(v) for v in core[safe]})
-
-    def text(off: str) -> str:
-        if not offsets:
-            return "NULL"
-        whens = " ".join(f"WHEN {o} THEN {literal(_offset_text(o))}" for o in offsets)
-        return f"(CASE {off} {whens} END)"
-
-    return tree, text
+    return (
+        f"CASE WHEN {x} IS NULL OR {x} < {bounds[0]} OR {x} >= {bounds[-1]} THEN NULL "
+        f"ELSE {node(0, len(leaves))} END"
+    )
 
 
 def _offset_text(seconds: int) -> str:
@@ -657,15 +682,6 @@ def _placeholder_addresses(mapped: BigTable) -> list[str]:
     ).fetchall()
     match = quality.PLACEHOLDER_ADDRESS.fullmatch
     return sorted(a for (a,) in rows if a is not None and match(a))
-
-
-def _distinct(mapped: BigTable, name: str, odd: str) -> list[str]:
-    """The distinct texts `v` of a field, but blanks, for which the SQL `odd` holds, sorted."""
-    rows = mapped.engine.execute(
-        f"WITH d AS MATERIALIZED (SELECT DISTINCT {quoted(name)} AS v FROM {mapped.sql}) "
-        f"SELECT v FROM d WHERE v <> '' AND {odd}"
-    ).fetchall()
-    return sorted(v for (v,) in rows if v is not None)
 
 
 def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
@@ -691,36 +707,11 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
             NOTE + name in mapped.columns
             and e.execute(
                 f"SELECT count(*) FROM {mapped.sql} WHERE {quoted(NOTE + name)} <> ''"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
         )
         if not noted and all(whole for _v, _o, _z, whole in rows):
             out.update(dict.fromkeys(zeros, 0.0))
     return out
-
-
-def _odd_dates(mapped: BigTable, name: str) -> dict[str, pd.Timestamp | None]:
-    """The distinct texts of a date field DuckDB's strptime may not read as
-    `quality.parse_dates` does (not `PLAIN_DATE`, or not a day strptime reads), each with the
-    day `parse_dates` reads (None: not a date)."""
-    plain = f"regexp_full_match(v, {literal(PLAIN_DATE)})"
-    read = f"try_strptime(v, '{DATE_FORMAT}') IS NOT NULL"
-    texts = _distinct(mapped, name, f"NOT coalesce({plain} AND {read}, FALSE)")
-    if not texts:
-        return {}
-    days = quality.parse_dates(pd.Series(texts, dtype=object))
-    return {t: None if pd.isna(d) else pd.Timestamp(d) for t, d in zip(texts, days, strict=True)}
-
-
-def _unknown_dates(table: str, mapped: BigTable) -> int:
-    """Placeholder dates published blank (`TableQuality.unknown_dates`): the rows with a note
-    on a date field."""
-    fields = schema.fields(table)
-    names = set(mapped.columns)
-    noted = [NOTE + f for f, s in fields.items() if s["type"] == "date" and NOTE + f in names]
-    if not noted:
-        return 0
-    sums = " + ".join(f"count(*) FILTER (WHERE coalesce({quoted(c)}, '') <> '')" for c in noted)
-    return int(mapped.engine.execute(f"SELECT {sums} FROM {mapped.sql}").fetchone()[0])
 
 
 def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
@@ -735,10 +726,8 @@ def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQu
         return _plain(table, mapped, ctx)
     known = Known(_placeholder_addresses(mapped) if "address" in fields else [])
     for name, spec in fields.items():
-        if spec["type"] in ("number", "integer"):
+        if spec["type"] == "number":
             known.numbers[name] = _odd_numbers(mapped, name)
-        elif spec["type"] == "date":
-            known.dates[name] = _odd_dates(mapped, name)
     for _pass in range(3):
         checks = Checks(table, mapped, ctx, known)
         checks.shared()
@@ -750,9 +739,7 @@ def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQu
         checks.decide(asked)
         for used in [work, *checks.lookups]:
             checks.engine.execute(f"DROP TABLE IF EXISTS {quoted(used)}")
-    result = _finish(checks, work, list(recipe.keys[table]))
-    result.unknown_dates = _unknown_dates(table, mapped)
-    return result
+    return _finish(checks, work, list(recipe.keys[table]))
 
 
 def _plain(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
@@ -772,7 +759,6 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     bad = e.name("_failing")
     any_flag = " OR ".join(quoted(f.column) for f in flags) or "FALSE"
     numbers = [quoted(f.number) for f in flags if f.number]
-    numbers += [quoted(f.value) for f in flags if f.value]
     e.execute(
         f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, "
         f"{', '.join([quoted(f.column) for f in flags] + numbers) or 'NULL AS _none'} "
@@ -787,15 +773,13 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     # the issues, one row per failing check, in `Issues.frame`'s order
     # the checks some row failed, and the mapped texts their issues show
     tally = ", ".join(f"count_if({quoted(f.column)})" for f in flags) or "0"
-    counts = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchone()
+    counts = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchall()[0]
     fired = [k for k, f in enumerate(flags) if counts and counts[k]]
     texts = sorted({t for k in fired if (t := flags[k].text)})
     parts = []
     for k in fired:
         f = flags[k]
         value = f"t.{quoted(f.text)}" if f.text else "''"
-        if f.value:
-            value = f"coalesce(b.{quoted(f.value)}, '')"
         num = f"b.{quoted(f.number)}" if f.number else "NULL::DOUBLE"
         parts.append(
             f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {literal(f.dimension)} "
@@ -886,7 +870,7 @@ def _duplicates(c: Checks, rows: str, keys: list[str]) -> str | None:
     everything = [quoted(x) for x in c.fields]
     no_keys = e.execute(
         f"SELECT coalesce(bool_and({' AND '.join(f'{x} IS NULL' for x in k)}), TRUE) FROM {w}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if no_keys:
         candidates = f"SELECT * FROM {w}"
     else:
@@ -913,7 +897,7 @@ def _duplicates(c: Checks, rows: str, keys: list[str]) -> str | None:
             WHERE n > 1 AND NOT {DROP})
         SELECT {POS}, {quoted(ROW)}, 0 AS kind FROM exact{same}"""
     )
-    if not e.execute(f"SELECT count(*) FROM {quoted(name)}").fetchone()[0]:
+    if not e.execute(f"SELECT count(*) FROM {quoted(name)}").fetchall()[0][0]:
         e.execute(f"DROP TABLE {quoted(name)}")
         return None
     return name

@@ -245,3 +245,33 @@ def test_a_table_of_many_row_groups_keeps_its_order(city_tree: Path, tmp_path: P
                                       check_dtype=False)  # fmt: skip
         first = [recipe.first_date({privacy.PUBLIC_TABLE: t}) for t in (plain, big)]
         assert first[1] == first[0]
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "America/Sao_Paulo", "UTC"])
+def test_coarsened_times_start_their_day_across_clock_changes(zone: str) -> None:
+    """A sensitive request's times become its local day's midnight, whose offset differs from
+    the time's on a day the clocks change (looked up, not built from the time's offset)."""
+    from daas.beacon.recipes.service_requests import checks
+
+    moments = pd.Series(pd.to_datetime(
+        ["2011-03-13T01:30:00-05:00", "2011-03-13T10:00:00-04:00", "2011-11-06T00:30:00-04:00",
+         "2011-11-06T01:30:00-05:00", "2011-11-06T12:00:00-05:00", "2011-07-01T12:00:00-04:00",
+         "2018-11-04T12:00:00-02:00", "2019-02-16T23:30:00-02:00", None], utc=True))  # fmt: skip
+    text = checks.local_text(moments, zone)
+    n = len(text)
+    df = pd.DataFrame({
+        "service_request_id": [f"r{i}" for i in range(n)],
+        "service_code": ["NR", "PH"] * 4 + ["NR"],
+        "service_name": ["Noise - Residential", "Pothole"] * 4 + ["Noise - Residential"],
+        "status": "closed", "requested_datetime": text, "closed_datetime": text.shift(1),
+        "address": "1 Main St", "area": ["A", "A", "B", "A", "A", "A", "A", "B", "A"],
+    }).astype("string")  # fmt: skip
+    df["lat"], df["long"] = 40.7, -73.9
+    sensitive = privacy.sensitive_categories()
+    plain = privacy.public_requests(df, sensitive, zone=zone, min_cell=2)
+    assert plain[privacy.COARSENED].sum() == 5
+    with Engine() as engine:
+        big = privacy.public_requests(engine.from_frame("x", df), sensitive, zone=zone,
+                                      min_cell=2)  # fmt: skip
+        assert isinstance(big, BigTable)
+        pd.testing.assert_frame_equal(as_plain(big, plain), plain)

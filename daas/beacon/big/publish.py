@@ -109,7 +109,7 @@ def _number_cell(c: str, odd: list[float], key: str) -> tuple[str, dict[str, lis
         params[f"{key}_t"] = [np.format_float_positional(v, trim="-") for v in odd]
         exponent = f"list_extract(${key}_t, list_position(${key}_v, {c}))"
     sql = (f"CASE WHEN isnan({c}) THEN NULL WHEN {ODD_NUMBER.format(c=c)} THEN {exponent} "
-           f"ELSE regexp_replace({text}, '\\.0$', '') END")  # fmt: skip
+           f"WHEN ends_with({text}, '.0') THEN left({text}, -2) ELSE {text} END")  # fmt: skip
     return sql, params
 
 

@@ -178,11 +178,18 @@ def _public_big(table: BigTable, sensitive: Sensitive, *, zone: str, min_cell: i
         midnight = _midnights(table, hidden, times, zone)
         if midnight is None:
             return frame_path()
-        params["days"], params["midnights"] = list(midnight), list(midnight.values())
+        # a day's midnight is mostly its date, 00:00:00 and the offset of the time (the days
+        # whose midnight has another offset, a clock change, are looked up)
+        special = {k: v for k, v in midnight.items() if v != f"{k[:10]}T00:00:00{k[10:]}"}
+        params["days"], params["midnights"] = list(special), list(special.values())
         for c in times:
-            key = f"left({quoted(c)}, 10) || {_OFFSET_SQL.format(c=quoted(c))}"
-            out[c] = (f"CASE WHEN {hidden} THEN list_extract($midnights, "
-                      f"list_position($days, {key})) ELSE {quoted(c)} END")  # fmt: skip
+            day, offset = f"left({quoted(c)}, 10)", _OFFSET_SQL.format(c=quoted(c))
+            start = f"{day} || 'T00:00:00' || {offset}"
+            if special:
+                key = f"{day} || {offset}"
+                start = (f"CASE WHEN {among('$days', key)} THEN list_extract($midnights, "
+                         f"list_position($days, {key})) ELSE {start} END")  # fmt: skip
+            out[c] = f"CASE WHEN {hidden} THEN {start} ELSE {quoted(c)} END"
         if "area" in out:
             key = f"coalesce(service_code, '{_NULL}') || '{_SEP}' || coalesce(area, '{_NULL}')"
             small = engine.execute(
@@ -217,12 +224,11 @@ def _midnights(table: BigTable, hidden: str, times: list[str], zone: str) -> dic
     when a key's first and last values start different days (not written in `zone`)."""
     if not times:
         return {}
-    keys = " UNION ALL ".join(
-        f"SELECT left({quoted(c)}, 10) || {_OFFSET_SQL.format(c=quoted(c))} AS k, "
-        f"{quoted(c)} AS v FROM {table.sql} WHERE {hidden} AND {quoted(c)} IS NOT NULL"
-        for c in times
-    )
-    days = table.engine.frame(f"SELECT k, min(v) AS first, max(v) AS last FROM ({keys}) GROUP BY k")
+    listed = ", ".join(map(quoted, times))
+    values = f"SELECT unnest([{listed}]) AS v FROM {table.sql} WHERE {hidden}"  # one pass
+    key = f"left(v, 10) || {_OFFSET_SQL.format(c='v')}"
+    days = table.engine.frame(f"""SELECT {key} AS k, min(v) AS first, max(v) AS last
+        FROM ({values}) WHERE v IS NOT NULL GROUP BY k""")  # fmt: skip
     first = start_of_day(days["first"].astype("string"), zone)
     last = start_of_day(days["last"].astype("string"), zone)
     if not first.equals(last):

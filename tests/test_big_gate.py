@@ -134,13 +134,13 @@ def test_identifiers_planted_deep_in_a_million_rows_are_found_with_their_rows(
             "contact": "",
             "notes": rng.choice(["ok", "pothole fixed", "no answer", ""], n),
             "documento": "",
-            "payment": "paid",
             "requests_n": pd.array(rng.integers(10, 500, n), dtype="Int64"),
             "area": rng.choice(["Norte", "Sul", "Leste"], n),
+            "payment": pd.Series([f"{i:09d}" for i in range(n)], dtype="str"),  # all distinct
         }
     )
     rows = {"contact": [700_000], "notes": [700_000, 999_999], "documento": [812_345]}
-    rows["payment"] = [650_001, 700_000]
+    rows["payment"] = [650_001, 700_000]  # in two chunks of its distinct values
     for column, at in rows.items():
         frame.loc[at, column] = PLANTED[column][0]
     frame.loc[[700_000, 900_000], "requests_n"] = 3  # two small cells
@@ -179,6 +179,22 @@ def test_names_addresses_and_coordinates_in_the_last_rows_of_a_million_are_found
     assert "column 'caller': holds people's names" in text
     assert "column 'where': holds street address" in text
     assert "column 'latitude': holds precise location" in text
+
+
+def test_a_column_with_nul_in_a_value_is_scanned_as_the_plain_scan_reads_it(
+    engine: Engine,
+) -> None:
+    values = ["52998224725\x00ok", "ana@example.org", "x\x00(212) 555-0142"] * 30
+    values += [f"{i:011d}" for i in range(200)]
+    same_scan(engine, pd.Series(values, dtype="str"), "documento")
+    same_gate(engine, {"t": pd.DataFrame({"documento": values})})
+
+
+def test_a_column_named_rowid_is_read_as_df_gives_it(engine: Engine) -> None:
+    frame = pd.DataFrame({"rowid": ["b", "a"], "contact": ["x", "ana@example.org"]})
+    table = engine.from_frame("r", frame)
+    assert big.text_columns(table) == set()
+    assert "(row 2)" in same_gate(engine, {"t": frame}).reasons[0]
 
 
 def test_the_sample_of_a_long_column_is_the_plain_sample(engine: Engine) -> None:

@@ -4,8 +4,8 @@
 verdict and the same reasons (row numbers and counts included) as on the table's `.df()`. A
 text column is never pulled whole into pandas: DuckDB gives its distinct values, and the plain
 path's detectors run on those values unchanged:
-- `specific.found_in` on the distinct values (in order of first appearance, as `specific.find`
-  reads them); DuckDB then maps each kind's values back to rows: how many, the first
+- `specific.found_in` on the distinct values, `CHUNK_VALUES` at a time (it judges each value
+  on its own, see below); DuckDB then maps each kind's values back to rows: how many, the first
   `ROWS_SHOWN` in file order, and the value of the first (`TextColumn.exact`, which must agree
   with `specific.find` on which kinds count, in which order, and on each one's example);
 - `identifiers.sample_values` on the values the plain path samples (`TextColumn.sample`: the
@@ -16,10 +16,11 @@ path's detectors run on those values unchanged:
 Columns of other types (numbers, dates) are small in pandas: they are read as `.df()` gives them
 and checked by the plain code.
 
-Scanning a column the run has scanned already. `specific.found_in` judges each value on its own:
-no pattern it runs matches across the NUL it puts between two values, and its tests on bytes
-stop at NUL too; only a value holding NUL itself changes how its block is read, so a column
-with such a value is always scanned whole, in `find`'s order. So when a text column of a big
+Each value on its own. `specific.found_in` judges each value on its own: no pattern it runs
+matches across the NUL it puts between two values, and its tests on bytes stop at NUL too; only
+a value holding NUL itself changes how its block is read, so a column with such a value is
+always scanned whole, in `find`'s order (tests/test_privacy_every_value.py checks that blocks do
+not change what is found). So the values are read in chunks, and when a text column of a big
 table is the column of a table scanned before in this run (the run's memo keeps, per column, its
 values holding each kind) except in some rows (the same rows; in the others another value or
 none, as when quality blanks a value or the publication coarsens a time), DuckDB compares the
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from daas.core.big import BigTable, Engine
 
 TEXT_TYPE = "VARCHAR"
+CHUNK_VALUES = 100_352  # distinct values judged at a time (49 of DuckDB's vectors)
 _LIKENESS_ROWS = 2048  # rows compared to choose the column scanned before a column is most like
 # a big text column's memo key starts with it (four parts: a plain column's key has three)
 _MEMO = ("big table",)
@@ -199,10 +201,10 @@ class TextColumn:
         )
         return same[0] / max(same[1], 1)
 
-    def _changed_values(self, before: Scanned) -> list[str] | None:
-        """The distinct values of the rows where this column differs from `before`'s (a column
-        of a table of this engine, as many rows, scanned in this run), in order of first
-        appearance; None when the rows of the two tables are not paired one to one."""
+    def _changed_values(self, before: Scanned) -> str | None:
+        """SQL giving the distinct values of the rows where this column differs from
+        `before`'s (a column of a table of this engine, as many rows, scanned in this run);
+        None when the rows of the two tables are not paired one to one."""
         # each row paired with the row of the same number (both read in file order)
         pairs = (
             f"(SELECT rowid AS r, {self.col} AS v FROM {self.table.sql}) POSITIONAL JOIN "
@@ -215,12 +217,32 @@ class TextColumn:
         if rows[0]:
             return None
         self.same_as = before if not rows[1] else None
-        return _values(
-            self.engine.execute(
-                f"SELECT v FROM (SELECT v, min(r) AS f FROM {pairs} WHERE v IS NOT NULL AND "
-                "v IS DISTINCT FROM _v GROUP BY v) ORDER BY f"
-            )
-        )
+        return f"SELECT v FROM {pairs} WHERE v IS NOT NULL AND v IS DISTINCT FROM _v GROUP BY v"
+
+    def _found(self, sql: str | None) -> dict[str, list[str]]:
+        """`specific.found_in` on the values `sql` gives (all the distinct values when None):
+        key -> the values holding it. Read `CHUNK_VALUES` at a time (each value is judged on
+        its own), so a column of millions of distinct values is never held whole in Python;
+        a column holding NUL is read whole, in `specific.find`'s order."""
+        hinted, phone_named = self.options
+        holding: dict[str, list[str]] = {}
+
+        def judge(values: list[str]) -> None:
+            for key, parts in specific.found_in(values, hinted, phone_named).items():
+                held = np.unique(np.concatenate(parts)).tolist()
+                holding.setdefault(key, []).extend(values[i] for i in held)
+
+        if self.has_nul:
+            judge(self.distinct.values)
+            return holding
+        if sql is None:
+            sql = f"SELECT {self.col} FROM {self.table.sql} WHERE {self.col} IS NOT NULL GROUP BY 1"
+        result = self.engine.execute(sql)
+        while True:
+            part = result.fetch_df_chunk(CHUNK_VALUES // 2048)
+            if part.empty:
+                return holding
+            judge(part.iloc[:, 0].to_numpy(dtype=object).tolist())
 
     def _base(self, memo: dict) -> Scanned | None:
         """The column scanned in this run most like this one in its first rows (at least half
@@ -236,16 +258,11 @@ class TextColumn:
 
     def _holding(self, memo: dict | None) -> dict[str, list[str]]:
         """Key of `specific.found_in` -> this column's distinct values holding it."""
-        hinted, phone_named = self.options
         base = self._base(memo) if memo is not None and not self.has_nul else None
-        values = self._changed_values(base) if base is not None else None
-        if values is None:
-            base, values = None, self.distinct.values
-        found = specific.found_in(values, hinted, phone_named) if values else {}
-        holding = {
-            key: [values[i] for i in np.unique(np.concatenate(parts)).tolist()]
-            for key, parts in found.items()
-        }
+        changed = self._changed_values(base) if base is not None else None
+        if changed is None:
+            base = None
+        holding = self._found(changed)
         if base is not None:  # a value of the unchanged rows holds what it held there
             for key, before in base.holding.items():
                 holding[key] = list(dict.fromkeys([*holding.get(key, []), *before]))
@@ -373,7 +390,10 @@ def _picked(filled: int, size: int) -> np.ndarray:
 def text_columns(table: BigTable) -> set[str]:
     """The table's text columns read in SQL (the others are read as pandas columns): all of
     them when its rows are numbered 0, 1, 2... in file order (`rowid`, as in a table DuckDB
-    made and never deleted from), none otherwise."""
+    made and never deleted from, none named rowid), none otherwise."""
+    types = table.types()
+    if any(c.lower() == "rowid" for c in types):
+        return set()  # a column named rowid hides DuckDB's row numbers
     try:
         low, high, n = table.engine.execute(
             f"SELECT min(rowid), max(rowid), count(*) FROM {table.sql}"
@@ -387,7 +407,7 @@ def text_columns(table: BigTable) -> set[str]:
     dtypes = getattr(table, "dtypes", None) or {}
     return {
         c
-        for c, t in table.types().items()
+        for c, t in types.items()
         if t == TEXT_TYPE and str(dtypes.get(c, "str")) in ("object", "str", "string")
     }
 

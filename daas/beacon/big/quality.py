@@ -29,10 +29,13 @@ rules (`ambiguous=False`, `nonexistent="shift_forward"`), which the tests check 
 A first pass marks the values left to Python; when there are any, Python decides them and the
 work table is written again with its answers joined in.
 
-A recipe without SQL rules (`Recipe.checks_big_tables` false, as housing this round), or a table
-with a field type SQL does not type here (`SQL_TYPES`: no `date`, `integer`, `boolean` yet), is
-checked by the plain code on `mapped.df()`, its clean frame then held in DuckDB (correct, not
-faster).
+Dates (`YYYY-MM-DD`, as the loader writes every date it reads with certainty) are read by
+DuckDB's strptime into TIMESTAMPs, integers as numbers that must be whole; any other date text
+is read by `quality.parse_dates`, once per distinct text, before the SQL is written.
+
+A recipe without SQL rules (`Recipe.checks_big_tables` false), or a table with a field type SQL
+does not type here (`SQL_TYPES`: no `boolean` yet), is checked by the plain code on
+`mapped.df()`, its clean frame then held in DuckDB (correct, not faster).
 """
 
 from __future__ import annotations
@@ -50,7 +53,13 @@ from daas.beacon.load import NOTE, ROW
 from daas.core.big import BigTable, Engine, literal, quoted
 
 # the schema field types typed in SQL, and the dtype each has in the plain path's clean frame
-SQL_TYPES = {"string": "string", "datetime": "string", "number": "float64"}
+SQL_TYPES = {
+    "string": "string",
+    "datetime": "string",
+    "number": "float64",
+    "integer": "Int64",
+    "date": "datetime64[s]",  # held as TIMESTAMP (`df()` gives the plain path's seconds)
+}
 TEXT = "_text:"  # the mapped text of a field
 BLANKED = "_blanked:"  # the text, blank where the loader noted the value
 NOTED = "_noted:"
@@ -60,6 +69,10 @@ DROP = "_drop"
 DIGITLESS = "[0-9]"  # an address with a digit is never a placeholder (PLACEHOLDER_ADDRESS)
 # the numbers DuckDB's cast reads as `quality._numbers` does (any other text is read by it)
 PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?|-?\.[0-9]+"
+# the dates DuckDB's strptime reads as `quality.parse_dates` does, when it reads them at all
+# (any other text is read by it: `Known.dates`)
+PLAIN_DATE = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
+DATE_FORMAT = "%Y-%m-%d"
 MAX_LISTED = 200  # values Python decided written into the SQL (more are joined in)
 ISO_AWARE = "%Y-%m-%dT%H:%M:%S%z"  # 25 characters: `2025-03-01T08:15:00-03:00`
 ISO_LOCAL = "%Y-%m-%dT%H:%M:%S"  # 19
@@ -109,6 +122,7 @@ class Flag:
     exclude: bool
     text: str | None  # the field whose mapped text is the issue's value; None: ""
     number: str | None = None  # a DOUBLE column holding the value instead
+    value: str | None = None  # a VARCHAR column holding the value instead
 
 
 @dataclass
@@ -117,6 +131,7 @@ class Known:
 
     placeholders: list[str] = field(default_factory=list)
     numbers: dict[str, dict[str, float]] = field(default_factory=dict)  # field: text -> number
+    dates: dict[str, dict[str, pd.Timestamp | None]] = field(default_factory=dict)  # text -> day
     datetimes: pd.DataFrame | None = None  # text -> instant (epoch µs), local text
 
 
@@ -142,6 +157,7 @@ class Checks:
         self.flags: list[Flag] = []
         self.asks: dict[str, list[tuple[str, str]]] = {"datetimes": []}
         self.lookups: list[str] = []  # temporary tables joined in (the rows are then sorted)
+        self.sorted = False  # whether the rows must be sorted anyway (`over_table`)
         self.unplaced = "FALSE"  # rows whose address names no place
         # the text fields whose value is the mapped text, None when blank: read from the mapped
         # table when the clean table is written, not kept in the work table
@@ -173,21 +189,26 @@ class Checks:
         exclude: bool = False,
         blank: bool = False,
         number: str | None = None,
+        value: str | None = None,
         order: tuple | None = None,
     ) -> None:
         """A check's failing rows (`cond`), as `quality.Issues.add`: the value is the mapped
         text of `fld` (or "" when `blank` or the table has no such field, or the DOUBLE
-        `number` written as pandas writes a float)."""
+        `number` written as pandas writes a float, or the VARCHAR `value`)."""
         k = len(self.flags)
         column = f"_flag{k}"
         self.cols[column] = f"coalesce({cond}, FALSE)"
-        num = None
+        num = text_value = None
         if number is not None:
             num = f"_value{k}"
             self.cols[num] = f"CASE WHEN {self.col(column)} THEN {number} END"
-        text = None if blank or fld not in self.fields else fld
+        if value is not None:
+            text_value = f"_text{k}"
+            self.cols[text_value] = f"CASE WHEN {self.col(column)} THEN {value} END"
+        text = None if blank or value is not None or fld not in self.fields else fld
         place = order or (len(self.fields), k)
-        self.flags.append(Flag(column, place, dimension, fld, reason, bool(exclude), text, num))
+        self.flags.append(Flag(column, place, dimension, fld, reason, bool(exclude), text, num,
+                               text_value))  # fmt: skip
 
     def _lookup(self, stem: str, frame: pd.DataFrame) -> str:
         """`frame` as a temporary table to join (its columns' names unique in the query)."""
@@ -242,8 +263,10 @@ class Checks:
             blanked = self.col(BLANKED + name)
             cons = spec.get("constraints", {})
             required = cons.get("required")
-            if spec["type"] == "number":
+            if spec["type"] in ("number", "integer"):
                 self.put(NUMBER + name, self._number(name, blanked))
+            elif spec["type"] == "date":
+                self.put(NUMBER + name, self._date(name, blanked))
             else:
                 value = f"CASE WHEN {blanked} = '' THEN NULL ELSE {blanked} END"
                 if "enum" in cons:
@@ -259,15 +282,23 @@ class Checks:
                          exclude=True, order=(i, 9))  # fmt: skip
         self.layer()
         for i, (name, spec) in enumerate(self.fields.items()):
-            if spec["type"] != "number":
+            if spec["type"] not in ("number", "integer", "date"):
                 continue
             num, blanked = self.col(NUMBER + name), self.col(BLANKED + name)
             cons = spec.get("constraints", {})
             required = cons.get("required")
             bad = f"({num} IS NULL AND {blanked} <> '')"
+            if spec["type"] == "date":  # not left out, even when required (as `quality.check`)
+                self.add(bad, "validity", name, quality.NOT_A_DATE.format(field=name),
+                         order=(i, 2))  # fmt: skip
+                self.put(name, num)
+                continue
+            if spec["type"] == "integer":  # `num % 1 != 0` in pandas: infinities too
+                bad = f"({bad} OR NOT isfinite({num}) OR {num} <> floor({num}))"
             self.add(bad, "validity", name, quality.NOT_A_NUMBER.format(field=name),
                      exclude=required, order=(i, 2))  # fmt: skip
-            value = num
+            value = num if spec["type"] == "number" else f"CASE WHEN {bad} THEN NULL ELSE {num} END"
+            num = value
             for j, (key, op, said) in enumerate(
                 (("minimum", "<", quality.BELOW), ("maximum", ">", quality.ABOVE))
             ):
@@ -276,7 +307,7 @@ class Checks:
                     self.add(out, "validity", name, said.format(field=name, limit=cons[key]),
                              exclude=required, order=(i, 3 + j))  # fmt: skip
                     value = f"CASE WHEN {out} THEN NULL ELSE {value} END"
-            self.put(name, value)
+            self.put(name, value if spec["type"] == "number" else f"TRY_CAST({value} AS BIGINT)")
         self.plain = {
             name
             for name, spec in self.fields.items()
@@ -325,21 +356,41 @@ class Checks:
         (`PLAIN_NUMBER`) by DuckDB's cast, any other text as `quality._numbers` reads it
         (asked once per distinct text before the SQL is written: `Known.numbers`)."""
         known = self.known.numbers.get(name, {})
+        nums = [None if np.isnan(v) else v for v in known.values()]
+        sql = {t: _double(v) for t, v in known.items()}
+        return self._read(name, blanked, f"TRY_CAST({blanked} AS DOUBLE)", sql,
+                          pd.array(nums, "Float64"))  # fmt: skip
+
+    def _date(self, name: str, blanked: str) -> str:
+        """A date (TIMESTAMP) from text, as `quality.parse_dates` reads it: `PLAIN_DATE` by
+        DuckDB's strptime, any other text as `parse_dates` reads it (asked once per distinct
+        text before the SQL is written: `Known.dates`)."""
+        known = self.known.dates.get(name, {})
+        days = [pd.NaT if d is None else d for d in known.values()]
+        sql = {t: _timestamp(d) for t, d in known.items()}
+        return self._read(name, blanked, f"try_strptime({blanked}, '{DATE_FORMAT}')", sql,
+                          pd.Series(days, dtype="datetime64[us]"))  # fmt: skip
+
+    def _read(
+        self, name: str, blanked: str, plain: str, known: dict[str, str], values: object
+    ) -> str:
+        """SQL reading a field's text: NULL when blank, `plain` but for the texts Python
+        decided (`known`: text -> its value as SQL, listed in the SQL when few; `values`: the
+        same values in that order, joined in when many)."""
         if not known:
-            return f"CASE WHEN {blanked} = '' THEN NULL ELSE TRY_CAST({blanked} AS DOUBLE) END"
+            return f"CASE WHEN {blanked} = '' THEN NULL ELSE {plain} END"
         if len(known) <= MAX_LISTED:
-            whens = " ".join(f"WHEN {literal(t)} THEN {_double(v)}" for t, v in known.items())
+            whens = " ".join(f"WHEN {literal(t)} THEN {v}" for t, v in known.items())
             return (
                 f"CASE WHEN {blanked} = '' THEN NULL ELSE (CASE {blanked} {whens} ELSE "
-                f"TRY_CAST({blanked} AS DOUBLE) END) END"
+                f"{plain} END) END"
             )
-        nums = [None if np.isnan(v) else v for v in known.values()]
-        frame = pd.DataFrame({f"_k_{name}": list(known), f"_n_{name}": pd.array(nums, "Float64")})
-        lk = self._lookup("numbers", frame)
+        frame = pd.DataFrame({f"_k_{name}": list(known), f"_v_{name}": values})
+        lk = self._lookup("known", frame)
         self.source += f" LEFT JOIN {lk} ON {lk}.{quoted('_k_' + name)} = {blanked}"
         return (
             f"CASE WHEN {blanked} = '' THEN NULL WHEN {quoted('_k_' + name)} IS NOT NULL THEN "
-            f"{quoted('_n_' + name)} ELSE TRY_CAST({blanked} AS DOUBLE) END"
+            f"{quoted('_v_' + name)} ELSE {plain} END"
         )
 
     # helpers for a recipe's rules
@@ -470,6 +521,20 @@ class Checks:
         self._datetime_rules = (zone, python, local_text)
         return out
 
+    def over_table(self, aggregate: str) -> str:
+        """SQL for an aggregate over every row of the current layer (e.g. `min(x)`), beside
+        each row: a window over the whole table (the rows are then sorted)."""
+        self.sorted = True
+        return f"({aggregate} OVER ())"
+
+    def median(self, column: str) -> str:
+        """SQL for `Series.median` of a DOUBLE column over every row (NULLs skipped): as
+        numpy takes it, the middle value, or half the sum of the two middle ones."""
+        x = self.col(column)
+        low = self.over_table(f"quantile_disc({x}, 0.5)")
+        high = self.over_table(f"-quantile_disc(-{x}, 0.5)")
+        return f"CASE WHEN {low} = {high} THEN {low} ELSE ({low} + {high}) / 2 END"
+
     def known_places(self, column: str) -> None:
         """`quality.known_places`: rows naming an area the city does not have are left out."""
         if self.ctx.neighbourhoods is None:
@@ -509,13 +574,14 @@ class Checks:
         excluded = [quoted(f.column) for f in self.flags if f.exclude]
         drop = " OR ".join(excluded) or "FALSE"
         helpers = [POS, ROW, *(f.column for f in self.flags),
-                   *(f.number for f in self.flags if f.number)]  # fmt: skip
+                   *(f.number for f in self.flags if f.number),
+                   *(f.value for f in self.flags if f.value)]  # fmt: skip
         asks = [a for pairs in self.asks.values() for a, _ in pairs]
         self.layer()
         select = [quoted(n) for n in self.fields if n not in self.plain]
         select += [quoted(h) for h in helpers] + [f"({drop}) AS {DROP}"]
         select += [quoted(a) for a in asks]
-        order = f" ORDER BY {POS}" if self.lookups else ""
+        order = f" ORDER BY {POS}" if self.lookups or self.sorted else ""
         name = self.engine.name(f"checked_{self.table}")
         self.engine.execute(
             f"CREATE TEMP TABLE {quoted(name)} AS SELECT {', '.join(select)} "
@@ -571,6 +637,11 @@ def _double(v: float) -> str:
     if np.isnan(v):
         return "NULL"
     return repr(float(v)) if np.isfinite(v) else f"{literal(str(v))}::DOUBLE"
+
+
+def _timestamp(day: pd.Timestamp | None) -> str:
+    """A day as an SQL TIMESTAMP (None: NULL)."""
+    return "NULL" if day is None else f"TIMESTAMP {literal(day.isoformat(sep=' '))}"
 
 
 def _merged(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
@@ -684,6 +755,15 @@ def _placeholder_addresses(mapped: BigTable) -> list[str]:
     return sorted(a for (a,) in rows if a is not None and match(a))
 
 
+def _distinct(mapped: BigTable, name: str, odd: str) -> list[str]:
+    """The distinct texts `v` of a field, but blanks, for which the SQL `odd` holds, sorted."""
+    rows = mapped.engine.execute(
+        f"WITH d AS MATERIALIZED (SELECT DISTINCT {quoted(name)} AS v FROM {mapped.sql}) "
+        f"SELECT v FROM d WHERE v <> '' AND {odd}"
+    ).fetchall()
+    return sorted(v for (v,) in rows if v is not None)
+
+
 def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
     """The distinct texts of a number field that are not plain decimals (`PLAIN_NUMBER`),
     each with the number `quality._numbers` reads (NaN: not a number). And a negative zero
@@ -714,6 +794,31 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
     return out
 
 
+def _odd_dates(mapped: BigTable, name: str) -> dict[str, pd.Timestamp | None]:
+    """The distinct texts of a date field DuckDB's strptime may not read as
+    `quality.parse_dates` does (not `PLAIN_DATE`, or not a day strptime reads), each with the
+    day `parse_dates` reads (None: not a date)."""
+    plain = f"regexp_full_match(v, {literal(PLAIN_DATE)})"
+    read = f"try_strptime(v, '{DATE_FORMAT}') IS NOT NULL"
+    texts = _distinct(mapped, name, f"NOT coalesce({plain} AND {read}, FALSE)")
+    if not texts:
+        return {}
+    days = quality.parse_dates(pd.Series(texts, dtype=object))
+    return {t: None if pd.isna(d) else pd.Timestamp(d) for t, d in zip(texts, days, strict=True)}
+
+
+def _unknown_dates(table: str, mapped: BigTable) -> int:
+    """Placeholder dates published blank (`TableQuality.unknown_dates`): the rows with a note
+    on a date field."""
+    fields = schema.fields(table)
+    names = set(mapped.columns)
+    noted = [NOTE + f for f, s in fields.items() if s["type"] == "date" and NOTE + f in names]
+    if not noted:
+        return 0
+    sums = " + ".join(f"count(*) FILTER (WHERE coalesce({quoted(c)}, '') <> '')" for c in noted)
+    return int(mapped.engine.execute(f"SELECT {sums} FROM {mapped.sql}").fetchone()[0])
+
+
 def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
     """`quality.check` on a mapped big table: the same issues, scores and counts, and the
     clean table held in DuckDB (see the module's docstring)."""
@@ -726,8 +831,10 @@ def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQu
         return _plain(table, mapped, ctx)
     known = Known(_placeholder_addresses(mapped) if "address" in fields else [])
     for name, spec in fields.items():
-        if spec["type"] == "number":
+        if spec["type"] in ("number", "integer"):
             known.numbers[name] = _odd_numbers(mapped, name)
+        elif spec["type"] == "date":
+            known.dates[name] = _odd_dates(mapped, name)
     for _pass in range(3):
         checks = Checks(table, mapped, ctx, known)
         checks.shared()
@@ -739,7 +846,9 @@ def check(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQu
         checks.decide(asked)
         for used in [work, *checks.lookups]:
             checks.engine.execute(f"DROP TABLE IF EXISTS {quoted(used)}")
-    return _finish(checks, work, list(recipe.keys[table]))
+    result = _finish(checks, work, list(recipe.keys[table]))
+    result.unknown_dates = _unknown_dates(table, mapped)
+    return result
 
 
 def _plain(table: str, mapped: BigTable, ctx: quality.Context) -> quality.TableQuality:
@@ -759,6 +868,7 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     bad = e.name("_failing")
     any_flag = " OR ".join(quoted(f.column) for f in flags) or "FALSE"
     numbers = [quoted(f.number) for f in flags if f.number]
+    numbers += [quoted(f.value) for f in flags if f.value]
     e.execute(
         f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, "
         f"{', '.join([quoted(f.column) for f in flags] + numbers) or 'NULL AS _none'} "
@@ -780,6 +890,8 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     for k in fired:
         f = flags[k]
         value = f"t.{quoted(f.text)}" if f.text else "''"
+        if f.value:
+            value = f"coalesce(b.{quoted(f.value)}, '')"
         num = f"b.{quoted(f.number)}" if f.number else "NULL::DOUBLE"
         parts.append(
             f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {literal(f.dimension)} "

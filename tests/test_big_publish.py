@@ -194,7 +194,7 @@ def test_a_big_tables_numbers_are_written_in_full(tmp_path: Path) -> None:
     df = pd.DataFrame({"lat": numbers})
     with Engine() as engine:
         big = engine.from_frame("numbers", df)
-        _, odd = big_publish._scan(big, privacy.PUBLIC_TABLE)
+        odd = big_publish.profile(big, privacy.PUBLIC_TABLE).odd
         sql, params = big_publish._number_cell('"lat"', odd["lat"], "x")
         written = engine.execute(f"SELECT {sql} FROM {big.sql}", params).fetchall()
     assert [w for (w,) in written] == cells._spread(*cells._number_text(df["lat"]))

@@ -11,7 +11,9 @@ the SQL below says how; a column whose DuckDB type has no SQL form here is forma
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -77,23 +79,59 @@ FLOATS = ("DOUBLE",)  # a FLOAT's shortest text is not its double's: `cells` wri
 ODD_NUMBER = "(abs({c}) >= 1e15 OR ({c} <> 0 AND abs({c}) < 1e-3))"
 
 
-def _scan(
-    table: BigTable, name: str, rows: Sequence[int] | None = None
-) -> tuple[set[str], dict[str, list[float]]]:
-    """One pass over `table` (or its `rows`): its text fields holding a carriage return, and
-    the distinct `ODD_NUMBER`s of its floating number fields."""
+@dataclass(frozen=True)
+class Profile:
+    """What writing a big table's cells needs to know of its values (`profile`)."""
+
+    returns: set[str]  # text fields with a carriage return in a value
+    odd: dict[str, list[float]]  # floating number fields -> their distinct `ODD_NUMBER`s
+    few: dict[str, list[str]]  # text fields of at most `FEW_VALUES` values -> the values
+
+
+_PROFILES: weakref.WeakKeyDictionary[BigTable, tuple[tuple[str, ...], Profile]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def profile(table: BigTable, name: str, rows: Sequence[int] | None = None) -> Profile:
+    """The `Profile` of `table` (or of its `rows`, then without `few`) in one pass (and one
+    over its first `SAMPLE` rows to find the text fields that may have few values); a whole
+    table's is kept for the table as long as its columns stay the same."""
+    columns = tuple(table.columns)
+    if rows is None and (kept := _PROFILES.get(table)) and kept[0] == columns:
+        return kept[1]
     types, fields = table.types(), schema.fields(name)
     texts = [f for f, s in fields.items() if s["type"] not in NOT_TEXT and types.get(f) in TEXT]
     numbers = [f for f, s in fields.items() if s["type"] == "number" and types.get(f) in FLOATS]
+    few = (
+        _few_candidates(table, [f for f in fields if types.get(f) in TEXT]) if rows is None else []
+    )
     parts = [f"bool_or(contains({quoted(f)}, chr(13)))" for f in texts]
     parts += [f"list(DISTINCT {quoted(f)}) FILTER (WHERE {ODD_NUMBER.format(c=quoted(f))} "
               f"AND NOT isnan({quoted(f)}))" for f in numbers]  # fmt: skip
-    if not parts:
-        return set(), {}
-    found = table.engine.execute(f"SELECT {', '.join(parts)} FROM {at(table, rows)}").fetchone()
-    assert found is not None
-    returns = {f for f, r in zip(texts, found, strict=False) if r}
-    return returns, {f: list(v or []) for f, v in zip(numbers, found[len(texts) :], strict=True)}
+    parts += [f"list(DISTINCT {quoted(f)}) FILTER (WHERE {quoted(f)} IS NOT NULL)" for f in few]
+    found: tuple = ()
+    if parts:
+        found = table.engine.execute(f"SELECT {', '.join(parts)} FROM {at(table, rows)}").fetchone()
+    values = iter(found or [None] * len(parts))
+    out = Profile(
+        returns={f for f in texts if next(values)},
+        odd={f: list(next(values) or []) for f in numbers},
+        few={f: v for f in few if 0 < len(v := list(next(values) or [])) <= FEW_VALUES},
+    )
+    if rows is None:
+        _PROFILES[table] = (columns, out)
+    return out
+
+
+def _few_candidates(table: BigTable, columns: list[str]) -> list[str]:
+    """Those `columns` with at most a tenth of `FEW_VALUES` values in the first `SAMPLE` rows."""
+    if not columns:
+        return []
+    counts = ", ".join(f"count(DISTINCT {quoted(c)})" for c in columns)
+    first = f"(SELECT * FROM {table.sql} LIMIT {SAMPLE})"
+    found = table.engine.execute(f"SELECT {counts} FROM {first}").fetchone() or ()
+    return [c for c, n in zip(columns, found, strict=True) if n <= FEW_VALUES // 10]
 
 
 def _number_cell(c: str, odd: list[float], key: str) -> tuple[str, dict[str, list]]:
@@ -126,7 +164,7 @@ def cells_sql(
     feed), and an empty text (written missing here: an empty cell either way). None when a
     column's type has no SQL form here. `rows`: only those (by position) are written."""
     types = table.types()
-    returns, odd = _scan(table, name, rows)
+    known = profile(table, name, rows)
     out, params = [], {}
     for i, (field, spec) in enumerate(schema.fields(name).items()):
         c, kind = quoted(field), types.get(field)
@@ -135,7 +173,7 @@ def cells_sql(
                 return None  # dates as text: pandas reads the whole column's format
             sql = f"strftime({c}, '%Y-%m-%d')"
         elif spec["type"] == "number" and kind in FLOATS:
-            sql, more = _number_cell(c, odd[field], f"n{i}")
+            sql, more = _number_cell(c, known.odd[field], f"n{i}")
             params.update(more)
         elif kind in INTEGERS and spec["type"] != "boolean":
             sql = f"CAST({c} AS VARCHAR)"  # str() of an Int64
@@ -146,7 +184,7 @@ def cells_sql(
         else:
             return None
         out.append(sql)
-    return out, params, not returns
+    return out, params, not known.returns
 
 
 def _quoted(sql: str) -> str:
@@ -258,7 +296,7 @@ def sql_columns(table: BigTable, name: str, rows: int) -> Iterator[list[list]]:
            for f, s in fields.items()):  # fmt: skip
         yield cells.sql_columns(table.df(list(fields)), name)
         return
-    select, few = [], _few_values(table, [f for f in fields if types.get(f) in TEXT])
+    select, few = [], profile(table, name).few
     for field, spec in fields.items():
         c, kind = quoted(field), types.get(field)
         if spec["type"] == "date":
@@ -274,26 +312,6 @@ def sql_columns(table: BigTable, name: str, rows: int) -> Iterator[list[list]]:
     result = table.engine.execute(f"SELECT {', '.join(select)} FROM {table.sql}")
     while not (part := result.fetch_df_chunk(max(1, rows // 2048))).empty:
         yield [cells.python_values(part[col]) for col in part.columns]
-
-
-def _few_values(table: BigTable, columns: list[str]) -> dict[str, list[str]]:
-    """The distinct values of those `columns` that have at most `FEW_VALUES`: the columns
-    with few in the first `SAMPLE` rows are counted whole."""
-    if not columns:
-        return {}
-    counts = ", ".join(f"count(DISTINCT {quoted(c)})" for c in columns)
-    first = f"(SELECT * FROM {table.sql} LIMIT {SAMPLE})"
-    found = table.engine.execute(f"SELECT {counts} FROM {first}").fetchone() or ()
-    out = {}
-    for column, n in zip(columns, found, strict=True):
-        if n <= FEW_VALUES // 10:
-            c = quoted(column)
-            values = table.engine.execute(
-                f"SELECT DISTINCT {c} FROM {table.sql} WHERE {c} IS NOT NULL LIMIT {FEW_VALUES + 1}"
-            ).fetchall()
-            if 0 < len(values) <= FEW_VALUES:
-                out[column] = [v for (v,) in values]
-    return out
 
 
 def duplicated(table: BigTable, key: Sequence[str]) -> bool:

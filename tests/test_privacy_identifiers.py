@@ -110,6 +110,7 @@ def test_ids_without_check_digit_need_a_column_name() -> None:
         ("contact", ["ana.silva@example.org", "b.ortiz@mail.example.com"], "email"),
         ("x1", ["(555) 201-3344", "+54 11 4123-4567", "312.600.4501"], "phone"),
         ("tel", ["555 201 3344"], "phone"),
+        ("x2", ["(11) 98765-4321", "+55 21 99876-5432", "11 91234-5678"], "phone"),  # Brazil
         ("applicant", ["John Smith", "Maria Garcia", "Lucía Fernández"], "person_name"),
         ("col7", ["Smith, John", "Okafor, Dana", "Garcia, Maria"], "person_name"),
         ("where", ["186 25 Street", "12 Harbour St", "4401 N. Ashland Ave."], "street_address"),

@@ -44,7 +44,8 @@ BLOCK_CHARS = 4_000_000  # and their characters
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(
     r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?|\d{2,4}[\s.\-])"
-    r"\d{3,4}[\s.\-]?\d{4}(?![\w/\-]|\.\d)"
+    # a Brazilian mobile number has five digits before its last four: (11) 98765-4321
+    r"(?:\d{3,4}[\s.\-]?|\d{5}[\s.\-])\d{4}(?![\w/\-]|\.\d)"
 )
 _DECIMAL_RE = re.compile(r"^-?\d+\.\d+$")
 # A value is a candidate when it holds a run of seven or more digits and separators, or the
@@ -351,9 +352,9 @@ _WRITTEN_SHAPES = {
 # `_CANDIDATE_RE` and `_HINTED_CANDIDATE_RE` as shapes (A: an ASCII letter or digit)
 _MX_SHAPE = "LLLddddddAAA"
 _CANDIDATE_SHAPES = (["d" + "C" * 6, _MX_SHAPE], ["d" + "C" * 5, _MX_SHAPE])
-# what every `PHONE_RE` match ends with, `\d{3,4}[\s.\-]?\d{4}` (P: an ASCII character `\s`
-# matches, a dot or a dash), and what it holds before that: `\d{2,4}[\s.\-]\d{3,4}` or
-# `\(\d{1,4}\)[\s.\-]?\d{3,4}` (`)`: a closing bracket)
+# what every `PHONE_RE` match ends with, `\d{3,4}[\s.\-]?\d{4}` or `\d{5}[\s.\-]\d{4}` (P: an
+# ASCII character `\s` matches, a dot or a dash), and what it holds before that:
+# `\d{2,4}[\s.\-]\d{3,5}` or `\(\d{1,4}\)[\s.\-]?\d{3,5}` (`)`: a closing bracket)
 _PHONE_SHAPES = ("ddddddd", "dddPdddd")
 _PHONE_STARTS = ("ddPddd", "d)ddd", "d)Pddd")
 

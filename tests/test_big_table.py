@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 
-from daas.core.big import Engine, quoted
+from daas.core.big import PREFIX, Engine, quoted, sweep_stale
 
 
 def test_a_frame_comes_back_whole_in_order_and_in_chunks() -> None:
@@ -29,3 +34,15 @@ def test_names_are_quoted_and_never_reused() -> None:
         second = engine.table("x", "SELECT 2 AS one")
         assert first.name != second.name
         assert engine.frame(f"SELECT one FROM {second.sql}")["one"].tolist() == [2]
+
+
+def test_a_killed_build_leaves_no_database_behind(tmp_path: Path) -> None:
+    """A process killed mid-build cannot remove its folder: the next engine does."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f"{PREFIX}{gone.stdout.strip()}-abc"
+    (stale / "spill").mkdir(parents=True)
+    mine = tmp_path / f"{PREFIX}{os.getpid()}-def"
+    mine.mkdir()
+    assert sweep_stale(tmp_path) == [stale]
+    assert not stale.exists() and mine.exists()

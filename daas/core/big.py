@@ -38,11 +38,37 @@ def literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+PREFIX = "daas-big-"  # a database's folder: daas-big-<the process id>-<random>
+
+
+def sweep_stale(root: Path | None = None) -> list[Path]:
+    """Remove the folders of builds whose process is gone (killed before it could clean up:
+    a database and what it spilled can be gigabytes); the folders removed."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        pid = folder.name[len(PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 class Engine:
     """One build's DuckDB database, in a temporary folder removed by `close`."""
 
     def __init__(self, memory_limit: str | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="daas-big-"))
+        sweep_stale()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         self.con = duckdb.connect(str(self.folder / "big.duckdb"))
         limit = memory_limit or os.environ.get(MEMORY_VARIABLE) or MEMORY_LIMIT
         self.con.execute(f"SET memory_limit = {literal(limit)}")

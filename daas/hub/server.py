@@ -198,7 +198,7 @@ README = (
     N_(
         "TLJH's systemd spawner picks each server's port a moment before the server takes it, "
         "so two servers starting in the same second can be given one port: the second "
-        "participant then sees \"404: Not Found\" when their notebook opens. Let the room log in "
+        'participant then sees "404: Not Found" when their notebook opens. Let the room log in '
         "table by table, a few seconds apart. If it happens, the participant uses File > Hub "
         "Control Panel > Stop My Server, then Start My Server; their work is kept."
     ),

@@ -10,13 +10,17 @@ or a failing-row flag is an SQL expression over the layer below), the shared che
 (`Checks.shared`: notes, placeholder addresses, numbers, minimum and maximum, enums, required),
 then the recipe's own rules (`Recipe.table_checks_big`, given the same `Checks`; its helpers
 `instants`, `known_places`, `locations` do what `daas.beacon.quality` and a recipe's pandas
-rules do). The SELECT is written once into a work table holding what the checks decide (flags,
-numbers, date-times, enums; not the text fields kept as they are, `Checks.plain`), row for row
-beside the mapped table: its flags give the issues (the failing rows only, their values read
-from the mapped table), duplicates are looked for among the rows whose keys repeat, and the
-clean table is written once from the two side by side (`POSITIONAL JOIN`), without the rows
-left out: a new temporary table, its rows numbered 0, 1... (what the big privacy gate reads in
-SQL). A plain decimal is read by DuckDB's cast (its `-0` as pandas reads it in that column).
+rules do). The SELECT is written once into a work table: the typed fields (schema order) and,
+after them, what the checks decided (the flags as bits of a few BIGINT masks, the values some
+issues show, `_drop`), row for row as the mapped table. Its masks give the issues (the failing
+rows only, their values read from the mapped table), duplicates are looked for among the rows
+whose keys repeat, and it becomes the clean table: when every row is kept, by dropping its
+helper columns (a change of the catalogue, no rows written again), else by writing the rows
+kept into a new temporary table; either way its rows are numbered 0, 1... (what the big privacy
+gate reads in SQL). The text fields are copied once, in the same pass as the checks (a second
+copy, or a `POSITIONAL JOIN` with the mapped table, which DuckDB runs on one thread, took more
+than the checks at 3,200,000 rows, its tables spilled past the engine's memory limit).
+A plain decimal is read by DuckDB's cast (its `-0` as pandas reads it in that column).
 
 Python still decides what is subtle, on distinct values only, and must agree with the plain
 path because it is the plain path's own code: which addresses are placeholders
@@ -66,6 +70,8 @@ NOTED = "_noted:"
 NUMBER = "_number:"
 POS = "_pos"  # the row's position in the mapped table (its rowid)
 DROP = "_drop"
+MASK = "_mask"  # the work table's flags, 62 to a BIGINT
+BITS = 62
 DIGITLESS = "[0-9]"  # an address with a digit is never a placeholder (PLACEHOLDER_ADDRESS)
 # the numbers DuckDB's cast reads as `quality._numbers` does (any other text is read by it)
 PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?|-?\.[0-9]+"
@@ -159,9 +165,6 @@ class Checks:
         self.lookups: list[str] = []  # temporary tables joined in (the rows are then sorted)
         self.sorted = False  # whether the rows must be sorted anyway (`over_table`)
         self.unplaced = "FALSE"  # rows whose address names no place
-        # the text fields whose value is the mapped text, None when blank: read from the mapped
-        # table when the clean table is written, not kept in the work table
-        self.plain: set[str] = set()
         # the recipe's pandas rules for the date-times SQL leaves to them (`instants`)
         self._datetime_rules: tuple[str, Callable, Callable] | None = None
 
@@ -171,7 +174,6 @@ class Checks:
 
     def put(self, name: str, expr: str) -> None:
         self.cols[name] = expr
-        self.plain.discard(name)
 
     def layer(self) -> None:
         select = ", ".join(f"{e} AS {quoted(n)}" for n, e in self.cols.items())
@@ -308,14 +310,6 @@ class Checks:
                              exclude=required, order=(i, 3 + j))  # fmt: skip
                     value = f"CASE WHEN {out} THEN NULL ELSE {value} END"
             self.put(name, value if spec["type"] == "number" else f"TRY_CAST({value} AS BIGINT)")
-        self.plain = {
-            name
-            for name, spec in self.fields.items()
-            if spec["type"] in ("string", "datetime")
-            and NOTE + name not in self.cols
-            and "enum" not in spec.get("constraints", {})
-            and not (name == "address" and self.known.placeholders)
-        }
         self.layer()
 
     def _years(self, fields: Sequence[str]) -> tuple[int, int]:
@@ -568,18 +562,22 @@ class Checks:
 
     # writing it
     def write(self) -> str:
-        """The work table: the typed fields but the plain ones (schema order), then `_pos`,
-        `_row`, the flags, their values, `_drop` and the first pass's questions; its rows are
-        the mapped table's, in order."""
+        """The work table: the typed fields (schema order), then `_pos`, `_row`, the flags as
+        bits of BIGINT masks (`MASK`: flag k is bit k % 62 of mask k // 62), their values,
+        `_drop` and the first pass's questions; its rows are the mapped table's, in order. It
+        becomes the clean table (`_finish`): written once, its helpers then dropped."""
         excluded = [quoted(f.column) for f in self.flags if f.exclude]
         drop = " OR ".join(excluded) or "FALSE"
-        helpers = [POS, ROW, *(f.column for f in self.flags),
-                   *(f.number for f in self.flags if f.number),
-                   *(f.value for f in self.flags if f.value)]  # fmt: skip
+        values = [*(f.number for f in self.flags if f.number),
+                  *(f.value for f in self.flags if f.value)]  # fmt: skip
         asks = [a for pairs in self.asks.values() for a, _ in pairs]
         self.layer()
-        select = [quoted(n) for n in self.fields if n not in self.plain]
-        select += [quoted(h) for h in helpers] + [f"({drop}) AS {DROP}"]
+        select = [quoted(n) for n in self.fields] + [POS, quoted(ROW)]
+        for j in range(0, len(self.flags), BITS):
+            bits = [f"({quoted(f.column)}::BIGINT << {k % BITS})"
+                    for k, f in enumerate(self.flags[j : j + BITS], start=j)]  # fmt: skip
+            select.append(f"({' | '.join(bits)}) AS {quoted(MASK + str(j // BITS))}")
+        select += [quoted(v) for v in values] + [f"({drop}) AS {DROP}"]
         select += [quoted(a) for a in asks]
         order = f" ORDER BY {POS}" if self.lookups or self.sorted else ""
         name = self.engine.name(f"checked_{self.table}")
@@ -588,6 +586,14 @@ class Checks:
             f"FROM {self.source}{order}"
         )
         return name
+
+    def masks(self) -> list[str]:
+        """The work table's mask columns."""
+        return [MASK + str(j) for j in range((len(self.flags) + BITS - 1) // BITS)]
+
+    def bit(self, k: int) -> str:
+        """SQL: whether flag `k` is set, over the work table's masks."""
+        return f"(({quoted(MASK + str(k // BITS))} >> {k % BITS}) & 1 = 1)"
 
     def asked(self, work: str) -> dict[str, set[str]]:
         """The distinct values the first pass left for Python to decide, by kind."""
@@ -866,24 +872,21 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     n = len(c.mapped)
     # the failing rows, with their flags and values
     bad = e.name("_failing")
-    any_flag = " OR ".join(quoted(f.column) for f in flags) or "FALSE"
+    any_flag = " OR ".join(f"{quoted(m)} <> 0" for m in c.masks()) or "FALSE"
     numbers = [quoted(f.number) for f in flags if f.number]
     numbers += [quoted(f.value) for f in flags if f.value]
+    bits = [f"{c.bit(k)} AS {quoted(f.column)}" for k, f in enumerate(flags)]
     e.execute(
-        f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, "
-        f"{', '.join([quoted(f.column) for f in flags] + numbers) or 'NULL AS _none'} "
+        f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, {DROP}, "
+        f"{', '.join(bits + numbers) or 'NULL AS _none'} "
         f"FROM {w} WHERE {any_flag}"
     )
-    joined = f"{c.mapped.sql} AS m POSITIONAL JOIN {w} AS w"
-    typed = ", ".join(
-        f"nullif(m.{quoted(f)}, '') AS {quoted(f)}" if f in c.plain else f"w.{quoted(f)}"
-        for f in c.fields
-    )
-    dups = _duplicates(c, f"SELECT {typed}, w.{POS}, w.{quoted(ROW)}, w.{DROP} FROM {joined}", keys)
+    typed = ", ".join(quoted(f) for f in c.fields)
+    dups = _duplicates(c, f"SELECT {typed}, {POS}, {quoted(ROW)}, {DROP} FROM {w}", keys)
     # the issues, one row per failing check, in `Issues.frame`'s order
     # the checks some row failed, and the mapped texts their issues show
-    tally = ", ".join(f"count_if({quoted(f.column)})" for f in flags) or "0"
-    counts = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchall()[0]
+    tally = ", ".join([f"count_if({quoted(f.column)})" for f in flags] + [f"count_if({DROP})"])
+    *counts, dropped = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchall()[0]
     fired = [k for k, f in enumerate(flags) if counts and counts[k]]
     texts = sorted({t for k in fired if (t := flags[k].text)})
     parts = []
@@ -931,12 +934,20 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     failed = found.groupby("dimension")["pos"].nunique().to_dict() if len(found) else {}
     scores = {d: round(float(1 - failed.get(d, 0) / max(n, 1)), 4) for d in quality.DIMENSIONS}
     # the clean table: the rows kept, the typed fields (a new table: its rows numbered 0, 1...)
-    if dups is not None:
-        e.execute(f"UPDATE {w} SET {DROP} = TRUE WHERE {POS} IN (SELECT {POS} FROM {quoted(dups)})")
+    # the work table is the clean table when every row is kept (its helpers dropped: a change
+    # of the catalogue, not of the rows); else the rows kept are written anew
     kept = e.name(f"clean_{c.table}")
-    e.execute(
-        f"CREATE TEMP TABLE {quoted(kept)} AS SELECT {typed} FROM {joined} WHERE NOT w.{DROP}"
-    )
+    if dups is not None or dropped:
+        if dups is not None:
+            e.execute(
+                f"UPDATE {w} SET {DROP} = TRUE WHERE {POS} IN (SELECT {POS} FROM {quoted(dups)})"
+            )
+        e.execute(f"CREATE TEMP TABLE {quoted(kept)} AS SELECT {typed} FROM {w} WHERE NOT {DROP}")
+    else:
+        fields = set(c.fields)
+        for col in [x for x in BigTable(e, work).columns if x not in fields]:
+            e.execute(f"ALTER TABLE {w} DROP COLUMN {quoted(col)}")
+        e.execute(f"ALTER TABLE {w} RENAME TO {quoted(kept)}")
     for used in [work, bad, *([dups] if dups else []), *c.lookups]:
         e.execute(f"DROP TABLE IF EXISTS {quoted(used)}")
     dtypes = {name: SQL_TYPES[spec["type"]] for name, spec in c.fields.items()}

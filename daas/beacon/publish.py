@@ -345,8 +345,13 @@ def _validate_spread(
     desc = json.loads((folder / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
     errors = []
     key = desc.get("primaryKey")
-    big = isinstance(df, BigTable)
-    if key and (big_publish.duplicated(df, key) if big else df.duplicated(key).any()):
+    if not key:
+        repeated = False
+    elif isinstance(df, BigTable):
+        repeated = big_publish.duplicated(df, key)
+    else:
+        repeated = bool(df.duplicated(key).any())
+    if repeated:
         errors.append(f"primary-key-error: {table}: rows repeat the key {', '.join(key)}")
     rows = np.unique(np.linspace(head, len(df) - 1, n).round().astype("int64"))
     with tempfile.TemporaryDirectory(prefix="beacon-sample-") as tmp:

@@ -595,8 +595,8 @@ def _mapped(
     if held:
         counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in held)
         hits = engine.execute(f"SELECT {counts} FROM {v}").fetchall()[0]
-        for f, hit in zip(held, hits, strict=True):
-            fields[f].noted = fields[f].noted or bool(hit)
+        for name, hit in zip(held, hits, strict=True):
+            fields[name].noted = fields[name].noted or bool(hit)
     cols = ["m._row AS _row"]
     for fld in known:
         cols.append(f"{fields[fld].value if fld in fields else literal('')} AS {quoted(fld)}")
@@ -606,9 +606,9 @@ def _mapped(
         if fld in held:
             note = f"CASE WHEN m.{f.var}_p <> '' THEN m.{f.var}_p ELSE {note} END"
         cols.append(f"{note} AS {quoted(load.NOTE + fld)}")
-    lookups = [f for f in fields.values() if f.lookup is not None]
+    lookups = [(f, f.lookup) for f in fields.values() if f.lookup is not None]
     joins = "".join(
-        f" LEFT JOIN {f.lookup.sql} {f.var}_l ON {f.var}_l.src = m.{f.var}" for f in lookups
+        f" LEFT JOIN {table.sql} {f.var}_l ON {f.var}_l.src = m.{f.var}" for f, table in lookups
     )
     sql = f"SELECT {', '.join(cols)} FROM {v} m{joins}"
     if ordered or lookups:
@@ -616,8 +616,8 @@ def _mapped(
     try:
         return _temporary(engine, "mapped", sql)
     finally:
-        for f in lookups:
-            f.lookup.drop()
+        for _field, table in lookups:
+            table.drop()
 
 
 def _read_values(
@@ -634,7 +634,7 @@ def _read_values(
         shaped = _shaped(fmt) if kind == "datetime" and fmt and not iso else None
         if iso:
             skip = f"WHERE {f.var} <> '' AND NOT {_iso_ok(f.var)}"
-        elif shaped:
+        elif shaped and fmt:
             skip = f"WHERE {f.var} <> '' AND NOT {_formatted_ok(f.var, fmt, shaped)}"
         else:
             skip = ""
@@ -653,7 +653,7 @@ def _read_values(
             f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"
-        elif shaped:  # every other value is blank or in the format (`_formatted_ok`)
+        elif shaped and fmt:  # every other value is blank or in the format (`_formatted_ok`)
             moment = f"try_strptime({x}, {literal(fmt)})"
             other = f"(CASE WHEN {x} = '' THEN '' ELSE strftime({moment}, '{_ISO}') END)"
             f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"

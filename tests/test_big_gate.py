@@ -294,3 +294,29 @@ def test_a_column_changed_in_some_rows_since_a_scan_is_judged_afresh_there(
     base = big.TextColumn(again, "comments")._base(memo)
     assert base is not None and base.sql == published.sql
     assert plain_gate({"c": again}, memo=memo).to_dict() == got.to_dict()
+
+
+def test_identifiers_in_late_rows_of_date_times_and_bare_numbers_are_found(engine: Engine) -> None:
+    """Values DuckDB proves hold nothing (date-times) and bare numbers judged as numbers
+    (`specific.sql_prefilter`): what is planted in their last rows is still found."""
+    n = 400_000
+    stamps = pd.date_range("2025-01-01", periods=n, freq="37s", tz="-03:00")
+    frame = pd.DataFrame(
+        {
+            "requested_datetime": pd.Series(stamps.strftime("%Y-%m-%dT%H:%M:%S%z"), dtype="str"),
+            "service_request_id": pd.Series([f"{i:09d}" for i in range(n)], dtype="str"),
+            "reference": pd.Series(["52998224725"] * (n // 2) + [""] * (n - n // 2), dtype="str"),
+        }
+    )
+    frame.loc[n - 1, "requested_datetime"] = "ana.souza@example.org"
+    frame.loc[n - 2, "requested_datetime"] = "(212) 555-0142"
+    frame.loc[n - 3, "service_request_id"] = "4111111111111111"  # a bare card number, alone
+    frame.loc[n - 4, "service_request_id"] = "529.982.247-25"
+    result = same_gate(engine, {"requests": frame})
+    text = " ".join(result.reasons)
+    assert f"column 'requested_datetime': holds {describe_type('email')} (row {n:,})" in text
+    assert f", {describe_type('phone')} (row {n - 1:,})" in text
+    assert (
+        f"column 'service_request_id': holds {describe_type('id:br_cpf')} (row {n - 3:,})" in text
+    )
+    assert f"column 'reference': holds {describe_type('id:br_cpf')}" in text

@@ -242,3 +242,59 @@ def test_every_written_id_has_a_byte_shape_that_lets_it_through() -> None:
 
 def test_a_digit_from_another_script_in_an_id_shape_does_not_stop_the_scan() -> None:
     assert scan_column(pd.Series(["GODE561231G٣8"] * 3), "rfc").pii == []
+
+
+def _fuzz(n: int, seed: int = 3) -> list[str]:
+    """Values made of the parts identifiers are made of (runs of digits, separators, letters,
+    `@`, characters beyond ASCII), so that many come close to a detector's shapes."""
+    rng = np.random.default_rng(seed)
+    parts = [" ", "\t", "\n", "-", ".", "/", "(", ")", "@", "+", ":", ",", "T", "&", "a", "x@y.org"]
+    parts += ["ABC", "GODE", "Ñ", "٣", "é", "12.345.678-", "123-45-", "(11) ", "4111 1111 "]
+    values = []
+    for _ in range(n):
+        out = []
+        for _ in range(int(rng.integers(1, 6))):
+            if rng.random() < 0.5:
+                out.append("".join(rng.choice(list("0123456789"), int(rng.integers(1, 20)))))
+            else:
+                out.append(str(rng.choice(parts)))
+        values.append("".join(out))
+    return [*values, *[v for v in TRICKY if "\x00" not in v], "000000001", " 52998224725\t"]
+
+
+@pytest.mark.parametrize(("hinted", "phone_named"), [((), False), (("br_cpf",), False), ((), True)])
+def test_duckdb_prefilters_let_through_every_value_the_detectors_find_something_in(
+    hinted: tuple[str, ...], phone_named: bool
+) -> None:
+    """`specific.sql_prefilter` (what a big table's scan sends to Python, `daas.privacy.big`):
+    every value `found_in` finds anything in passes the first condition, and the values of the
+    second (bare numbers) are judged by `bare_ids_of_numbers` as `found_in` judges them."""
+    import duckdb
+
+    values = list(dict.fromkeys(_fuzz(30_000)))
+    want: dict[str, set[str]] = {}
+    for key, parts in specific.found_in(values, frozenset(hinted), phone_named).items():
+        want[key] = {values[i] for i in np.concatenate(parts).tolist()}
+    assert {"email", "phone", "bare:id:br_cpf"} <= set(want)
+    scanned, bare = specific.sql_prefilter("v", bool(hinted), phone_named)
+    con = duckdb.connect()
+    con.register("t", pd.DataFrame({"v": values}, dtype=object))
+    flags = con.execute(f"SELECT v, {scanned}, {bare or 'false'} FROM t").fetchall()
+    passed = {v for v, s, _ in flags if s}
+    assert set().union(*want.values()) <= passed
+    if bare is None:
+        assert hinted or phone_named
+        return
+    pure = [v for v, _, b in flags if b]
+    assert pure and all(v.strip(" \t").isascii() and v.strip(" \t").isdigit() for v in pure)
+    rest = [v for v, s, b in flags if s and not b]
+    got: dict[str, set[str]] = {}
+    for key, parts in specific.found_in(rest, frozenset(hinted), phone_named).items():
+        got[key] = {rest[i] for i in np.concatenate(parts).tolist()}
+    digits = [v.strip(" \t") for v in pure]
+    numbers = np.array([int(d) for d in digits], dtype=np.uint64)
+    lengths = np.array([len(d) for d in digits], dtype=np.int64)
+    for kind, mask in specific.bare_ids_of_numbers(numbers, lengths).items():
+        if mask.any():
+            got.setdefault(f"bare:{kind}", set()).update(np.array(pure, dtype=object)[mask])
+    assert got == want

@@ -5,9 +5,12 @@ verdict and the same reasons (row numbers and counts included) as on the table's
 text column is never pulled whole into pandas: DuckDB gives its distinct values, and the plain
 path's detectors run on those values unchanged:
 - `specific.found_in` on the distinct values, `CHUNK_VALUES` at a time (it judges each value
-  on its own, see below); DuckDB then maps each kind's values back to rows: how many, the first
-  `ROWS_SHOWN` in file order, and the value of the first (`TextColumn.exact`, which must agree
-  with `specific.find` on which kinds count, in which order, and on each one's example);
+  on its own, see below), except those DuckDB proves it finds nothing in
+  (`specific.sql_prefilter`: its own byte tests as one RE2 pattern, a necessary condition) and
+  the bare numbers, judged as numbers (`specific.bare_ids_of_numbers`); DuckDB then maps each
+  kind's values back to rows: how many, the first `ROWS_SHOWN` in file order, and the value of
+  the first (`TextColumn.exact`, which must agree with `specific.find` on which kinds count, in
+  which order, and on each one's example);
 - `identifiers.sample_values` on the values the plain path samples (`TextColumn.sample`: the
   rows `Series.sample` picks with the same seed, or the distinct values in order of first
   appearance when the column is short enough not to be sampled by rows);
@@ -220,10 +223,15 @@ class TextColumn:
         return f"SELECT v FROM {pairs} WHERE v IS NOT NULL AND v IS DISTINCT FROM _v GROUP BY v"
 
     def _found(self, sql: str | None) -> dict[str, list[str]]:
-        """`specific.found_in` on the values `sql` gives (all the distinct values when None):
-        key -> the values holding it. Read `CHUNK_VALUES` at a time (each value is judged on
-        its own), so a column of millions of distinct values is never held whole in Python;
-        a column holding NUL is read whole, in `specific.find`'s order."""
+        """`specific.found_in` on the values `sql` gives (a column `v`; all the distinct
+        values when None): key -> the values holding it. Only the values DuckDB finds may hold
+        something (`specific.sql_prefilter`, the detectors' own byte tests as a necessary
+        condition) come to Python, `CHUNK_VALUES` at a time (each value is judged on its own),
+        so a column of millions of distinct values is never held whole in Python; the bare
+        numbers among them come as numbers (their digits' value and length) and are judged
+        as `found_in` judges them (`specific.bare_ids_of_numbers`), and only those passing a
+        check come back as strings. A column holding NUL is read whole, in `specific.find`'s
+        order."""
         hinted, phone_named = self.options
         holding: dict[str, list[str]] = {}
 
@@ -236,13 +244,50 @@ class TextColumn:
             judge(self.distinct.values)
             return holding
         if sql is None:
-            sql = f"SELECT {self.col} FROM {self.table.sql} WHERE {self.col} IS NOT NULL GROUP BY 1"
-        result = self.engine.execute(sql)
+            sql = (
+                f"SELECT {self.col} AS v FROM {self.table.sql} WHERE {self.col} IS NOT NULL "
+                "GROUP BY 1"
+            )
+        scanned, bare = specific.sql_prefilter("v", bool(hinted), phone_named)
+        if bare is None:
+            result = self.engine.execute(f"SELECT v FROM ({sql}) WHERE {scanned}")
+        else:  # a bare number comes as its digits' number and length, not as a string
+            digits = "trim(v, ' ' || chr(9))"
+            numbers = (
+                f"CAST(CASE WHEN b THEN {digits} ELSE '0' END AS UBIGINT) AS num, "
+                f"CASE WHEN b THEN length({digits}) ELSE 0 END AS len"
+            )
+            result = self.engine.execute(
+                f"SELECT CASE WHEN b THEN NULL ELSE v END AS v, b, {numbers} "
+                f"FROM (SELECT v, {bare} AS b FROM ({sql}) WHERE {scanned})"
+            )
+        hits: list[pd.DataFrame] = []
         while True:
             part = result.fetch_df_chunk(CHUNK_VALUES // 2048)
             if part.empty:
-                return holding
-            judge(part.iloc[:, 0].to_numpy(dtype=object).tolist())
+                break
+            if bare is None:
+                judge(part["v"].to_numpy(dtype=object).tolist())
+                continue
+            pure = part["b"].to_numpy(dtype=bool)
+            judge(part["v"].to_numpy(dtype=object)[~pure].tolist())
+            number = part["num"].to_numpy(dtype=np.uint64)[pure]
+            length = part["len"].to_numpy(dtype=np.int64)[pure]
+            for kind, mask in specific.bare_ids_of_numbers(number, length).items():
+                if mask.any():
+                    key = np.full(int(mask.sum()), f"bare:{kind}", dtype=object)
+                    hits.append(
+                        pd.DataFrame({"num": number[mask], "len": length[mask], "key": key})
+                    )
+        if hits:  # the values of the bare numbers passing a check
+            with _registered(self.engine, "_gate_hits", pd.concat(hits, ignore_index=True)):
+                got = self.engine.execute(
+                    f"SELECT DISTINCT h.key, s.v FROM (SELECT v, true AS b, {numbers} "
+                    f"FROM ({sql}) WHERE {bare}) s JOIN _gate_hits h USING (num, len)"
+                ).fetchall()
+            for key, value in got:
+                holding.setdefault(key, []).append(value)
+        return holding
 
     def _base(self, memo: dict) -> Scanned | None:
         """The column scanned in this run most like this one in its first rows (at least half

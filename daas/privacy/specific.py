@@ -175,6 +175,25 @@ BARE_CHECKS: dict[str, tuple[range, Callable[[np.ndarray], np.ndarray]]] = {
 }
 
 
+def number_matrix(numbers: np.ndarray, length: int) -> np.ndarray:
+    """Whole numbers written with `length` digits (leading zeros kept) as an (n, length)
+    integer matrix, as `digit_matrix` gives their digit strings."""
+    powers = np.uint64(10) ** np.arange(length - 1, -1, -1, dtype=np.uint64)
+    return ((numbers.astype(np.uint64)[:, None] // powers) % np.uint64(10)).astype(np.int64)
+
+
+def bare_ids_of_numbers(numbers: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+    """`bare_ids` of digit strings given as their numbers and their lengths (a big table's
+    bare values, read as numbers in DuckDB: `daas.privacy.big`)."""
+    out = {kind: np.zeros(len(numbers), dtype=bool) for kind in BARE_CHECKS}
+    for kind, (allowed, check) in BARE_CHECKS.items():
+        for n in allowed:
+            idx = np.flatnonzero(lengths == n)
+            if len(idx):
+                out[kind][idx] = check(number_matrix(numbers[idx], n))
+    return out
+
+
 def digit_matrix(values: list[str], length: int) -> np.ndarray:
     """Digit strings of one length as an (n, length) integer matrix."""
     codes = np.array(values, dtype=f"<U{length}").view(np.uint32).reshape(-1, length)
@@ -418,6 +437,56 @@ def _shapes_at(classes: dict[str, np.ndarray], shapes: Iterable[str]) -> np.ndar
             hit &= _ahead(classes[c], k)
         out |= hit
     return out
+
+
+# ---- the same tests in DuckDB, for a big table's values (`daas.privacy.big`) ----
+
+
+def _re2_class(chars: bytes) -> str:
+    """An RE2 class of these bytes (runs of consecutive bytes as ranges)."""
+    out, codes = [], sorted(set(chars))
+    while codes:
+        end = 0
+        while end + 1 < len(codes) and codes[end + 1] == codes[0] + end + 1:
+            end += 1
+        lo, hi = codes[0], codes[end]
+        out.append(f"\\x{{{lo:02x}}}" + (f"-\\x{{{hi:02x}}}" if hi > lo else ""))
+        codes = codes[end + 1 :]
+    return "[" + "".join(out) + "]"
+
+
+def _re2_shapes(shapes: Iterable[str]) -> str:
+    """An RE2 pattern found where one of `shapes` (as `_shapes_at` reads them) starts, in text
+    of ASCII characters (each class written byte by byte)."""
+    classes = {name: _re2_class(chars) for name, chars in _CLASSES.items()}
+    return "|".join("".join(classes[c] for c in shape) for shape in sorted(set(shapes)))
+
+
+_PURE_BARE = "[\\x{20}\\x{09}]*[0-9]{8,19}[\\x{20}\\x{09}]*"  # `_BARE_VALUE_RE` on ASCII
+
+
+def sql_prefilter(v: str, hinted: bool, phone_named: bool) -> tuple[str, str | None]:
+    """DuckDB conditions on a value `v` (SQL; a value without NUL) for `found_in`, from the
+    byte tests of `_Joined.prefilter` (the same definitions, written as one RE2 pattern):
+    - the first holds for every value `_block_hits` can find anything in (a necessary
+      condition, never a verdict). Without hints it finds anything only in a value with an
+      `@`, a character beyond ASCII, or a candidate that is bare (8 digits in a row), written
+      (`_WRITTEN_SHAPES`) or phone-shaped (`_PHONE_SHAPES`); with a name hinting ids or phones,
+      in every candidate (`_CANDIDATE_SHAPES`);
+    - the second, when not None, holds for the values that are nothing but a bare number of 8
+      to 19 ASCII digits (blanks around it allowed): all `_block_hits` finds in such a value
+      is `bare_ids` of its digits (it is not a written id, a card or a phone shape: no
+      separator between its digits), so their verdict is `bare_ids_of_numbers`. None when
+      the name hints ids or phones (then every candidate is judged one by one as well).
+    When a written kind has no shape, the byte tests let every candidate through, and so do
+    these (tests/test_privacy_every_value.py checks both against `found_in`)."""
+    always = ["@", "[^\\x{00}-\\x{7f}]"]  # an email's `@`, a character beyond ASCII
+    if hinted or phone_named or set(nid.VALIDATORS) - set(_WRITTEN_SHAPES):
+        pattern = "|".join([*always, _re2_shapes(_CANDIDATE_SHAPES[hinted])])
+        return f"regexp_matches({v}, '{pattern}')", None
+    shapes = ["dddddddd", *_WRITTEN_SHAPES.values(), *_PHONE_SHAPES]
+    pattern = "|".join([*always, _re2_shapes(shapes)])
+    return f"regexp_matches({v}, '{pattern}')", f"regexp_full_match({v}, '{_PURE_BARE}')"
 
 
 @functools.cache

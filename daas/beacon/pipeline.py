@@ -337,7 +337,7 @@ def _stages(city: City, recipe: Recipe, record: dict, memo: dict, engine: Engine
     ctx = context(city)
     done("load", "quality")
     # each table as read is let go once checked, and its free text once the checks are done
-    results = {t: quality.check(t, raw.pop(t), ctx) for t in list(raw)}
+    results = {t: _checked(t, raw.pop(t), ctx) for t in list(raw)}
     done("quality", "privacy")
     for r in results.values():
         r.clean = _without(r.clean, list(recipe.free_text))
@@ -360,6 +360,15 @@ def _stages(city: City, recipe: Recipe, record: dict, memo: dict, engine: Engine
     record = _publish(city, recipe, ctx, results, public, extra, gate, record)
     done("publish", None)
     return record
+
+
+def _checked(name: str, table: Table, ctx: quality.Context) -> quality.TableQuality:
+    """`quality.check`; a big table as mapped is dropped once checked (nothing reads it again:
+    the clean table is a table of its own), freeing DuckDB's memory for the later stages."""
+    result = quality.check(name, table, ctx)
+    if isinstance(table, BigTable) and getattr(result.clean, "name", None) != table.name:
+        table.drop()
+    return result
 
 
 def _without(table: Table, columns: list[str]) -> Table:

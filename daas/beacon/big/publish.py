@@ -10,6 +10,7 @@ the SQL below says how; a column whose DuckDB type has no SQL form here is forma
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -239,6 +240,20 @@ def write_csv_beside(path: Path, table: BigTable, name: str) -> Callable[[], Non
             raise failed[0]
 
     return wait
+
+
+@contextlib.contextmanager
+def one_thread(engine: Engine) -> Iterator[None]:
+    """DuckDB works in one thread of `engine`'s while this lasts (its own setting after). While
+    SQLite is filled (Python's thread, the longer task, a core of its own), DuckDB's CSV
+    writer beside it does the same work in one thread with much less time of the machine:
+    3,200,000 requests' CSV takes 3.7 s of CPU in one thread, 6.2-7.0 s in two."""
+    threads = engine.execute("SELECT current_setting('threads')").fetchone()
+    engine.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        engine.execute(f"SET threads = {int(threads[0]) if threads else 1}")
 
 
 def _copy(

@@ -221,10 +221,10 @@ def test_a_table_of_many_row_groups_keeps_its_order(city_tree: Path, tmp_path: P
 
     city, recipe, ctx, results = checked("vale-do-sereno")
     clean = results["requests"].clean
-    many = pd.concat([clean] * (3 * 122_880 // len(clean) + 1), ignore_index=True)
+    many = pd.concat([clean] * (2 * 122_880 // len(clean) + 1), ignore_index=True)
     many["service_request_id"] = pd.Series([f"{i:07d}" for i in range(len(many))],
                                            dtype="string")  # fmt: skip
-    assert city.beacon is not None and len(many) > 3 * 122_880
+    assert city.beacon is not None and len(many) > 2 * 122_880
     sensitive = privacy.sensitive_categories(city.beacon.sensitive_categories)
     options = {"zone": ctx.timezone, "min_cell": city.privacy.min_cell_size}
     plain = privacy.public_requests(many, sensitive, **options)

@@ -48,7 +48,7 @@ import duckdb
 import pandas as pd
 
 from daas.beacon.recipes.service_requests.privacy import Sensitive
-from daas.core.big import BigTable
+from daas.core.big import BigTable, literal
 from daas.core.tables import require_columns
 from daas.core.text import fold
 from daas.privacy import suppress_counts
@@ -134,10 +134,9 @@ def _source_sql(con: duckdb.DuckDBPyConnection, source: SourceLike) -> tuple[str
         con.register("source_frame", source)
         return "source_frame", "requests"
     path = Path(source)
-    literal = "'" + str(path).replace("'", "''") + "'"
     if path.suffix.lower() == ".parquet":
-        return f"read_parquet({literal})", path.name
-    return f"read_csv({literal}, header = true, all_varchar = true)", path.name
+        return f"read_parquet({literal(str(path))})", path.name
+    return f"read_csv({literal(str(path))}, header = true, all_varchar = true)", path.name
 
 
 def _column(present: set[str], name: str, sql_type: str) -> str:

@@ -4,8 +4,9 @@ Generates a 1M-row inventory export (the same quirks as the sample data) in a sc
 runs `daas.beacon.pipeline.build` on it, and prints per stage the wall time and peak memory
 (resident set size, sampled every 10 ms); a stage's time excludes the stages it calls (the
 privacy gate on each export runs inside loading). Then DuckDB does the comparable work on the
-same CSV in the same run: load with types (mixed-format dates too), the same validity checks,
-the same neighbourhood aggregates.
+same CSV in the same run: load with types (mixed-format dates too; the fields the mapping
+keeps, the address joined from its two columns), the same validity checks, the same
+neighbourhood aggregates.
 
 Wall times depend on what else the machine runs, so the script prints the load average before
 and after, and the CPU time of each stage next to its wall time (CPU time varies less under load).
@@ -181,7 +182,9 @@ def run_pipeline() -> Stats:
 DUCK_SQL = """
 create table inv as select * from read_csv('{csv}', all_varchar=true, header=true);
 create table typed as select
-  "Bldg ID" as building_id, trim("Neighborhood") as neighbourhood,
+  "Bldg ID" as building_id, trim("Development Name") as project_name,
+  trim(trim("Street Number") || ' ' || trim("Street Name")) as address,
+  trim("Neighborhood") as neighbourhood,
   try_cast(Lat as double) as latitude, try_cast(Long as double) as longitude,
   case "Income Tier" when 'ELI' then 'extremely-low' when 'VLI' then 'very-low'
     when 'LI' then 'low' when 'MOD' then 'moderate' when 'MID' then 'middle' end as income_band,
@@ -207,6 +210,9 @@ DUCK_CHECKS = [
     "select count(*) - count(distinct (building_id, tenure, income_band, bedrooms, units, start,"
     " end_date, latitude, longitude, neighbourhood)) from typed",
     "select count(*) from typed where latitude = 0 and longitude = 0",
+    "select count(*) from typed where units = 0",
+    "select count(*) from typed where income_band is null",
+    "select count(*) from typed where building_id is null or building_id = ''",
 ]
 DUCK_AGG = """
 select neighbourhood, coalesce(income_band, 'unknown') as income_band, sum(units) as units,

@@ -35,8 +35,18 @@ a day from 2000 to 2098 (`_iso_ok`, which must keep agreeing with `values._iso_a
 values of a declared format in two-digit fields on a day from 2000 to 2199 (`_shaped`, with
 `values._read_datetime`); each accepts a subset of what Python reads so and writes the same text.
 
-Both tables are temporary tables of the engine's connection (`_temporary`): DuckDB holds them
-in memory, spilling past its memory limit, at a quarter of the work of writing into its file.
+What the mapping needs to know of the export's values is found in one pass over it (`_probe`):
+which columns may have white space to strip, how many rows of each date and number field SQL
+leaves to `values` (their distinct values are asked for only when there are some), and whether
+a field holds a placeholder.
+
+The export is a temporary table of the engine's connection (`_temporary`): DuckDB holds it in
+memory, spilling past its memory limit, at a quarter of the work of writing into its file. The
+mapped table is a temporary view over it (`MappedView`, numbered by `_row`) when it keeps the
+export's rows in order and joins nothing in: its expressions are cheap and computed by the
+queries that read it (the quality checks read the export once, into their work table), where
+writing it cost a pass over every row; an unpivot, lines that are not one per record, or values
+read by Python (joined in) make it a temporary table, sorted.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ import codecs
 import contextlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,6 +332,19 @@ def _temporary(engine: Engine, stem: str, select: str) -> BigTable:
     return BigTable(engine, name)
 
 
+class MappedView(BigTable):
+    """A mapped table that is a view over the export (`map_big` writes no table when the
+    mapping joins nothing in and keeps the export's rows and order, one line per record):
+    every query reading it computes the renames, strips, constants, recoding and notes it
+    needs. It has no `rowid`: `position` is the SQL of a column numbering its rows in order
+    (`_row`, the line of each record, which is its position + 2)."""
+
+    position = quoted(load.ROW)
+
+    def drop(self) -> None:
+        self.engine.execute(f"DROP VIEW IF EXISTS {self.sql}")
+
+
 class _Reading:
     """`_table` in a thread (DuckDB lets go of Python's lock while it works): the engine's
     connection is not used by anything else until `result`."""
@@ -475,23 +499,18 @@ def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> Bi
     known = schema.fields(table)
     load.mapping_problems(raw, mapping, shown, where)
     used = [c for cols in mapping.columns.values() for c in load._as_list(cols)]
-    padded = _padded(
-        raw, [*dict.fromkeys([*used, *(mapping.unpivot.columns if mapping.unpivot else [])])]
+    probe = _probe(
+        raw,
+        [*dict.fromkeys([*used, *(mapping.unpivot.columns if mapping.unpivot else [])])],
+        mapping,
+        known,
     )
+    padded = probe.padded
 
     def strip(col: str) -> str:
         return _strip(quoted(col)) if col in padded else quoted(col)
 
-    # each field's SQL over the export, in `apply_mapping`'s column order
-    exprs: dict[str, str] = {}
-    for fld, cols in mapping.columns.items():
-        parts = [strip(c) for c in load._as_list(cols)]
-        joined = parts[0]
-        for p in parts[1:]:
-            joined = _strip(f"({joined} || ' ' || {p})")
-        exprs[fld] = joined
-    for fld, value in mapping.constants.items():
-        exprs[fld] = literal(value)
+    exprs = _exprs(mapping, strip)
     lines = raw.attrs.get(load.LINES)
     rows, joins = "(raw.rowid + 2)", ""
     if lines is not None:
@@ -520,27 +539,83 @@ def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> Bi
     view = engine.name("mapping")
     engine.execute(f"CREATE TEMP VIEW {quoted(view)} AS {body}")
     try:
-        return _mapped(engine, view, list(exprs), names, known, mapping, shown, where, ordered)
+        return _mapped(
+            engine, view, body, probe, list(exprs), names, known, mapping, shown, where, ordered
+        )
     finally:
         engine.execute(f"DROP VIEW IF EXISTS {quoted(view)}")
         if lines is not None:
             starts.drop()
 
 
-def _padded(raw: BigTable, columns: list[str]) -> set[str]:
-    """The columns of `raw` with a value that may start or end with white space."""
-    if not columns:
-        return set()
-    # a first or last character that is a control character, a space or beyond ASCII
-    ends = ", ".join(
-        f"ord({quoted(c)}) AS a{i}, ord({quoted(c)}[-1]) AS b{i}" for i, c in enumerate(columns)
-    )
-    tests = ", ".join(
-        f"bool_or(a{i} BETWEEN 0 AND 32 OR a{i} > 127 OR b{i} BETWEEN 0 AND 32 OR b{i} > 127)"
-        for i in range(len(columns))
-    )
-    hits = raw.engine.execute(f"SELECT {tests} FROM (SELECT {ends} FROM {raw.sql})").fetchall()[0]
-    return {c for c, hit in zip(columns, hits, strict=True) if hit}
+def _exprs(mapping: BeaconMapping, strip: Callable[[str], str]) -> dict[str, str]:
+    """Each field's SQL over the export, in `apply_mapping`'s column order (`strip`: a
+    column's stripped value)."""
+    exprs: dict[str, str] = {}
+    for fld, cols in mapping.columns.items():
+        parts = [strip(c) for c in load._as_list(cols)]
+        joined = parts[0]
+        for p in parts[1:]:
+            joined = _strip(f"({joined} || ' ' || {p})")
+        exprs[fld] = joined
+    for fld, value in mapping.constants.items():
+        exprs[fld] = literal(value)
+    return exprs
+
+
+@dataclass
+class _Probe:
+    """What one pass over the export found: the columns whose values may start or end with
+    white space, how many rows of a field hold a value SQL leaves to `values` (`left`: a
+    field without a count is asked), and whether a field holds a placeholder (`held`, None:
+    asked of the mapping's rows)."""
+
+    padded: set[str]
+    left: dict[str, int]
+    held: dict[str, bool] | None
+
+
+def _probe(
+    raw: BigTable, columns: list[str], mapping: BeaconMapping, known: dict[str, dict]
+) -> _Probe:
+    """`_Probe` of `raw` in one aggregate. A field's value is taken with every column
+    stripped: the same as the mapping's, which strips only the padded columns (`_strip`
+    leaves a value without white space at its ends as it is). The rows an unpivot makes are
+    a subset of the export's, each with its fields' values: a field with no row left there
+    has none in them (the unpivoted fields themselves are not counted), but whether a
+    placeholder is held is asked of the mapping's rows."""
+    exprs = _exprs(mapping, lambda c: _strip(quoted(c)))
+    inner, tests = [], []
+    for i, c in enumerate(columns):
+        # a first or last character that is a control character, a space or beyond ASCII
+        inner += [f"ord({quoted(c)}) AS a{i}", f"ord({quoted(c)}[-1]) AS b{i}"]
+        tests.append(
+            f"bool_or(a{i} BETWEEN 0 AND 32 OR a{i} > 127 OR b{i} BETWEEN 0 AND 32 OR b{i} > 127)"
+        )
+    counted: list[str] = []
+    unpivoted = {mapping.unpivot.into, mapping.unpivot.value} if mapping.unpivot else set()
+    for fld, x in exprs.items():
+        spec = None if fld in unpivoted else known.get(fld)
+        cond = spec and _left(fld, spec, mapping, f"p{len(counted)}")
+        if cond:
+            inner.append(f"{_case(x, mapping.values.get(fld, {}))} AS p{len(counted)}")
+            tests.append(f"count(*) FILTER (WHERE {cond})")
+            counted.append(fld)
+    held = [f for f in mapping.placeholders if f in exprs] if not mapping.unpivot else []
+    for i, fld in enumerate(held):
+        hit = ", ".join(literal(p) for p in dict.fromkeys(mapping.placeholders[fld]))
+        inner.append(f"{exprs[fld]} IN ({hit}) AS h{i}")
+        tests.append(f"bool_or(h{i})")
+    if not tests:
+        return _Probe(set(), {}, None if mapping.unpivot else {})
+    select = f"SELECT {', '.join(tests)} FROM (SELECT {', '.join(inner)} FROM {raw.sql})"
+    got = list(raw.engine.execute(select).fetchall()[0])
+    padded = {c for c, hit in zip(columns, got, strict=False) if hit}
+    got = got[len(columns) :]
+    left = {f: int(n) for f, n in zip(counted, got, strict=False)}
+    got = got[len(counted) :]
+    found = {f: bool(hit) for f, hit in zip(held, got, strict=True)}
+    return _Probe(padded, left, None if mapping.unpivot else found)
 
 
 def _unpivoted(mapping: BeaconMapping, exprs: dict[str, str]) -> list[str]:
@@ -565,6 +640,8 @@ def _select(
 def _mapped(
     engine: Engine,
     view: str,
+    body: str,
+    probe: _Probe,
     order: list[str],
     names: dict[str, str],
     known: dict[str, dict],
@@ -578,7 +655,7 @@ def _mapped(
     problems = []
     for fld in [f for f in order if f in known]:
         try:
-            _read_values(engine, v, fields[fld], known[fld], mapping, shown)
+            _read_values(engine, v, fields[fld], known[fld], mapping, shown, probe.left.get(fld))
         except DaasError as exc:
             problems += exc.problems
     if problems:
@@ -592,7 +669,10 @@ def _mapped(
             _("add them under `columns:` (export column) or `constants:` (a fixed value)"),
         )
     held = [f for f in mapping.placeholders if f in fields]
-    if held:
+    if probe.held is not None:
+        for name in held:
+            fields[name].noted = fields[name].noted or probe.held[name]
+    elif held:
         counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in held)
         hits = engine.execute(f"SELECT {counts} FROM {v}").fetchall()[0]
         for name, hit in zip(held, hits, strict=True):
@@ -610,9 +690,13 @@ def _mapped(
     joins = "".join(
         f" LEFT JOIN {table.sql} {f.var}_l ON {f.var}_l.src = m.{f.var}" for f, table in lookups
     )
-    sql = f"SELECT {', '.join(cols)} FROM {v} m{joins}"
-    if ordered or lookups:
-        sql += " ORDER BY m._ord"
+    if not (ordered or lookups):  # one row per line of the export, in its order: a view
+        name = engine.name("mapped")
+        engine.execute(
+            f"CREATE TEMP VIEW {quoted(name)} AS SELECT {', '.join(cols)} FROM ({body}) m"
+        )
+        return MappedView(engine, name)
+    sql = f"SELECT {', '.join(cols)} FROM {v} m{joins} ORDER BY m._ord"
     try:
         return _temporary(engine, "mapped", sql)
     finally:
@@ -620,25 +704,56 @@ def _mapped(
             table.drop()
 
 
-def _read_values(
-    engine: Engine, v: str, f: _Field, spec: dict, mapping: BeaconMapping, shown: str
-) -> None:
-    """`load._read_values` for one field: its final value and note as SQL, reading with
-    `values` the distinct values SQL does not settle."""
-    x = f"m.{f.var}"
+def _date_format(
+    name: str, kind: str, mapping: BeaconMapping
+) -> tuple[str | None, bool, str | None]:
+    """A date or date-time field's declared format, whether its values are read as ISO 8601
+    (`_iso_ok`), and the regular expression of its format's values SQL reads (`_shaped`)."""
+    fmt = mapping.date_format
+    fmt = fmt.get(name) if isinstance(fmt, dict) else fmt
+    iso = kind == "datetime" and (not fmt or fmt.startswith("%Y-%m-%d"))
+    shaped = _shaped(fmt) if kind == "datetime" and fmt and not iso else None
+    return fmt, iso, shaped
+
+
+def _left(name: str, spec: dict, mapping: BeaconMapping, x: str) -> str | None:
+    """SQL: whether the value `x` of a field is one SQL leaves to `values` (its distinct
+    values are read by Python); None when every value is (a date), or none (not read)."""
     kind = spec["type"]
     if kind in ("date", "datetime"):
-        fmt = mapping.date_format
-        fmt = fmt.get(f.name) if isinstance(fmt, dict) else fmt
-        iso = kind == "datetime" and (not fmt or fmt.startswith("%Y-%m-%d"))
-        shaped = _shaped(fmt) if kind == "datetime" and fmt and not iso else None
+        fmt, iso, shaped = _date_format(name, kind, mapping)
         if iso:
-            skip = f"WHERE {f.var} <> '' AND NOT {_iso_ok(f.var)}"
-        elif shaped and fmt:
-            skip = f"WHERE {f.var} <> '' AND NOT {_formatted_ok(f.var, fmt, shaped)}"
-        else:
-            skip = ""
-        texts = _distinct(engine, v, f.var, skip, ordered=True)
+            return f"({x} <> '' AND NOT {_iso_ok(x)})"
+        if shaped and fmt:
+            return f"({x} <> '' AND NOT {_formatted_ok(x, fmt, shaped)})"
+        return None
+    if kind in ("number", "integer"):
+        coordinate = name in values.COORDINATES
+        marks = values._MARK_CHARS + ("" if coordinate else ".")
+        cls = "[" + marks + "]"  # as `values._MARKS`: no character needs escaping there
+        return f"(regexp_matches({x}, {literal(cls)}) OR {x} LIKE '%.%.%')"
+    return None
+
+
+def _read_values(
+    engine: Engine,
+    v: str,
+    f: _Field,
+    spec: dict,
+    mapping: BeaconMapping,
+    shown: str,
+    left: int | None,
+) -> None:
+    """`load._read_values` for one field: its final value and note as SQL, reading with
+    `values` the distinct values SQL does not settle (`left`: how many rows hold one, when
+    counted: none, no query)."""
+    x = f"m.{f.var}"
+    kind = spec["type"]
+    cond = _left(f.name, spec, mapping, f.var)
+    where = f"WHERE {cond}" if cond else ""
+    if kind in ("date", "datetime"):
+        fmt, iso, shaped = _date_format(f.name, kind, mapping)
+        texts = [] if left == 0 else _distinct(engine, v, f.var, where, ordered=True)
         try:
             if kind == "date":
                 out, note = values.read_dates(pd.Series(texts, dtype=object), fmt)
@@ -660,11 +775,7 @@ def _read_values(
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"
     elif kind in ("number", "integer"):
-        coordinate = f.name in values.COORDINATES
-        marks = values._MARK_CHARS + ("" if coordinate else ".")
-        cls = "[" + marks + "]"  # as `values._MARKS`: no character needs escaping there
-        cond = f"WHERE regexp_matches({f.var}, {literal(cls)}) OR {f.var} LIKE '%.%.%'"
-        texts = _distinct(engine, v, f.var, cond, ordered=False)
+        texts = [] if left == 0 else _distinct(engine, v, f.var, where, ordered=False)
         if texts:
             out, note = values.read_numbers(
                 pd.Series(texts, dtype=object), f.name, mapping.decimal, kind == "integer"

@@ -12,9 +12,11 @@ then the recipe's own rules (`Recipe.table_checks_big`, given the same `Checks`;
 `instants`, `known_places`, `locations` do what `daas.beacon.quality` and a recipe's pandas
 rules do). The SELECT is written once into a work table: the typed fields (schema order) and,
 after them, what the checks decided (the flags as bits of a few BIGINT masks, the values some
-issues show, `_drop`), row for row as the mapped table. Its masks give the issues (the failing
-rows only, their values read from the mapped table), duplicates are looked for among the rows
-whose keys repeat, and it becomes the clean table: when every row is kept, by dropping its
+issues show, `_drop`), row for row as the mapped table (a table, its rows numbered by its
+`rowid`, or a view over the export, `load.MappedView`, numbered by its `_row`: `position`).
+Its masks give the issues (the failing rows only, their values read from the mapped table),
+duplicates are looked for among the rows whose keys repeat, and it becomes the clean table:
+when every row is kept, by dropping its
 helper columns (a change of the catalogue, no rows written again), else by writing the rows
 kept into a new temporary table; either way its rows are numbered 0, 1... (what the big privacy
 gate reads in SQL). The text fields are copied once, in the same pass as the checks (a second
@@ -53,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from daas.beacon import quality, schema, values
+from daas.beacon.big.load import MappedView
 from daas.beacon.load import NOTE, ROW
 from daas.core.big import BigTable, Engine, literal, quoted
 
@@ -68,7 +71,7 @@ TEXT = "_text:"  # the mapped text of a field
 BLANKED = "_blanked:"  # the text, blank where the loader noted the value
 NOTED = "_noted:"
 NUMBER = "_number:"
-POS = "_pos"  # the row's position in the mapped table (its rowid)
+POS = "_pos"  # the row's position in the mapped table (`position`: its rowid, or `_row`)
 DROP = "_drop"
 MASK = "_mask"  # the work table's flags, 62 to a BIGINT
 BITS = 62
@@ -108,6 +111,12 @@ class CleanTable(BigTable):
     def chunks(self, size: int = 200_000, columns: Sequence[str] | None = None):
         for part in super().chunks(size, columns):
             yield self._typed(part)
+
+
+def position(mapped: BigTable) -> str:
+    """SQL of what numbers the mapped table's rows in order: its `rowid`, or a view's own
+    column (`load.MappedView.position`, a view has no rowid)."""
+    return mapped.position if isinstance(mapped, MappedView) else "rowid"
 
 
 def held(engine: Engine, stem: str, frame: pd.DataFrame) -> CleanTable:
@@ -153,7 +162,8 @@ class Checks:
         self.engine = mapped.engine
         self.fields = schema.fields(table)
         self.names = set(mapped.columns)
-        self.cols: dict[str, str] = {POS: "m.rowid", ROW: f"m.{quoted(ROW)}"}
+        self.position = position(mapped)
+        self.cols: dict[str, str] = {POS: f"m.{self.position}", ROW: f"m.{quoted(ROW)}"}
         for name in self.fields:
             self.cols[TEXT + name] = f"coalesce(m.{quoted(name)}, '')"
             if NOTE + name in self.names:
@@ -615,7 +625,7 @@ class Checks:
                 rows = self.engine.execute(
                     f"SELECT DISTINCT m.{quoted(field_name)} FROM {self.mapped.sql} AS m "
                     f"SEMI JOIN (SELECT {POS} FROM {quoted(work)} WHERE {quoted(ask)}) AS a "
-                    f"ON m.rowid = a.{POS}"
+                    f"ON m.{self.position} = a.{POS}"
                 ).fetchall()
                 got |= {r[0] for r in rows}
             if got:
@@ -914,8 +924,9 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
             )
     text_cols = ", ".join(f"m.{quoted(t)}" for t in texts)
     texts_sql = (
-        f"texts AS MATERIALIZED (SELECT m.rowid AS {POS}{', ' + text_cols if texts else ''} "
-        f"FROM {c.mapped.sql} AS m SEMI JOIN {quoted(bad)} AS b ON m.rowid = b.{POS})"
+        f"texts AS MATERIALIZED (SELECT m.{c.position} AS {POS}"
+        f"{', ' + text_cols if texts else ''} FROM {c.mapped.sql} AS m "
+        f"SEMI JOIN {quoted(bad)} AS b ON m.{c.position} = b.{POS})"
     )
     rank = {k: r for r, k in enumerate(sorted(range(len(flags)), key=lambda k: order_of[k]))}
     ranks = " ".join(f"WHEN {k} THEN {r}" for k, r in rank.items())

@@ -157,6 +157,25 @@ def test_a_negative_zero_among_integers() -> None:
         same(mapped_frame(rows), context("America/Sao_Paulo", bbox=None))
 
 
+def test_numbers_too_large_to_read_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole numbers a float cannot hold exactly (tests/test_beacon_quality_numbers.py): an
+    integer field's (past int64 too) and a number field's written out in full, reported and
+    blanked as the plain path does, in SQL; and a `-0` in a column with an integer past int64,
+    which pandas then reads as a float (-0.0), or past uint64 with one below zero."""
+    from tests.test_beacon_quality_numbers import FINE, LARGE, home, inventory
+
+    monkeypatch.setattr(big_quality, "_plain", None)  # checked in SQL, not by the plain code
+    values = [*LARGE, *FINE, "inf", "", "abc", "9007199254740993.5", "$9007199254740993",
+              "1E300", "-0", "2.5"]  # fmt: skip
+    rows = [home(i, bedrooms=v, units=v, latitude=v) for i, v in enumerate(values)]
+    same(inventory(rows), context("UTC", neighbourhoods=None, bbox=None), "inventory")
+    for lats in (["-0", "5", "123456789012345678901"], ["-0", "18446744073709551615"],
+                 ["-0", "-9223372036854775809"], ["-0", "9223372036854775807", "-5"],
+                 ["-0", "9223372036854775808", "-5"], ["-0", "9007199254740993"]):  # fmt: skip
+        rows = [request(i, lat=v, long="-46") for i, v in enumerate(lats)]
+        same(mapped_frame(rows), context("America/Sao_Paulo", bbox=None))
+
+
 def test_many_odd_numbers_are_joined_in() -> None:
     rows = [request(i, lat=f"${i % 80}.5", long=f"-46.{i}") for i in range(400)]
     same(mapped_frame(rows), context("America/Sao_Paulo"))

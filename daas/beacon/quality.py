@@ -4,7 +4,8 @@ Every failing row is kept with its dimension, field, value and a plain-language 
 whether it was left out of the published data. Scores are the share of rows with no problem in
 that dimension (1.0 = no problems). A restricted table's failing rows are never published: they
 are reported by table, dimension, field and reason, with how many rows, without their values
-(`restricted_issues`).
+(`restricted_issues`). A number is read with certainty or reported: a whole number too large
+for a float to hold exactly (2**53 or more) is published blank, never rounded (`_too_large`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ PLACEHOLDER_ADDRESS = re.compile(
 # published reason in its reader's language (`reason_shown`); a recipe lists its own templates
 # in `Recipe.reasons`.
 NOT_A_NUMBER = N_("{field} is not a number")
+TOO_LARGE = N_("{field} is too large to be a count")
+INEXACT = N_("{field} has too many digits to be read exactly")
 BELOW = N_("{field} is below {limit}")
 ABOVE = N_("{field} is above {limit}")
 NOT_A_DATE = N_("{field} is not a date we can read")
@@ -64,10 +67,14 @@ OUTSIDE = N_("the location is outside the city")
 NO_LOCATION = N_("no location: not shown on the map")
 EXACT_COPY = N_("an exact copy of an earlier row")
 SAME_KEY = N_("the same key as an earlier row, with different values")
-REASONS = (NOT_A_NUMBER, BELOW, ABOVE, NOT_A_DATE, NOT_ONE_OF, EMPTY, PLACEHOLDER_DATE,
-           PLACEHOLDER_VALUE, PERIOD, AMBIGUOUS, NO_STREET_ADDRESS, UNKNOWN_PLACE, OUTSIDE,
-           NO_LOCATION, EXACT_COPY, SAME_KEY)  # fmt: skip
+REASONS = (NOT_A_NUMBER, TOO_LARGE, INEXACT, BELOW, ABOVE, NOT_A_DATE, NOT_ONE_OF, EMPTY,
+           PLACEHOLDER_DATE, PLACEHOLDER_VALUE, PERIOD, AMBIGUOUS, NO_STREET_ADDRESS,
+           UNKNOWN_PLACE, OUTSIDE, NO_LOCATION, EXACT_COPY, SAME_KEY)  # fmt: skip
 CODE_VALUES = ("field", "values")  # a template's values that are names: shown as code
+# A float holds every whole number below 2**53 exactly, and no larger one for certain
+# (9007199254740993 reads as ...992): an integer field's value this large, or a number field's
+# written out in full (without an exponent), is reported and published blank (`_too_large`).
+EXACT = 2**53
 
 ISSUE_COLUMNS = ["table", "row", "dimension", "field", "value", "reason", "excluded"]
 REPORTED_COLUMNS = ["table", "dimension", "field", "reason", "excluded"]  # no row, no value
@@ -162,6 +169,19 @@ def _numbers(text: pd.Series) -> pd.Series:
     return pd.Series(num.to_numpy(dtype=float)[codes], index=text.index)
 
 
+def _too_large(num: pd.Series, text: pd.Series, integer: bool) -> np.ndarray:
+    """The finite numbers of 2**53 or more, either sign (`EXACT`), that cannot be read with
+    certainty: in an integer field every one (too large to be a count, and a float rounds it),
+    in a number field those written out in full, without an exponent (a float would publish
+    another number than the export's; `9e20` says no more than a float holds)."""
+    values = num.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        large = np.isfinite(values) & (np.abs(values) >= EXACT)
+    if integer or not large.any():
+        return large
+    return large & ~text.str.contains("[eE]", regex=True).to_numpy(dtype=bool)
+
+
 def check(table: str, df: pd.DataFrame | BigTable, ctx: Context) -> TableQuality:
     """Type, check and clean one mapped table (text columns plus `_row`): the schema's types
     and constraints, the rules of the recipe that has the table, then duplicates. A big table
@@ -196,6 +216,10 @@ def check(table: str, df: pd.DataFrame | BigTable, ctx: Context) -> TableQuality
             reason = NOT_A_NUMBER.format(field=name)
             issues.add(bad, "validity", name, reason, text, cons.get("required"))
             num = num.where(~bad)
+            large = _too_large(num, text, spec["type"] == "integer")
+            said = (TOO_LARGE if spec["type"] == "integer" else INEXACT).format(field=name)
+            issues.add(large, "validity", name, said, text, cons.get("required"))
+            num = num.where(~large)
             for key, op, said in (("minimum", np.less, BELOW), ("maximum", np.greater, ABOVE)):
                 if key in cons:
                     out = op(num, cons[key]).fillna(False).to_numpy()

@@ -22,7 +22,8 @@ kept into a new temporary table; either way its rows are numbered 0, 1... (what 
 gate reads in SQL). The text fields are copied once, in the same pass as the checks (a second
 copy, or a `POSITIONAL JOIN` with the mapped table, which DuckDB runs on one thread, took more
 than the checks at 3,200,000 rows, its tables spilled past the engine's memory limit).
-A plain decimal is read by DuckDB's cast (its `-0` as pandas reads it in that column).
+A plain decimal is read by DuckDB's cast (its `-0` as pandas reads it in that column), and a
+whole number too large to read exactly is reported as `quality._too_large` reports it.
 
 Python still decides what is subtle, on distinct values only, and must agree with the plain
 path because it is the plain path's own code: which addresses are placeholders
@@ -310,7 +311,14 @@ class Checks:
             self.add(bad, "validity", name, quality.NOT_A_NUMBER.format(field=name),
                      exclude=required, order=(i, 2))  # fmt: skip
             value = num if spec["type"] == "number" else f"CASE WHEN {bad} THEN NULL ELSE {num} END"
-            num = value
+            # too large to read exactly (`quality._too_large`; never one of the `bad` above)
+            large = f"(isfinite({num}) AND abs({num}) >= {float(quality.EXACT)!r})"
+            said = quality.TOO_LARGE if spec["type"] == "integer" else quality.INEXACT
+            if spec["type"] == "number":  # the text looked at only then
+                large = f"(CASE WHEN {large} THEN NOT regexp_matches({blanked}, '[eE]') END)"
+            self.add(large, "validity", name, said.format(field=name), exclude=required,
+                     order=(i, 2, 1))  # fmt: skip
+            value = num = f"CASE WHEN {large} THEN NULL ELSE {value} END"
             for j, (key, op, said) in enumerate(
                 (("minimum", "<", quality.BELOW), ("maximum", ">", quality.ABOVE))
             ):
@@ -784,7 +792,8 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
     """The distinct texts of a number field that are not plain decimals (`PLAIN_NUMBER`),
     each with the number `quality._numbers` reads (NaN: not a number). And a negative zero
     written as an integer (`-0`): pandas reads it as 0 when every value of the column is an
-    integer (it reads the column as integers), else as -0.0, as DuckDB does."""
+    integer it can hold as one (it reads the column as integers: `_integers`), else as -0.0,
+    as DuckDB does."""
     e, col = mapped.engine, quoted(name)
     rows = e.execute(
         f"WITH d AS MATERIALIZED (SELECT DISTINCT {col} AS v FROM {mapped.sql}) "
@@ -805,9 +814,19 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
                 f"SELECT count(*) FROM {mapped.sql} WHERE {quoted(NOTE + name)} <> ''"
             ).fetchall()[0][0]
         )
-        if not noted and all(whole for _v, _o, _z, whole in rows):
+        if not noted and _integers([v for v, _o, _z, whole in rows if whole], len(rows)):
             out.update(dict.fromkeys(zeros, 0.0))
     return out
+
+
+def _integers(whole: list[str], distinct: int) -> bool:
+    """Whether pandas reads a column's `distinct` texts as integers: all are (`whole`) and
+    fit int64, or uint64 when none is below zero (`-0` is not); else as floats."""
+    if len(whole) < distinct:
+        return False
+    ints = [int(v) for v in whole]
+    lo, hi = min(ints), max(ints)
+    return (lo >= -(2**63) and hi < 2**63) or (lo >= 0 and hi < 2**64)
 
 
 def _odd_dates(mapped: BigTable, name: str) -> dict[str, pd.Timestamp | None]:

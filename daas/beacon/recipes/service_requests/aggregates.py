@@ -4,7 +4,9 @@
 a big table held in DuckDB (`daas.core.big.BigTable`: read where it is, never as a frame), a CSV
 or a Parquet file into a DuckDB table holding only what the figures need
 (instants as seconds since 1970, the local month of each request in the city's IANA `zone`; a
-date-time without an offset is local time there, as in the Open311 plugin). Each figure is then
+date-time without an offset is local time there, as in the Open311 plugin; `local_text`: the
+date-times are written in that zone, as the recipe's checks write them, and the month is read
+from the text). Each figure is then
 a function of that table and `Settings` (the `as_of` instant, windows, the minimum cell size):
 
 - `backlog`: requests open at `as_of` by service and area, their number and age (median, p90);
@@ -12,7 +14,7 @@ a function of that table and `Settings` (the `as_of` instant, windows, the minim
   median and 90th percentile of days to close (requests still open are not in it, so the
   latest months look faster until they close);
 - `typical_time`: the same by service and area over the whole window (the resident page's
-  "what usually happens to a request like mine");
+  "what usually happens to a request like mine"; both groupings come from one pass);
 - `requests_by_area`: requests per 1,000 residents by area, from a population table;
 - `response_fairness`: whether response times differ between areas, through the kit's
   fairness check (`fairness_input` gives its two tables);
@@ -98,6 +100,7 @@ class Requests:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, zone: str, shared: bool = False) -> None:
         self.con, self.zone, self.shared = con, zone, shared
+        self.closing: dict[Settings, pd.DataFrame] = {}  # `_closing`'s pass, by settings
         self.names = self.frame(
             "SELECT service_code, min(service_name) AS service_name FROM requests GROUP BY 1"
         )
@@ -149,19 +152,23 @@ def load(
     *,
     memory_limit: str | None = None,
     threads: int | None = None,
+    local_text: bool = False,
 ) -> Requests:
     """The canonical requests of `source` (frame, big table, CSV or Parquet) in DuckDB, with
     only the columns the figures need; a DaasError names a missing required column. A big
     table's are read where it is, on its engine's connection (which sees its temporary
     tables), into a temporary `requests` table; the connection's time zone is the city's
-    while they are read, then what it was (the engine's settings stay its own)."""
+    while they are read, then what it was (the engine's settings stay its own). `local_text`:
+    the date-times are text written in `zone` with its offset, as the recipe's checks write
+    them (`checks.local_text`), so a request's local month is its first seven characters (no
+    time zone conversion per row)."""
     ZoneInfo(zone)  # a name that is no IANA zone raises here, before it reaches SQL
     if isinstance(source, BigTable):
         con = source.engine.con
         before = con.execute("SELECT current_setting('TimeZone')").fetchone()
         con.execute(f"SET TimeZone = '{zone}'")
         try:
-            _requests_table(con, source, "CREATE OR REPLACE TEMPORARY TABLE requests")
+            _requests_table(con, source, "CREATE OR REPLACE TEMPORARY TABLE requests", local_text)
         finally:
             con.execute(f"SET TimeZone = '{before[0] if before else 'UTC'}'")
         return Requests(con, zone, shared=True)
@@ -171,16 +178,26 @@ def load(
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    _requests_table(con, source, "CREATE TABLE requests")
+    _requests_table(con, source, "CREATE TABLE requests", local_text)
     return Requests(con, zone)
 
 
-def _requests_table(con: duckdb.DuckDBPyConnection, source: SourceLike, create: str) -> None:
-    """`create` (`CREATE ... TABLE requests`) the table `load` reads, in `con`'s time zone."""
+def _requests_table(
+    con: duckdb.DuckDBPyConnection, source: SourceLike, create: str, local_text: bool = False
+) -> None:
+    """`create` (`CREATE ... TABLE requests`) the table `load` reads, in `con`'s time zone. An
+    address is kept only where the coordinates are missing (the one place `_spot_sql` reads
+    it)."""
     relation, where = _source_sql(con, source)
-    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    types = {row[0]: row[1] for row in described}
+    present = set(types)
     require_columns(present, REQUIRED, where)
     requested = _column(present, "requested_datetime", "TIMESTAMPTZ")
+    month = f"strftime({requested}, '%Y-%m')"
+    if local_text and types["requested_datetime"] == "VARCHAR":
+        month = 'left("requested_datetime", 7)'  # local time in the zone, as written
+    lat, long = _column(present, "lat", "DOUBLE"), _column(present, "long", "DOUBLE")
     con.execute(
         f"""{create} AS SELECT
             {_column(present, "service_code", "VARCHAR")} AS service_code,
@@ -190,10 +207,11 @@ def _requests_table(con: duckdb.DuckDBPyConnection, source: SourceLike, create: 
                 AS area,
             epoch({requested}) AS requested_s,
             epoch({_column(present, "closed_datetime", "TIMESTAMPTZ")}) AS closed_s,
-            strftime({requested}, '%Y-%m') AS month,
-            {_column(present, "address", "VARCHAR")} AS address,
-            {_column(present, "lat", "DOUBLE")} AS lat,
-            {_column(present, "long", "DOUBLE")} AS long
+            {month} AS month,
+            CASE WHEN {lat} IS NULL OR {long} IS NULL
+                THEN {_column(present, "address", "VARCHAR")} END AS address,
+            {lat} AS lat,
+            {long} AS long
         FROM {relation}"""
     )
     if isinstance(source, pd.DataFrame):
@@ -255,22 +273,31 @@ def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
 CLOSING = ("median_days_to_close", "p90_days_to_close")
 
 
-def _closing(reqs: Requests, settings: Settings, keys: str) -> pd.DataFrame:
-    """Requests made in the window and closed by `as_of`, grouped by `keys` (SQL): number,
-    median and p90 days to close."""
-    return reqs.frame(
-        f"""SELECT {keys}, count(*) AS closed_requests, {_percentiles("took")}
-        FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
-              WHERE {CLOSED_BY} AND {IN_WINDOW})
-        GROUP BY ALL ORDER BY ALL""",
-        _params(reqs, settings),
-    ).rename(columns={"q50": CLOSING[0], "q90": CLOSING[1]})
+def _closing(reqs: Requests, settings: Settings, by_month: bool) -> pd.DataFrame:
+    """Requests made in the window and closed by `as_of`, grouped by month, service and area
+    (`by_month`), or by service and area: number, median and p90 days to close, sorted by the
+    groups. Both groupings come from one pass (grouping sets), kept for `settings`."""
+    both = reqs.closing.get(settings)
+    if both is None:
+        both = reqs.frame(
+            f"""SELECT month, service_code, area, GROUPING(month) AS _whole,
+                count(*) AS closed_requests, {_percentiles("took")}
+            FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
+                  WHERE {CLOSED_BY} AND {IN_WINDOW})
+            GROUP BY GROUPING SETS ((month, service_code, area), (service_code, area))
+            ORDER BY _whole, month, service_code, area""",
+            _params(reqs, settings),
+        ).rename(columns={"q50": CLOSING[0], "q90": CLOSING[1]})
+        reqs.closing[settings] = both
+    whole = both["_whole"].to_numpy() == 1
+    part = both[~whole] if by_month else both[whole].drop(columns="month")
+    return part.drop(columns="_whole").reset_index(drop=True)
 
 
 def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
     """Requests made in the window and closed by `as_of`, by month of request, service and
     area: number, median and p90 days to close; suppressed month by month."""
-    table = _closing(reqs, settings, "month, service_code, area")
+    table = _closing(reqs, settings, by_month=True)
     months = [
         suppressed(part.drop(columns="month"), "closed_requests", CLOSING, settings,
                    f"requests_time_to_close {month}").assign(month=month)
@@ -285,7 +312,7 @@ def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
 def typical_time(reqs: Requests, settings: Settings) -> pd.DataFrame:
     """What usually happens to a request like mine (the resident page): time to close by
     service and area over the whole window, as `time_to_close` without the month."""
-    table = _closing(reqs, settings, "service_code, area")
+    table = _closing(reqs, settings, by_month=False)
     out = reqs.named(suppressed(table, "closed_requests", CLOSING, settings,
                                 "requests_typical_time"))  # fmt: skip
     return out[list(FIELDS["requests_typical_time"])]

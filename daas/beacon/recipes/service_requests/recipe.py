@@ -120,7 +120,8 @@ class ServiceRequests(Recipe):
         if population is None:
             population = pd.DataFrame({"area": pd.Series(dtype=str),
                                        "population": pd.Series(dtype="int64")})  # fmt: skip
-        loaded = aggregates.load(requests, ctx.timezone)
+        # the checked date-times are written in the city's zone (`checks.local_text`)
+        loaded = aggregates.load(requests, ctx.timezone, local_text=True)
         levels = beacon.service_levels
         tables = aggregates.aggregates(
             loaded, settings, population=population, sensitive=sensitive, levels=levels

@@ -37,8 +37,9 @@ values of a declared format in two-digit fields on a day from 2000 to 2199 (`_sh
 
 What the mapping needs to know of the export's values is found in one pass over it (`_probe`):
 which columns may have white space to strip, how many rows of each date and number field SQL
-leaves to `values` (their distinct values are asked for only when there are some), and whether
-a field holds a placeholder.
+leaves to `values` (their distinct values are asked for only when there are some), whether
+a field holds a placeholder, and the first and last value of each ISO 8601 date-time field
+(the years `quality` reads the zone's offsets for, kept by a `MappedView`).
 
 The export is a temporary table of the engine's connection (`_temporary`): DuckDB holds it in
 memory, spilling past its memory limit, at a quarter of the work of writing into its file. The
@@ -74,7 +75,6 @@ DIRECT = frozenset({"utf-8", "utf-8-sig"})  # encodings DuckDB reads itself (`co
 # every character `str.strip()` strips
 WHITE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 NO_NULL = "\x01daas: no value is this\x02"  # DuckDB's NULL text: only padding gives NULL
-_SPACE_QUOTE = re.compile(rb' "')
 GLOB = re.compile(r"[*?\[\]{}]")  # a path DuckDB would read as a pattern of files
 
 
@@ -94,10 +94,13 @@ class _Scan:
     spaced_quote: bool = False
     last: bytes = b""
     _carry: bytes = b""
-    _after: re.Pattern = field(init=False)
+    _quote: re.Pattern = field(init=False)
 
     def __post_init__(self) -> None:
-        self._after = re.compile(b'" +[' + re.escape(self.sep) + rb"\r\n]")
+        # a quote followed by spaces and a delimiter or line end (group 1), or after a space
+        # (one search for both: the quote is rarer than the space)
+        ends = re.escape(self.sep) + rb"\r\n"
+        self._quote = re.compile(b'"(?:(?=( +[' + ends + rb']))|(?<= "))')
 
     def feed(self, chunk: bytes) -> None:
         """The next bytes of the file: its whole lines are looked at where they are (a line
@@ -134,11 +137,11 @@ class _Scan:
             self.crlf += buf.count(b"\r\n", a, b)
         if self.spaced_quote:
             return
-        if self._after.search(buf, a, b):
-            self.spaced_quote = True
-            return
-        for m in _SPACE_QUOTE.finditer(buf, a, b):  # spaces between a delimiter and a quote
-            j = m.start()
+        for m in self._quote.finditer(buf, a, b):
+            if m.group(1):
+                self.spaced_quote = True
+                return
+            j = m.start() - 1  # spaces between a delimiter and a quote
             while j > a and buf[j - 1] == 32:
                 j -= 1
             if j == a or buf[j - 1 : j] in (self.sep, b"\n", b"\r"):
@@ -337,9 +340,16 @@ class MappedView(BigTable):
     mapping joins nothing in and keeps the export's rows and order, one line per record):
     every query reading it computes the renames, strips, constants, recoding and notes it
     needs. It has no `rowid`: `position` is the SQL of a column numbering its rows in order
-    (`_row`, the line of each record, which is its position + 2)."""
+    (`_row`, the line of each record, which is its position + 2). `ends`: the first and last
+    value of date-time fields from 1900 on and before 2200, found while mapping (`_probe`)."""
 
     position = quoted(load.ROW)
+
+    def __init__(
+        self, engine: Engine, name: str, ends: dict[str, tuple[str | None, str | None]]
+    ) -> None:
+        super().__init__(engine, name)
+        self.ends = ends
 
     def drop(self) -> None:
         self.engine.execute(f"DROP VIEW IF EXISTS {self.sql}")
@@ -567,24 +577,30 @@ def _exprs(mapping: BeaconMapping, strip: Callable[[str], str]) -> dict[str, str
 class _Probe:
     """What one pass over the export found: the columns whose values may start or end with
     white space, how many rows of a field hold a value SQL leaves to `values` (`left`: a
-    field without a count is asked), and whether a field holds a placeholder (`held`, None:
-    asked of the mapping's rows)."""
+    field without a count is asked), whether a field holds a placeholder (`held`: a field
+    not in it is asked of the mapping's rows), and the first and last value of each
+    date-time field read as ISO 8601 from 1900 on and before 2200 (`ends`, as
+    `quality.Checks._years` takes them)."""
 
     padded: set[str]
     left: dict[str, int]
-    held: dict[str, bool] | None
+    held: dict[str, bool]
+    ends: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _probe(
     raw: BigTable, columns: list[str], mapping: BeaconMapping, known: dict[str, dict]
 ) -> _Probe:
-    """`_Probe` of `raw` in one aggregate. A field's value is taken with every column
-    stripped: the same as the mapping's, which strips only the padded columns (`_strip`
-    leaves a value without white space at its ends as it is). The rows an unpivot makes are
-    a subset of the export's, each with its fields' values: a field with no row left there
-    has none in them (the unpivoted fields themselves are not counted), but whether a
-    placeholder is held is asked of the mapping's rows."""
-    exprs = _exprs(mapping, lambda c: _strip(quoted(c)))
+    """`_Probe` of `raw` in one aggregate. A field's value is taken with its columns as they
+    are: the mapping's value when none of them is padded (it strips only those), else what
+    it found of the field is left out (the field is asked). The rows an unpivot makes are a
+    subset of the export's, each with its fields' values: a field with no row left there has
+    none in them (the unpivoted fields themselves are not counted), but whether a
+    placeholder is held is asked of the mapping's rows. A date-time field read as ISO 8601
+    is mapped to its value with `T` after the day (`_iso_text`), which changes no character
+    before the 11th: the first four of its first and last value from 1900 on and before 2200
+    are those of the value (which is all `_years` reads of them)."""
+    exprs = _exprs(mapping, quoted)
     inner, tests = [], []
     for i, c in enumerate(columns):
         # a first or last character that is a control character, a space or beyond ASCII
@@ -601,21 +617,35 @@ def _probe(
             inner.append(f"{_case(x, mapping.values.get(fld, {}))} AS p{len(counted)}")
             tests.append(f"count(*) FILTER (WHERE {cond})")
             counted.append(fld)
+    ended = [f for f in counted if known[f]["type"] == "datetime"]
+    ended = [f for f in ended if _date_format(f, "datetime", mapping)[1]]
+    for f in ended:
+        p = f"p{counted.index(f)}"
+        tests += [f"min({p}) FILTER (WHERE {p} >= '1900')", f"max({p}) FILTER (WHERE {p} < '2200')"]
     held = [f for f in mapping.placeholders if f in exprs] if not mapping.unpivot else []
     for i, fld in enumerate(held):
         hit = ", ".join(literal(p) for p in dict.fromkeys(mapping.placeholders[fld]))
         inner.append(f"{exprs[fld]} IN ({hit}) AS h{i}")
         tests.append(f"bool_or(h{i})")
     if not tests:
-        return _Probe(set(), {}, None if mapping.unpivot else {})
+        return _Probe(set(), {}, {})
     select = f"SELECT {', '.join(tests)} FROM (SELECT {', '.join(inner)} FROM {raw.sql})"
     got = list(raw.engine.execute(select).fetchall()[0])
     padded = {c for c, hit in zip(columns, got, strict=False) if hit}
     got = got[len(columns) :]
     left = {f: int(n) for f, n in zip(counted, got, strict=False)}
     got = got[len(counted) :]
+    ends = {f: (got[2 * i], got[2 * i + 1]) for i, f in enumerate(ended)}
+    got = got[2 * len(ended) :]
     found = {f: bool(hit) for f, hit in zip(held, got, strict=True)}
-    return _Probe(padded, left, None if mapping.unpivot else found)
+    # what was found of a field with a padded column is not its mapped value's
+    sure = {f for f in exprs if not set(load._as_list(mapping.columns.get(f, []))) & padded}
+    return _Probe(
+        padded,
+        {f: n for f, n in left.items() if f in sure},
+        {f: hit for f, hit in found.items() if f in sure},
+        {f: e for f, e in ends.items() if f in sure},
+    )
 
 
 def _unpivoted(mapping: BeaconMapping, exprs: dict[str, str]) -> list[str]:
@@ -669,13 +699,13 @@ def _mapped(
             _("add them under `columns:` (export column) or `constants:` (a fixed value)"),
         )
     held = [f for f in mapping.placeholders if f in fields]
-    if probe.held is not None:
-        for name in held:
-            fields[name].noted = fields[name].noted or probe.held[name]
-    elif held:
-        counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in held)
+    for name in [f for f in held if f in probe.held]:
+        fields[name].noted = fields[name].noted or probe.held[name]
+    asked = [f for f in held if f not in probe.held]  # asked of the mapping's rows
+    if asked:
+        counts = ", ".join(f"bool_or({names[f]}_p <> '')" for f in asked)
         hits = engine.execute(f"SELECT {counts} FROM {v}").fetchall()[0]
-        for name, hit in zip(held, hits, strict=True):
+        for name, hit in zip(asked, hits, strict=True):
             fields[name].noted = fields[name].noted or bool(hit)
     cols = ["m._row AS _row"]
     for fld in known:
@@ -695,7 +725,7 @@ def _mapped(
         engine.execute(
             f"CREATE TEMP VIEW {quoted(name)} AS SELECT {', '.join(cols)} FROM ({body}) m"
         )
-        return MappedView(engine, name)
+        return MappedView(engine, name, probe.ends)
     sql = f"SELECT {', '.join(cols)} FROM {v} m{joins} ORDER BY m._ord"
     try:
         return _temporary(engine, "mapped", sql)

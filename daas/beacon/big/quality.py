@@ -332,14 +332,20 @@ class Checks:
 
     def _years(self, fields: Sequence[str]) -> tuple[int, int]:
         """The first and last year (1900-2199) the texts of `fields` begin with: a year that is
-        not one reads as the range's end."""
-        parts = []
-        for f in fields:
-            t = quoted(f)
-            parts += [f"min({t}) FILTER (WHERE {t} >= '1900')",
-                      f"max({t}) FILTER (WHERE {t} < '2200')"]  # fmt: skip
-        found = self.engine.execute(f"SELECT {', '.join(parts)} FROM {self.mapped.sql}")
-        ends = found.fetchall()[0]
+        not one reads as the range's end. A view's first and last texts were found while
+        mapping (`load.MappedView.ends`); a table's are asked. (They only bound the days SQL
+        reads: a value outside them is read by Python.)"""
+        known = self.mapped.ends if isinstance(self.mapped, MappedView) else {}
+        if all(f in known for f in fields):  # found while mapping
+            ends = tuple(v for f in fields for v in known[f])
+        else:
+            parts = []
+            for f in fields:
+                t = quoted(f)
+                parts += [f"min({t}) FILTER (WHERE {t} >= '1900')",
+                          f"max({t}) FILTER (WHERE {t} < '2200')"]  # fmt: skip
+            found = self.engine.execute(f"SELECT {', '.join(parts)} FROM {self.mapped.sql}")
+            ends = found.fetchall()[0]
         firsts = [int(v[:4]) if v[:4].isdigit() else 1900 for v in ends[::2] if v]
         lasts = [int(v[:4]) if v[:4].isdigit() else 2199 for v in ends[1::2] if v]
         if not firsts or not lasts:

@@ -30,9 +30,15 @@ none, as when quality blanks a value or the publication coarsens a time), DuckDB
 two row by row, and only the distinct values of the rows that differ are scanned: a value of
 the unchanged rows holds what it held there. Nothing is taken on trust but the detectors'
 verdict on a value already judged under the same options (the kinds the column's name hints),
-and the sample of a column alike in every row. The column compared with is the one scanned
-before most like this one in its first rows, of the same name if one is alike (`_base`): which
-one is chosen decides only how many values are scanned again, never what is found.
+and the sample and the kinds found (`TextColumn.exact`: rows, counts, examples) of a column
+alike in every row, which are a function of its values row by row and those options. The
+column compared with is the one scanned before most like this one in its first rows, of the
+same name if one is alike (`_base`): which one is chosen decides only how many values are
+scanned again, never what is found. A table's text columns are compared at once (`compare`):
+their likeness to each table scanned before in one query over the first rows, then one pass
+per base table counting, column by column, the rows that differ (a column alike in every row
+is not read again); the rows holding a value, from which a sample is picked, are read in one
+pass for every column that needs them (`_present`).
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ class Scanned:
     options: tuple[frozenset[str], bool]
     holding: dict[str, list[str]] = field(default_factory=dict)
     sample: list[str] = field(default_factory=list)  # its `identifiers.sample_values`
+    exact: dict[str, specific.Hits] | None = None  # its `TextColumn.exact`, once found
 
 
 @dataclass
@@ -112,6 +119,11 @@ class TextColumn:
         self.options = ids.find_options(column)
         self.same_as: Scanned | None = None  # a column scanned before, alike in every row
         self.scanned: Scanned | None = None  # what the memo keeps of this one
+        # measured for the whole table at once (`compare`), by the memo entry's (sql, column):
+        self.likeness: dict[tuple[str, str], float] = {}  # `_likeness`
+        self.differing: dict[tuple[str, str], int | None] = {}  # rows differing, or unpaired
+        self.chosen: Scanned | None = None  # `_base` as `compare` found it
+        self.present: np.ndarray | None = None  # the rows holding a value, when read already
 
     def _one(self, sql: str, params: dict | None = None) -> tuple:
         return self.engine.execute(sql, params).fetchall()[0]
@@ -166,9 +178,12 @@ class TextColumn:
         # the rows `sample_values` picks: positions among the values present, in its order
         picked = _picked(self.filled, 20 * n)
         if self.filled < self.n_rows:  # the row numbers of the values present
-            present = self.engine.execute(
-                f"SELECT rowid FROM {self.table.sql} WHERE {self.col} IS NOT NULL ORDER BY rowid"
-            ).fetchnumpy()["rowid"]
+            present = self.present
+            if present is None:
+                present = self.engine.execute(
+                    f"SELECT rowid FROM {self.table.sql} WHERE {self.col} IS NOT NULL "
+                    "ORDER BY rowid"
+                ).fetchnumpy()["rowid"]
             picked = np.asarray(present, dtype=np.int64)[picked]
         order = pd.DataFrame({"k": np.arange(len(picked)), "r": picked})
         with _registered(self.engine, "_gate_sample", order):
@@ -184,6 +199,9 @@ class TextColumn:
         """The share of the first rows where this column holds what `before`'s (a column of a
         table scanned in this run) holds: 0 when the two cannot be compared row by row
         (`before` is gone, differs in length, or was scanned under other options)."""
+        known_likeness = self.likeness.get((before.sql, before.column))
+        if known_likeness is not None:
+            return known_likeness
         if before.folder != str(self.engine.folder) or before.rows != self.n_rows:
             return 0.0
         if before.options != self.options or not self.n_rows:
@@ -213,13 +231,17 @@ class TextColumn:
             f"(SELECT rowid AS r, {self.col} AS v FROM {self.table.sql}) POSITIONAL JOIN "
             f"(SELECT rowid AS _r, {quoted(before.column)} AS _v FROM {before.sql})"
         )
-        rows = self._one(
-            f"SELECT count(*) FILTER (WHERE r IS DISTINCT FROM _r), "
-            f"count(*) FILTER (WHERE v IS DISTINCT FROM _v) FROM {pairs}"
-        )
-        if rows[0]:
+        key = (before.sql, before.column)
+        if key not in self.differing:
+            rows = self._one(
+                f"SELECT count(*) FILTER (WHERE r IS DISTINCT FROM _r), "
+                f"count(*) FILTER (WHERE v IS DISTINCT FROM _v) FROM {pairs}"
+            )
+            self.differing[key] = None if rows[0] else int(rows[1])
+        differing = self.differing[key]
+        if differing is None:
             return None
-        self.same_as = before if not rows[1] else None
+        self.same_as = before if not differing else None
         return f"SELECT v FROM {pairs} WHERE v IS NOT NULL AND v IS DISTINCT FROM _v GROUP BY v"
 
     def _found(self, sql: str | None) -> dict[str, list[str]]:
@@ -303,14 +325,20 @@ class TextColumn:
 
     def _holding(self, memo: dict | None) -> dict[str, list[str]]:
         """Key of `specific.found_in` -> this column's distinct values holding it."""
-        base = self._base(memo) if memo is not None and not self.has_nul else None
+        base = None
+        if memo is not None and not self.has_nul:  # or one of its own table's, scanned since
+            base = self.chosen if self.chosen is not None else self._base(memo)
         changed = self._changed_values(base) if base is not None else None
         if changed is None:
             base = None
-        holding = self._found(changed)
-        if base is not None:  # a value of the unchanged rows holds what it held there
-            for key, before in base.holding.items():
-                holding[key] = list(dict.fromkeys([*holding.get(key, []), *before]))
+        if base is not None and self.same_as is base:  # every row as there: no value new
+            holding = base.holding
+        else:
+            holding = self._found(changed)
+        if base is not None and holding is not base.holding:
+            for key, before in base.holding.items():  # a value of the unchanged rows holds
+                new = holding.get(key)  # what it held there
+                holding[key] = list(dict.fromkeys([*new, *before])) if new else before
         if memo is not None and not self.has_nul:
             self.scanned = memo[(*_MEMO, str(self.engine.folder), self.table.name, self.column)] = (
                 Scanned(
@@ -457,8 +485,9 @@ def text_columns(table: BigTable) -> set[str]:
     }
 
 
-def text_columns_of(table: BigTable) -> dict[str, TextColumn]:
-    """`text_columns` as `TextColumn`s, their rows, filled rows and NULs counted in one scan."""
+def text_columns_of(table: BigTable, memo: dict | None = None) -> dict[str, TextColumn]:
+    """`text_columns` as `TextColumn`s, their rows, filled rows and NULs counted in one scan;
+    with the run's `memo`, each compared with the columns scanned before (`compare`)."""
     names = sorted(text_columns(table))
     if not names:
         return {}
@@ -471,7 +500,111 @@ def text_columns_of(table: BigTable) -> dict[str, TextColumn]:
     for i, name in enumerate(names):
         column = out[name] = TextColumn(table, name)
         column.__dict__["_counts"] = (int(got[0]), int(got[1 + 2 * i]), bool(got[2 + 2 * i]))
+    if memo is not None:
+        compare(table, list(out.values()), memo)
+    _present(table, list(out.values()))
     return out
+
+
+def _present(table: BigTable, columns: list[TextColumn]) -> None:
+    """`TextColumn.present` of the columns whose sample is picked among the rows holding a
+    value (some rows hold none) and is not the sample of a column scanned before with the same
+    value in every row (`compare`): one pass over the table in row order for them all."""
+    need = []
+    for c in columns:
+        base = c.chosen
+        same = base is not None and c.differing.get((base.sql, base.column)) == 0
+        if 20 * ids.SAMPLE_VALUES < c.filled < c.n_rows and not same:
+            need.append(c)
+    if not need:
+        return
+    held = ", ".join(f"{c.col} IS NOT NULL AS _p{i}" for i, c in enumerate(need))
+    got = table.engine.execute(f"SELECT {held} FROM {table.sql} ORDER BY rowid").fetchnumpy()
+    for i, c in enumerate(need):  # rows numbered 0, 1, 2... (`text_columns`): row = position
+        c.present = np.flatnonzero(np.asarray(got[f"_p{i}"], dtype=bool))
+
+
+def compare(table: BigTable, columns: list[TextColumn], memo: dict) -> None:
+    """What `TextColumn._base` and `_changed_values` measure, for all the table's `columns` at
+    once: their likeness to the columns of each table scanned before, in one query per such
+    table over the first rows, then, for each column's base so chosen, how many rows differ
+    from it, in one pass per base table (both read row by row, in file order, as there)."""
+    engine = table.engine
+    columns = [c for c in columns if not c.has_nul]  # scanned whole, never compared
+    if not columns:
+        return
+    n_rows = columns[0].n_rows
+    entries = [
+        e
+        for e in memo.values()
+        if isinstance(e, Scanned) and e.folder == str(engine.folder) and e.rows == n_rows
+    ]
+    if not n_rows or not entries:
+        return
+    by_table: dict[str, list[Scanned]] = {}
+    for entry in entries:
+        by_table.setdefault(entry.sql, []).append(entry)
+    n = _LIKENESS_ROWS
+    for sql, scanned in by_table.items():
+        try:
+            described = engine.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
+            types = {row[0]: row[1] for row in described}
+        except duckdb.Error:
+            types = {}  # dropped since
+        pairs = [
+            (c, e)
+            for c in columns
+            for e in scanned
+            if c.options == e.options and types.get(e.column) == TEXT_TYPE
+        ]
+        for c in columns:
+            for e in scanned:
+                c.likeness[(e.sql, e.column)] = 0.0
+        if not pairs:
+            continue
+        mine = sorted({c.column for c, _ in pairs})
+        theirs = sorted({e.column for _, e in pairs})
+        a = {name: f"_a{i}" for i, name in enumerate(mine)}
+        b = {name: f"_b{i}" for i, name in enumerate(theirs)}
+        same = [
+            f"count(*) FILTER (WHERE {a[c.column]} IS NOT DISTINCT FROM {b[e.column]})"
+            for c, e in pairs
+        ]
+        try:
+            got = _side_by_side(engine, (table.sql, mine), (sql, theirs), same, n)
+        except duckdb.Error:
+            continue  # not a table of rows numbered as scanned then: not alike
+        for (c, e), alike in zip(pairs, got[2:], strict=True):
+            c.likeness[(e.sql, e.column)] = alike / max(got[0], 1)
+    bases: dict[str, list[tuple[TextColumn, Scanned]]] = {}
+    for c in columns:
+        base = c.chosen = c._base(memo)
+        if base is not None:
+            bases.setdefault(base.sql, []).append((c, base))
+    for sql, paired in bases.items():
+        differ = [
+            f"count(*) FILTER (WHERE _a{i} IS DISTINCT FROM _b{i})" for i in range(len(paired))
+        ]
+        mine, theirs = [c.column for c, _ in paired], [e.column for _, e in paired]
+        got = _side_by_side(engine, (table.sql, mine), (sql, theirs), differ)
+        for (c, e), rows in zip(paired, got[2:], strict=True):
+            c.differing[(e.sql, e.column)] = None if got[1] else int(rows)
+
+
+def _side_by_side(
+    engine: Engine, a: tuple[str, list[str]], b: tuple[str, list[str]], sums: list[str], first=0
+) -> tuple:
+    """`count(*)`, the rows whose row ids differ, then `sums`, over two tables' rows paired in
+    file order (`a`, `b`: a table's SQL and columns, `_a0, _a1...` and `_b0, _b1...` in `sums`),
+    their `first` rows only when given."""
+    limit = f" LIMIT {first}" if first else ""
+    left = ", ".join(f"{quoted(name)} AS _a{i}" for i, name in enumerate(a[1]))
+    right = ", ".join(f"{quoted(name)} AS _b{i}" for i, name in enumerate(b[1]))
+    return engine.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE r IS DISTINCT FROM _r), {', '.join(sums)} FROM "
+        f"(SELECT rowid AS r, {left} FROM {a[0]}{limit}) POSITIONAL JOIN "
+        f"(SELECT rowid AS _r, {right} FROM {b[0]}{limit})"
+    ).fetchall()[0]
 
 
 def scan(column: TextColumn, memo: dict | None) -> ids.ColumnFinding:

@@ -252,16 +252,17 @@ def _small_cells(series: pd.Series | TextColumn, min_cell_size: int) -> int:
     return int((values.notna() & (values > 0) & (values < min_cell_size)).sum())
 
 
-def _columns(df: Table) -> Iterator[tuple[Any, pd.Series | TextColumn]]:
+def _columns(df: Table, memo: Memo | None = None) -> Iterator[tuple[Any, pd.Series | TextColumn]]:
     """Each column of a table, as the gate reads it: a pandas column, or a big table's text
-    column read in DuckDB (`daas.privacy.big`; its other columns as `.df()` gives them)."""
+    column read in DuckDB (`daas.privacy.big`; its other columns as `.df()` gives them, its text
+    columns compared at once with the columns of `memo` scanned before)."""
     if isinstance(df, pd.DataFrame):
         for col in df.columns:
             yield col, df[col]
         return
     from daas.privacy import big
 
-    text = big.text_columns_of(df)
+    text = big.text_columns_of(df, memo)
     for col in df.columns:
         yield col, text.pop(col) if col in text else df.df([col])[col]
 
@@ -328,7 +329,7 @@ def check_table(
     column to its declared kind or kinds (`PUBLIC_KINDS`); `memo`: scans already done."""
     public = public or {}
     reasons: list[str] = []
-    for col, series in _columns(df):
+    for col, series in _columns(df, memo):
         if col not in allowed:
             finding = _scan(series, str(col), memo)
             blocked = _blocked(finding, public.get(col), addresses, locations)

@@ -14,7 +14,7 @@ import yaml
 
 from daas.beacon import load
 from daas.beacon.big import load as big_load
-from daas.beacon.big.load import load_big, read_big
+from daas.beacon.big.load import WHITE, load_big, read_big
 from daas.core import tables
 from daas.core.big import BigTable, Engine
 from daas.core.city import BeaconMapping, load_city
@@ -341,3 +341,8 @@ def test_the_benchmark_generator(engine: Engine, monkeypatch: pytest.MonkeyPatch
         same(csv, load_city("bench").beacon.sources["requests"], engine)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_white_is_what_str_strip_strips() -> None:
+    """`WHITE`, the characters the mapping strips, are every one `str.isspace` says is."""
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == WHITE

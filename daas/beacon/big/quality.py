@@ -801,18 +801,20 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
     integer it can hold as one (it reads the column as integers: `_integers`), else as -0.0,
     as DuckDB does."""
     e, col = mapped.engine, quoted(name)
-    rows = e.execute(
-        f"WITH d AS MATERIALIZED (SELECT DISTINCT {col} AS v FROM {mapped.sql}) "
-        f"SELECT v, NOT regexp_full_match(v, {literal(PLAIN_NUMBER)}) AS odd, "
-        f"regexp_full_match(v, '-0+') AS zero, regexp_full_match(v, '-?[0-9]+') AS whole "
-        f"FROM d WHERE v IS NOT NULL"
-    ).fetchall()
-    texts = sorted(v for v, odd, _z, _w in rows if odd and v != "")
+    # the distinct texts judged in SQL: only the odd ones and negative zeros come back
+    distinct = f"SELECT DISTINCT {col} AS v FROM {mapped.sql}"
+    whole = "regexp_full_match(v, '-?[0-9]+')"
+    odd, zeros, n, n_whole = e.execute(
+        f"WITH d AS MATERIALIZED ({distinct}) "
+        f"SELECT list(v) FILTER (WHERE v <> '' AND NOT regexp_full_match(v, "
+        f"{literal(PLAIN_NUMBER)})), list(v) FILTER (WHERE regexp_full_match(v, '-0+')), "
+        f"count(*), count(*) FILTER (WHERE {whole}) FROM d WHERE v IS NOT NULL"
+    ).fetchall()[0]
+    texts = sorted(odd or [])
     out: dict[str, float] = {}
     if texts:
         nums = quality._numbers(pd.Series(texts, dtype=object)).to_numpy(dtype=float)
         out = dict(zip(texts, nums.tolist(), strict=True))
-    zeros = [v for v, _o, zero, _w in rows if zero]
     if zeros:
         noted = (
             NOTE + name in mapped.columns
@@ -820,8 +822,12 @@ def _odd_numbers(mapped: BigTable, name: str) -> dict[str, float]:
                 f"SELECT count(*) FROM {mapped.sql} WHERE {quoted(NOTE + name)} <> ''"
             ).fetchall()[0][0]
         )
-        if not noted and _integers([v for v, _o, _z, whole in rows if whole], len(rows)):
-            out.update(dict.fromkeys(zeros, 0.0))
+        if not noted and n_whole == n:
+            wholes = [
+                v for (v,) in e.execute(f"SELECT v FROM ({distinct}) WHERE {whole}").fetchall()
+            ]
+            if _integers(wholes, n):
+                out.update(dict.fromkeys(zeros, 0.0))
     return out
 
 

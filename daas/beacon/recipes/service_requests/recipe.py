@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from daas.beacon.big.publish import POSITION
 from daas.beacon.recipe import QUALITY_TABLE, Recipe
 from daas.beacon.recipes.service_requests import checks, metadata, pages, privacy
 from daas.core.big import BigTable
@@ -202,14 +201,16 @@ class ServiceRequests(Recipe):
 
 def _first_date_big(requests: BigTable) -> pd.Timestamp | None:
     """`ServiceRequests.first_date` of a big table: the local day of its earliest request (the
-    first row of that instant), a time without an offset read as UTC, as `checks.instants`
-    reads it there."""
+    first row of that instant: a table's `rowid` follows its rows' order, gaps or not), a time
+    without an offset read as UTC, as `checks.instants` reads it there. One aggregate, no
+    sort and no row numbers."""
     text = "requested_datetime"
     moment = f"""CASE WHEN regexp_matches({text}, '{checks.OFFSET}')
         THEN TRY_CAST({text} AS TIMESTAMPTZ) ELSE timezone('UTC', TRY_CAST({text} AS TIMESTAMP))
         END"""
     first = requests.engine.execute(
-        f"""SELECT {text} FROM (SELECT {POSITION} AS position, {text}, {moment} AS moment
-            FROM {requests.sql}) WHERE moment IS NOT NULL ORDER BY moment, position LIMIT 1"""
-    ).fetchone()
-    return None if first is None else pd.Timestamp(str(first[0])[:10])
+        f"""SELECT arg_min({text}, {{'moment': moment, 'row': rowid}})
+            FILTER (WHERE moment IS NOT NULL)
+            FROM (SELECT rowid, {text}, {moment} AS moment FROM {requests.sql})"""
+    ).fetchall()[0][0]
+    return None if first is None else pd.Timestamp(str(first)[:10])

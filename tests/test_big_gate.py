@@ -300,7 +300,8 @@ def test_a_column_changed_in_some_rows_since_a_scan_is_judged_afresh_there(
 
 def test_identifiers_in_late_rows_of_date_times_and_bare_numbers_are_found(engine: Engine) -> None:
     """Values DuckDB proves hold nothing (date-times) and bare numbers judged as numbers
-    (`specific.sql_prefilter`): what is planted in their last rows is still found."""
+    (`specific.sql_prefilter`): what is planted in their last rows is still found, and a bare
+    number with blanks around it as well as the same digits without."""
     n = 400_000
     stamps = pd.date_range("2025-01-01", periods=n, freq="37s", tz="-03:00")
     frame = pd.DataFrame(
@@ -308,6 +309,11 @@ def test_identifiers_in_late_rows_of_date_times_and_bare_numbers_are_found(engin
             "requested_datetime": pd.Series(stamps.strftime("%Y-%m-%dT%H:%M:%S%z"), dtype="str"),
             "service_request_id": pd.Series([f"{i:09d}" for i in range(n)], dtype="str"),
             "reference": pd.Series(["52998224725"] * (n // 2) + [""] * (n - n // 2), dtype="str"),
+            # the same digits bare and with blanks around them: two values, both found
+            "ticket": pd.Series(
+                [f" {i // 2 % 10**7 * 2:011d}\t" if i % 2 else "52998224725" for i in range(n)],
+                dtype="str",
+            ),
         }
     )
     frame.loc[n - 1, "requested_datetime"] = "ana.souza@example.org"
@@ -322,3 +328,5 @@ def test_identifiers_in_late_rows_of_date_times_and_bare_numbers_are_found(engin
         f"column 'service_request_id': holds {describe_type('id:br_cpf')} (row {n - 3:,})" in text
     )
     assert f"column 'reference': holds {describe_type('id:br_cpf')}" in text
+    ticket = big.TextColumn(engine.from_frame("t", frame[["ticket"]]), "ticket")._holding(None)
+    assert len(ticket["bare:id:br_cpf"]) > 1_000  # the padded ones passing the check too

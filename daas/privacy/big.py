@@ -6,8 +6,10 @@ text column is never pulled whole into pandas: DuckDB gives its distinct values,
 path's detectors run on those values unchanged:
 - `specific.found_in` on the distinct values, `CHUNK_VALUES` at a time (it judges each value
   on its own, see below), except those DuckDB proves it finds nothing in
-  (`specific.sql_prefilter`: its own byte tests as one RE2 pattern, a necessary condition) and
-  the bare numbers, judged as numbers (`specific.bare_ids_of_numbers`); DuckDB then maps each
+  (`specific.sql_prefilter`: its own byte tests as one RE2 pattern, a necessary condition,
+  tested on the rows before grouping when most values are distinct, `TextColumn._varied`) and
+  the bare numbers, judged as numbers (`specific.bare_ids_of_numbers`; the values of those
+  passing a check found again as their digits with blanks around); DuckDB then maps each
   kind's values back to rows: how many, the first `ROWS_SHOWN` in file order, and the value of
   the first (`TextColumn.exact`, which must agree with `specific.find` on which kinds count, in
   which order, and on each one's example);
@@ -167,6 +169,19 @@ class TextColumn:
             np.asarray(got["v"], dtype=object).tolist(), np.asarray(got["n"], dtype=np.int64)
         )
 
+    @cached_property
+    def _varied(self) -> bool:
+        """Whether most of the values in the first rows are distinct (ids, date-times, free
+        text): then the byte tests run on the rows before the values are grouped, which
+        spares grouping the many values that cannot hold anything; which way decides only
+        the time taken, never what is found."""
+        n = _LIKENESS_ROWS
+        distinct, filled = self._one(
+            f"SELECT count(DISTINCT v), count(v) FROM "
+            f"(SELECT {self.col} AS v FROM {self.table.sql} LIMIT {n})"
+        )
+        return distinct > filled // 2
+
     # ---- the scan ----
 
     def sample(self) -> list[str]:
@@ -265,12 +280,19 @@ class TextColumn:
         if self.has_nul:
             judge(self.distinct.values)
             return holding
-        if sql is None:
+        scanned, bare = specific.sql_prefilter("v", bool(hinted), phone_named)
+        # every value of the column (a bare number found again among them, as the rows hold it)
+        rows = sql or f"SELECT {self.col} AS v FROM {self.table.sql}"
+        if sql is None and self._varied:  # the byte tests first: fewer values to group
+            sql = (
+                f"SELECT v FROM (SELECT {self.col} AS v FROM {self.table.sql} "
+                f"WHERE {self.col} IS NOT NULL) WHERE {scanned} GROUP BY 1"
+            )
+        elif sql is None:  # few distinct values: grouped first, each tested once
             sql = (
                 f"SELECT {self.col} AS v FROM {self.table.sql} WHERE {self.col} IS NOT NULL "
                 "GROUP BY 1"
             )
-        scanned, bare = specific.sql_prefilter("v", bool(hinted), phone_named)
         if bare is None:
             result = self.engine.execute(f"SELECT v FROM ({sql}) WHERE {scanned}")
         else:  # a bare number comes as its digits' number and length, not as a string
@@ -301,11 +323,14 @@ class TextColumn:
                     hits.append(
                         pd.DataFrame({"num": number[mask], "len": length[mask], "key": key})
                     )
-        if hits:  # the values of the bare numbers passing a check
-            with _registered(self.engine, "_gate_hits", pd.concat(hits, ignore_index=True)):
+        if hits:  # the values of the bare numbers passing a check: blanks around the digits
+            found = pd.concat(hits, ignore_index=True)  # (and nothing else, as `bare` says)
+            digits_of = [str(n).zfill(k) for n, k in zip(found["num"], found["len"], strict=True)]
+            found = pd.DataFrame({"s": digits_of, "key": found["key"]}, dtype=object)
+            with _registered(self.engine, "_gate_hits", found):
                 got = self.engine.execute(
-                    f"SELECT DISTINCT h.key, s.v FROM (SELECT v, true AS b, {numbers} "
-                    f"FROM ({sql}) WHERE {bare}) s JOIN _gate_hits h USING (num, len)"
+                    f"SELECT DISTINCT h.key, s.v FROM ({rows}) s JOIN _gate_hits h "
+                    f"ON trim(s.v, ' ' || chr(9)) = h.s"
                 ).fetchall()
             for key, value in got:
                 holding.setdefault(key, []).append(value)

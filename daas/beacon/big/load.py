@@ -46,8 +46,9 @@ memory, spilling past its memory limit, at a quarter of the work of writing into
 mapped table is a temporary view over it (`MappedView`, numbered by `_row`) when it keeps the
 export's rows in order and joins nothing in: its expressions are cheap and computed by the
 queries that read it (the quality checks read the export once, into their work table), where
-writing it cost a pass over every row; an unpivot, lines that are not one per record, or values
-read by Python (joined in) make it a temporary table, sorted.
+writing it cost a pass over every row. The values `values` read are written into the SQL when
+they are few (`LISTED` distinct texts a field); an unpivot, lines that are not one per record,
+or more values read by Python (a table joined in) make it a temporary table, sorted.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ from daas.core.i18n import _
 from daas.core.tables import is_big
 
 SCAN = 1 << 24  # bytes scanned (or transcoded) at a time
+LISTED = 200  # values read by Python written into the mapping's SQL (more are joined in)
 DIRECT = frozenset({"utf-8", "utf-8-sig"})  # encodings DuckDB reads itself (`codecs` names)
 # every character `str.strip()` strips: those `str.isspace` says are (tests/test_big_load.py
 # checks the list against it; working it out over every code point took 0.1 s a build)
@@ -340,7 +342,7 @@ def _temporary(engine: Engine, stem: str, select: str) -> BigTable:
 
 class MappedView(BigTable):
     """A mapped table that is a view over the export (`map_big` writes no table when the
-    mapping joins nothing in and keeps the export's rows and order, one line per record):
+    mapping joins no table in and keeps the export's rows and order, one line per record):
     every query reading it computes the renames, strips, constants, recoding and notes it
     needs. It has no `rowid`: `position` is the SQL of a column numbering its rows in order
     (`_row`, the line of each record, which is its position + 2). `ends`: the first and last
@@ -496,13 +498,14 @@ def _case(x: str, recode: dict[str, str]) -> str:
 @dataclass
 class _Field:
     """One field of the mapped table: its SQL over the view of the mapping's rows, and what
-    reading its values joined (a lookup table) or noted."""
+    reading its values joined (a lookup table, or listed in the SQL) or noted."""
 
     name: str
     var: str  # its column in the view
     value: str = ""  # SQL of the final value
     note: str | None = None  # SQL of its value note
     lookup: BigTable | None = None
+    read: str | None = None  # SQL of the value read from the text (NULL: not read)
     noted: bool = False  # some value has a note
 
 
@@ -728,7 +731,9 @@ def _mapped(
         engine.execute(
             f"CREATE TEMP VIEW {quoted(name)} AS SELECT {', '.join(cols)} FROM ({body}) m"
         )
-        return MappedView(engine, name, probe.ends)
+        # a field some of whose values Python read has values the probe did not see
+        ends = {f: e for f, e in probe.ends.items() if f in fields and fields[f].read is None}
+        return MappedView(engine, name, ends)
     sql = f"SELECT {', '.join(cols)} FROM {v} m{joins} ORDER BY m._ord"
     try:
         return _temporary(engine, "mapped", sql)
@@ -798,13 +803,13 @@ def _read_values(
         _lookup(engine, f, texts, out, note)
         if iso:  # every other value is blank or ISO 8601 already (`_iso_ok`)
             other = _iso_text(x)
-            f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
+            f.value = other if f.read is None else f"coalesce({f.read}, {other})"
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"
         elif shaped and fmt:  # every other value is blank or in the format (`_formatted_ok`)
             moment = f"try_strptime({x}, {literal(fmt)})"
             other = f"(CASE WHEN {x} = '' THEN '' ELSE strftime({moment}, '{_ISO}') END)"
-            f.value = other if f.lookup is None else f"coalesce({f.var}_l.out, {other})"
+            f.value = other if f.read is None else f"coalesce({f.read}, {other})"
             if f.note is not None:
                 f.note = f"coalesce({f.note}, '')"
     elif kind in ("number", "integer"):
@@ -828,14 +833,35 @@ def _distinct(engine: Engine, v: str, var: str, where: str, ordered: bool) -> li
 
 
 def _lookup(engine: Engine, f: _Field, texts: list[str], out: pd.Series, note: pd.Series) -> None:
-    """Join the values read from `texts` back: the field's value and note from a table."""
+    """Join the values read from `texts` back: the field's value and note listed in the SQL
+    when few (`LISTED`: the mapped table can then be a view, its rows in the export's order),
+    else from a table joined in."""
     if not texts:
+        return
+    f.noted = bool(note.ne("").any())
+    pairs = list(zip(out.astype(object), note.astype(object), strict=True))
+    if len(texts) <= LISTED and all(
+        pd.isna(v) or (isinstance(v, str) and "\x00" not in v)
+        for v in [*texts, *(v for pair in pairs for v in pair)]
+    ):
+        x = f"m.{f.var}"
+
+        def listed(k: int) -> str:
+            whens = " ".join(
+                f"WHEN {literal(t)} THEN "
+                + ("NULL::VARCHAR" if pd.isna(pair[k]) else literal(pair[k]))
+                for t, pair in zip(texts, pairs, strict=True)
+            )
+            return f"(CASE {x} {whens} ELSE NULL::VARCHAR END)"
+
+        f.read, f.note = listed(0), listed(1)
+        f.value = f"coalesce({f.read}, {x})"
         return
     frame = pd.DataFrame(
         {"src": pd.Series(texts, dtype=object), "out": out.astype(object),
          "note": note.astype(object)}
     )  # fmt: skip
     f.lookup = engine.from_frame("values", frame)
-    f.value = f"coalesce({f.var}_l.out, m.{f.var})"
+    f.read = f"{f.var}_l.out"
+    f.value = f"coalesce({f.read}, m.{f.var})"
     f.note = f"{f.var}_l.note"
-    f.noted = bool(note.ne("").any())

@@ -185,9 +185,9 @@ def load(
 def _requests_table(
     con: duckdb.DuckDBPyConnection, source: SourceLike, create: str, local_text: bool = False
 ) -> None:
-    """`create` (`CREATE ... TABLE requests`) the table `load` reads, in `con`'s time zone. An
-    address is kept only where the coordinates are missing (the one place `_spot_sql` reads
-    it)."""
+    """`create` (`CREATE ... TABLE requests`) the table `load` reads, in `con`'s time zone. The
+    status is kept as whether it is `closed` (case and spaces aside: a boolean, not a text),
+    an address only where the coordinates are missing (the one place `_spot_sql` reads it)."""
     relation, where = _source_sql(con, source)
     described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     types = {row[0]: row[1] for row in described}
@@ -202,7 +202,7 @@ def _requests_table(
         f"""{create} AS SELECT
             {_column(present, "service_code", "VARCHAR")} AS service_code,
             {_column(present, "service_name", "VARCHAR")} AS service_name,
-            lower(trim({_column(present, "status", "VARCHAR")})) AS status,
+            lower(trim({_column(present, "status", "VARCHAR")})) = 'closed' AS closed_status,
             coalesce(nullif(trim({_column(present, "area", "VARCHAR")}), ''), '{NO_AREA}')
                 AS area,
             epoch({requested}) AS requested_s,
@@ -218,7 +218,7 @@ def _requests_table(
         con.unregister("source_frame")
 
 
-OPEN_AT = """requested_s <= $as_of AND CASE WHEN closed_s IS NULL THEN status <> 'closed'
+OPEN_AT = """requested_s <= $as_of AND CASE WHEN closed_s IS NULL THEN NOT closed_status
     ELSE closed_s > $as_of END"""
 CLOSED_BY = "closed_s IS NOT NULL AND closed_s <= $as_of AND closed_s >= requested_s"
 IN_WINDOW = "requested_s >= $since AND requested_s <= $as_of"
@@ -273,25 +273,36 @@ def backlog(reqs: Requests, settings: Settings) -> pd.DataFrame:
 CLOSING = ("median_days_to_close", "p90_days_to_close")
 
 
+def _closing_sets(reqs: Requests, settings: Settings) -> pd.DataFrame:
+    """Requests made in the window and closed by `as_of`, by month, service and area (`_set`
+    0), by service and area (2) and by service (3), from one pass (grouping sets), kept for
+    `settings`: number, median and p90 days to close (rounded), and the median unrounded
+    (`_median`), sorted by the groups."""
+    found = reqs.closing.get(settings)
+    if found is None:
+        found = reqs.frame(
+            f"""SELECT month, service_code, area, GROUPING(month, area) AS _set,
+                count(*) AS closed_requests, {_percentiles("took")},
+                quantile_cont(took, {list(PERCENTILES)})[1] AS _median
+            FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
+                  WHERE {CLOSED_BY} AND {IN_WINDOW})
+            GROUP BY GROUPING SETS ((month, service_code, area), (service_code, area),
+                                    (service_code))
+            ORDER BY _set, month, service_code, area""",
+            _params(reqs, settings),
+        ).rename(columns={"q50": CLOSING[0], "q90": CLOSING[1]})
+        reqs.closing[settings] = found
+    return found
+
+
 def _closing(reqs: Requests, settings: Settings, by_month: bool) -> pd.DataFrame:
     """Requests made in the window and closed by `as_of`, grouped by month, service and area
     (`by_month`), or by service and area: number, median and p90 days to close, sorted by the
-    groups. Both groupings come from one pass (grouping sets), kept for `settings`."""
-    both = reqs.closing.get(settings)
-    if both is None:
-        both = reqs.frame(
-            f"""SELECT month, service_code, area, GROUPING(month) AS _whole,
-                count(*) AS closed_requests, {_percentiles("took")}
-            FROM (SELECT *, (closed_s - requested_s) / {DAY} AS took FROM requests
-                  WHERE {CLOSED_BY} AND {IN_WINDOW})
-            GROUP BY GROUPING SETS ((month, service_code, area), (service_code, area))
-            ORDER BY _whole, month, service_code, area""",
-            _params(reqs, settings),
-        ).rename(columns={"q50": CLOSING[0], "q90": CLOSING[1]})
-        reqs.closing[settings] = both
-    whole = both["_whole"].to_numpy() == 1
-    part = both[~whole] if by_month else both[whole].drop(columns="month")
-    return part.drop(columns="_whole").reset_index(drop=True)
+    groups (`_closing_sets`)."""
+    found = _closing_sets(reqs, settings)
+    part = found[found["_set"].to_numpy() == (0 if by_month else 2)]
+    part = part.drop(columns=["_set", "_median"] + ([] if by_month else ["month"]))
+    return part.reset_index(drop=True)
 
 
 def time_to_close(reqs: Requests, settings: Settings) -> pd.DataFrame:
@@ -342,17 +353,22 @@ def fairness_input(reqs: Requests, settings: Settings) -> tuple[pd.DataFrame, pd
     (area, `closed_requests`). An area's coverage index is then its timely share over the
     city's. Areas with fewer closed requests than the minimum cell, and `NO_AREA`, are left out
     (`reference.attrs["left_out"]`)."""
-    table = reqs.frame(
-        f"""WITH closed AS (
-            SELECT service_code, area, (closed_s - requested_s) / {DAY} AS took FROM requests
-            WHERE {CLOSED_BY} AND {IN_WINDOW}),
-        typical AS (SELECT service_code, quantile_cont(took, 0.5) AS median FROM closed
-                    GROUP BY 1)
-        SELECT area, count(*) AS closed_requests,
-               count(*) FILTER (WHERE took <= median) AS timely_requests
-        FROM closed JOIN typical USING (service_code) GROUP BY 1 ORDER BY 1""",
-        _params(reqs, settings),
-    )
+    # each service's median, from the pass time to close makes (`_closing_sets`: DuckDB's
+    # median is the first of the two percentiles asked together, the same number)
+    found = _closing_sets(reqs, settings)
+    typical = found.loc[found["_set"].to_numpy() == 3, ["service_code", "_median"]]
+    reqs.con.register("typical", typical.rename(columns={"_median": "median"}))
+    try:
+        table = reqs.frame(
+            f"""SELECT area, count(*) AS closed_requests,
+                   count(*) FILTER (WHERE took <= median) AS timely_requests
+            FROM (SELECT service_code, area, (closed_s - requested_s) / {DAY} AS took
+                  FROM requests WHERE {CLOSED_BY} AND {IN_WINDOW})
+            JOIN typical USING (service_code) GROUP BY 1 ORDER BY 1""",
+            _params(reqs, settings),
+        )
+    finally:
+        reqs.con.unregister("typical")
     keep = (table["closed_requests"] >= settings.min_cell) & (table["area"] != NO_AREA)
     reference = table.loc[keep, ["area", "closed_requests"]].reset_index(drop=True)
     reference.attrs["left_out"] = sorted(table.loc[~keep, "area"])

@@ -84,6 +84,7 @@ class Scanned:
     holding: dict[str, list[str]] = field(default_factory=dict)
     sample: list[str] = field(default_factory=list)  # its `identifiers.sample_values`
     exact: dict[str, specific.Hits] | None = None  # its `TextColumn.exact`, once found
+    filled: int = 0  # how many rows hold a value
 
 
 @dataclass
@@ -139,7 +140,7 @@ class TextColumn:
         )
         return int(got[0]), int(got[1]), bool(got[2])
 
-    @property
+    @cached_property
     def n_rows(self) -> int:
         return self._counts[0]
 
@@ -374,6 +375,7 @@ class TextColumn:
                     self.n_rows,
                     self.options,
                     holding,
+                    filled=self.filled,
                 )
             )
         return holding
@@ -512,22 +514,38 @@ def text_columns(table: BigTable) -> set[str]:
 
 def text_columns_of(table: BigTable, memo: dict | None = None) -> dict[str, TextColumn]:
     """`text_columns` as `TextColumn`s, their rows, filled rows and NULs counted in one scan;
-    with the run's `memo`, each compared with the columns scanned before (`compare`)."""
+    with the run's `memo`, each compared with the columns scanned before first (`compare`),
+    and a column alike in every row to one scanned before has the counts it had (its values
+    hold no NUL: a column holding one is never kept in the memo)."""
     names = sorted(text_columns(table))
     if not names:
         return {}
-    parts = ["count(*)"]
-    for name in names:
-        col = quoted(name)
-        parts += [f"count({col})", f"count(*) FILTER (WHERE contains({col}, chr(0)))"]
-    got = table.engine.execute(f"SELECT {', '.join(parts)} FROM {table.sql}").fetchall()[0]
-    out = {}
-    for i, name in enumerate(names):
-        column = out[name] = TextColumn(table, name)
-        column.__dict__["_counts"] = (int(got[0]), int(got[1 + 2 * i]), bool(got[2 + 2 * i]))
+    out = {name: TextColumn(table, name) for name in names}
+    columns = list(out.values())
     if memo is not None:
-        compare(table, list(out.values()), memo)
-    _present(table, list(out.values()))
+        n_rows = int(table.engine.execute(f"SELECT count(*) FROM {table.sql}").fetchall()[0][0])
+        for column in columns:
+            column.__dict__["n_rows"] = n_rows
+        compare(table, columns, memo)
+    rest = []
+    for column in columns:
+        base = column.chosen
+        if base is not None and column.differing.get((base.sql, base.column)) == 0:
+            column.__dict__["_counts"] = (base.rows, base.filled, False)
+        else:
+            rest.append(column)
+    if rest:
+        parts = ["count(*)"]
+        for column in rest:
+            col = column.col
+            parts += [f"count({col})", f"count(*) FILTER (WHERE contains({col}, chr(0)))"]
+        got = table.engine.execute(f"SELECT {', '.join(parts)} FROM {table.sql}").fetchall()[0]
+        for i, column in enumerate(rest):
+            column.__dict__["_counts"] = (int(got[0]), int(got[1 + 2 * i]), bool(got[2 + 2 * i]))
+            column.__dict__["n_rows"] = int(got[0])
+            if column.has_nul:
+                column.chosen = None  # scanned whole, never compared
+    _present(table, columns)
     return out
 
 
@@ -555,7 +573,6 @@ def compare(table: BigTable, columns: list[TextColumn], memo: dict) -> None:
     table over the first rows, then, for each column's base so chosen, how many rows differ
     from it, in one pass per base table (both read row by row, in file order, as there)."""
     engine = table.engine
-    columns = [c for c in columns if not c.has_nul]  # scanned whole, never compared
     if not columns:
         return
     n_rows = columns[0].n_rows

@@ -44,7 +44,7 @@ a field holds a placeholder, and the first and last value of each ISO 8601 date-
 The export is a temporary table of the engine's connection (`_temporary`): DuckDB holds it in
 memory, spilling past its memory limit, at a quarter of the work of writing into its file. The
 mapped table is a temporary view over it (`MappedView`, numbered by `_row`) when it keeps the
-export's rows in order and joins nothing in: its expressions are cheap and computed by the
+export's rows in order and joins no table in: its expressions are cheap and computed by the
 queries that read it (the quality checks read the export once, into their work table), where
 writing it cost a pass over every row. The values `values` read are written into the SQL when
 they are few (`LISTED` distinct texts a field); an unpivot, lines that are not one per record,

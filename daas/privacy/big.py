@@ -36,11 +36,12 @@ and the sample and the kinds found (`TextColumn.exact`: rows, counts, examples) 
 alike in every row, which are a function of its values row by row and those options. The
 column compared with is the one scanned before most like this one in its first rows, of the
 same name if one is alike (`_base`): which one is chosen decides only how many values are
-scanned again, never what is found. A table's text columns are compared at once (`compare`):
-their likeness to each table scanned before in one query over the first rows, then one pass
-per base table counting, column by column, the rows that differ (a column alike in every row
-is not read again); the rows holding a value, from which a sample is picked, are read in one
-pass for every column that needs them (`_present`).
+scanned again, never what is found. A table's text columns are compared at once with the
+columns scanned before the table (`compare`): their likeness to each table scanned before in
+one query over the first rows, then one pass per base table counting, column by column, the
+rows that differ (a column alike in every row is not read again, not even counted); the rows
+holding a value, from which a sample is picked, are read in one pass for every column that
+needs them (`_present`).
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class TextColumn:
         self.likeness: dict[tuple[str, str], float] = {}  # `_likeness`
         self.differing: dict[tuple[str, str], int | None] = {}  # rows differing, or unpaired
         self.chosen: Scanned | None = None  # `_base` as `compare` found it
+        self.compared = False  # whether `compare` chose (the memo before this table's scan)
         self.present: np.ndarray | None = None  # the rows holding a value, when read already
 
     def _one(self, sql: str, params: dict | None = None) -> tuple:
@@ -352,8 +354,8 @@ class TextColumn:
     def _holding(self, memo: dict | None) -> dict[str, list[str]]:
         """Key of `specific.found_in` -> this column's distinct values holding it."""
         base = None
-        if memo is not None and not self.has_nul:  # or one of its own table's, scanned since
-            base = self.chosen if self.chosen is not None else self._base(memo)
+        if memo is not None and not self.has_nul:
+            base = self.chosen if self.compared else self._base(memo)
         changed = self._changed_values(base) if base is not None else None
         if changed is None:
             base = None
@@ -526,6 +528,7 @@ def text_columns_of(table: BigTable, memo: dict | None = None) -> dict[str, Text
         n_rows = int(table.engine.execute(f"SELECT count(*) FROM {table.sql}").fetchall()[0][0])
         for column in columns:
             column.__dict__["n_rows"] = n_rows
+            column.compared = True
         compare(table, columns, memo)
     rest = []
     for column in columns:

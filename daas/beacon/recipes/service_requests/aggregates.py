@@ -17,7 +17,8 @@ a function of that table and `Settings` (the `as_of` instant, windows, the minim
   "what usually happens to a request like mine"; both groupings come from one pass);
 - `requests_by_area`: requests per 1,000 residents by area, from a population table;
 - `response_fairness`: whether response times differ between areas, through the kit's
-  fairness check (`fairness_input` gives its two tables);
+  fairness check (`fairness_input` gives its two tables; each service's median comes from
+  time to close's pass);
 - `repeat_locations`: places (coordinates to 3 decimals, about 100 m, or else the address)
   with `min_repeats` or more requests of one service within `repeat_days`, counted by service
   and area; sensitive request types are left out (a repeated spot there is a household);
@@ -100,7 +101,7 @@ class Requests:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, zone: str, shared: bool = False) -> None:
         self.con, self.zone, self.shared = con, zone, shared
-        self.closing: dict[Settings, pd.DataFrame] = {}  # `_closing`'s pass, by settings
+        self.closing: dict[Settings, pd.DataFrame] = {}  # `_closing_sets`, by settings
         self.names = self.frame(
             "SELECT service_code, min(service_name) AS service_name FROM requests GROUP BY 1"
         )

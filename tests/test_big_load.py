@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from daas.beacon import load
-from daas.beacon.big import load as big_load
-from daas.beacon.big.load import WHITE, load_big, read_big
+from daas.beacon.big import read as big_read
+from daas.beacon.big.load import WHITE, load_big
+from daas.beacon.big.read import read_big
 from daas.core import tables
 from daas.core.big import BigTable, Engine
 from daas.core.city import BeaconMapping, load_city
@@ -281,7 +282,7 @@ def test_chunk_boundaries(tmp_path: Path, engine: Engine, monkeypatch: pytest.Mo
     """The file scanned a few bytes at a time: lines, quotes and carriage returns cut by a
     chunk's end are seen whole; a byte past the first chunk that is not UTF-8 makes DuckDB
     refuse the file, then read it as Windows-1252 (as `load.detect_encoding` does)."""
-    monkeypatch.setattr(big_load, "SCAN", 7)
+    monkeypatch.setattr(big_read, "SCAN", 7)
     for lines, extra in QUIRKS.values():
         same(export(tmp_path, lines), inventory(**extra), engine)
     quoted = GOOD[0].replace("Uno Lofts", '"Uno\r\nLofts"')

@@ -43,7 +43,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import numpy as np
 
-    from daas.beacon.big.quality import Checks
+    from daas.beacon.big.checks import Checks
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
     from daas.core.errors import Problem

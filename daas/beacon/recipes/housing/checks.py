@@ -13,7 +13,7 @@ from daas.core.big import literal
 from daas.core.i18n import N_
 
 if TYPE_CHECKING:
-    from daas.beacon.big.quality import Checks
+    from daas.beacon.big.checks import Checks
 
 KEYS = {
     "inventory": ["building_id", "tenure", "income_band", "bedrooms"],

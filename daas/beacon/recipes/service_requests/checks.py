@@ -22,7 +22,7 @@ from daas.beacon.quality import known_places, locations
 from daas.core.i18n import N_
 
 if TYPE_CHECKING:
-    from daas.beacon.big.quality import Checks
+    from daas.beacon.big.checks import Checks
     from daas.beacon.quality import Context, Issues
 
 KEYS = {"requests": ["service_request_id"]}

@@ -25,7 +25,7 @@ from daas.core.i18n import N_
 if TYPE_CHECKING:
     import numpy as np
 
-    from daas.beacon.big.quality import Checks
+    from daas.beacon.big.checks import Checks
     from daas.beacon.quality import Context, Issues, TableQuality
     from daas.core.city import City
     from daas.core.errors import Problem

@@ -385,8 +385,20 @@ class TextColumn:
     def exact(self, memo: dict | None) -> dict[str, specific.Hits]:
         """`specific.find` on the column: kind -> its first rows, its number of rows and its
         example (the value of its first row). Which kinds count, and in which order, as
-        `specific.find` decides them from the rows (the two must agree)."""
+        `specific.find` decides them from the rows (the two must agree); those of a column
+        scanned before with the same value in every row, under the same options, when found
+        there (they depend on nothing else)."""
         holding = self._holding(memo)
+        if self.same_as is not None and self.same_as.exact is not None:
+            found = self.same_as.exact
+        else:
+            found = self._exact(holding)
+        if self.scanned is not None:
+            self.scanned.exact = found
+        return found
+
+    def _exact(self, holding: dict[str, list[str]]) -> dict[str, specific.Hits]:
+        """`exact` from the column's distinct values holding each key of `specific.found_in`."""
         if not holding:
             return {}
         hinted = self.options[0]

@@ -38,10 +38,12 @@ column compared with is the one scanned before most like this one in its first r
 same name if one is alike (`_base`): which one is chosen decides only how many values are
 scanned again, never what is found. A table's text columns are compared at once with the
 columns scanned before the table (`compare`): their likeness to each table scanned before in
-one query over the first rows, then one pass per base table counting, column by column, the
-rows that differ (a column alike in every row is not read again, not even counted); the rows
-holding a value, from which a sample is picked, are read in one pass for every column that
-needs them (`_present`).
+one query over the first rows, then one pass per base table writing the rows where a column
+differs (which columns, and their values there) to a small table of the engine, from which
+each column's count of differing rows and the values to scan again are read (a column alike
+in every row is not read again, not even counted; `release` drops the table once the
+columns are scanned); the rows holding a value, from which a sample is picked, are read in
+one pass for every column that needs them (`_present`).
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ class TextColumn:
         self.differing: dict[tuple[str, str], int | None] = {}  # rows differing, or unpaired
         self.chosen: Scanned | None = None  # `_base` as `compare` found it
         self.compared = False  # whether `compare` chose (the memo before this table's scan)
+        self.changed: dict[tuple[str, str], str] = {}  # `_changed_values`, found by `compare`
+        self.changed_in: str | None = None  # the table `compare` wrote them to (`release`)
         self.present: np.ndarray | None = None  # the rows holding a value, when read already
 
     def _one(self, sql: str, params: dict | None = None) -> tuple:
@@ -260,6 +264,8 @@ class TextColumn:
         if differing is None:
             return None
         self.same_as = before if not differing else None
+        if key in self.changed:
+            return self.changed[key]
         return f"SELECT v FROM {pairs} WHERE v IS NOT NULL AND v IS DISTINCT FROM _v GROUP BY v"
 
     def _found(self, sql: str | None) -> dict[str, list[str]]:
@@ -628,10 +634,13 @@ def compare(table: BigTable, columns: list[TextColumn], memo: dict) -> None:
             for c, e in pairs
         ]
         try:
-            got = _side_by_side(engine, (table.sql, mine), (sql, theirs), same, n)
+            got = engine.execute(
+                f"SELECT count(*), {', '.join(same)} FROM "
+                f"{_pairs((table.sql, mine), (sql, theirs), n)}"
+            ).fetchall()[0]
         except duckdb.Error:
             continue  # not a table of rows numbered as scanned then: not alike
-        for (c, e), alike in zip(pairs, got[2:], strict=True):
+        for (c, e), alike in zip(pairs, got[1:], strict=True):
             c.likeness[(e.sql, e.column)] = alike / max(got[0], 1)
     bases: dict[str, list[tuple[TextColumn, Scanned]]] = {}
     for c in columns:
@@ -639,29 +648,60 @@ def compare(table: BigTable, columns: list[TextColumn], memo: dict) -> None:
         if base is not None:
             bases.setdefault(base.sql, []).append((c, base))
     for sql, paired in bases.items():
-        differ = [
-            f"count(*) FILTER (WHERE _a{i} IS DISTINCT FROM _b{i})" for i in range(len(paired))
-        ]
-        mine, theirs = [c.column for c, _ in paired], [e.column for _, e in paired]
-        got = _side_by_side(engine, (table.sql, mine), (sql, theirs), differ)
-        for (c, e), rows in zip(paired, got[2:], strict=True):
-            c.differing[(e.sql, e.column)] = None if got[1] else int(rows)
+        _differing(engine, table.sql, (sql, [e.column for _, e in paired]), paired)
 
 
-def _side_by_side(
-    engine: Engine, a: tuple[str, list[str]], b: tuple[str, list[str]], sums: list[str], first=0
-) -> tuple:
-    """`count(*)`, the rows whose row ids differ, then `sums`, over two tables' rows paired in
-    file order (`a`, `b`: a table's SQL and columns, `_a0, _a1...` and `_b0, _b1...` in `sums`),
-    their `first` rows only when given."""
+def _differing(
+    engine: Engine,
+    mine: str,
+    theirs: tuple[str, list[str]],
+    paired: list[tuple[TextColumn, Scanned]],
+) -> None:
+    """`TextColumn.differing` and `changed` of columns of the table `mine` paired with columns
+    of the table `theirs` (SQL, columns), in one pass: the rows where one of them differs are
+    written to a table of this engine (each differing value, and which differ), from which
+    each column's count and values are read; the table is dropped when none differs
+    (`release` drops it once the columns are scanned)."""
+    name = quoted(engine.name("_gate_changed"))
+    flags = [f"_a{i} IS DISTINCT FROM _b{i}" for i in range(len(paired))]
+    kept = ", ".join(
+        f"{flag} AS _d{i}, CASE WHEN {flag} THEN _a{i} END AS _v{i}" for i, flag in enumerate(flags)
+    )
+    pairs = _pairs((mine, [c.column for c, _ in paired]), theirs)
+    engine.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT r IS DISTINCT FROM _r AS _dr, {kept} FROM {pairs} "
+        f"WHERE r IS DISTINCT FROM _r OR {' OR '.join(flags)}"
+    )
+    counts = ", ".join(f"count(*) FILTER (WHERE _d{i})" for i in range(len(paired)))
+    got = engine.execute(f"SELECT count(*) FILTER (WHERE _dr), {counts} FROM {name}").fetchall()[0]
+    if got[0] or not any(got[1:]):
+        engine.execute(f"DROP TABLE {name}")
+    for i, ((c, e), rows) in enumerate(zip(paired, got[1:], strict=True)):
+        key = (e.sql, e.column)
+        c.differing[key] = None if got[0] else int(rows)
+        if rows and not got[0]:
+            c.changed[key] = (
+                f"SELECT _v{i} AS v FROM {name} WHERE _d{i} AND _v{i} IS NOT NULL GROUP BY 1"
+            )
+            c.changed_in = name
+
+
+def release(columns: list[TextColumn]) -> None:
+    """Drop the tables `compare` wrote the changed values of `columns` to."""
+    for name in {c.changed_in for c in columns if c.changed_in}:
+        columns[0].engine.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _pairs(a: tuple[str, list[str]], b: tuple[str, list[str]], first: int = 0) -> str:
+    """Two tables' rows paired in file order (`a`, `b`: a table's SQL and columns, named `_a0,
+    _a1...` and `_b0, _b1...`, their row ids `r` and `_r`), their `first` rows only when given."""
     limit = f" LIMIT {first}" if first else ""
     left = ", ".join(f"{quoted(name)} AS _a{i}" for i, name in enumerate(a[1]))
     right = ", ".join(f"{quoted(name)} AS _b{i}" for i, name in enumerate(b[1]))
-    return engine.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE r IS DISTINCT FROM _r), {', '.join(sums)} FROM "
+    return (
         f"(SELECT rowid AS r, {left} FROM {a[0]}{limit}) POSITIONAL JOIN "
         f"(SELECT rowid AS _r, {right} FROM {b[0]}{limit})"
-    ).fetchall()[0]
+    )
 
 
 def scan(column: TextColumn, memo: dict | None) -> ids.ColumnFinding:

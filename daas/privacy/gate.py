@@ -263,8 +263,12 @@ def _columns(df: Table, memo: Memo | None = None) -> Iterator[tuple[Any, pd.Seri
     from daas.privacy import big
 
     text = big.text_columns_of(df, memo)
-    for col in df.columns:
-        yield col, text.pop(col) if col in text else df.df([col])[col]
+    made = list(text.values())
+    try:
+        for col in df.columns:
+            yield col, text.pop(col) if col in text else df.df([col])[col]
+    finally:
+        big.release(made)
 
 
 def _identifier_reason(

@@ -132,7 +132,7 @@ class TextColumn:
         self.compared = False  # whether `compare` chose (the memo before this table's scan)
         self.changed: dict[tuple[str, str], str] = {}  # `_changed_values`, found by `compare`
         self.changed_in: str | None = None  # the table `compare` wrote them to (`release`)
-        self.present: np.ndarray | None = None  # the rows holding a value, when read already
+        self.present: np.ndarray | None = None  # which rows hold a value, when read already
 
     def _one(self, sql: str, params: dict | None = None) -> tuple:
         return self.engine.execute(sql, params).fetchall()[0]
@@ -200,7 +200,8 @@ class TextColumn:
         # the rows `sample_values` picks: positions among the values present, in its order
         picked = _picked(self.filled, 20 * n)
         if self.filled < self.n_rows:  # the row numbers of the values present
-            present = self.present
+            present = np.flatnonzero(self.present) if self.present is not None else None
+            self.present = None  # read once
             if present is None:
                 present = self.engine.execute(
                     f"SELECT rowid FROM {self.table.sql} WHERE {self.col} IS NOT NULL "
@@ -585,7 +586,7 @@ def _present(table: BigTable, columns: list[TextColumn]) -> None:
     held = ", ".join(f"{c.col} IS NOT NULL AS _p{i}" for i, c in enumerate(need))
     got = table.engine.execute(f"SELECT {held} FROM {table.sql} ORDER BY rowid").fetchnumpy()
     for i, c in enumerate(need):  # rows numbered 0, 1, 2... (`text_columns`): row = position
-        c.present = np.flatnonzero(np.asarray(got[f"_p{i}"], dtype=bool))
+        c.present = np.asarray(got[f"_p{i}"], dtype=bool)  # a byte a row until it is read
 
 
 def compare(table: BigTable, columns: list[TextColumn], memo: dict) -> None:

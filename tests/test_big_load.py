@@ -6,6 +6,7 @@ bad export stops with the plain path's message (#16)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -276,6 +277,44 @@ def test_date_times_recognised_in_sql_as_in_python(
                     "closed_datetime": "closed"},
     })  # fmt: skip
     same(path, m, engine)
+
+
+# dates showing no order of day and month (ISO, either order, the same number twice, far years)
+BLAND = [
+    "2035-12-31", "1999-12-30", "1995-12-30", "1900-01-01", "2099-12-31", "2018-02-29",
+    "2000-02-29", "1900-02-29", "2100-02-29", "31/31/2019", "00/10/2010", "10/00/2010",
+    "2018-00-10", "1899-12-30", "2199-12-31", "2200-01-01", "01/01/2200", "12-30-3799",
+    "4/3/2003", "04.03.2003", "04/03-2003", "2003/04/03", "2003.4.3", "", "TBD",
+    "04/03/2003 10:00", "٠٤/٠٣/٢٠٠٣", "0999-01-01", "01/02/1999", "02.01.1999", "05/05/2005",
+    "12/12/1912", "11-12-1913", "01/01/1900",
+]  # fmt: skip
+# month first: periods, sentinels, leap days, a day that is not real
+MONTH_FIRST = [
+    "12/30/1995", "12-30-1995", "12/31/2099", "12.31.2099", "02/29/2000", "02/30/2000",
+    "12/30/1899", "12/31/2199", "01/13/2005", "12/30/1999", "02/29/1900",
+]  # fmt: skip
+DAY_FIRST = [re.sub(r"^(\d+)([-/.])(\d+)\2", r"\3\2\1\2", t) for t in MONTH_FIRST]
+SHOWING = {
+    "month first": [*BLAND, *MONTH_FIRST],
+    "day first": [*BLAND, *DAY_FIRST],
+    "day first, only where Python reads": [*BLAND, "13/01/2005 10:00"],
+    "either": BLAND,  # the order cannot be told
+    "both": [*BLAND, *MONTH_FIRST, "13/01/2005"],
+    "many read by Python": [*BLAND, *DAY_FIRST, *(f"2001/01/{d:02d}" for d in range(1, 29))],
+    "none": ["2035-12-31", "1995-12-30", "05/05/2005", "12/12/1912", "31.31.2019", "12/30/3799"],
+}
+
+
+@pytest.mark.parametrize("shown", list(SHOWING))
+def test_dates_read_in_sql_as_in_python(shown: str, tmp_path: Path, engine: Engine) -> None:
+    """Dates without a declared format: those SQL reads (`load._settled`: `31/12/2035` in
+    either order, `2035-12-31`, periods, sentinels, days that are not real) are read as
+    `values.read_dates` reads them, in the order the column shows (or its error)."""
+    dates = SHOWING[shown]
+    rows = [
+        f"B{i},Uno,1 Main St,North,40.7,-74.0,3,{d},{dates[-1 - i]}" for i, d in enumerate(dates)
+    ]
+    same(export(tmp_path, rows), inventory(), engine)
 
 
 def test_chunk_boundaries(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,13 +13,17 @@ Mapping is `apply_mapping` in SQL: renamed and joined columns stripped as `str.s
 (every white-space character), constants, unpivot, placeholders, recoding. Where `values`
 decides something over a whole column (the day/month order of dates, a column's decimal mark,
 which values are placeholders or periods), its functions run on the column's distinct values and
-their results are joined back, so the decisions are the same by construction: `read_dates` on
-every distinct date, `read_numbers` on the distinct numbers written with more than digits and a
-point, `read_datetimes` on the distinct date-times SQL does not read. A big export has nearly one
-distinct date-time per row, so SQL reads those it can with certainty: ISO 8601 to the second on
-a day from 2000 to 2098 (`_iso_ok`, which must keep agreeing with `values._iso_already`), and
-values of a declared format in two-digit fields on a day from 2000 to 2199 (`_shaped`, with
-`values._read_datetime`); each accepts a subset of what Python reads so and writes the same text.
+their results are joined back, so the decisions are the same by construction: `read_numbers` on
+the distinct numbers written with more than digits and a point, `read_datetimes` on the distinct
+date-times SQL does not read, `read_dates` on the distinct dates SQL does not read. Dates without
+a declared format SQL reads when they are `2035-12-31` or `31/12/2035` (two digits of day and
+month) from 1900 to 2199 (`_settled`, `_days`), once the day/month order is known: Python decides
+it from the others with one made-up value for each order SQL's values show (`_read_days`). A
+big export has nearly one distinct date-time per row, so SQL reads those it can with certainty:
+ISO 8601 to the second on a day from 2000 to 2098 (`_iso_ok`, which must keep agreeing with
+`values._iso_already`), and values of a declared format in two-digit fields on a day from 2000
+to 2199 (`_shaped`, with `values._read_datetime`); each accepts a subset of what Python reads so
+and writes the same text.
 
 What the mapping needs to know of the export's values is found in one pass over it (`_probe`):
 which columns may have white space to strip, how many rows of each date and number field SQL
@@ -34,7 +38,9 @@ export's rows in order and joins no table in: its expressions are cheap and comp
 queries that read it (the quality checks read the export once, into their work table), where
 writing it cost a pass over every row. The values `values` read are written into the SQL when
 they are few (`LISTED` distinct texts a field); an unpivot, lines that are not one per record,
-or more values read by Python (a table joined in) make it a temporary table, sorted.
+or more values read by Python (a table joined in) make it a temporary table, sorted; dates read
+in SQL, which every query of the quality checks would read again, make it a temporary table in
+the export's order.
 """
 
 from __future__ import annotations
@@ -174,6 +180,57 @@ def _iso_text(x: str) -> str:
     return f"(CASE WHEN substr({x}, 11, 1) = ' ' THEN {spaced} ELSE {x} END)"
 
 
+# dates without a declared format whose reading SQL writes (`_days`): `31/12/2035` (`-` or `.`
+# for `/`, two digits of day and month: groups 1 and 3 to 5) in a year from 1900 to 2199 (6),
+# and `2035-12-31` in those years, which `values._read_undeclared` gives back as it is
+_DMY_DATE = r"([0-9]{2})(/([0-9]{2})/|-([0-9]{2})-|\.([0-9]{2})\.)((19|2[01])[0-9]{2})"
+_ISO_DATE = "(19|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
+# the days from 1900 on `_day_note` notes as placeholders (and before 2000 each 30 December)
+_NOTED_DAYS = sorted(d.isoformat() for d in values.SENTINEL_DATES if d.year >= 1900)
+
+
+def _days(x: str, order: str | None) -> str:
+    """SQL: a text of the shape `_DMY_DATE` as `YYYY-MM-DD` in the day/month `order` (None:
+    month first, as `values._read_undeclared` reads it; not always a real day); any other as
+    it is."""
+    out = r"\6-\3\4\5-\1" if order == "dmy" else r"\6-\1-\3\4\5"
+    return f"regexp_replace({x}, {literal('^' + _DMY_DATE + '$')}, {literal(out)})"
+
+
+def _settled(x: str, order: str | None) -> str:
+    """SQL: whether `_days` gives the text `x` of a date field as `values._read_undeclared`
+    does, noted nothing or a period (`_period`): blank, `_ISO_DATE` (a real day but a sentinel,
+    or none: left as it is), `_DMY_DATE` naming a real day but a sentinel. A subset of the
+    values it reads."""
+    noted = ", ".join(literal(d) for d in _NOTED_DAYS)
+    day = _days(x, order)
+    iso = f"(try_cast({x} AS DATE) IS NULL OR {x} NOT IN ({noted}))"
+    return (
+        f"({x} = '' OR (regexp_full_match({x}, {literal(_ISO_DATE)}) AND {iso}) OR "
+        f"(regexp_full_match({x}, {literal(_DMY_DATE)}) AND try_cast({day} AS DATE) IS NOT NULL "
+        f"AND {day} NOT IN ({noted})))"
+    )
+
+
+def _period(day: str) -> str:
+    """SQL: whether `_days` of a `_settled` value gives a day `values._day_note` notes as a
+    period (30 December of a year from 1900 to 1999; its text is kept as it is). Only those
+    two shapes give a text of that shape."""
+    return f"regexp_full_match({day}, '19[0-9]{{2}}-12-30')"
+
+
+def _orders_shown(x: str) -> list[str]:
+    """SQL aggregates: whether a value of the shape `_DMY_DATE` shows the order day first,
+    month first, or reads either way, as `values.day_month_order` tells them."""
+    shape = f"regexp_full_match({x}, {literal(_DMY_DATE)})"
+    a, b = f"TRY_CAST(left({x}, 2) AS INTEGER)", f"TRY_CAST(substr({x}, 4, 2) AS INTEGER)"
+    return [
+        f"coalesce(bool_or({shape} AND {a} > 12 AND {b} <= 12), false)",
+        f"coalesce(bool_or({shape} AND {b} > 12 AND {a} <= 12), false)",
+        f"coalesce(bool_or({shape} AND {a} <> {b} AND {a} <= 12 AND {b} <= 12), false)",
+    ]
+
+
 def _strip(x: str) -> str:
     """SQL: `str.strip()` of `x` (trimmed of every white-space character when its first or last
     character may be one, else as it is: the trim is costly)."""
@@ -209,6 +266,7 @@ class _Field:
     lookup: BigTable | None = None
     read: str | None = None  # SQL of the value read from the text (NULL: not read)
     noted: bool = False  # some value has a note
+    costly: bool = False  # its value is read in SQL row by row (`_days`)
 
 
 def map_big(raw: BigTable, mapping: BeaconMapping, shown: str, where: str) -> BigTable:
@@ -393,6 +451,9 @@ def _mapped(
     problems = []
     for fld in [f for f in order if f in known]:
         try:
+            if _undeclared_date(fld, known, mapping):
+                _read_days(engine, v, fields[fld], mapping, shown)
+                continue
             _read_values(engine, v, fields[fld], known[fld], mapping, shown, probe.left.get(fld))
         except DaasError as exc:
             problems += exc.problems
@@ -428,6 +489,10 @@ def _mapped(
     joins = "".join(
         f" LEFT JOIN {table.sql} {f.var}_l ON {f.var}_l.src = m.{f.var}" for f, table in lookups
     )
+    if not (ordered or lookups) and any(f.costly for f in fields.values()):
+        # dates read in SQL would be read again by every query of the quality checks reading
+        # the mapped table: it is written, in the export's order (no join, no sort)
+        return temporary(engine, "mapped", f"SELECT {', '.join(cols)} FROM ({body}) m")
     if not (ordered or lookups):  # one row per line of the export, in its order: a view
         name = engine.name("mapped")
         engine.execute(
@@ -454,6 +519,64 @@ def _date_format(
     iso = kind == "datetime" and (not fmt or fmt.startswith("%Y-%m-%d"))
     shaped = _shaped(fmt) if kind == "datetime" and fmt and not iso else None
     return fmt, iso, shaped
+
+
+def _undeclared_date(name: str, known: dict[str, dict], mapping: BeaconMapping) -> bool:
+    """Whether a field is a date without a declared format (`_read_days` reads it)."""
+    return (
+        name in known
+        and known[name]["type"] == "date"
+        and not _date_format(name, "date", mapping)[0]
+    )
+
+
+def _read_days(engine: Engine, v: str, f: _Field, mapping: BeaconMapping, shown: str) -> None:
+    """`load._read_values` for a date field without a declared format. `values.read_dates`
+    decides the day/month order from the orders its distinct values show, then reads each.
+    SQL reads the values `_settled` in either order (`_days`); Python reads the others with
+    one made-up value for each order those values show (`_SHOWING`: `day_month_order` counts
+    every value showing an order alike), so deciding the same order. When none can be told,
+    Python reads every distinct value in order of first appearance (its error's examples)."""
+    one = f"SELECT DISTINCT {f.var} AS x FROM {v}"
+    mdy, dmy = _settled("x", None), _settled("x", "dmy")
+    periods = [f"bool_or({s} AND {_period(_days('x', o))})" for s, o in [(mdy, None), (dmy, "dmy")]]
+    got = engine.execute(
+        f"WITH d AS MATERIALIZED ({one}) SELECT list(x) FILTER (WHERE NOT ({mdy})), "
+        f"list(x) FILTER (WHERE NOT ({dmy})), {', '.join(periods)}, "
+        f"{', '.join(_orders_shown('x'))} FROM d"
+    ).fetchall()[0]
+    left = {None: got[0] or [], "dmy": got[1] or []}
+    period = {None: bool(got[2]), "dmy": bool(got[3])}
+    made_up = [t for t, hit in zip(_SHOWING, got[4:], strict=True) if hit]
+    try:
+        order = values.day_month_order([*dict.fromkeys([*left[None], *left["dmy"]]), *made_up])
+    except values.AmbiguousDates:
+        order, texts = "", _distinct(engine, v, f.var, "", ordered=True)
+    else:
+        texts = left["dmy" if order == "dmy" else None]
+    try:
+        out, note = values.read_dates(pd.Series(texts, dtype=object))
+    except values.AmbiguousDates as exc:
+        column = load._source_columns(mapping, f.name)
+        raise load._ambiguous_dates(exc, column, f.name, shown) from None
+    _lookup(engine, f, texts, out, note)
+    if order != "":  # the values Python did not read are read in SQL
+        x = f"m.{f.var}"
+        key: str | None = "dmy" if order == "dmy" else None
+        day = other = _days(x, key)
+        f.costly = True
+        sql_note = "''"
+        if period[key]:
+            other = f"(CASE WHEN {_period(day)} THEN {x} ELSE {day} END)"
+            sql_note = f"(CASE WHEN {_period(day)} THEN {literal(values.NOTE_PERIOD)} ELSE '' END)"
+            f.noted = True
+        f.value = other if f.read is None else f"coalesce({f.read}, {other})"
+        if f.note is not None or period[key]:
+            f.note = sql_note if f.note is None else f"coalesce({f.note}, {sql_note})"
+
+
+# a value showing each order `day_month_order` tells: day first, month first, either
+_SHOWING = ("13/01/2000", "01/13/2000", "01/02/2000")
 
 
 def _left(name: str, spec: dict, mapping: BeaconMapping, x: str) -> str | None:

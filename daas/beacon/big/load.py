@@ -181,8 +181,8 @@ def _iso_text(x: str) -> str:
 
 
 # dates without a declared format whose reading SQL writes (`_days`): `31/12/2035` (`-` or `.`
-# for `/`, two digits of day and month: groups 1 and 3 to 5) in a year from 1900 to 2199 (6),
-# and `2035-12-31` in those years, which `values._read_undeclared` gives back as it is
+# for `/`, two digits of day and month) in a year from 1900 to 2199, and `2035-12-31` in those
+# years, which `values._read_undeclared` gives back as it is
 _DMY_DATE = r"([0-9]{2})(/([0-9]{2})/|-([0-9]{2})-|\.([0-9]{2})\.)((19|2[01])[0-9]{2})"
 _ISO_DATE = "(19|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
 # the days from 1900 on `_day_note` notes as placeholders (and before 2000 each 30 December)
@@ -192,9 +192,13 @@ _NOTED_DAYS = sorted(d.isoformat() for d in values.SENTINEL_DATES if d.year >= 1
 def _days(x: str, order: str | None) -> str:
     """SQL: a text of the shape `_DMY_DATE` as `YYYY-MM-DD` in the day/month `order` (None:
     month first, as `values._read_undeclared` reads it; not always a real day); any other as
-    it is."""
-    out = r"\6-\3\4\5-\1" if order == "dmy" else r"\6-\1-\3\4\5"
-    return f"regexp_replace({x}, {literal('^' + _DMY_DATE + '$')}, {literal(out)})"
+    it is. Its numbers are at fixed places (a `regexp_replace` took half as long again)."""
+    a, b = f"left({x}, 2)", f"substr({x}, 4, 2)"
+    day, month = (a, b) if order == "dmy" else (b, a)
+    return (
+        f"(CASE WHEN regexp_full_match({x}, {literal(_DMY_DATE)}) "
+        f"THEN concat(right({x}, 4), '-', {month}, '-', {day}) ELSE {x} END)"
+    )
 
 
 def _settled(x: str, order: str | None) -> str:

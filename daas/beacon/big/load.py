@@ -553,7 +553,9 @@ def _read_days(engine: Engine, v: str, f: _Field, mapping: BeaconMapping, shown:
     period = {None: bool(got[2]), "dmy": bool(got[3])}
     made_up = [t for t, hit in zip(_SHOWING, got[4:], strict=True) if hit]
     try:
-        order = values.day_month_order([*dict.fromkeys([*left[None], *left["dmy"]]), *made_up])
+        # a value SQL reads in one order only has the shape `_DMY_DATE`: `made_up` stands for it
+        both = set(left["dmy"])
+        order = values.day_month_order([*(t for t in left[None] if t in both), *made_up])
     except values.AmbiguousDates:
         order, texts = "", _distinct(engine, v, f.var, "", ordered=True)
     else:

@@ -302,6 +302,8 @@ SHOWING = {
     "both": [*BLAND, *MONTH_FIRST, "13/01/2005"],
     "many read by Python": [*BLAND, *DAY_FIRST, *(f"2001/01/{d:02d}" for d in range(1, 29))],
     "none": ["2035-12-31", "1995-12-30", "05/05/2005", "12/12/1912", "31.31.2019", "12/30/3799"],
+    "padded": [f" {t}\u00a0" for t in [*BLAND, *DAY_FIRST]],
+    "placeholders": [*BLAND, *DAY_FIRST, "01/01/2100"],
 }
 
 
@@ -309,12 +311,17 @@ SHOWING = {
 def test_dates_read_in_sql_as_in_python(shown: str, tmp_path: Path, engine: Engine) -> None:
     """Dates without a declared format: those SQL reads (`load._settled`: `31/12/2035` in
     either order, `2035-12-31`, periods, sentinels, days that are not real) are read as
-    `values.read_dates` reads them, in the order the column shows (or its error)."""
+    `values.read_dates` reads them, in the order the column shows (or its error); with
+    placeholders declared, and with a value recoded into a date."""
     dates = SHOWING[shown]
     rows = [
         f"B{i},Uno,1 Main St,North,40.7,-74.0,3,{d},{dates[-1 - i]}" for i, d in enumerate(dates)
     ]
-    same(export(tmp_path, rows), inventory(), engine)
+    path = export(tmp_path, rows)
+    held = {"affordability_end": ["01/01/2100", "TBD"], "affordability_start": ["12/30/1995"]}
+    recoded = {"affordability_end": {"TBD": "01/02/2003"}}
+    for extra in [{}, {"placeholders": held}, {"values": recoded}]:
+        same(path, inventory(**extra), engine)
 
 
 def test_chunk_boundaries(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

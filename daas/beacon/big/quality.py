@@ -263,20 +263,17 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
             value = f"coalesce(b.{quoted(f.value)}, '')"
         num = f"b.{quoted(f.number)}" if f.number else "NULL::DOUBLE"
         parts.append(
-            f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {literal(f.dimension)} "
-            f"AS dimension, {literal(f.field)} AS field, {value} AS value, {num} AS num "
-            f"FROM {quoted(bad)} AS b "
+            f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {value} AS value, "
+            f"{num} AS num FROM {quoted(bad)} AS b "
             + (f"LEFT JOIN texts AS t ON t.{POS} = b.{POS} " if f.text else "")
             + f"WHERE b.{quoted(f.column)}"
         )
-    order_of = [f.order for f in flags]
     extra = []
     if dups is not None:
-        for kind, fld in ((0, ""), (1, "+".join(keys))):
+        for kind in (0, 1):
             extra.append(
                 f"SELECT {POS} AS pos, {quoted(ROW)} AS row, {len(flags) + kind} AS k, "
-                f"'uniqueness' AS dimension, {literal(fld)} AS field, '' AS value, "
-                f"NULL::DOUBLE AS num FROM {quoted(dups)} WHERE kind = {kind}"
+                f"'' AS value, NULL::DOUBLE AS num FROM {quoted(dups)} WHERE kind = {kind}"
             )
     text_cols = ", ".join(f"m.{quoted(t)}" for t in texts)
     texts_sql = (
@@ -284,18 +281,23 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
         f"{', ' + text_cols if texts else ''} FROM {c.mapped.sql} AS m "
         f"SEMI JOIN {quoted(bad)} AS b ON m.{c.position} = b.{POS})"
     )
-    rank = {k: r for r, k in enumerate(sorted(range(len(flags)), key=lambda k: order_of[k]))}
-    ranks = " ".join(f"WHEN {k} THEN {r}" for k, r in rank.items())
-    rank_sql = f"CASE k {ranks} ELSE k END" if ranks else "k"
+    # the issues' order: by row, dimension, field, where the plain path adds the check, then
+    # position; the three in the middle are the same for every issue of a check: one number
+    # each (`_sorting`), and the dimension and field are named in pandas (`_named`)
+    sorting = _sorting(flags, keys)
+    whens = " ".join(f"WHEN {k} THEN {r}" for k, r in enumerate(sorting))
     found = (
         e.frame(
-            f"WITH {texts_sql} SELECT pos, row, k, dimension, field, value, num FROM ("
+            f"WITH {texts_sql} SELECT pos, row, k, value, num FROM ("
             + " UNION ALL ".join(parts + extra)
-            + f") ORDER BY row, dimension, field, {rank_sql}, pos"
+            + f") ORDER BY row, CASE k {whens} END, pos"
         )
         if parts or extra
-        else pd.DataFrame(columns=["pos", "row", "k", "dimension", "field", "value", "num"])
+        else pd.DataFrame(columns=["pos", "row", "k", "value", "num"])
     )
+    dimensions, named = _named(flags, keys)
+    found["dimension"] = dimensions[found["k"].to_numpy(dtype=np.int64)]
+    found["field"] = named[found["k"].to_numpy(dtype=np.int64)]
     issues = _issues_frame(c, found, flags, keys)
     # scores: the share of rows with no problem in each dimension
     failed = found.groupby("dimension")["pos"].nunique().to_dict() if len(found) else {}
@@ -320,6 +322,27 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     dtypes = {name: SQL_TYPES[spec["type"]] for name, spec in c.fields.items()}
     clean = CleanTable(e, kept, dtypes)
     return quality.TableQuality(c.table, n, clean, issues, scores, 0)
+
+
+def _named(flags: list[Flag], keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The dimension and field of each check's issues (the flags', then exact copies' and
+    repeated keys'), by its number `k`."""
+    dimensions = [f.dimension for f in flags] + ["uniqueness", "uniqueness"]
+    fields = [f.field for f in flags] + ["", "+".join(keys)]
+    return np.array(dimensions, dtype=object), np.array(fields, dtype=object)
+
+
+def _sorting(flags: list[Flag], keys: list[str]) -> list[int]:
+    """Each check's place in the issues' order of a row (by number `k`): by dimension, field,
+    then where the plain path adds it (a flag's `order`; exact copies, then repeated keys,
+    after every flag). The texts are compared as DuckDB's ORDER BY compares them (by code
+    point, as Python does)."""
+    rank = {k: r for r, k in enumerate(sorted(range(len(flags)), key=lambda k: flags[k].order))}
+    dimensions, fields = _named(flags, keys)
+    ks = range(len(flags) + 2)
+    ranked = sorted(ks, key=lambda k: (dimensions[k], fields[k], rank.get(k, k)))
+    place = {k: i for i, k in enumerate(ranked)}
+    return [place[k] for k in ks]
 
 
 def _issues_frame(

@@ -236,22 +236,22 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
     e, w = c.engine, quoted(work)
     flags = c.flags
     n = len(c.mapped)
-    # the failing rows, with their flags and values
+    # the failing rows, with their flags (as the masks hold them: `Checks.bit`) and values
     bad = e.name("_failing")
     any_flag = " OR ".join(f"{quoted(m)} <> 0" for m in c.masks()) or "FALSE"
     numbers = [quoted(f.number) for f in flags if f.number]
     numbers += [quoted(f.value) for f in flags if f.value]
-    bits = [f"{c.bit(k)} AS {quoted(f.column)}" for k, f in enumerate(flags)]
+    masks = [quoted(m) for m in c.masks()]
     e.execute(
         f"CREATE TEMP TABLE {quoted(bad)} AS SELECT {POS}, {quoted(ROW)}, {DROP}, "
-        f"{', '.join(bits + numbers) or 'NULL AS _none'} "
+        f"{', '.join(masks + numbers) or 'NULL AS _none'} "
         f"FROM {w} WHERE {any_flag}"
     )
     typed = ", ".join(quoted(f) for f in c.fields)
     dups = _duplicates(c, f"SELECT {typed}, {POS}, {quoted(ROW)}, {DROP} FROM {w}", keys)
     # the issues, one row per failing check, in `Issues.frame`'s order
     # the checks some row failed, and the mapped texts their issues show
-    tally = ", ".join([f"count_if({quoted(f.column)})" for f in flags] + [f"count_if({DROP})"])
+    tally = ", ".join([f"count_if({c.bit(k)})" for k in range(len(flags))] + [f"count_if({DROP})"])
     *counts, dropped = e.execute(f"SELECT {tally} FROM {quoted(bad)}").fetchall()[0]
     fired = [k for k, f in enumerate(flags) if counts and counts[k]]
     texts = sorted({t for k in fired if (t := flags[k].text)})
@@ -266,7 +266,7 @@ def _finish(c: Checks, work: str, keys: list[str]) -> quality.TableQuality:
             f"SELECT b.{POS} AS pos, b.{quoted(ROW)} AS row, {k} AS k, {value} AS value, "
             f"{num} AS num FROM {quoted(bad)} AS b "
             + (f"LEFT JOIN texts AS t ON t.{POS} = b.{POS} " if f.text else "")
-            + f"WHERE b.{quoted(f.column)}"
+            + f"WHERE {c.bit(k)}"  # the masks are `bad`'s alone
         )
     extra = []
     if dups is not None:

@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# DuckDB's own cap (it spills to its temporary folder rather than grow past it); the build's
-# whole resident memory stays within the kit's 1.5 GB target at 3.2 million requests
-MEMORY_LIMIT = "900MB"
+# DuckDB's own cap (it spills to its temporary folder rather than grow past it), the cap the
+# benchmark's DuckDB comparison has; the build's whole resident memory stays within the kit's
+# 1.5 GB target at 3.2 million requests (1,376 MB measured; at 1,200 MB it was 1,596 MB)
+MEMORY_LIMIT = "1GB"
 MEMORY_VARIABLE = "DAAS_DUCKDB_MEMORY"
 
 

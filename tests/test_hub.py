@@ -199,6 +199,11 @@ def test_no_two_servers_of_a_room_are_handed_the_same_port(monkeypatch) -> None:
     monkeypatch.setattr(room, "learner_pack", lambda city: Path("pack"))
     settings = room.settings(room.room("port-mallory", None), 8000, "a-password", "a-token")
     assert settings["JupyterHub.spawner_class"] == "daas.hub.spawner.RoomSpawner"
+    # the hub's and the proxy's APIs: two ports picked while both are held, never the same one
+    proxy_api = int(str(settings["ConfigurableHTTPProxy.api_url"]).rsplit(":", 1)[1])
+    assert len({8000, settings["JupyterHub.hub_port"], proxy_api}) == 3
+    ports = room.free_ports(50)
+    assert len(set(ports)) == 50  # held together, the system gives each socket its own
 
 
 def test_passed_exercises_are_read_from_saved_checks(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ service token lets `daas hub status` read who is logged in.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -99,11 +100,14 @@ def check_port(port: int) -> None:
             ) from None
 
 
-def free_port() -> int:
-    """A loopback port free now, for the hub's internal API and the proxy's API."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n: int) -> list[int]:
+    """`n` different loopback ports free now (for the hub's internal API and the proxy's API):
+    each socket stays bound until all are picked, so the system cannot hand one port out twice."""
+    with contextlib.ExitStack() as stack:
+        held = [stack.enter_context(socket.socket()) for _ in range(n)]
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held]
 
 
 def secret(path: Path, given: str | None = None, nbytes: int = 24) -> str:
@@ -143,11 +147,12 @@ def settings(the_room: Room, port: int, password: str, token: str) -> dict[str, 
     home = str(the_room.homes / "{username}")
     proxy = str(Path(sys.executable).parent / "configurable-http-proxy")
     culler = [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_MINUTES * 60}"]
+    hub_api, proxy_api = free_ports(2)
     return {
         "JupyterHub.ip": "127.0.0.1",
         "JupyterHub.port": port,
         "JupyterHub.hub_ip": "127.0.0.1",
-        "JupyterHub.hub_port": free_port(),
+        "JupyterHub.hub_port": hub_api,
         "JupyterHub.db_url": f"sqlite:///{the_room.root / 'jupyterhub.sqlite'}",
         "JupyterHub.cookie_secret_file": str(the_room.root / "jupyterhub_cookie_secret"),
         "JupyterHub.authenticator_class": "shared-password",
@@ -164,7 +169,7 @@ def settings(the_room: Room, port: int, password: str, token: str) -> dict[str, 
         "Spawner.start_timeout": 120,
         "Spawner.http_timeout": 120,
         "ConfigurableHTTPProxy.command": [proxy],
-        "ConfigurableHTTPProxy.api_url": f"http://127.0.0.1:{free_port()}",
+        "ConfigurableHTTPProxy.api_url": f"http://127.0.0.1:{proxy_api}",
         "ConfigurableHTTPProxy.pid_file": str(the_room.root / "proxy.pid"),
         "JupyterHub.services": [
             {"name": "idle-culler", "command": culler},

@@ -424,6 +424,8 @@ def run_requests_pipeline() -> Stats:
     return {**stages.stats, "whole build": (time.perf_counter() - t, whole.cpu, whole.peak)}
 
 
+# the generator's request types about people (both comparisons keep their places out)
+SENSITIVE_CODES = "('NOISE_RES', 'HOMELESS', 'ELDER', 'DRUGS', 'OCCUPIED')"
 MEMORY_LIMIT = "1GB"  # DuckDB's own cap: it spills to disk rather than grow
 # DuckDB alone: the requests loaded with types, then the recipe's published figures as plain
 # group-bys (no suppression)
@@ -456,7 +458,7 @@ AGG_SQL = [
     """WITH w AS (SELECT service_code, area, CASE WHEN lat IS NOT NULL AND long IS NOT NULL
       THEN printf('%.3f,%.3f', lat, long) ELSE upper(trim(address)) END AS spot FROM r
       WHERE req >= $as_of - 90 * 86400 AND req <= $as_of
-      AND service_code NOT IN ('NOISE_RES', 'HOMELESS', 'ELDER', 'DRUGS', 'OCCUPIED')),
+      AND service_code NOT IN """ + SENSITIVE_CODES + """),
     s AS (SELECT service_code, spot, min(area) AS area, count(*) AS n FROM w
       WHERE spot IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= 3)
     SELECT service_code, area, count(*), sum(n) FROM s GROUP BY 1, 2""",
@@ -516,7 +518,6 @@ SAME_CHECKS = [
     "or long not between $west and $east",
     "select count(*) from r where lat is null or long is null",
 ]  # fmt: skip
-SENSITIVE_CODES = "('NOISE_RES', 'HOMELESS', 'ELDER', 'DRUGS', 'OCCUPIED')"
 _DAY = "left({c}, 10) || 'T00:00:00' || regexp_extract({c}, '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')"
 _HIDDEN_TIMES = ", ".join(f"CASE WHEN s THEN {_DAY.format(c=c)} ELSE {c} END AS {c}"
                           for c in _TIMES.values())  # fmt: skip

@@ -455,10 +455,10 @@ AGG_SQL = [
     SELECT area, count(*), count(*) FILTER (WHERE took <= med) FROM c JOIN m USING (service_code)
     GROUP BY 1""",
     # repeat locations
-    """WITH w AS (SELECT service_code, area, CASE WHEN lat IS NOT NULL AND long IS NOT NULL
+    f"""WITH w AS (SELECT service_code, area, CASE WHEN lat IS NOT NULL AND long IS NOT NULL
       THEN printf('%.3f,%.3f', lat, long) ELSE upper(trim(address)) END AS spot FROM r
       WHERE req >= $as_of - 90 * 86400 AND req <= $as_of
-      AND service_code NOT IN """ + SENSITIVE_CODES + """),
+      AND service_code NOT IN {SENSITIVE_CODES}),
     s AS (SELECT service_code, spot, min(area) AS area, count(*) AS n FROM w
       WHERE spot IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= 3)
     SELECT service_code, area, count(*), sum(n) FROM s GROUP BY 1, 2""",
